@@ -1,0 +1,4 @@
+import { listen } from "@colyseus/tools";
+import app from "./app.config";
+
+listen(app);

@@ -1,0 +1,164 @@
+import { Room, ServerError, logger, type Client } from "@colyseus/core";
+import {
+  generateName,
+  nextAttackAt,
+  pickSpawn,
+  resolveAttack,
+  respawn,
+  respawnAt,
+  seededRng,
+  stepMove,
+  type Rng,
+} from "../shared/game";
+import { parseAttack, parseBattleOptions, parseMove, type BattleJoin } from "../shared/parse";
+import {
+  ClientMessage,
+  JOIN_INVALID_OPTIONS,
+  MAP_HEIGHT,
+  MAP_WIDTH,
+  MAX_HP,
+  MAX_QUEUED_MOVES,
+  RefusalCode,
+  RESPAWN_DELAY_MS,
+  ServerMessage,
+  TICK_MS,
+  type AttackedEvent,
+  type KillEvent,
+  type MovePayload,
+} from "../shared/protocol";
+import { refuse, refuseUnknownType } from "./refuse";
+import { BattleState, Player } from "./schema/BattleState";
+
+/** Server-only bookkeeping for one player; never synchronised. */
+interface Pilot {
+  /** Moves waiting for a tick, oldest first; one is applied per tick. */
+  moves: MovePayload[];
+  /** Highest seq received, applied or queued. */
+  lastSeq: number;
+  nextAttackAt: number;
+  /** Simulation time of the respawn while dead. */
+  respawnAt: number;
+}
+
+type BattleClient = Client<unknown, BattleJoin>;
+
+export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> {
+  state = new BattleState();
+  private pilots = new Map<string, Pilot>();
+  private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
+
+  /** Runs at matchmaking, before a seat is reserved: bad join options never take a seat. */
+  static async onAuth(_token: string, options: unknown): Promise<BattleJoin> {
+    const parsed = parseBattleOptions(options);
+    if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
+    return parsed.value;
+  }
+
+  onCreate(options: unknown) {
+    const parsed = parseBattleOptions(options);
+    if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
+    this.maxClients = parsed.value.maxPlayers;
+    this.state.width = MAP_WIDTH;
+    this.state.height = MAP_HEIGHT;
+
+    this.onMessage(ClientMessage.move, (client, payload: unknown) => this.onMove(client, payload));
+    this.onMessage(ClientMessage.attack, (client, payload: unknown) => this.onAttack(client, payload));
+    this.onMessage("*", refuseUnknownType);
+
+    // Patches go out right after each tick, so an applied input is acknowledged without waiting
+    // for an unrelated patch timer.
+    this.patchRate = 0;
+    this.setSimulationInterval(() => this.tick(), TICK_MS);
+  }
+
+  onJoin(client: BattleClient, _options: unknown, auth: BattleJoin) {
+    const player = new Player();
+    player.name = auth.name ?? generateName(this.rng);
+    player.hp = MAX_HP;
+    const spot = pickSpawn(this.rng, this.state.players.values(), this.state);
+    player.x = spot.x;
+    player.y = spot.y;
+    this.state.players.set(client.sessionId, player);
+    this.pilots.set(client.sessionId, { moves: [], lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
+  }
+
+  onLeave(client: BattleClient) {
+    this.state.players.delete(client.sessionId);
+    this.pilots.delete(client.sessionId);
+  }
+
+  onUncaughtException(error: Error, methodName: string) {
+    logger.error(`battle ${this.roomId}: ${methodName} threw`, error);
+  }
+
+  private get nowMs(): number {
+    return this.state.tick * TICK_MS;
+  }
+
+  private onMove(client: BattleClient, payload: unknown) {
+    const pilot = this.pilots.get(client.sessionId);
+    if (!pilot) return;
+    const move = parseMove(payload);
+    if (!move.ok) return refuse(client, ClientMessage.move, move.code, move.message);
+    if (move.value.seq <= pilot.lastSeq) {
+      return refuse(client, ClientMessage.move, RefusalCode.staleSeq, `move.seq must be larger than ${pilot.lastSeq}`);
+    }
+    if (pilot.moves.length >= MAX_QUEUED_MOVES) {
+      return refuse(client, ClientMessage.move, RefusalCode.moveQueueFull, "too many moves queued: send one per tick");
+    }
+    pilot.lastSeq = move.value.seq;
+    pilot.moves.push(move.value);
+  }
+
+  private onAttack(client: BattleClient, payload: unknown) {
+    const attacker = this.state.players.get(client.sessionId);
+    const pilot = this.pilots.get(client.sessionId);
+    if (!attacker || !pilot) return;
+    const attack = parseAttack(payload);
+    if (!attack.ok) return refuse(client, ClientMessage.attack, attack.code, attack.message);
+    if (!attacker.alive) return refuse(client, ClientMessage.attack, RefusalCode.dead, "you are dead");
+    if (this.nowMs < pilot.nextAttackAt) {
+      const waitMs = pilot.nextAttackAt - this.nowMs;
+      return refuse(client, ClientMessage.attack, RefusalCode.cooldown, `attack is cooling down (${waitMs} ms left)`);
+    }
+    pilot.nextAttackAt = nextAttackAt(this.nowMs);
+
+    const outcome = resolveAttack(client.sessionId, attacker, this.state.players.entries());
+    const attacked: AttackedEvent = { by: client.sessionId, x: attacker.x, y: attacker.y, hits: outcome.hits };
+    this.broadcast(ServerMessage.attacked, attacked);
+    for (const victimId of outcome.killed) {
+      const victim = this.state.players.get(victimId)!;
+      this.pilots.get(victimId)!.respawnAt = respawnAt(this.nowMs);
+      const kill: KillEvent = {
+        killer: client.sessionId,
+        killerName: attacker.name,
+        victim: victimId,
+        victimName: victim.name,
+        respawnInMs: RESPAWN_DELAY_MS,
+      };
+      this.broadcast(ServerMessage.kill, kill);
+    }
+  }
+
+  private tick() {
+    this.state.tick += 1;
+    const now = this.nowMs;
+    for (const [sessionId, player] of this.state.players) {
+      const pilot = this.pilots.get(sessionId)!;
+      const move = pilot.moves.shift();
+      if (move) {
+        // A dead player's moves are acknowledged but go nowhere, so its prediction stays in step.
+        if (player.alive) {
+          const next = stepMove(player, move, this.state);
+          player.x = next.x;
+          player.y = next.y;
+        }
+        player.lastInput = move.seq;
+      }
+      if (!player.alive && now >= pilot.respawnAt) {
+        respawn(player, pickSpawn(this.rng, this.state.players.values(), this.state));
+      }
+    }
+    this.broadcastPatch();
+  }
+}

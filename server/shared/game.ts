@@ -1,0 +1,164 @@
+/**
+ * The battle rules as pure functions: no Colyseus, no DOM, no clock, no randomness of their own.
+ * Time comes in as simulation milliseconds and randomness as a seeded generator, so the server
+ * runs them for authority and the browser runs the very same `stepMove` to predict.
+ */
+import {
+  ATTACK_COOLDOWN_MS,
+  ATTACK_DAMAGE,
+  ATTACK_RANGE,
+  MAX_HP,
+  PLAYER_SPEED_PER_S,
+  RESPAWN_DELAY_MS,
+  SPAWN_CLEARANCE,
+  TICK_MS,
+} from "./protocol";
+
+export interface Point {
+  x: number;
+  y: number;
+}
+export interface MapSize {
+  width: number;
+  height: number;
+}
+export interface Direction {
+  dx: number;
+  dy: number;
+}
+
+/** The synchronised part of a fighter that the rules read and change (Player satisfies it). */
+export interface Fighter extends Point {
+  hp: number;
+  alive: boolean;
+  kills: number;
+  deaths: number;
+}
+
+/** Largest distance one tick of movement covers. */
+export const STEP_PER_TICK = (PLAYER_SPEED_PER_S * TICK_MS) / 1000;
+
+/**
+ * One tick of movement. The direction is scaled down to length 1 (never up), each component of
+ * the step is truncated towards zero so positions stay whole units and a diagonal is never faster
+ * than a straight line, and the result is clamped to the map.
+ */
+export function stepMove(from: Point, dir: Direction, map: MapSize): Point {
+  const length = Math.hypot(dir.dx, dir.dy);
+  const scale = length > 1 ? STEP_PER_TICK / length : STEP_PER_TICK;
+  const x = from.x + Math.trunc(dir.dx * scale);
+  const y = from.y + Math.trunc(dir.dy * scale);
+  return { x: clamp(x, 0, map.width), y: clamp(y, 0, map.height) };
+}
+
+export function clamp(value: number, min: number, max: number): number {
+  return value < min ? min : value > max ? max : value;
+}
+
+export function distanceSquared(a: Point, b: Point): number {
+  const dx = a.x - b.x;
+  const dy = a.y - b.y;
+  return dx * dx + dy * dy;
+}
+
+export function inAttackRange(attacker: Point, target: Point): boolean {
+  return distanceSquared(attacker, target) <= ATTACK_RANGE * ATTACK_RANGE;
+}
+
+/** When a fighter that attacks at `nowMs` may attack again. */
+export function nextAttackAt(nowMs: number): number {
+  return nowMs + ATTACK_COOLDOWN_MS;
+}
+
+export interface AttackOutcome<Id> {
+  /** Targets that lost HP, in the order given. */
+  hits: Id[];
+  /** Targets that died from this attack. */
+  killed: Id[];
+}
+
+/**
+ * Resolves one attack: every other living fighter in range loses ATTACK_DAMAGE; one that reaches
+ * 0 HP dies, the attacker's kills and the victim's deaths count up. Changes the fighters in place.
+ * The caller checks that the attacker is alive and off cooldown.
+ */
+export function resolveAttack<Id>(
+  attackerId: Id,
+  attacker: Fighter,
+  fighters: Iterable<[Id, Fighter]>,
+): AttackOutcome<Id> {
+  const outcome: AttackOutcome<Id> = { hits: [], killed: [] };
+  for (const [id, target] of fighters) {
+    if (id === attackerId || !target.alive || !inAttackRange(attacker, target)) continue;
+    target.hp = Math.max(0, target.hp - ATTACK_DAMAGE);
+    outcome.hits.push(id);
+    if (target.hp === 0) {
+      target.alive = false;
+      target.deaths += 1;
+      attacker.kills += 1;
+      outcome.killed.push(id);
+    }
+  }
+  return outcome;
+}
+
+/** When a fighter that died at `nowMs` comes back. */
+export function respawnAt(nowMs: number): number {
+  return nowMs + RESPAWN_DELAY_MS;
+}
+
+/** Brings a dead fighter back at `spot` with full HP. */
+export function respawn(fighter: Fighter, spot: Point): void {
+  fighter.x = spot.x;
+  fighter.y = spot.y;
+  fighter.hp = MAX_HP;
+  fighter.alive = true;
+}
+
+/** Candidates tried for a free spawn spot before taking the best one seen. */
+export const SPAWN_ATTEMPTS = 16;
+
+/**
+ * A random spot at least SPAWN_CLEARANCE from every living fighter; on a crowded map, the most
+ * distant of SPAWN_ATTEMPTS candidates.
+ */
+export function pickSpawn(rng: Rng, others: Iterable<Fighter>, map: MapSize): Point {
+  const living = [...others].filter((f) => f.alive);
+  let best: Point = { x: 0, y: 0 };
+  let bestDistance = -1;
+  for (let attempt = 0; attempt < SPAWN_ATTEMPTS; attempt++) {
+    const spot = { x: Math.floor(rng() * (map.width + 1)), y: Math.floor(rng() * (map.height + 1)) };
+    let nearest = Infinity;
+    for (const f of living) nearest = Math.min(nearest, distanceSquared(spot, f));
+    if (nearest >= SPAWN_CLEARANCE * SPAWN_CLEARANCE) return spot;
+    if (nearest > bestDistance) {
+      best = spot;
+      bestDistance = nearest;
+    }
+  }
+  return best;
+}
+
+/** A generator of floats in [0, 1). */
+export type Rng = () => number;
+
+/** mulberry32: a small, fast, seeded generator; the same seed gives the same sequence. */
+export function seededRng(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NAME_ADJECTIVES = ["Swift", "Brave", "Quiet", "Lucky", "Bold", "Sly", "Grim", "Keen"];
+const NAME_NOUNS = ["Fox", "Wolf", "Hawk", "Bear", "Lynx", "Crow", "Owl", "Toad"];
+
+/** A generated display name such as "SwiftFox42" (at most 16 characters). */
+export function generateName(rng: Rng): string {
+  const pick = (words: string[]) => words[Math.floor(rng() * words.length)];
+  return `${pick(NAME_ADJECTIVES)}${pick(NAME_NOUNS)}${Math.floor(rng() * 100)}`;
+}

@@ -1,0 +1,154 @@
+/**
+ * Parsers from `unknown` into fresh, whitelisted, range-checked payloads. Nothing reaches a rule
+ * without passing through here. Pure: the client may use them to check input before sending.
+ */
+import {
+  BATTLE_DEFAULT_MAX_PLAYERS,
+  BATTLE_MAX_PLAYERS_LIMIT,
+  CHANNEL_MAX_CHARS,
+  CHANNEL_PATTERN,
+  CHAT_TEXT_MAX_CHARS,
+  MAX_SEQ,
+  NAME_MAX_CHARS,
+  RefusalCode,
+  type ChatPayload,
+  type MovePayload,
+} from "./protocol";
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; code: RefusalCode; message: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const invalid = <T>(message: string, code: RefusalCode = RefusalCode.invalidPayload): Parsed<T> => ({
+  ok: false,
+  code,
+  message,
+});
+
+function isPlainObject(input: unknown): input is Record<string, unknown> {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return false;
+  const proto = Object.getPrototypeOf(input);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Names of fields in `input` that are not in `allowed`, for a precise refusal. */
+function extraFields(input: Record<string, unknown>, allowed: readonly string[]): string[] {
+  return Object.keys(input).filter((key) => !allowed.includes(key));
+}
+
+function checkFields(input: unknown, allowed: readonly string[], what: string): string | null {
+  if (!isPlainObject(input)) return `${what} must be an object`;
+  const extra = extraFields(input, allowed);
+  if (extra.length > 0) return `${what} has unknown field(s): ${extra.slice(0, 3).join(", ")}`;
+  return null;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** Visible characters (grapheme clusters), so an emoji or an accented letter counts once. */
+export function visibleLength(text: string): number {
+  let count = 0;
+  for (const _ of graphemes.segment(text)) count++;
+  return count;
+}
+
+// Control characters, and invisible format characters that can spoof text: zero-width space,
+// word joiner, BOM, soft hyphen and the bidi overrides/isolates/marks. ZWJ (U+200D) and ZWNJ
+// (U+200C) stay: emoji sequences and Persian/Indic scripts need them.
+const INVISIBLE = /[\p{Cc}\u00AD\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
+
+/** Removes invisible and control characters, folds runs of white space, trims. */
+export function cleanText(text: string): string {
+  return text.replace(/\s+/gu, " ").replace(INVISIBLE, "").replace(/ {2,}/g, " ").trim();
+}
+
+/** Display name: absent means "generate one"; present must be 1..NAME_MAX_CHARS visible characters. */
+export function parseName(input: unknown): Parsed<string | undefined> {
+  if (input === undefined) return ok(undefined);
+  if (typeof input !== "string") return invalid("name must be a string");
+  // Cheap cap before any per-character work on a hostile string.
+  if (input.length > NAME_MAX_CHARS * 16) return invalid(`name must be at most ${NAME_MAX_CHARS} characters`);
+  const name = cleanText(input);
+  if (name.length === 0) return invalid("name must have at least one visible character");
+  if (visibleLength(name) > NAME_MAX_CHARS) return invalid(`name must be at most ${NAME_MAX_CHARS} characters`);
+  return ok(name);
+}
+
+export interface BattleJoin {
+  name: string | undefined;
+  maxPlayers: number;
+}
+
+/** Join/create options of a battle room: `{ name?, maxPlayers? }`. */
+export function parseBattleOptions(input: unknown): Parsed<BattleJoin> {
+  const options = input ?? {};
+  const wrong = checkFields(options, ["name", "maxPlayers"], "join options");
+  if (wrong) return invalid(wrong);
+  const { name, maxPlayers } = options as Record<string, unknown>;
+  const parsedName = parseName(name);
+  if (!parsedName.ok) return parsedName;
+  if (maxPlayers === undefined) return ok({ name: parsedName.value, maxPlayers: BATTLE_DEFAULT_MAX_PLAYERS });
+  if (!Number.isInteger(maxPlayers) || (maxPlayers as number) < 2 || (maxPlayers as number) > BATTLE_MAX_PLAYERS_LIMIT) {
+    return invalid(`maxPlayers must be a whole number from 2 to ${BATTLE_MAX_PLAYERS_LIMIT}`);
+  }
+  return ok({ name: parsedName.value, maxPlayers: maxPlayers as number });
+}
+
+export interface ChatJoin {
+  channel: string;
+  name: string | undefined;
+}
+
+/** Join options of a chat room: `{ channel, name? }`. */
+export function parseChatOptions(input: unknown): Parsed<ChatJoin> {
+  const wrong = checkFields(input, ["channel", "name"], "join options");
+  if (wrong) return invalid(wrong);
+  const { channel, name } = input as Record<string, unknown>;
+  if (typeof channel !== "string" || !CHANNEL_PATTERN.test(channel)) {
+    return invalid(
+      `channel must be 1 to ${CHANNEL_MAX_CHARS} characters of a-z, 0-9, '-' or '_', starting with a letter or digit`,
+    );
+  }
+  const parsedName = parseName(name);
+  if (!parsedName.ok) return parsedName;
+  return ok({ channel, name: parsedName.value });
+}
+
+/** `move` `{ dx, dy, seq }`. The direction is scaled down to length 1 by the rules, not here. */
+export function parseMove(input: unknown): Parsed<MovePayload> {
+  const wrong = checkFields(input, ["dx", "dy", "seq"], "move");
+  if (wrong) return invalid(wrong);
+  const { dx, dy, seq } = input as Record<string, unknown>;
+  if (typeof dx !== "number" || !Number.isFinite(dx) || dx < -1 || dx > 1) {
+    return invalid("move.dx must be a number from -1 to 1");
+  }
+  if (typeof dy !== "number" || !Number.isFinite(dy) || dy < -1 || dy > 1) {
+    return invalid("move.dy must be a number from -1 to 1");
+  }
+  if (!Number.isInteger(seq) || (seq as number) < 1 || (seq as number) > MAX_SEQ) {
+    return invalid(`move.seq must be a whole number from 1 to ${MAX_SEQ}`);
+  }
+  // `+ 0` turns -0 into 0, so nothing downstream sees a negative zero.
+  return ok({ dx: dx + 0, dy: dy + 0, seq: seq as number });
+}
+
+/** `attack` carries no fields: no payload or `{}`. */
+export function parseAttack(input: unknown): Parsed<Record<string, never>> {
+  if (input === undefined) return ok({});
+  const wrong = checkFields(input, [], "attack");
+  return wrong ? invalid(wrong) : ok({});
+}
+
+/** `chat` `{ text }`: trimmed, invisible characters removed, 1..CHAT_TEXT_MAX_CHARS visible characters. */
+export function parseChat(input: unknown): Parsed<ChatPayload> {
+  const wrong = checkFields(input, ["text"], "chat");
+  if (wrong) return invalid(wrong);
+  const { text } = input as Record<string, unknown>;
+  if (typeof text !== "string") return invalid("chat.text must be a string");
+  const tooLong = `chat.text must be at most ${CHAT_TEXT_MAX_CHARS} characters`;
+  // A grapheme is rarely over 16 UTF-16 units; anything longer is refused before segmenting.
+  if (text.length > CHAT_TEXT_MAX_CHARS * 16) return invalid(tooLong, RefusalCode.textTooLong);
+  const clean = cleanText(text);
+  if (clean.length === 0) return invalid("chat.text is empty", RefusalCode.textEmpty);
+  if (visibleLength(clean) > CHAT_TEXT_MAX_CHARS) return invalid(tooLong, RefusalCode.textTooLong);
+  return ok({ text: clean });
+}

@@ -1,0 +1,73 @@
+import { boot, type ColyseusTestServer } from "@colyseus/testing";
+import type { Room as ClientRoom } from "colyseus.js";
+import { createServer } from "node:net";
+import app from "../../server/app.config";
+import { ServerMessage, type ErrorPayload } from "../../server/shared/protocol";
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real app config on a free port, with real websocket clients through `server.sdk`. */
+export async function bootServer(): Promise<ColyseusTestServer> {
+  return boot(app, await freePort());
+}
+
+/** Longest a test waits for an event before it fails instead of hanging. */
+export const EVENT_TIMEOUT_MS = 4000;
+
+/** Resolves with the room's state once `predicate` holds, checking on every state change. */
+export function until<S>(room: ClientRoom<S>, predicate: (state: S) => boolean, what = "state condition"): Promise<S> {
+  return new Promise((resolve, reject) => {
+    if (room.state && predicate(room.state)) return resolve(room.state);
+    const timer = setTimeout(() => {
+      room.onStateChange.remove(check);
+      reject(new Error(`timed out waiting for ${what}`));
+    }, EVENT_TIMEOUT_MS);
+    const check = (state: S) => {
+      if (!predicate(state)) return;
+      clearTimeout(timer);
+      room.onStateChange.remove(check);
+      resolve(state);
+    };
+    room.onStateChange(check);
+  });
+}
+
+/** The next message of `type` the client receives. */
+export function nextMessage<T>(room: ClientRoom, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unbind();
+      reject(new Error(`timed out waiting for message "${type}"`));
+    }, EVENT_TIMEOUT_MS);
+    const unbind = room.onMessage(type, (message: T) => {
+      clearTimeout(timer);
+      unbind();
+      resolve(message);
+    });
+  });
+}
+
+/** Registers a no-op handler for every server message type, so unheard ones are not logged. */
+export function hearAll(room: ClientRoom): ClientRoom {
+  for (const type of Object.values(ServerMessage)) room.onMessage(type, () => {});
+  return room;
+}
+
+/** Collects every message of `type` a client receives, to check later that none came. */
+export function collect<T>(room: ClientRoom, type: string): T[] {
+  const seen: T[] = [];
+  room.onMessage(type, (message: T) => seen.push(message));
+  return seen;
+}
+
+export const nextError = (room: ClientRoom) => nextMessage<ErrorPayload>(room, ServerMessage.error);

@@ -1,0 +1,17 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const SHARED = join(__dirname, "..", "server", "shared");
+
+describe("layout: the modules the browser shares", () => {
+  // The client bundles these; a framework import or a clock here would break prediction or the bundle.
+  for (const file of readdirSync(SHARED).filter((f) => f.endsWith(".ts"))) {
+    it(`${file} imports only its neighbours and reads no clock or global randomness`, () => {
+      const source = readFileSync(join(SHARED, file), "utf8");
+      const imports = [...source.matchAll(/from\s+"([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(imports.filter((path) => !path.startsWith("./")), [], "imports outside server/shared");
+      assert.doesNotMatch(source, /Date\.now\(|Math\.random\(|performance\.now\(/);
+    });
+  }
+});

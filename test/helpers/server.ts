@@ -4,6 +4,11 @@ import { createServer } from "node:net";
 import app from "../../server/app.config";
 import { ServerMessage, type ErrorPayload } from "../../server/shared/protocol";
 
+// Quiet logs and fixed admin credentials unless the developer sets them. Settings are read at the
+// first boot, after this runs.
+process.env.LOG_LEVEL ??= "error";
+process.env.ADMIN_PASSWORD ??= "test-admin-password";
+
 /** A port nothing listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -69,8 +69,7 @@ export const patchBytes = new Histogram({
 });
 const tickSeconds = new Histogram({
   name: "game_tick_duration_seconds",
-  help: "Time one simulation tick takes, including its patch, by room type",
-  labelNames: ["room"],
+  help: "Time one battle simulation tick takes, including its patch",
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
   registers: [registry],
 });
@@ -92,10 +91,10 @@ export function countRefusal(type: string, reason: string): void {
   messagesRefused.inc({ type: messageTypeLabel(type), reason });
 }
 
-/** Wraps a room's simulation step so each call is timed: `setSimulationInterval(timedTick(room, fn), ms)`. */
-export function timedTick(roomName: string, step: () => void): () => void {
+/** Wraps a simulation step so each call is timed: `setSimulationInterval(timedTick(fn), ms)`. */
+export function timedTick(step: () => void): () => void {
   return () => {
-    const done = tickSeconds.startTimer({ room: roomName });
+    const done = tickSeconds.startTimer();
     try {
       step();
     } finally {

@@ -71,7 +71,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     // Patches go out right after each tick, so an applied input is acknowledged without waiting
     // for an unrelated patch timer.
     this.patchRate = 0;
-    this.setSimulationInterval(timedTick(this.roomName, () => this.tick()), TICK_MS);
+    this.setSimulationInterval(timedTick(() => this.tick()), TICK_MS);
   }
 
   onJoin(client: BattleClient, _options: unknown, auth: BattleJoin) {

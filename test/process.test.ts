@@ -47,8 +47,7 @@ describe("a real server process (node --import tsx server/index.ts)", function (
     const graceMs = 1000;
     const timeoutMs = 6000;
     // No ADMIN_PASSWORD: the generated one is printed once and opens /metrics.
-    const env: Record<string, string> = { SHUTDOWN_GRACE_MS: String(graceMs), SHUTDOWN_TIMEOUT_MS: String(timeoutMs) };
-    server = await spawnServer({ ...env, ADMIN_PASSWORD: "" });
+    server = await spawnServer({ SHUTDOWN_GRACE_MS: String(graceMs), SHUTDOWN_TIMEOUT_MS: String(timeoutMs), ADMIN_PASSWORD: "" });
     await server.line((l) => l.msg === "listening", "listening");
     const base = `http://127.0.0.1:${server.port}`;
     const generated = server.lines.filter((l) => typeof l.adminPassword === "string");

@@ -23,6 +23,9 @@ export function closeRoomGracefully(room: Room, graceMs = settings().shutdownGra
   const notice: ShutdownNotice = { reason: SHUTDOWN_REASON, reconnect: false, inMs };
   logger.info({ roomId: room.roomId, room: room.roomName, clients: room.clients.length, inMs }, "room closing for shutdown");
   room.broadcast(ServerMessage.shutdown, notice);
+  // The clock counts a new timer from its last tick, up to one tick early: tick it now so players get
+  // at least the `inMs` they were told (at most one tick more).
+  room.clock.tick();
   room.clock.setTimeout(() => void room.disconnect(), inMs);
 }
 

@@ -1,12 +1,22 @@
 import config from "@colyseus/tools";
+import { settings } from "./config";
+import { colyseusLogger } from "./log";
+import { mountOps } from "./ops/http";
+import { observeRooms } from "./ops/rooms";
+import { MeteredTransport } from "./ops/transport";
 import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
 import { RoomName } from "./shared/protocol";
 
 export default config({
+  // Colyseus logs through our structured logger; no banner, no console lines from @colyseus/tools.
+  options: { logger: colyseusLogger, greet: false },
+  displayLogs: false,
+  initializeTransport: (options) => new MeteredTransport(options),
+  initializeExpress: (app) => mountOps(app, settings()),
   initializeGameServer: (gameServer) => {
-    gameServer.define(RoomName.battle, BattleRoom);
+    observeRooms(gameServer.define(RoomName.battle, BattleRoom));
     // Every member of a channel lands in the same room.
-    gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]);
+    observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));
   },
 });

@@ -26,6 +26,8 @@ import {
   type KillEvent,
   type MovePayload,
 } from "../shared/protocol";
+import { timedTick } from "../ops/metrics";
+import { closeRoomGracefully } from "../ops/shutdown";
 import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, Player } from "./schema/BattleState";
 
@@ -60,6 +62,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     this.maxClients = parsed.value.maxPlayers;
     this.state.width = MAP_WIDTH;
     this.state.height = MAP_HEIGHT;
+    void this.setMetadata({ map: `${MAP_WIDTH}x${MAP_HEIGHT}` });
 
     this.onMessage(ClientMessage.move, (client, payload: unknown) => this.onMove(client, payload));
     this.onMessage(ClientMessage.attack, (client, payload: unknown) => this.onAttack(client, payload));
@@ -68,7 +71,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     // Patches go out right after each tick, so an applied input is acknowledged without waiting
     // for an unrelated patch timer.
     this.patchRate = 0;
-    this.setSimulationInterval(() => this.tick(), TICK_MS);
+    this.setSimulationInterval(timedTick(() => this.tick()), TICK_MS);
   }
 
   onJoin(client: BattleClient, _options: unknown, auth: BattleJoin) {
@@ -85,6 +88,10 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   onLeave(client: BattleClient) {
     this.state.players.delete(client.sessionId);
     this.pilots.delete(client.sessionId);
+  }
+
+  onBeforeShutdown() {
+    closeRoomGracefully(this);
   }
 
   onUncaughtException(error: Error, methodName: string) {

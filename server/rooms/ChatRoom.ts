@@ -13,6 +13,8 @@ import {
   type ChatLine,
   type ChatLineKind,
 } from "../shared/protocol";
+import { countChatLine } from "../ops/metrics";
+import { closeRoomGracefully } from "../ops/shutdown";
 import { refuse, refuseUnknownType } from "./refuse";
 import { ChatState, Member } from "./schema/ChatState";
 
@@ -37,6 +39,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     const parsed = parseChatOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.state.channel = parsed.value.channel;
+    void this.setMetadata({ channel: parsed.value.channel });
     this.onMessage(ClientMessage.chat, (client, payload: unknown) => this.onChat(client, payload));
     this.onMessage("*", refuseUnknownType);
   }
@@ -56,6 +59,10 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     if (member) this.post("system", "", "", `${member.name} left`);
   }
 
+  onBeforeShutdown() {
+    closeRoomGracefully(this);
+  }
+
   onUncaughtException(error: Error, methodName: string) {
     logger.error(`chat ${this.roomId}: ${methodName} threw`, error);
   }
@@ -73,5 +80,6 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     const line: ChatLine = { id: this.nextLineId++, kind, name, sessionId, text, time: Date.now() };
     this.history.append(line);
     this.broadcast(ServerMessage.chat, line);
+    countChatLine(kind);
   }
 }

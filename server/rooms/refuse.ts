@@ -1,11 +1,14 @@
 import type { Client } from "@colyseus/core";
-import { log } from "../log";
+import { logger } from "../log";
+import { countRefusal } from "../ops/metrics";
+import { roomIdOf } from "../ops/rooms";
 import { RefusalCode, ServerMessage, type ErrorPayload } from "../shared/protocol";
 
 /** Tells the sender why its message was refused; nothing else changes. */
 export function refuse(client: Client, type: string, code: RefusalCode, message: string): void {
   const payload: ErrorPayload = { code, message, type };
-  log.refusal(`refused ${type} from ${client.sessionId}: ${code} (${message})`);
+  logger.debug({ roomId: roomIdOf(client.sessionId), sessionId: client.sessionId, type, code, reason: message }, "message refused");
+  countRefusal(type, code);
   client.send(ServerMessage.error, payload);
 }
 

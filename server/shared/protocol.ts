@@ -95,6 +95,8 @@ export const ServerMessage = {
   chat: "chat",
   /** Chat: the channel's latest lines, sent once on join ({@link ChatHistory}). */
   history: "history",
+  /** Any room: the server is shutting down and closes this room soon ({@link ShutdownNotice}). */
+  shutdown: "shutdown",
 } as const;
 export type ServerMessage = (typeof ServerMessage)[keyof typeof ServerMessage];
 
@@ -194,3 +196,19 @@ export interface ErrorPayload {
  * ErrorCode.INVALID_PAYLOAD; the error's message says which option is wrong.
  */
 export const JOIN_INVALID_OPTIONS = 4217;
+
+// ---------------------------------------------------------------------------------------------
+// Operations (issue 4): shutdown notice
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `shutdown`: sent to every player of every room when the server begins a graceful shutdown. The room
+ * keeps running for `inMs`, then closes every connection (close code 4000). Show `reason` to the player.
+ */
+export interface ShutdownNotice {
+  reason: string;
+  /** Whether rejoining this same room later can work; false: join again through matchmaking. */
+  reconnect: boolean;
+  /** Time left before the room closes, in milliseconds. */
+  inMs: number;
+}

@@ -4,6 +4,12 @@ import { createServer } from "node:net";
 import app from "../../server/app.config";
 import { ServerMessage, type ErrorPayload } from "../../server/shared/protocol";
 
+// Quiet logs, fixed admin credentials and rooms that close at once on shutdown, unless the developer
+// sets them. Settings are read at the first boot, after this runs.
+process.env.LOG_LEVEL ??= "error";
+process.env.ADMIN_PASSWORD ??= "test-admin-password";
+process.env.SHUTDOWN_GRACE_MS ??= "0";
+
 /** A port nothing listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,88 @@
+import { randomBytes } from "node:crypto";
+import { EnvVarError, from } from "env-var";
+
+/**
+ * The server's whole configuration, read from environment variables in this one place.
+ * README "Operating" lists every variable with its default.
+ */
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DEFAULT_PORT = 2567;
+export const DEFAULT_LOG_LEVEL: LogLevel = "info";
+export const DEFAULT_ADMIN_USER = "admin";
+/** A set ADMIN_PASSWORD shorter than this is refused: the panel can call any room method. */
+export const ADMIN_PASSWORD_MIN_CHARS = 12;
+/** Random bytes of a generated admin password (24 base64url characters). */
+const GENERATED_PASSWORD_BYTES = 18;
+/** How long players are warned before their room closes on shutdown. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
+/** The process exits (code 1) at this point after the first signal, whatever is still running. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15000;
+
+export interface Settings {
+  port: number;
+  logLevel: LogLevel;
+  adminUser: string;
+  adminPassword: string;
+  /** True when ADMIN_PASSWORD was not set and `adminPassword` was generated for this run. */
+  adminPasswordGenerated: boolean;
+  shutdownGraceMs: number;
+  shutdownTimeoutMs: number;
+}
+
+/** A bad environment variable; the message is one line that names it. */
+export class ConfigError extends Error {}
+
+/** Parses `env`; an empty variable counts as unset. Throws ConfigError naming the first bad variable. */
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const vars = from(set);
+  try {
+    const port = vars.get("PORT").default(String(DEFAULT_PORT)).asPortNumber();
+    const logLevel = vars.get("LOG_LEVEL").default(DEFAULT_LOG_LEVEL).asEnum(LOG_LEVELS);
+    const adminUser = vars.get("ADMIN_USER").default(DEFAULT_ADMIN_USER).asString();
+    if (adminUser.includes(":")) throw new ConfigError('"ADMIN_USER" must not contain ":"');
+    const givenPassword = vars.get("ADMIN_PASSWORD").asString();
+    if (givenPassword !== undefined && [...givenPassword].length < ADMIN_PASSWORD_MIN_CHARS) {
+      throw new ConfigError(`"ADMIN_PASSWORD" must be at least ${ADMIN_PASSWORD_MIN_CHARS} characters (or unset to generate one)`);
+    }
+    const shutdownGraceMs = vars.get("SHUTDOWN_GRACE_MS").default(String(DEFAULT_SHUTDOWN_GRACE_MS)).asIntPositive();
+    const shutdownTimeoutMs = vars.get("SHUTDOWN_TIMEOUT_MS").default(String(DEFAULT_SHUTDOWN_TIMEOUT_MS)).asIntPositive();
+    if (shutdownTimeoutMs <= shutdownGraceMs) {
+      throw new ConfigError(`"SHUTDOWN_TIMEOUT_MS" must be larger than SHUTDOWN_GRACE_MS (${shutdownGraceMs})`);
+    }
+    return {
+      port,
+      logLevel,
+      adminUser,
+      adminPassword: givenPassword ?? randomBytes(GENERATED_PASSWORD_BYTES).toString("base64url"),
+      adminPasswordGenerated: givenPassword === undefined,
+      shutdownGraceMs,
+      shutdownTimeoutMs,
+    };
+  } catch (error) {
+    if (error instanceof EnvVarError) throw new ConfigError(error.message.replace(/^env-var: /, ""));
+    throw error;
+  }
+}
+
+let loaded: Settings | undefined;
+
+/** The process's settings, read from process.env on first use (after @colyseus/tools loaded .env files). */
+export function settings(): Settings {
+  loaded ??= readSettings(process.env);
+  return loaded;
+}
+
+/** `settings()`, or a one-line error on stderr and exit code 1 when a variable is bad. */
+export function settingsOrExit(): Settings {
+  try {
+    return settings();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Invalid configuration: ${error.message}\n`);
+    process.exit(1);
+  }
+}

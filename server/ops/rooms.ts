@@ -1,0 +1,36 @@
+import type { Client, RegisteredHandler, Room } from "@colyseus/core";
+import { logger } from "../log";
+
+/** sessionId -> roomId of every joined client, so lines about a client name its room. */
+const roomOfSession = new Map<string, string>();
+
+/** The room a joined client is in, for log lines that only have the client. */
+export function roomIdOf(sessionId: string): string | undefined {
+  return roomOfSession.get(sessionId);
+}
+
+function visibility(isPrivate: boolean) {
+  return { visibility: isPrivate ? "private" : "public" };
+}
+
+/**
+ * Logs a room type's lifecycle, one line per event with roomId and sessionId, and keeps the listing's
+ * `visibility` metadata (a monitor column) current. Usage: `observeRooms(gameServer.define(...))`.
+ */
+export function observeRooms(handler: RegisteredHandler): RegisteredHandler {
+  return handler
+    .on("create", (room: Room) => {
+      logger.info({ roomId: room.roomId, room: room.roomName }, "room created");
+      void room.setMetadata(visibility(room.listing.private ?? false));
+    })
+    .on("visibility-change", (room: Room, isPrivate: boolean) => void room.setMetadata(visibility(isPrivate)))
+    .on("join", (room: Room, client: Client) => {
+      roomOfSession.set(client.sessionId, room.roomId);
+      logger.info({ roomId: room.roomId, room: room.roomName, sessionId: client.sessionId }, "client joined");
+    })
+    .on("leave", (room: Room, client: Client, willDispose: boolean) => {
+      roomOfSession.delete(client.sessionId);
+      logger.info({ roomId: room.roomId, room: room.roomName, sessionId: client.sessionId, willDispose }, "client left");
+    })
+    .on("dispose", (room: Room) => logger.info({ roomId: room.roomId, room: room.roomName }, "room disposed"));
+}

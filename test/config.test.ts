@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import {
+  ADMIN_PASSWORD_MIN_CHARS,
+  ConfigError,
+  DEFAULT_PORT,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  readSettings,
+} from "../server/config";
+
+/** The ConfigError `env` causes; fails when it parses. */
+function refusal(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    readSettings(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail(`accepted ${JSON.stringify(env)}`);
+}
+
+describe("configuration from environment variables", () => {
+  it("has a default for every variable and generates a strong admin password when none is set", () => {
+    const a = readSettings({});
+    assert.deepEqual({ ...a, adminPassword: "" }, {
+      port: DEFAULT_PORT,
+      logLevel: "info",
+      adminUser: "admin",
+      adminPassword: "",
+      adminPasswordGenerated: true,
+      shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS,
+      shutdownTimeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    });
+    assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
+    assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
+  });
+
+  it("reads every variable", () => {
+    const s = readSettings({
+      PORT: "3000",
+      LOG_LEVEL: "debug",
+      ADMIN_USER: "ops",
+      ADMIN_PASSWORD: "correct horse battery",
+      SHUTDOWN_GRACE_MS: "0",
+      SHUTDOWN_TIMEOUT_MS: "2000",
+    });
+    assert.deepEqual(s, {
+      port: 3000,
+      logLevel: "debug",
+      adminUser: "ops",
+      adminPassword: "correct horse battery",
+      adminPasswordGenerated: false,
+      shutdownGraceMs: 0,
+      shutdownTimeoutMs: 2000,
+    });
+  });
+
+  it("treats an empty variable as unset", () => {
+    assert.equal(readSettings({ PORT: "", ADMIN_PASSWORD: "" }).port, DEFAULT_PORT);
+    assert.equal(readSettings({ ADMIN_PASSWORD: "" }).adminPasswordGenerated, true);
+  });
+
+  const bad: Array<[string, NodeJS.ProcessEnv]> = [
+    ["PORT", { PORT: "abc" }],
+    ["PORT", { PORT: "70000" }],
+    ["PORT", { PORT: "80.5" }],
+    ["LOG_LEVEL", { LOG_LEVEL: "loud" }],
+    ["ADMIN_USER", { ADMIN_USER: "a:b" }],
+    ["ADMIN_PASSWORD", { ADMIN_PASSWORD: "x".repeat(ADMIN_PASSWORD_MIN_CHARS - 1) }],
+    ["SHUTDOWN_GRACE_MS", { SHUTDOWN_GRACE_MS: "-1" }],
+    ["SHUTDOWN_TIMEOUT_MS", { SHUTDOWN_TIMEOUT_MS: "soon" }],
+    ["SHUTDOWN_TIMEOUT_MS", { SHUTDOWN_GRACE_MS: "5000", SHUTDOWN_TIMEOUT_MS: "5000" }],
+  ];
+  for (const [name, env] of bad) {
+    it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {
+      const { message } = refusal(env);
+      assert.ok(message.startsWith(`"${name}" `), message);
+      assert.ok(!message.includes("\n"), message);
+    });
+  }
+});

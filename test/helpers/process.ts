@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { EVENT_TIMEOUT_MS, freePort } from "./server";
+
+/** One structured log line of the server. */
+export type LogLine = Record<string, unknown> & { msg?: string };
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  /** Every JSON line the server printed on stdout so far. */
+  lines: LogLine[];
+  stderr: string[];
+  /** Resolves with the first line (already printed or still to come) that matches. */
+  line(match: (line: LogLine) => boolean, what: string): Promise<LogLine>;
+  /** Resolves when the process exits. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `node --import tsx server/index.ts` as the README does, with `env` added, on a free port. */
+export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    env: { ...process.env, LOG_LEVEL: "info", PORT: String(port), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: LogLine[] = [];
+  const stderr: string[] = [];
+  const waiters = new Set<() => void>();
+  createInterface({ input: child.stdout! }).on("line", (text) => {
+    try {
+      lines.push(JSON.parse(text) as LogLine);
+    } catch {
+      return; // banner lines of @colyseus/tools' .env loading are not ours
+    }
+    for (const wake of waiters) wake();
+  });
+  createInterface({ input: child.stderr! }).on("line", (text) => stderr.push(text));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+
+  function line(match: (line: LogLine) => boolean, what: string): Promise<LogLine> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = lines.find(match);
+        if (!found) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(found);
+      };
+      // Starting tsx takes a few seconds on a busy machine: twice the usual event timeout.
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting for log line: ${what}\n${stderr.join("\n")}`));
+      }, 2 * EVENT_TIMEOUT_MS);
+      waiters.add(check);
+      check();
+    });
+  }
+  return { child, port, lines, stderr, line, exited };
+}

@@ -19,6 +19,7 @@ import {
   MAX_HP,
   MAX_QUEUED_MOVES,
   RefusalCode,
+  SEAT_RESERVATION_S,
   RESPAWN_DELAY_MS,
   ServerMessage,
   TICK_MS,
@@ -28,6 +29,7 @@ import {
 } from "../shared/protocol";
 import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, Player } from "./schema/BattleState";
+import { RateLimiter } from "../security/rateLimit";
 
 /** Server-only bookkeeping for one player; never synchronised. */
 interface Pilot {
@@ -46,6 +48,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   state = new BattleState();
   private pilots = new Map<string, Pilot>();
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
+  readonly limits = new RateLimiter();
 
   /** Runs at matchmaking, before a seat is reserved: bad join options never take a seat. */
   static async onAuth(_token: string, options: unknown): Promise<BattleJoin> {
@@ -58,12 +61,13 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     const parsed = parseBattleOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.maxClients = parsed.value.maxPlayers;
+    this.setSeatReservationTime(SEAT_RESERVATION_S);
     this.state.width = MAP_WIDTH;
     this.state.height = MAP_HEIGHT;
 
     this.onMessage(ClientMessage.move, (client, payload: unknown) => this.onMove(client, payload));
     this.onMessage(ClientMessage.attack, (client, payload: unknown) => this.onAttack(client, payload));
-    this.onMessage("*", refuseUnknownType);
+    this.onMessage("*", (client, type) => this.limits.admit(client, String(type)) && refuseUnknownType(client, type));
 
     // Patches go out right after each tick, so an applied input is acknowledged without waiting
     // for an unrelated patch timer.
@@ -85,6 +89,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   onLeave(client: BattleClient) {
     this.state.players.delete(client.sessionId);
     this.pilots.delete(client.sessionId);
+    this.limits.forget(client.sessionId);
   }
 
   onUncaughtException(error: Error, methodName: string) {
@@ -96,6 +101,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   }
 
   private onMove(client: BattleClient, payload: unknown) {
+    if (!this.limits.admit(client, ClientMessage.move)) return;
     const pilot = this.pilots.get(client.sessionId);
     if (!pilot) return;
     const move = parseMove(payload);
@@ -111,6 +117,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   }
 
   private onAttack(client: BattleClient, payload: unknown) {
+    if (!this.limits.admit(client, ClientMessage.attack)) return;
     const attacker = this.state.players.get(client.sessionId);
     const pilot = this.pilots.get(client.sessionId);
     if (!attacker || !pilot) return;

@@ -3,7 +3,7 @@
  * `admit(client, type)` as the first line of each handler and calls `forget` when a client leaves,
  * so its memory is bounded by the room's clients times the fixed set of limited types.
  */
-import type { Client } from "@colyseus/core";
+import { ClientState, type Client } from "@colyseus/core";
 import { log } from "../log";
 import { refuse } from "../rooms/refuse";
 import {
@@ -35,6 +35,11 @@ export class TokenBucket {
     this.tokens -= 1;
     return true;
   }
+
+  /** True when the last `take` found the bucket full: the sender had paused for a whole burst. */
+  get wasFull(): boolean {
+    return this.tokens >= this.limit.burst - 1;
+  }
 }
 
 const ABUSE_LIMIT: RateLimit = { perSecond: ABUSE_DROP_FORGIVEN_PER_S, burst: ABUSE_DROP_BURST };
@@ -48,7 +53,8 @@ interface Allowance {
   buckets: Partial<Record<RateLimitedType, TokenBucket>>;
   /** Drains one token per dropped message; empty means sustained abuse. */
   abuse: TokenBucket;
-  /** Types whose current run of drops the client was already told about (one error per run). */
+  /** Types whose current run of drops the client was already told about: one error per run, a run
+   *  ending when the client lets its bucket fill up again. */
   warned: Set<RateLimitedType>;
   /** Disconnected for flooding: whatever still arrives before the socket closes is dropped. */
   cutOff: boolean;
@@ -73,7 +79,7 @@ export class RateLimiter {
     if (allowance.cutOff) return false;
     const bucket = (allowance.buckets[kind] ??= new TokenBucket(RATE_LIMITS[kind], now));
     if (bucket.take(now)) {
-      allowance.warned.delete(kind);
+      if (bucket.wasFull) allowance.warned.delete(kind);
       return true;
     }
     this.dropped[kind] = (this.dropped[kind] ?? 0) + 1;
@@ -84,6 +90,8 @@ export class RateLimiter {
       log.refusal(`disconnecting ${client.sessionId}: sustained flood of "${shown}"`);
       refuse(client, shown, RefusalCode.rateLimited, "disconnected for flooding");
       client.leave(CLOSE_RATE_LIMITED, "rate_limited");
+      // Colyseus then skips, undecoded, whatever of the flood is still buffered before the close.
+      client.state = ClientState.LEAVING;
     } else if (!allowance.warned.has(kind)) {
       allowance.warned.add(kind);
       const { perSecond } = RATE_LIMITS[kind];

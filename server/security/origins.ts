@@ -20,14 +20,16 @@ export function parseAllowedOrigins(value: string | undefined): AllowedOrigins {
   if (raw === "" || raw === "*") return ANY;
   const origins = new Set<string>();
   for (const entry of raw.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
-    let origin: string;
+    let origin = "null";
     try {
-      origin = new URL(entry).origin;
+      const url = new URL(entry);
+      const plainHost = /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/i.test(url.hostname);
+      if ((url.protocol === "https:" || url.protocol === "http:") && plainHost) origin = url.origin;
     } catch {
-      origin = "null";
+      // not a URL at all: refused below
     }
     if (origin === "null" || origin !== entry.replace(/\/$/, "")) {
-      throw new Error(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://example.com (scheme, host, optional port; no path)`);
+      throw new Error(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://example.com (http or https, host, optional port; no path, no wildcard)`);
     }
     origins.add(origin);
   }

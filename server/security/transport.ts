@@ -37,6 +37,8 @@ export function createTransport(
     verifyClient: (info, done) => {
       if (!origins.allows(info.origin)) return done(false, 403, "origin not allowed");
       if (transport.openSockets >= limits.maxSockets) return done(false, 503, "server full");
+      // Refused before the upgrade: a flood of seatless sockets costs no socket, client or log line.
+      if (!hasSeat(info.req.url)) return done(false, 410, "seat reservation expired");
       done(true);
     },
   });
@@ -46,6 +48,16 @@ export function createTransport(
   server.once("listening", () => guardRequests(server, origins));
   hideInternalErrors();
   return transport;
+}
+
+/** The same test the transport makes after the upgrade (WebSocketTransport.onConnection), made before it. */
+function hasSeat(url: string | undefined): boolean {
+  const parsed = new URL(`ws://server/${url ?? ""}`);
+  const roomId = parsed.pathname.match(/\/[a-zA-Z0-9_-]+\/([a-zA-Z0-9_-]+)$/)?.[1];
+  const room = roomId ? matchMaker.getLocalRoomById(roomId) : undefined;
+  const sessionId = parsed.searchParams.get("sessionId");
+  if (!room || !sessionId) return false;
+  return Boolean(room.hasReservedSeat(sessionId, parsed.searchParams.get("reconnectionToken") ?? undefined));
 }
 
 function reply(req: IncomingMessage, res: ServerResponse, status: number, error: string, cors: boolean) {
@@ -81,7 +93,8 @@ let hidden = false;
 
 /**
  * Colyseus forwards the message of any error thrown while matchmaking to the client. Our rooms refuse
- * with ServerError on purpose; anything else is a bug whose text stays in the log.
+ * with ServerError(code, reason) on purpose; anything else is a bug whose text stays in the log and
+ * reaches the client as "internal error" (code MATCHMAKE_UNHANDLED).
  */
 function hideInternalErrors() {
   if (hidden) return;
@@ -104,6 +117,13 @@ function hideInternalErrors() {
 
 type MatchMakeMethod = (roomName: string, options: unknown, auth: unknown) => Promise<unknown>;
 
+/**
+ * A refusal someone meant: a ServerError with a numeric code of its own. Colyseus re-wraps whatever
+ * onCreate throws as ServerError(e.code || MATCHMAKE_UNHANDLED, e.message), so a bug arrives with
+ * MATCHMAKE_UNHANDLED or with a system error's string code (ECONNREFUSED...); neither is deliberate.
+ */
 function isDeliberate(error: unknown): error is Error & { code?: number } {
-  return error instanceof ServerError || (error instanceof Error && error.constructor.name === "SeatReservationError");
+  if (error instanceof Error && error.constructor.name === "SeatReservationError") return true;
+  if (!(error instanceof ServerError)) return false;
+  return typeof error.code === "number" && error.code !== ErrorCode.MATCHMAKE_UNHANDLED;
 }

@@ -65,6 +65,8 @@ export class RateLimiter {
   /** Dropped messages by limited type, and clients cut off, since the room started (for figures). */
   readonly dropped: Partial<Record<RateLimitedType, number>> = {};
   kicked = 0;
+  /** Messages that still reached a handler after their sender was cut off (should stay 0). */
+  afterCutOff = 0;
 
   constructor(private readonly now: Clock = () => performance.now()) {}
 
@@ -76,7 +78,10 @@ export class RateLimiter {
     const now = this.now();
     const kind = limitFor(type);
     const allowance = this.allowanceOf(client.sessionId, now);
-    if (allowance.cutOff) return false;
+    if (allowance.cutOff) {
+      this.afterCutOff++;
+      return false;
+    }
     const bucket = (allowance.buckets[kind] ??= new TokenBucket(RATE_LIMITS[kind], now));
     if (bucket.take(now)) {
       if (bucket.wasFull) allowance.warned.delete(kind);

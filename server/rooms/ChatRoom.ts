@@ -46,7 +46,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     this.state.channel = parsed.value.channel;
     this.setSeatReservationTime(SEAT_RESERVATION_S);
     this.onMessage(ClientMessage.chat, (client, payload: unknown) => this.onChat(client, payload));
-    this.onMessage("*", (client, type) => this.limits.admit(client, String(type)) && refuseUnknownType(client, type));
+    this.onMessage("*", (client, type) => this.limits.admit(client, "*") && refuseUnknownType(client, type));
   }
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatJoin) {

@@ -87,6 +87,9 @@ describe("rate limits: token buckets", () => {
     assert.equal(limiter.kicked, 1);
     assert.equal(limiter.dropped.move, sentMessages - RATE_LIMITS.move.burst - Math.floor((now - 1) * RATE_LIMITS.move.perSecond / 1000));
     assert.equal(limiter.admit(client, ClientMessage.chat), false, "nothing more is admitted before the socket closes");
+    assert.equal(limiter.wasCutOff("s1"), true);
+    limiter.forget("s1");
+    assert.equal(limiter.wasCutOff("s1"), false);
   });
 
   it("never disconnects a client that is only a little over its limit, however long", () => {

@@ -105,6 +105,11 @@ export class RateLimiter {
     return false;
   }
 
+  /** True when `sessionId` was disconnected for flooding (a room must not let it reconnect). */
+  wasCutOff(sessionId: string): boolean {
+    return this.allowances.get(sessionId)?.cutOff === true;
+  }
+
   /** Drops a leaving client's buckets. */
   forget(sessionId: string): void {
     this.allowances.delete(sessionId);

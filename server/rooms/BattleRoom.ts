@@ -19,6 +19,7 @@ import {
   MAX_HP,
   MAX_QUEUED_MOVES,
   RefusalCode,
+  SEAT_RESERVATION_S,
   RESPAWN_DELAY_MS,
   ServerMessage,
   TICK_MS,
@@ -30,6 +31,7 @@ import { timedTick } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
 import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, Player } from "./schema/BattleState";
+import { RateLimiter } from "../security/rateLimit";
 
 /** Server-only bookkeeping for one player; never synchronised. */
 interface Pilot {
@@ -48,6 +50,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   state = new BattleState();
   private pilots = new Map<string, Pilot>();
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
+  readonly limits = new RateLimiter();
 
   /** Runs at matchmaking, before a seat is reserved: bad join options never take a seat. */
   static async onAuth(_token: string, options: unknown): Promise<BattleJoin> {
@@ -60,13 +63,14 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     const parsed = parseBattleOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.maxClients = parsed.value.maxPlayers;
+    this.setSeatReservationTime(SEAT_RESERVATION_S);
     this.state.width = MAP_WIDTH;
     this.state.height = MAP_HEIGHT;
     void this.setMetadata({ map: `${MAP_WIDTH}x${MAP_HEIGHT}` });
 
     this.onMessage(ClientMessage.move, (client, payload: unknown) => this.onMove(client, payload));
     this.onMessage(ClientMessage.attack, (client, payload: unknown) => this.onAttack(client, payload));
-    this.onMessage("*", refuseUnknownType);
+    this.onMessage("*", (client, type) => this.limits.admit(client, "*") && refuseUnknownType(client, type));
 
     // Patches go out right after each tick, so an applied input is acknowledged without waiting
     // for an unrelated patch timer.
@@ -88,6 +92,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   onLeave(client: BattleClient) {
     this.state.players.delete(client.sessionId);
     this.pilots.delete(client.sessionId);
+    this.limits.forget(client.sessionId);
   }
 
   onBeforeShutdown() {
@@ -103,6 +108,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   }
 
   private onMove(client: BattleClient, payload: unknown) {
+    if (!this.limits.admit(client, ClientMessage.move)) return;
     const pilot = this.pilots.get(client.sessionId);
     if (!pilot) return;
     const move = parseMove(payload);
@@ -118,6 +124,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   }
 
   private onAttack(client: BattleClient, payload: unknown) {
+    if (!this.limits.admit(client, ClientMessage.attack)) return;
     const attacker = this.state.players.get(client.sessionId);
     const pilot = this.pilots.get(client.sessionId);
     if (!attacker || !pilot) return;

@@ -1,5 +1,7 @@
 import { Room, ServerError, logger, type Client } from "@colyseus/core";
 import { ChatHistory } from "../chat/history";
+import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderation";
+import { RateLimiter } from "../security/rateLimit";
 import { generateName, seededRng } from "../shared/game";
 import { parseChat, parseChatOptions, type ChatJoin } from "../shared/parse";
 import {
@@ -7,7 +9,10 @@ import {
   CHAT_HISTORY_ON_JOIN,
   CHAT_MAX_MEMBERS,
   ClientMessage,
+  CLOSE_KICKED,
   JOIN_INVALID_OPTIONS,
+  RefusalCode,
+  SEAT_RESERVATION_S,
   ServerMessage,
   type ChatHistory as ChatHistoryPayload,
   type ChatLine,
@@ -27,6 +32,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
   private history = new ChatHistory(CHAT_HISTORY_KEEP);
   private nextLineId = 1;
   private rng = seededRng(Math.floor(Math.random() * 2 ** 32));
+  readonly limits = new RateLimiter();
+  private mutes = new Mutes();
 
   /** Runs at matchmaking, before a seat is reserved: bad join options never take a seat. */
   static async onAuth(_token: string, options: unknown): Promise<ChatJoin> {
@@ -40,8 +47,10 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.state.channel = parsed.value.channel;
     void this.setMetadata({ channel: parsed.value.channel });
+
+    this.setSeatReservationTime(SEAT_RESERVATION_S);
     this.onMessage(ClientMessage.chat, (client, payload: unknown) => this.onChat(client, payload));
-    this.onMessage("*", refuseUnknownType);
+    this.onMessage("*", (client, type) => this.limits.admit(client, "*") && refuseUnknownType(client, type));
   }
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatJoin) {
@@ -56,6 +65,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
   onLeave(client: ChatClient) {
     const member = this.state.members.get(client.sessionId);
     this.state.members.delete(client.sessionId);
+    this.limits.forget(client.sessionId);
+    this.mutes.unmute(client.sessionId);
     if (member) this.post("system", "", "", `${member.name} left`);
   }
 
@@ -67,9 +78,34 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     logger.error(`chat ${this.roomId}: ${methodName} threw`, error);
   }
 
+  /** Moderation (monitor room-call API): `seconds` defaults to MUTE_MAX_S. Their chat is refused meanwhile. */
+  mute(sessionId: unknown, seconds?: unknown): ModerationResult {
+    const duration = parseMuteSeconds(seconds);
+    if (duration === null) return { ok: false, reason: "seconds must be a number above 0, at most one day" };
+    if (typeof sessionId !== "string" || !this.state.members.has(sessionId)) return { ok: false, reason: "no such member" };
+    this.mutes.mute(sessionId, duration, Date.now());
+    return { ok: true };
+  }
+
+  unmute(sessionId: unknown): ModerationResult {
+    if (typeof sessionId !== "string" || !this.mutes.unmute(sessionId)) return { ok: false, reason: "not muted" };
+    return { ok: true };
+  }
+
+  /** Moderation: disconnects a member with CLOSE_KICKED; everyone sees the usual "left" line. */
+  kick(sessionId: unknown): ModerationResult {
+    const client = typeof sessionId === "string" ? this.clients.getById(sessionId) : undefined;
+    if (!client) return { ok: false, reason: "no such member" };
+    client.leave(CLOSE_KICKED, "kicked");
+    return { ok: true };
+  }
+
   private onChat(client: ChatClient, payload: unknown) {
+    if (!this.limits.admit(client, ClientMessage.chat)) return;
     const member = this.state.members.get(client.sessionId);
     if (!member) return;
+    const mutedMs = this.mutes.remainingMs(client.sessionId, Date.now());
+    if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
     const chat = parseChat(payload);
     if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);
     this.post("user", member.name, client.sessionId, chat.value.text);

@@ -12,8 +12,12 @@ export function refuse(client: Client, type: string, code: RefusalCode, message:
   client.send(ServerMessage.error, payload);
 }
 
-/** `onMessage("*")` handler: a message type the room does not handle. */
-export function refuseUnknownType(client: Client, type: string | number): void {
-  const name = String(type).slice(0, 32);
+/**
+ * `onMessage("*")` handler: a message type the room does not handle. A client that sends the
+ * literal type "*" reaches this handler directly, with its payload where the type should be, so the
+ * type is only shown when it is a string or a number (String() of a hostile object can throw).
+ */
+export function refuseUnknownType(client: Client, type: unknown): void {
+  const name = typeof type === "string" || typeof type === "number" ? String(type).slice(0, 32) : "*";
   refuse(client, name, RefusalCode.unknownType, `unknown message type "${name}"`);
 }

@@ -8,6 +8,7 @@ import {
   CHANNEL_MAX_CHARS,
   CHANNEL_PATTERN,
   CHAT_TEXT_MAX_CHARS,
+  COMBINING_MARKS_MAX_RUN,
   MAX_SEQ,
   NAME_MAX_CHARS,
   RefusalCode,
@@ -54,11 +55,22 @@ export function visibleLength(text: string): number {
 // Control characters, and invisible format characters that can spoof text: zero-width space,
 // word joiner, BOM, soft hyphen and the bidi overrides/isolates/marks. ZWJ (U+200D) and ZWNJ
 // (U+200C) stay: emoji sequences and Persian/Indic scripts need them.
-const INVISIBLE = /[\p{Cc}\u00AD\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
+// Also removed: lone surrogates, the combining grapheme joiner, blank "letters" that render as
+// nothing (Hangul fillers, Khmer inherent vowels, Mongolian vowel separator, Braille blank),
+// interlinear annotation marks, and the tag and supplementary variation-selector blocks, which can
+// carry hidden text (they also drop the tag part of subdivision flags such as England's).
+const INVISIBLE =
+  /[\p{Cc}\p{Cs}\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u2800\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
+const COMBINING_RUN = new RegExp(`(\\p{M}{${COMBINING_MARKS_MAX_RUN}})\\p{M}+`, "gu");
 
-/** Removes invisible and control characters, folds runs of white space, trims. */
+/** Removes invisible and control characters, cuts stacks of combining marks, folds runs of white space, trims. */
 export function cleanText(text: string): string {
-  return text.replace(/\s+/gu, " ").replace(INVISIBLE, "").replace(/ {2,}/g, " ").trim();
+  return text
+    .replace(/\s+/gu, " ")
+    .replace(INVISIBLE, "")
+    .replace(COMBINING_RUN, "$1")
+    .replace(/ {2,}/g, " ")
+    .trim();
 }
 
 /** Display name: absent means "generate one"; present must be 1..NAME_MAX_CHARS visible characters. */

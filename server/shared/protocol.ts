@@ -180,6 +180,10 @@ export const RefusalCode = {
   textEmpty: "text_empty",
   /** Chat text over CHAT_TEXT_MAX_CHARS. */
   textTooLong: "text_too_long",
+  /** Over the per-type rate limit (RATE_LIMITS): the message was dropped unread. */
+  rateLimited: "rate_limited",
+  /** Chat while muted by a moderator. */
+  muted: "muted",
 } as const;
 export type RefusalCode = (typeof RefusalCode)[keyof typeof RefusalCode];
 
@@ -212,3 +216,53 @@ export interface ShutdownNotice {
   /** Time left before the room closes, in milliseconds. */
   inMs: number;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hardening (issue 7): rate limits, payload and connection limits, moderation
+// ---------------------------------------------------------------------------------------------
+
+/** One message type's allowance: a token bucket refilled at `perSecond`, holding at most `burst`. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * Per client, per message type. Over the limit a message is dropped unread and the sender gets one
+ * `rate_limited` error per burst of drops. Moves: one per tick is 20/s, with slack for jitter.
+ */
+export const RATE_LIMITS = {
+  [ClientMessage.move]: { perSecond: 30, burst: 30 },
+  /** The cooldown allows 2/s; a little more so a refused early attack does not also cost a token. */
+  [ClientMessage.attack]: { perSecond: 4, burst: 8 },
+  [ClientMessage.chat]: { perSecond: 1, burst: 10 },
+  /** Any type the room does not handle. */
+  other: { perSecond: 5, burst: 10 },
+} as const satisfies Record<string, RateLimit>;
+export type RateLimitedType = keyof typeof RATE_LIMITS;
+
+/**
+ * Sustained abuse: every dropped message costs one token from a bucket of this size, refilled at
+ * this rate. When it runs dry the client is disconnected with {@link CLOSE_RATE_LIMITED}. A flood
+ * of 1000 messages/s is cut off within a quarter second; a client 10/s over its limit never is.
+ */
+export const ABUSE_DROP_BURST = 200;
+export const ABUSE_DROP_FORGIVEN_PER_S = 20;
+
+/** WebSocket close code for a client disconnected for sustained flooding (4000-4999: ours). */
+export const CLOSE_RATE_LIMITED = 4429;
+/** WebSocket close code for a chat member removed by a moderator. */
+export const CLOSE_KICKED = 4403;
+
+/** Largest WebSocket frame the server reads; bigger frames close the sender's connection (1009). */
+export const MAX_MESSAGE_BYTES = 4 * 1024;
+/** Largest matchmaking request body (the join options as JSON); bigger requests get HTTP 413. */
+export const MAX_JOIN_OPTIONS_BYTES = 2 * 1024;
+/** Open WebSocket connections one server process accepts; beyond it upgrades get HTTP 503. */
+export const MAX_OPEN_SOCKETS = 5000;
+/** A seat reserved at matchmaking is released if no socket claims it within this time. */
+export const SEAT_RESERVATION_S = 5;
+/** Longest run of combining marks kept on one character in names and chat: any script, no "Zalgo" stacks. */
+export const COMBINING_MARKS_MAX_RUN = 3;
+/** Longest a moderator's mute lasts; also the default when no duration is given. */
+export const MUTE_MAX_S = 24 * 60 * 60;

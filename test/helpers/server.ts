@@ -2,6 +2,7 @@ import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import type { Room as ClientRoom } from "colyseus.js";
 import { createServer } from "node:net";
 import app from "../../server/app.config";
+import { RateLimiter } from "../../server/security/rateLimit";
 import { ServerMessage, type ErrorPayload } from "../../server/shared/protocol";
 
 // Quiet logs, fixed admin credentials and rooms that close at once on shutdown, unless the developer
@@ -77,3 +78,12 @@ export function collect<T>(room: ClientRoom, type: string): T[] {
 }
 
 export const nextError = (room: ClientRoom) => nextMessage<ErrorPayload>(room, ServerMessage.error);
+
+/**
+ * For tests about something other than rate limits (e.g. filling a history fast): the room's
+ * limiter sees a full second pass before every message, so every bucket is always full.
+ */
+export function liftRateLimits(server: ColyseusTestServer, roomId: string): void {
+  let fakeMs = 0;
+  (server.getRoomById(roomId) as unknown as { limits: RateLimiter }).limits = new RateLimiter(() => (fakeMs += 1000));
+}

@@ -1,0 +1,131 @@
+/**
+ * Per-client, per-message-type rate limits (token buckets). A room keeps one RateLimiter, asks it
+ * `admit(client, type)` as the first line of each handler and calls `forget` when a client leaves,
+ * so its memory is bounded by the room's clients times the fixed set of limited types.
+ */
+import { ClientState, type Client } from "@colyseus/core";
+import { log } from "../log";
+import { refuse } from "../rooms/refuse";
+import {
+  ABUSE_DROP_BURST,
+  ABUSE_DROP_FORGIVEN_PER_S,
+  CLOSE_RATE_LIMITED,
+  RATE_LIMITS,
+  RefusalCode,
+  type RateLimit,
+  type RateLimitedType,
+} from "../shared/protocol";
+
+/** Milliseconds from a monotonic clock; injectable so tests can drive time. */
+export type Clock = () => number;
+
+/** Holds up to `burst` tokens, refilled continuously at `perSecond`; each message takes one. */
+export class TokenBucket {
+  private tokens: number;
+
+  constructor(private readonly limit: RateLimit, private last: number) {
+    this.tokens = limit.burst;
+  }
+
+  take(now: number): boolean {
+    const refill = (Math.max(0, now - this.last) / 1000) * this.limit.perSecond;
+    this.tokens = Math.min(this.limit.burst, this.tokens + refill);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** True when the last `take` found the bucket full: the sender had paused for a whole burst. */
+  get wasFull(): boolean {
+    return this.tokens >= this.limit.burst - 1;
+  }
+}
+
+const ABUSE_LIMIT: RateLimit = { perSecond: ABUSE_DROP_FORGIVEN_PER_S, burst: ABUSE_DROP_BURST };
+
+/** Which allowance a message type draws on: its own when listed, else the shared `other`. */
+export function limitFor(type: string): RateLimitedType {
+  return Object.hasOwn(RATE_LIMITS, type) ? (type as RateLimitedType) : "other";
+}
+
+interface Allowance {
+  buckets: Partial<Record<RateLimitedType, TokenBucket>>;
+  /** Drains one token per dropped message; empty means sustained abuse. */
+  abuse: TokenBucket;
+  /** Types whose current run of drops the client was already told about: one error per run, a run
+   *  ending when the client lets its bucket fill up again. */
+  warned: Set<RateLimitedType>;
+  /** Disconnected for flooding: whatever still arrives before the socket closes is dropped. */
+  cutOff: boolean;
+}
+
+export class RateLimiter {
+  private allowances = new Map<string, Allowance>();
+  /** Dropped messages by limited type, and clients cut off, since the room started (for figures). */
+  readonly dropped: Partial<Record<RateLimitedType, number>> = {};
+  kicked = 0;
+  /** Messages that still reached a handler after their sender was cut off (should stay 0). */
+  afterCutOff = 0;
+
+  constructor(private readonly now: Clock = () => performance.now()) {}
+
+  /**
+   * True when `client` may send one more message of `type` now. Otherwise the message is to be
+   * dropped unread: the first drop of a run tells the sender, and sustained flooding disconnects it.
+   */
+  admit(client: Client, type: string): boolean {
+    const now = this.now();
+    const kind = limitFor(type);
+    const allowance = this.allowanceOf(client.sessionId, now);
+    if (allowance.cutOff) {
+      this.afterCutOff++;
+      return false;
+    }
+    const bucket = (allowance.buckets[kind] ??= new TokenBucket(RATE_LIMITS[kind], now));
+    if (bucket.take(now)) {
+      if (bucket.wasFull) allowance.warned.delete(kind);
+      return true;
+    }
+    this.dropped[kind] = (this.dropped[kind] ?? 0) + 1;
+    const shown = String(type).slice(0, 32);
+    if (!allowance.abuse.take(now)) {
+      this.kicked++;
+      allowance.cutOff = true;
+      log.refusal(`disconnecting ${client.sessionId}: sustained flood of "${shown}"`);
+      refuse(client, shown, RefusalCode.rateLimited, "disconnected for flooding");
+      client.leave(CLOSE_RATE_LIMITED, "rate_limited");
+      // Colyseus then skips, undecoded, whatever of the flood is still buffered before the close.
+      client.state = ClientState.LEAVING;
+    } else if (!allowance.warned.has(kind)) {
+      allowance.warned.add(kind);
+      const { perSecond } = RATE_LIMITS[kind];
+      refuse(client, shown, RefusalCode.rateLimited, `too many "${shown}" messages: at most ${perSecond} per second`);
+    }
+    return false;
+  }
+
+  /** True when `sessionId` was disconnected for flooding (a room must not let it reconnect). */
+  wasCutOff(sessionId: string): boolean {
+    return this.allowances.get(sessionId)?.cutOff === true;
+  }
+
+  /** Drops a leaving client's buckets. */
+  forget(sessionId: string): void {
+    this.allowances.delete(sessionId);
+  }
+
+  /** Clients with buckets (for tests: must fall back to the room's clients). */
+  get size(): number {
+    return this.allowances.size;
+  }
+
+  private allowanceOf(sessionId: string, now: number): Allowance {
+    let allowance = this.allowances.get(sessionId);
+    if (!allowance) {
+      allowance = { buckets: {}, abuse: new TokenBucket(ABUSE_LIMIT, now), warned: new Set(), cutOff: false };
+      this.allowances.set(sessionId, allowance);
+    }
+    return allowance;
+  }
+}

@@ -26,6 +26,7 @@ import {
   type KillEvent,
   type MovePayload,
 } from "../shared/protocol";
+import { cameBack } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, Player } from "./schema/BattleState";
 
@@ -58,6 +59,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     const parsed = parseBattleOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.maxClients = parsed.value.maxPlayers;
+    // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
+    if (parsed.value.private) this.setPrivate(true);
     this.state.width = MAP_WIDTH;
     this.state.height = MAP_HEIGHT;
 
@@ -82,7 +85,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     this.pilots.set(client.sessionId, { moves: [], lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
   }
 
-  onLeave(client: BattleClient) {
+  async onLeave(client: BattleClient, consented: boolean) {
+    if (await cameBack(this, client, consented)) return;
     this.state.players.delete(client.sessionId);
     this.pilots.delete(client.sessionId);
   }

@@ -13,6 +13,7 @@ import {
   type ChatLine,
   type ChatLineKind,
 } from "../shared/protocol";
+import { cameBack } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
 import { ChatState, Member } from "./schema/ChatState";
 
@@ -50,7 +51,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     this.post("system", "", "", `${member.name} joined`);
   }
 
-  onLeave(client: ChatClient) {
+  async onLeave(client: ChatClient, consented: boolean) {
+    if (await cameBack(this, client, consented)) return;
     const member = this.state.members.get(client.sessionId);
     this.state.members.delete(client.sessionId);
     if (member) this.post("system", "", "", `${member.name} left`);

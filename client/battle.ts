@@ -56,6 +56,11 @@ export class BattleSession {
     return this.lastScene;
   }
 
+  /** Moves sent that the server has not acknowledged yet. */
+  get pendingInputs(): number {
+    return this.predictor.unacknowledged;
+  }
+
   get roomId(): string {
     return this.room.roomId;
   }

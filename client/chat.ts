@@ -38,7 +38,7 @@ export class ChatPanel {
   }
 
   async join(client: Client, options: JoinChatOptions, onStatus: (status: LinkStatus) => void): Promise<void> {
-    const room = await client.join<ChatStateView>(RoomName.chat, options);
+    const room = await client.joinOrCreate<ChatStateView>(RoomName.chat, options);
     this.leave = keepConnected(client, room, {
       onRoom: (next) => this.bind(next),
       onStatus,

@@ -54,7 +54,7 @@ export class LobbyView {
     this.active = true;
     this.status.textContent = "(connecting…)";
     try {
-      const room = await this.client.join(LOBBY_ROOM, { filter: { name: RoomName.battle } });
+      const room = await this.client.joinOrCreate(LOBBY_ROOM, { filter: { name: RoomName.battle } });
       if (!this.active) return void room.leave(true);
       this.room = room;
       this.status.textContent = "";

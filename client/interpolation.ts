@@ -37,7 +37,7 @@ export class Interpolator {
       const a = s[i - 1];
       const b = s[i];
       if (time > b.time) continue;
-      if (Math.hypot(b.x - a.x, b.y - a.y) > TELEPORT_DISTANCE) return { x: a.x, y: a.y };
+      if (Math.hypot(b.x - a.x, b.y - a.y) > TELEPORT_DISTANCE) return time < b.time ? { x: a.x, y: a.y } : { x: b.x, y: b.y };
       const f = (time - a.time) / (b.time - a.time);
       return { x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f };
     }

@@ -97,7 +97,7 @@ export class Renderer {
     ctx.strokeStyle = `rgba(255, 200, 80, ${1 - t})`;
     ctx.lineWidth = 4 * px;
     ctx.stroke();
-    ctx.fillStyle = `rgba(255, 200, 80, ${0.15 * (1 - t)})`;
+    ctx.fillStyle = `rgba(255, 200, 80, ${0.25 * (1 - t)})`;
     ctx.fill();
   }
 

@@ -127,7 +127,30 @@ describe("browser client (Chromium)", function () {
     await untilDrawn(ben, "scene.players.some((p) => p.me && p.hp === arg)", hp);
     await untilDrawn(ann, "scene.players.some((p) => p.name === 'Ben' && p.hp === arg)", hp);
     await ann.waitForSelector(`#scores tr:has(td.name:text("Ben")) td:nth-child(4):text("${hp}")`);
+  });
+
+  it("shows a kill in the feed and scoreboard, and the victim a respawn countdown", async () => {
+    const ann = await quickPlay("Ann");
+    const ben = await quickPlay("Ben");
+    await place(ann, 450, 480);
+    await place(ben, 520, 500, ATTACK_DAMAGE);
+    await untilDrawn(ann, "scene.players.some((p) => p.name === 'Ben' && p.hp === arg && Math.abs(p.x - 520) < 1)", ATTACK_DAMAGE);
+    await ben.fill("#chat-input", "come at me");
+    await ben.press("#chat-input", "Enter");
+    await ann.waitForSelector('#chat-log .line.user:has-text("come at me")');
+    await ann.keyboard.press("Space");
+
+    await ann.waitForSelector('#kill-feed li:has-text("defeated")');
+    assert.equal(await ann.textContent("#kill-feed li"), "Ann defeated Ben");
+    await ann.waitForSelector('#scores tr.me td:nth-child(2):text-is("1")');
+    await ben.waitForSelector("#death-overlay:visible");
+    const countdown = Number(await ben.textContent("#respawn-countdown"));
+    assert.ok(countdown > 0 && countdown <= 3, `countdown ${countdown}`);
+    await untilDrawn(ann, "scene.players.some((p) => p.name === 'Ben' && !p.alive)");
     await ann.screenshot({ path: screenshotPath("two-player-battle.png") });
+    // Back with full HP after the respawn delay.
+    await untilDrawn(ben, "scene.players.some((p) => p.me && p.alive && p.hp === arg)", MAX_HP);
+    await ben.waitForSelector("#death-overlay", { state: "hidden" });
   });
 
   it("relays chat between the pages of one battle as text, never HTML", async () => {

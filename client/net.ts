@@ -54,7 +54,9 @@ export function keepConnected<S>(client: Client, first: Room<S>, link: Link<S>):
     current = room;
     link.onRoom(room);
     room.onLeave((code) => {
-      if (leaving || code === CLOSE_CONSENTED) return;
+      if (leaving) return;
+      // The server closed the room itself (a consented close we did not ask for): no seat to return to.
+      if (code === CLOSE_CONSENTED) return link.onStatus({ kind: "lost", reason: "The server closed this room." });
       void reconnect(room.reconnectionToken);
     });
   };

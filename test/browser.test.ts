@@ -204,6 +204,15 @@ describe("browser client (Chromium)", function () {
     await late.waitForSelector('#lobby-message:text("That room is full")');
   });
 
+  it("tells the player when the server closes the room, instead of reconnecting", async () => {
+    const ann = await quickPlay("Ann");
+    await ann.waitForSelector('#status:text("Connected")');
+    await battleRoom(await roomIdOf(ann)).disconnect();
+    await ann.waitForSelector('#status:text("The server closed this room.")');
+    await ann.click("#leave");
+    await ann.waitForSelector("#lobby-screen:visible");
+  });
+
   it("reconnects a dropped page into the same player and chat", async () => {
     const ann = await quickPlay("Ann");
     const ben = await quickPlay("Ben");

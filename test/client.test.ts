@@ -1,5 +1,7 @@
 /** The browser client's pure parts (prediction, interpolation, channel names, lobby list), without a browser. */
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { battleChannel } from "../client/channel";
 import { INTERPOLATION_DELAY_MS, Interpolator, INTERPOLATION_BUFFER, ServerClock, CLOCK_DRIFT_PER_PATCH_MS } from "../client/interpolation";
 import { RoomList } from "../client/lobby";
@@ -179,4 +181,15 @@ describe("client helpers", () => {
     list.remove("a");
     assert.deepEqual(list.battles().map((r) => r.roomId), ["b"]);
   });
+});
+
+describe("client layout", () => {
+  const CLIENT = join(__dirname, "..", "client");
+  for (const file of readdirSync(CLIENT).filter((f) => f.endsWith(".ts"))) {
+    it(`${file} takes only the protocol and the pure rules from the server`, () => {
+      const source = readFileSync(join(CLIENT, file), "utf8");
+      const fromServer = [...source.matchAll(/from\s+"(\.\.\/server\/[^"]+)"/g)].map((m) => m[1]);
+      for (const path of fromServer) assert.match(path, /^\.\.\/server\/shared\/(protocol|game)$/);
+    });
+  }
 });

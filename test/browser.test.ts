@@ -76,6 +76,17 @@ describe("browser client (Chromium)", function () {
     Object.assign(player, { x, y, hp });
   }
 
+  /** Ann and Ben in one battle, put where the test needs them; resolves once Ann sees Ben there. */
+  async function duel(annAt: [number, number], benAt: [number, number, number?]): Promise<[Page, Page]> {
+    const ann = await quickPlay("Ann");
+    const ben = await quickPlay("Ben");
+    await place(ann, ...annAt);
+    await place(ben, ...benAt);
+    const [x, y, hp = MAX_HP] = benAt;
+    await untilDrawn(ann, "scene.players.some((p) => p.name === 'Ben' && p.x === arg.x && p.y === arg.y && p.hp === arg.hp)", { x, y, hp });
+    return [ann, ben];
+  }
+
   /** Where `viewer` draws the player called `name`. */
   const drawn = (viewer: Page, name: string) =>
     pageValue<{ x: number; y: number; hp: number } | undefined>(
@@ -98,10 +109,7 @@ describe("browser client (Chromium)", function () {
   });
 
   it("moves the own player at once and shows the move to the other page", async () => {
-    const ann = await quickPlay("Ann");
-    const ben = await quickPlay("Ben");
-    await place(ann, 300, 500);
-    await place(ben, 700, 800);
+    const [ann, ben] = await duel([300, 500], [700, 800]);
     await untilDrawn(ben, "scene.players.some((p) => p.name === 'Ann' && p.x === 300 && p.y === 500)");
     await untilDrawn(ann, "scene.players.some((p) => p.me && p.x === 300)");
 
@@ -117,11 +125,7 @@ describe("browser client (Chromium)", function () {
   });
 
   it("lowers the other player's HP bar with an attack in range", async () => {
-    const ann = await quickPlay("Ann");
-    const ben = await quickPlay("Ben");
-    await place(ann, 470, 500);
-    await place(ben, 530, 520);
-    await untilDrawn(ann, "scene.players.some((p) => p.name === 'Ben' && Math.abs(p.x - 530) < 1)");
+    const [ann, ben] = await duel([470, 500], [530, 520]);
     await ann.keyboard.press("Space");
     const hp = MAX_HP - ATTACK_DAMAGE;
     await untilDrawn(ben, "scene.players.some((p) => p.me && p.hp === arg)", hp);
@@ -130,11 +134,7 @@ describe("browser client (Chromium)", function () {
   });
 
   it("shows a kill in the feed and scoreboard, and the victim a respawn countdown", async () => {
-    const ann = await quickPlay("Ann");
-    const ben = await quickPlay("Ben");
-    await place(ann, 450, 480);
-    await place(ben, 520, 500, ATTACK_DAMAGE);
-    await untilDrawn(ann, "scene.players.some((p) => p.name === 'Ben' && p.hp === arg && Math.abs(p.x - 520) < 1)", ATTACK_DAMAGE);
+    const [ann, ben] = await duel([450, 480], [520, 500, ATTACK_DAMAGE]);
     await ben.fill("#chat-input", "come at me");
     await ben.press("#chat-input", "Enter");
     await ann.waitForSelector('#chat-log .line.user:has-text("come at me")');

@@ -1,6 +1,6 @@
 /** Draws the battle on a canvas that fills its box and always shows the whole map. */
 import { ATTACK_RANGE, MAX_HP } from "../server/shared/protocol";
-import type { MapSize } from "../server/shared/game";
+import { clamp, type MapSize } from "../server/shared/game";
 
 export interface DrawnPlayer {
   id: string;
@@ -31,7 +31,8 @@ export interface Scene {
 /** How long an attack ring and a hit flash stay visible. */
 export const EFFECT_MS = 300;
 const PLAYER_RADIUS = 14;
-const MARGIN_PX = 12;
+/** Room around the map for the name and HP bar of a player on its edge. */
+const MARGIN_PX = 40;
 
 export class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
@@ -64,7 +65,9 @@ export class Renderer {
     for (const effect of scene.effects) this.drawAttack(effect, scene.now, px);
     // The own player last, so it is never hidden.
     const ordered = [...scene.players].sort((a, b) => Number(a.me) - Number(b.me));
-    for (const player of ordered) this.drawPlayer(player, scene, px);
+    // Visible world x range, so a name near the left or right edge is shifted inside.
+    const visible = { min: -left * px, max: (cssWidth - left) * px };
+    for (const player of ordered) this.drawPlayer(player, scene, px, visible);
   }
 
   private drawGround(map: MapSize, px: number): void {
@@ -101,7 +104,7 @@ export class Renderer {
     ctx.fill();
   }
 
-  private drawPlayer(player: DrawnPlayer, scene: Scene, px: number): void {
+  private drawPlayer(player: DrawnPlayer, scene: Scene, px: number, visible: { min: number; max: number }): void {
     const { ctx } = this;
     const r = PLAYER_RADIUS * px;
     ctx.globalAlpha = player.alive ? 1 : 0.35;
@@ -134,7 +137,9 @@ export class Renderer {
     ctx.textAlign = "center";
     ctx.textBaseline = "bottom";
     ctx.fillStyle = player.me ? "#ffffff" : "#d8dee9";
-    ctx.fillText(player.me ? `${player.name} (you)` : player.name, player.x, barTop - 3 * px);
+    const label = player.me ? `${player.name} (you)` : player.name;
+    const half = ctx.measureText(label).width / 2 + 2 * px;
+    ctx.fillText(label, clamp(player.x, visible.min + half, visible.max - half), barTop - 3 * px);
     ctx.globalAlpha = 1;
   }
 }

@@ -1,3 +1,4 @@
+import { LobbyRoom } from "@colyseus/core";
 import config from "@colyseus/tools";
 import { settings } from "./config";
 import { colyseusLogger } from "./log";
@@ -5,8 +6,10 @@ import { mountOps } from "./ops/http";
 import { observeRooms } from "./ops/rooms";
 import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
-import { RoomName } from "./shared/protocol";
+import { LOBBY_ROOM, RoomName } from "./shared/protocol";
 import { createTransport } from "./security/transport";
+import express from "express";
+import { CLIENT_OUT_DIR } from "../scripts/client-paths";
 
 export default config({
   // Colyseus logs through our structured logger; no banner, no console lines from @colyseus/tools.
@@ -14,9 +17,15 @@ export default config({
   displayLogs: false,
   // maxPayload, ALLOWED_ORIGINS, socket cap and the matchmaking guard (README "Security").
   initializeTransport: (options) => createTransport(options),
-  initializeExpress: (app) => mountOps(app, settings()),
+  initializeExpress: (app) => {
+    mountOps(app, settings());
+    // The browser client, built by `npm run build:client` (run by `npm start`).
+    app.use(express.static(CLIENT_OUT_DIR));
+  },
   initializeGameServer: (gameServer) => {
-    observeRooms(gameServer.define(RoomName.battle, BattleRoom));
+    // The lobby hears of every battle room created, joined, left or disposed.
+    gameServer.define(LOBBY_ROOM, LobbyRoom);
+    observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
     // Every member of a channel lands in the same room.
     observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));
   },

@@ -184,6 +184,7 @@ describe("rate limits in the rooms", () => {
     assert.ok(rateLimited.length <= Object.keys(RATE_LIMITS).length + 1, `one error per limited type, got ${rateLimited.length}`);
     assert.equal(room.limits.kicked, 1);
     assert.equal(room.limits.size, 1, "the flooder's buckets went with it");
+    await assert.rejects(server.sdk.reconnect(flooder.reconnectionToken), "a client cut off for flooding may not reconnect");
     console.log(`      honest acks: ${calmHz.toFixed(1)}/s before, ${floodHz.toFixed(1)}/s over ${watched} ticks of the flood; ` +
       `sending the flood took ${floodSendMs.toFixed(0)} ms of this process; flooder dropped ${JSON.stringify(room.limits.dropped)}, errors received ${floodErrors.length}`);
   });

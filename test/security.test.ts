@@ -311,5 +311,7 @@ describe("chat moderation", () => {
     assert.equal(await annLeft, CLOSE_KICKED);
     assert.equal((await leftLine).kind, "system");
     assert.equal(room.state.members.has(ann.sessionId), false);
+    // A kick is final: the dropped-socket seat (RECONNECT_SECONDS) is not kept for a kicked member.
+    await assert.rejects(server.sdk.reconnect(ann.reconnectionToken));
   });
 });

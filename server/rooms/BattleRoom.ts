@@ -29,6 +29,7 @@ import {
 } from "../shared/protocol";
 import { timedTick } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
+import { cameBack } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, Player } from "./schema/BattleState";
 import { RateLimiter } from "../security/rateLimit";
@@ -64,6 +65,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.maxClients = parsed.value.maxPlayers;
     this.setSeatReservationTime(SEAT_RESERVATION_S);
+    // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
+    if (parsed.value.private) this.setPrivate(true);
     this.state.width = MAP_WIDTH;
     this.state.height = MAP_HEIGHT;
     void this.setMetadata({ map: `${MAP_WIDTH}x${MAP_HEIGHT}` });
@@ -89,7 +92,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     this.pilots.set(client.sessionId, { moves: [], lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
   }
 
-  onLeave(client: BattleClient) {
+  async onLeave(client: BattleClient, consented: boolean) {
+    if (await cameBack(this, client, consented || this.limits.wasCutOff(client.sessionId))) return;
     this.state.players.delete(client.sessionId);
     this.pilots.delete(client.sessionId);
     this.limits.forget(client.sessionId);

@@ -20,6 +20,7 @@ import {
 } from "../shared/protocol";
 import { countChatLine } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
+import { cameBack } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
 import { ChatState, Member } from "./schema/ChatState";
 
@@ -34,6 +35,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
   private rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter();
   private mutes = new Mutes();
+  /** Members being kicked: their leave is final, no reconnection. */
+  private kicked = new Set<string>();
 
   /** Runs at matchmaking, before a seat is reserved: bad join options never take a seat. */
   static async onAuth(_token: string, options: unknown): Promise<ChatJoin> {
@@ -62,7 +65,9 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     this.post("system", "", "", `${member.name} joined`);
   }
 
-  onLeave(client: ChatClient) {
+  async onLeave(client: ChatClient, consented: boolean) {
+    const removed = this.limits.wasCutOff(client.sessionId) || this.kicked.delete(client.sessionId);
+    if (await cameBack(this, client, consented || removed)) return;
     const member = this.state.members.get(client.sessionId);
     this.state.members.delete(client.sessionId);
     this.limits.forget(client.sessionId);
@@ -96,6 +101,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
   kick(sessionId: unknown): ModerationResult {
     const client = typeof sessionId === "string" ? this.clients.getById(sessionId) : undefined;
     if (!client) return { ok: false, reason: "no such member" };
+    this.kicked.add(client.sessionId);
     client.leave(CLOSE_KICKED, "kicked");
     return { ok: true };
   }

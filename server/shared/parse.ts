@@ -88,21 +88,26 @@ export function parseName(input: unknown): Parsed<string | undefined> {
 export interface BattleJoin {
   name: string | undefined;
   maxPlayers: number;
+  /** Create only: a room joined by id alone, left out of the lobby and of joinOrCreate. */
+  private: boolean;
 }
 
-/** Join/create options of a battle room: `{ name?, maxPlayers? }`. */
+/** Join/create options of a battle room: `{ name?, maxPlayers?, private? }`. */
 export function parseBattleOptions(input: unknown): Parsed<BattleJoin> {
   const options = input ?? {};
-  const wrong = checkFields(options, ["name", "maxPlayers"], "join options");
+  const wrong = checkFields(options, ["name", "maxPlayers", "private"], "join options");
   if (wrong) return invalid(wrong);
-  const { name, maxPlayers } = options as Record<string, unknown>;
+  const { name, maxPlayers, private: isPrivate = false } = options as Record<string, unknown>;
   const parsedName = parseName(name);
   if (!parsedName.ok) return parsedName;
-  if (maxPlayers === undefined) return ok({ name: parsedName.value, maxPlayers: BATTLE_DEFAULT_MAX_PLAYERS });
+  if (typeof isPrivate !== "boolean") return invalid("private must be true or false");
+  if (maxPlayers === undefined) {
+    return ok({ name: parsedName.value, maxPlayers: BATTLE_DEFAULT_MAX_PLAYERS, private: isPrivate });
+  }
   if (!Number.isInteger(maxPlayers) || (maxPlayers as number) < 2 || (maxPlayers as number) > BATTLE_MAX_PLAYERS_LIMIT) {
     return invalid(`maxPlayers must be a whole number from 2 to ${BATTLE_MAX_PLAYERS_LIMIT}`);
   }
-  return ok({ name: parsedName.value, maxPlayers: maxPlayers as number });
+  return ok({ name: parsedName.value, maxPlayers: maxPlayers as number, private: isPrivate });
 }
 
 export interface ChatJoin {

@@ -106,6 +106,8 @@ export interface JoinBattleOptions {
 export interface CreateBattleOptions extends JoinBattleOptions {
   /** Room capacity, 2..BATTLE_MAX_PLAYERS_LIMIT (default BATTLE_DEFAULT_MAX_PLAYERS). */
   maxPlayers?: number;
+  /** A room joined by id only (a shared link): not listed in the lobby, never picked by joinOrCreate. */
+  private?: boolean;
 }
 export interface JoinChatOptions {
   channel: string;
@@ -266,3 +268,21 @@ export const SEAT_RESERVATION_S = 5;
 export const COMBINING_MARKS_MAX_RUN = 3;
 /** Longest a moderator's mute lasts; also the default when no duration is given. */
 export const MUTE_MAX_S = 24 * 60 * 60;
+
+// ---------------------------------------------------------------------------------------------
+// Lobby, reconnection and the browser client
+// ---------------------------------------------------------------------------------------------
+
+/** Colyseus `LobbyRoom`: lists the public battle rooms live ("rooms", "+", "-" messages). */
+export const LOBBY_ROOM = "lobby";
+/**
+ * How long the server keeps the seat of a player whose socket dropped (not a deliberate leave):
+ * the player stays in the battle (position, HP, score) and in its chat channel, and the client
+ * may `reconnect(reconnectionToken)` until then.
+ */
+export const RECONNECT_SECONDS = 20;
+/**
+ * A battle's own chat channel is this prefix plus the roomId hex-encoded (room ids are
+ * case-sensitive, channels are lower-case); see client/channel.ts.
+ */
+export const BATTLE_CHANNEL_PREFIX = "battle-";

@@ -1,0 +1,170 @@
+/**
+ * One battle on screen: wires the room to prediction (own player), interpolation (the others),
+ * the keyboard, the renderer and the HUD, and follows the room across reconnections.
+ */
+import type { Client, Room } from "colyseus.js";
+import type { MapSize } from "../server/shared/game";
+import {
+  ClientMessage,
+  MAP_HEIGHT,
+  MAP_WIDTH,
+  ServerMessage,
+  TICK_MS,
+  type AttackedEvent,
+  type ErrorPayload,
+  type KillEvent,
+} from "../server/shared/protocol";
+import type { Hud } from "./hud";
+import { everyTick, Keyboard } from "./input";
+import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock } from "./interpolation";
+import { keepConnected, measurePing, PING_INTERVAL_MS } from "./net";
+import { Predictor } from "./prediction";
+import { EFFECT_MS, type DrawnPlayer, type Effect, type Renderer, type Scene } from "./render";
+import type { BattleStateView, PlayerState } from "./state";
+
+export class BattleSession {
+  readonly sessionId: string;
+  private room: Room<BattleStateView>;
+  private readonly predictor = new Predictor();
+  private readonly clock = new ServerClock();
+  private readonly others = new Map<string, Interpolator>();
+  /** Latest server word on every player, copied out of the synchronised state. */
+  private readonly players = new Map<string, PlayerState>();
+  private map: MapSize = { width: MAP_WIDTH, height: MAP_HEIGHT };
+  private effects: Effect[] = [];
+  private readonly hitAt = new Map<string, number>();
+  /** Local time of the own player's respawn while dead. */
+  private respawnAt: number | null = null;
+  private lastScene: Scene | null = null;
+  private readonly keyboard: Keyboard;
+  private readonly stops: Array<() => void> = [];
+  private readonly leave: () => Promise<void>;
+
+  constructor(client: Client, room: Room<BattleStateView>, private readonly renderer: Renderer, private readonly hud: Hud) {
+    this.sessionId = room.sessionId;
+    this.room = room;
+    hud.reset();
+    this.keyboard = new Keyboard(() => this.attack());
+    this.stops.push(everyTick(() => this.tick()));
+    this.leave = keepConnected(client, room, { onRoom: (next) => this.bind(next), onStatus: (s) => hud.showStatus(s) });
+    this.startFrames();
+    this.startPing();
+  }
+
+  /** What the last frame drew (read by the browser tests through `window.game`). */
+  get scene(): Scene | null {
+    return this.lastScene;
+  }
+
+  /** Moves sent that the server has not acknowledged yet. */
+  get pendingInputs(): number {
+    return this.predictor.unacknowledged;
+  }
+
+  get roomId(): string {
+    return this.room.roomId;
+  }
+
+  private bind(room: Room<BattleStateView>): void {
+    this.room = room;
+    this.clock.reset();
+    room.onStateChange((state) => this.onPatch(state));
+    room.onMessage(ServerMessage.attacked, (event: AttackedEvent) => this.onAttacked(event));
+    room.onMessage(ServerMessage.kill, (event: KillEvent) => this.onKill(event));
+    room.onMessage(ServerMessage.error, (error: ErrorPayload) => this.hud.showNotice(error.message));
+  }
+
+  private onPatch(state: BattleStateView): void {
+    const now = performance.now();
+    const serverTime = state.tick * TICK_MS;
+    this.clock.observe(serverTime, now);
+    if (state.width && state.height) this.map = { width: state.width, height: state.height };
+    const present = new Set<string>();
+    state.players.forEach((p, id) => {
+      present.add(id);
+      const copy: PlayerState = { name: p.name, x: p.x, y: p.y, hp: p.hp, alive: p.alive, kills: p.kills, deaths: p.deaths, lastInput: p.lastInput };
+      this.players.set(id, copy);
+      if (id === this.sessionId) this.predictor.reconcile(copy, this.map);
+      else this.interpolator(id).push(serverTime, copy);
+    });
+    for (const id of [...this.players.keys()]) {
+      if (present.has(id)) continue;
+      this.players.delete(id);
+      this.others.delete(id);
+    }
+    if (this.players.get(this.sessionId)?.alive) this.respawnAt = null;
+    this.hud.showScores([...this.players], this.sessionId);
+  }
+
+  private interpolator(id: string): Interpolator {
+    let interpolator = this.others.get(id);
+    if (!interpolator) this.others.set(id, (interpolator = new Interpolator()));
+    return interpolator;
+  }
+
+  private onAttacked(event: AttackedEvent): void {
+    const now = performance.now();
+    this.effects.push({ x: event.x, y: event.y, start: now });
+    for (const id of event.hits) this.hitAt.set(id, now);
+  }
+
+  private onKill(event: KillEvent): void {
+    this.hud.addKill(event, this.sessionId);
+    if (event.victim === this.sessionId) this.respawnAt = performance.now() + event.respawnInMs;
+  }
+
+  private get online(): boolean {
+    return this.room.connection?.isOpen === true;
+  }
+
+  /** One fixed client tick: one move while a direction is held, nothing when idle. */
+  private tick(): void {
+    const dir = this.keyboard.direction();
+    if (dir.dx === 0 && dir.dy === 0) return;
+    if (!this.online || !this.predictor.canSend() || !this.players.get(this.sessionId)?.alive) return;
+    this.room.send(ClientMessage.move, this.predictor.input(dir, this.map));
+  }
+
+  private attack(): void {
+    if (this.online && this.players.get(this.sessionId)?.alive) this.room.send(ClientMessage.attack, {});
+  }
+
+  private startFrames(): void {
+    let frame = 0;
+    const draw = () => {
+      this.lastScene = this.compose(performance.now());
+      this.renderer.draw(this.lastScene);
+      this.hud.showDeath(this.respawnAt === null ? null : this.respawnAt - this.lastScene.now);
+      frame = requestAnimationFrame(draw);
+    };
+    frame = requestAnimationFrame(draw);
+    this.stops.push(() => cancelAnimationFrame(frame));
+  }
+
+  private compose(now: number): Scene {
+    const serverNow = this.clock.now(now);
+    const drawnAt = serverNow === null ? null : serverNow - INTERPOLATION_DELAY_MS;
+    const players: DrawnPlayer[] = [];
+    for (const [id, p] of this.players) {
+      const me = id === this.sessionId;
+      const at = me ? this.predictor.position : drawnAt === null ? null : this.others.get(id)?.at(drawnAt);
+      players.push({ id, name: p.name, x: at?.x ?? p.x, y: at?.y ?? p.y, hp: p.hp, alive: p.alive, me });
+    }
+    this.effects = this.effects.filter((effect) => now - effect.start < EFFECT_MS);
+    return { map: this.map, players, effects: this.effects, hitAt: this.hitAt, now };
+  }
+
+  private startPing(): void {
+    const ping = async () => this.hud.showPing(await measurePing());
+    void ping();
+    const timer = setInterval(ping, PING_INTERVAL_MS);
+    this.stops.push(() => clearInterval(timer));
+  }
+
+  /** Leaves deliberately: the server frees the seat at once. */
+  async dispose(): Promise<void> {
+    for (const stop of this.stops) stop();
+    this.keyboard.dispose();
+    await this.leave();
+  }
+}

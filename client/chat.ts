@@ -1,0 +1,81 @@
+/** The chat beside the battle, in the battle's own channel. Lines are text, never HTML. */
+import type { Client, Room } from "colyseus.js";
+import {
+  ClientMessage,
+  RoomName,
+  ServerMessage,
+  type ChatHistory,
+  type ChatLine,
+  type ErrorPayload,
+  type JoinChatOptions,
+} from "../server/shared/protocol";
+import { byId, el } from "./dom";
+import { keepConnected, type LinkStatus } from "./net";
+import type { ChatStateView } from "./state";
+
+/** Lines kept in the chat log (older ones scroll away for good). */
+export const CHAT_LOG_LINES = 200;
+
+export class ChatPanel {
+  private readonly log = byId("chat-log");
+  private readonly form = byId<HTMLFormElement>("chat-form");
+  private readonly input = byId<HTMLInputElement>("chat-input");
+  private room: Room<ChatStateView> | null = null;
+  private leave: (() => Promise<void>) | null = null;
+  /** Highest line id shown, so history after a reconnection adds no duplicates. */
+  private lastLineId = 0;
+  private readonly controller = new AbortController();
+
+  constructor() {
+    this.log.replaceChildren();
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = this.input.value;
+      if (!text.trim() || !this.room?.connection?.isOpen) return;
+      this.room.send(ClientMessage.chat, { text });
+      this.input.value = "";
+    }, { signal: this.controller.signal });
+  }
+
+  async join(client: Client, options: JoinChatOptions, onStatus: (status: LinkStatus) => void): Promise<void> {
+    const room = await client.joinOrCreate<ChatStateView>(RoomName.chat, options);
+    this.leave = keepConnected(client, room, {
+      onRoom: (next) => this.bind(next),
+      onStatus,
+    });
+  }
+
+  private bind(room: Room<ChatStateView>): void {
+    this.room = room;
+    room.onMessage(ServerMessage.history, (history: ChatHistory) => history.lines.forEach((line) => this.add(line)));
+    room.onMessage(ServerMessage.chat, (line: ChatLine) => this.add(line));
+    room.onMessage(ServerMessage.error, (error: ErrorPayload) => this.refused(error));
+  }
+
+  private add(line: ChatLine): void {
+    if (line.id <= this.lastLineId) return;
+    this.lastLineId = line.id;
+    const row = el("div", `line ${line.kind}`);
+    row.dataset.id = String(line.id);
+    if (line.kind === "user") row.append(el("span", "name", line.name), el("span", "text", line.text));
+    else row.append(el("span", "text", line.text));
+    this.append(row);
+  }
+
+  private refused(error: ErrorPayload): void {
+    this.append(el("div", "line refusal", `Not sent: ${error.message}`));
+  }
+
+  private append(row: HTMLElement): void {
+    const atBottom = this.log.scrollTop + this.log.clientHeight >= this.log.scrollHeight - 4;
+    this.log.append(row);
+    while (this.log.children.length > CHAT_LOG_LINES) this.log.firstElementChild!.remove();
+    if (atBottom) this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  async dispose(): Promise<void> {
+    this.controller.abort();
+    await this.leave?.();
+    this.room = null;
+  }
+}

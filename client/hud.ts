@@ -1,0 +1,80 @@
+/** The battle's side panel: connection status, ping, scoreboard, kill feed, death overlay. */
+import type { KillEvent } from "../server/shared/protocol";
+import { byId, el } from "./dom";
+import type { LinkStatus } from "./net";
+import type { PlayerState } from "./state";
+
+/** Kill feed lines kept on screen. */
+export const KILL_FEED_LINES = 5;
+
+export class Hud {
+  private readonly status = byId("status");
+  private readonly ping = byId("ping");
+  private readonly scores = byId<HTMLTableSectionElement>("scores");
+  private readonly feed = byId("kill-feed");
+  private readonly overlay = byId("death-overlay");
+  private readonly countdown = byId("respawn-countdown");
+  private readonly notice = byId("battle-notice");
+
+  showStatus(status: LinkStatus): void {
+    this.status.textContent = statusText(status);
+    this.status.dataset.kind = status.kind;
+  }
+
+  showPing(ms: number | null): void {
+    this.ping.textContent = ms === null ? "ping: –" : `ping: ${Math.round(ms)} ms`;
+  }
+
+  /** A refusal or other short note from the server ("attack is cooling down"). */
+  showNotice(text: string): void {
+    this.notice.textContent = text;
+  }
+
+  showScores(players: Array<[string, PlayerState]>, meId: string): void {
+    const sorted = [...players].sort(([, a], [, b]) => b.kills - a.kills || a.deaths - b.deaths || a.name.localeCompare(b.name));
+    const rows = sorted.map(([id, p]) => {
+      const row = el("tr", id === meId ? "me" : "");
+      row.append(el("td", "name", p.name), el("td", "num", String(p.kills)), el("td", "num", String(p.deaths)), el("td", "num", String(p.hp)));
+      return row;
+    });
+    this.scores.replaceChildren(...rows);
+  }
+
+  addKill(kill: KillEvent, meId: string): void {
+    const line = el("li");
+    line.append(
+      el("span", kill.killer === meId ? "me" : "", kill.killerName),
+      document.createTextNode(" defeated "),
+      el("span", kill.victim === meId ? "me" : "", kill.victimName),
+    );
+    this.feed.prepend(line);
+    while (this.feed.children.length > KILL_FEED_LINES) this.feed.lastElementChild!.remove();
+  }
+
+  /** Shows the overlay while `respawnInMs` > 0, hides it otherwise. */
+  showDeath(respawnInMs: number | null): void {
+    this.overlay.hidden = respawnInMs === null;
+    if (respawnInMs !== null) this.countdown.textContent = (Math.max(0, respawnInMs) / 1000).toFixed(1);
+  }
+
+  reset(): void {
+    this.feed.replaceChildren();
+    this.scores.replaceChildren();
+    this.notice.textContent = "";
+    this.showDeath(null);
+    this.showPing(null);
+  }
+}
+
+export function statusText(status: LinkStatus): string {
+  switch (status.kind) {
+    case "connected":
+      return "Connected";
+    case "reconnecting":
+      return `Connection dropped: reconnecting (attempt ${status.attempt})…`;
+    case "reconnected":
+      return "Reconnected: same player, same score";
+    case "lost":
+      return status.reason;
+  }
+}

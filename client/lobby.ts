@@ -1,0 +1,105 @@
+/** The lobby: the open battle rooms, live, through Colyseus's LobbyRoom. */
+import type { Client, Room } from "colyseus.js";
+import { LOBBY_ROOM, RoomName } from "../server/shared/protocol";
+import { byId, el } from "./dom";
+import { backoffDelayMs, CLOSE_CONSENTED } from "./net";
+
+/** A room as LobbyRoom lists it (a subset of Colyseus's room listing). */
+export interface ListedRoom {
+  roomId: string;
+  name: string;
+  clients: number;
+  maxClients: number;
+  locked?: boolean;
+}
+
+/** LobbyRoom's messages: the whole list on join, then one room added/updated or removed. */
+const LobbyMessage = { rooms: "rooms", upsert: "+", remove: "-" } as const;
+
+/** The listing, kept up to date from LobbyRoom's messages. Pure, so it is tested without a browser. */
+export class RoomList {
+  private rooms = new Map<string, ListedRoom>();
+
+  reset(rooms: ListedRoom[]): void {
+    this.rooms = new Map(rooms.map((room) => [room.roomId, room]));
+  }
+
+  upsert(roomId: string, room: ListedRoom): void {
+    this.rooms.set(roomId, room);
+  }
+
+  remove(roomId: string): void {
+    this.rooms.delete(roomId);
+  }
+
+  /** Battle rooms, fullest first (a fuller battle is more fun), then by id for a steady order. */
+  battles(): ListedRoom[] {
+    return [...this.rooms.values()]
+      .filter((room) => room.name === RoomName.battle)
+      .sort((a, b) => b.clients - a.clients || a.roomId.localeCompare(b.roomId));
+  }
+}
+
+export class LobbyView {
+  private readonly list = byId<HTMLUListElement>("room-list");
+  private readonly status = byId("lobby-status");
+  private readonly rooms = new RoomList();
+  private room: Room | null = null;
+  private active = false;
+
+  constructor(private readonly client: Client, private readonly onJoin: (roomId: string) => void) {}
+
+  /** Joins the lobby, and joins it again with backoff if the socket drops. */
+  async connect(attempt = 0): Promise<void> {
+    this.active = true;
+    this.status.textContent = "(connecting…)";
+    try {
+      const room = await this.client.joinOrCreate(LOBBY_ROOM, { filter: { name: RoomName.battle } });
+      if (!this.active) return void room.leave(true);
+      this.room = room;
+      this.status.textContent = "";
+      room.onMessage(LobbyMessage.rooms, (rooms: ListedRoom[]) => this.update(() => this.rooms.reset(rooms)));
+      room.onMessage(LobbyMessage.upsert, ([roomId, listed]: [string, ListedRoom]) => this.update(() => this.rooms.upsert(roomId, listed)));
+      room.onMessage(LobbyMessage.remove, (roomId: string) => this.update(() => this.rooms.remove(roomId)));
+      room.onLeave((code) => {
+        if (this.active && code !== CLOSE_CONSENTED) void this.retry(0);
+      });
+    } catch {
+      if (this.active) await this.retry(attempt);
+    }
+  }
+
+  private async retry(attempt: number): Promise<void> {
+    this.status.textContent = "(connection lost, retrying…)";
+    await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt)));
+    if (this.active) await this.connect(attempt + 1);
+  }
+
+  async disconnect(): Promise<void> {
+    this.active = false;
+    const room = this.room;
+    this.room = null;
+    if (room?.connection?.isOpen) await room.leave(true);
+  }
+
+  private update(change: () => void): void {
+    change();
+    const battles = this.rooms.battles();
+    if (battles.length === 0) {
+      this.list.replaceChildren(el("li", "empty", "No open battles yet: Quick play starts one."));
+      return;
+    }
+    this.list.replaceChildren(...battles.map((room) => this.row(room)));
+  }
+
+  private row(room: ListedRoom): HTMLLIElement {
+    const full = room.locked === true || room.clients >= room.maxClients;
+    const item = el("li");
+    item.dataset.roomId = room.roomId;
+    const join = el("button", "join", full ? "Full" : "Join");
+    join.disabled = full;
+    join.addEventListener("click", () => this.onJoin(room.roomId));
+    item.append(el("span", "room-id", room.roomId), el("span", "count", `${room.clients}/${room.maxClients} players`), join);
+    return item;
+  }
+}

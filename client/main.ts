@@ -1,0 +1,121 @@
+/** Entry: the lobby screen, then a battle with its chat; back to the lobby on leave. */
+import type { Room } from "colyseus.js";
+import { RoomName, type CreateBattleOptions } from "../server/shared/protocol";
+import { BattleSession } from "./battle";
+import { battleChannel } from "./channel";
+import { ChatPanel } from "./chat";
+import { byId } from "./dom";
+import { Hud, statusText } from "./hud";
+import { LobbyView } from "./lobby";
+import { createClient, describeJoinError } from "./net";
+import { Renderer } from "./render";
+import type { BattleStateView } from "./state";
+
+/** Read-only handle for the browser tests and the curious: what the last frame drew. */
+declare global {
+  interface Window {
+    game?: { readonly battle: BattleSession | null };
+  }
+}
+
+const NAME_KEY = "battle.name";
+const ROOM_PARAM = "room";
+
+const client = createClient();
+const lobbyScreen = byId("lobby-screen");
+const battleScreen = byId("battle-screen");
+const nameInput = byId<HTMLInputElement>("name");
+const lobbyMessage = byId("lobby-message");
+const inviteLink = byId<HTMLInputElement>("invite-link");
+const chatInput = byId<HTMLInputElement>("chat-input");
+const chatStatus = byId("chat-status");
+const hud = new Hud();
+const renderer = new Renderer(byId<HTMLCanvasElement>("canvas"));
+const lobby = new LobbyView(client, (roomId) => enter(() => client.joinById(roomId, options())));
+
+let battle: BattleSession | null = null;
+let chat: ChatPanel | null = null;
+let busy = false;
+window.game = { get battle() { return battle; } };
+
+nameInput.value = localStorage.getItem(NAME_KEY) ?? "";
+
+function options(): CreateBattleOptions {
+  const name = nameInput.value.trim();
+  localStorage.setItem(NAME_KEY, name);
+  return name ? { name } : {};
+}
+
+async function enter(join: () => Promise<Room<BattleStateView>>): Promise<void> {
+  if (busy) return;
+  busy = true;
+  lobbyMessage.textContent = "";
+  try {
+    const room = await join();
+    await lobby.disconnect();
+    await startBattle(room);
+  } catch (error) {
+    lobbyMessage.textContent = describeJoinError(error);
+  } finally {
+    busy = false;
+  }
+}
+
+async function startBattle(room: Room<BattleStateView>): Promise<void> {
+  lobbyScreen.hidden = true;
+  battleScreen.hidden = false;
+  history.replaceState(null, "", `/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`);
+  inviteLink.value = `${location.origin}/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`;
+  battle = new BattleSession(client, room, renderer, hud);
+  chat = new ChatPanel();
+  // The chat shows the name the battle gave us (the server may have generated it).
+  const name = await ownName(room);
+  chatStatus.textContent = "Chat: joining…";
+  try {
+    await chat.join(client, { channel: battleChannel(room.roomId), name }, (status) => {
+      chatStatus.textContent = `Chat: ${statusText(status)}`;
+    });
+  } catch (error) {
+    chatStatus.textContent = `Chat unavailable: ${describeJoinError(error)}`;
+  }
+}
+
+function ownName(room: Room<BattleStateView>): Promise<string | undefined> {
+  const now = () => room.state?.players?.get(room.sessionId)?.name;
+  if (now()) return Promise.resolve(now());
+  return new Promise((resolve) => room.onStateChange.once(() => resolve(now())));
+}
+
+async function leaveBattle(): Promise<void> {
+  await Promise.all([battle?.dispose(), chat?.dispose()]);
+  battle = null;
+  chat = null;
+  history.replaceState(null, "", "/");
+  battleScreen.hidden = true;
+  lobbyScreen.hidden = false;
+  void lobby.connect();
+}
+
+byId("quick-play").addEventListener("click", () => enter(() => client.joinOrCreate(RoomName.battle, options())));
+byId("create-private").addEventListener("click", () => enter(() => client.create(RoomName.battle, { ...options(), private: true })));
+byId("leave").addEventListener("click", () => void leaveBattle());
+byId("copy-link").addEventListener("click", () => void navigator.clipboard?.writeText(inviteLink.value));
+
+// Enter in the battle opens the chat; Escape in the chat goes back to the battle.
+window.addEventListener("keydown", (event) => {
+  if (battle && event.key === "Enter" && document.activeElement !== chatInput) {
+    event.preventDefault();
+    chatInput.focus();
+  } else if (event.key === "Escape" && document.activeElement === chatInput) {
+    chatInput.blur();
+  }
+});
+byId("canvas").addEventListener("pointerdown", () => chatInput.blur());
+
+const invited = new URLSearchParams(location.search).get(ROOM_PARAM);
+if (invited) {
+  byId("invite").hidden = false;
+  byId("invite-room").textContent = invited;
+  byId("join-invite").addEventListener("click", () => enter(() => client.joinById(invited, options())));
+}
+void lobby.connect();

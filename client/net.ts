@@ -1,0 +1,103 @@
+/**
+ * Connection plumbing shared by the battle, chat and lobby: the client, join errors in words,
+ * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
+ */
+import { Client, type Room } from "colyseus.js";
+import { RECONNECT_SECONDS } from "../server/shared/protocol";
+
+/** Close code of a deliberate leave (Colyseus CloseCode.CONSENTED): nothing to reconnect. */
+export const CLOSE_CONSENTED = 4000;
+/** First wait before a reconnection attempt; it doubles up to RECONNECT_MAX_DELAY_MS. */
+export const RECONNECT_FIRST_DELAY_MS = 250;
+export const RECONNECT_MAX_DELAY_MS = 4000;
+
+export function createClient(): Client {
+  return new Client(location.origin);
+}
+
+/** Wait before reconnection attempt `attempt` (0-based): 250, 500, 1000, 2000, 4000, 4000... ms. */
+export function backoffDelayMs(attempt: number): number {
+  return Math.min(RECONNECT_FIRST_DELAY_MS * 2 ** attempt, RECONNECT_MAX_DELAY_MS);
+}
+
+/** A failed join in words a player understands. */
+export function describeJoinError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/not found/i.test(message)) return "That room is gone: it has closed, or the link is wrong.";
+  if (/locked/i.test(message)) return "That room is full.";
+  if (/fetch|network|ECONNREFUSED/i.test(message)) return "The server cannot be reached.";
+  return `Could not join: ${message}`;
+}
+
+export type LinkStatus =
+  | { kind: "connected" }
+  | { kind: "reconnecting"; attempt: number }
+  | { kind: "reconnected" }
+  | { kind: "lost"; reason: string };
+
+export interface Link<S> {
+  /** Called with the first room and with every room a reconnection brings. */
+  onRoom(room: Room<S>): void;
+  onStatus(status: LinkStatus): void;
+}
+
+/**
+ * Follows a room across dropped sockets: when it closes without a deliberate leave, reconnects
+ * with the reconnection token and backoff until RECONNECT_SECONDS have passed (the server keeps
+ * the seat that long). Returns a function that leaves deliberately.
+ */
+export function keepConnected<S>(client: Client, first: Room<S>, link: Link<S>): () => Promise<void> {
+  let current = first;
+  let leaving = false;
+
+  const watch = (room: Room<S>) => {
+    current = room;
+    link.onRoom(room);
+    room.onLeave((code) => {
+      if (leaving) return;
+      // The server closed the room itself (a consented close we did not ask for): no seat to return to.
+      if (code === CLOSE_CONSENTED) return link.onStatus({ kind: "lost", reason: "The server closed this room." });
+      void reconnect(room.reconnectionToken);
+    });
+  };
+
+  const reconnect = async (token: string) => {
+    const deadline = Date.now() + RECONNECT_SECONDS * 1000;
+    for (let attempt = 0; !leaving && Date.now() < deadline; attempt++) {
+      link.onStatus({ kind: "reconnecting", attempt: attempt + 1 });
+      await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt)));
+      if (leaving) return;
+      try {
+        const room = await client.reconnect<S>(token);
+        watch(room);
+        link.onStatus({ kind: "reconnected" });
+        return;
+      } catch (error) {
+        // The seat is gone for good (expired, or the room closed): no point in trying on.
+        if (/not found|expired|invalid/i.test(error instanceof Error ? error.message : "")) break;
+      }
+    }
+    if (!leaving) link.onStatus({ kind: "lost", reason: "The connection was lost and could not be restored." });
+  };
+
+  watch(first);
+  link.onStatus({ kind: "connected" });
+  return async () => {
+    leaving = true;
+    if (current.connection?.isOpen) await current.leave(true);
+  };
+}
+
+/** How often the ping indicator is refreshed. */
+export const PING_INTERVAL_MS = 2000;
+
+/** Round trip of a tiny HTTP request to the game server (its /__healthcheck), or null if it failed. */
+export async function measurePing(): Promise<number | null> {
+  const start = performance.now();
+  try {
+    const response = await fetch("/__healthcheck", { cache: "no-store" });
+    return response.ok ? performance.now() - start : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,195 @@
+/** The browser client's pure parts (prediction, interpolation, channel names, lobby list), without a browser. */
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { battleChannel } from "../client/channel";
+import { INTERPOLATION_DELAY_MS, Interpolator, INTERPOLATION_BUFFER, ServerClock, CLOCK_DRIFT_PER_PATCH_MS } from "../client/interpolation";
+import { RoomList } from "../client/lobby";
+import { backoffDelayMs, RECONNECT_MAX_DELAY_MS } from "../client/net";
+import { Predictor } from "../client/prediction";
+import { STEP_PER_TICK, stepMove, type Direction, type Point } from "../server/shared/game";
+import { CHANNEL_PATTERN, MAP_HEIGHT, MAP_WIDTH, MAX_QUEUED_MOVES, TICK_MS, type MovePayload } from "../server/shared/protocol";
+
+const MAP = { width: MAP_WIDTH, height: MAP_HEIGHT };
+const RIGHT: Direction = { dx: 1, dy: 0 };
+const DOWN_LEFT: Direction = { dx: -1, dy: 1 };
+
+/**
+ * A server as the battle room runs it: moves arrive `latencyTicks` after they are sent, one is
+ * applied per tick, and its patch reaches the client `latencyTicks` later.
+ */
+function simulate(inputs: Direction[], latencyTicks: number, start: Point = { x: 500, y: 500 }) {
+  const predictor = new Predictor();
+  predictor.reconcile({ ...start, alive: true, lastInput: 0 }, MAP);
+  const inFlight: Array<{ at: number; move: MovePayload }> = [];
+  const queue: MovePayload[] = [];
+  const patches: Array<{ at: number; x: number; y: number; lastInput: number }> = [];
+  const server = { ...start, lastInput: 0 };
+  const predicted: Point[] = [];
+  const ideal: Point[] = [];
+  let expected = start;
+  for (let tick = 0; tick < inputs.length + 4 * latencyTicks + 2; tick++) {
+    // Client tick: sample the input, predict, send.
+    const dir = inputs[tick];
+    if (dir) {
+      inFlight.push({ at: tick + latencyTicks, move: predictor.input(dir, MAP) });
+      expected = stepMove(expected, dir, MAP);
+    }
+    // Server tick: take arrived moves, apply one, patch.
+    while (inFlight.length && inFlight[0].at <= tick) queue.push(inFlight.shift()!.move);
+    const move = queue.shift();
+    if (move) {
+      Object.assign(server, stepMove(server, move, MAP));
+      server.lastInput = move.seq;
+    }
+    patches.push({ at: tick + latencyTicks, ...server });
+    // Client receives patches.
+    while (patches.length && patches[0].at <= tick) {
+      const patch = patches.shift()!;
+      predictor.reconcile({ ...patch, alive: true }, MAP);
+    }
+    predicted.push(predictor.position!);
+    ideal.push(expected);
+  }
+  return { predicted, ideal, predictor, server };
+}
+
+describe("client prediction", () => {
+  for (const latencyTicks of [0, 1, 3]) {
+    it(`moves at once and never jumps when nothing interferes (${latencyTicks * TICK_MS} ms one way)`, () => {
+      const inputs = [...Array(12).fill(RIGHT), ...Array(5).fill(undefined), ...Array(8).fill(DOWN_LEFT)];
+      const { predicted, ideal, predictor, server } = simulate(inputs, latencyTicks);
+      assert.deepEqual(predicted, ideal);
+      assert.deepEqual(predicted[0], { x: 500 + STEP_PER_TICK, y: 500 });
+      assert.equal(predictor.unacknowledged, 0);
+      assert.deepEqual({ x: server.x, y: server.y }, ideal[ideal.length - 1]);
+    });
+  }
+
+  it("takes the server's word and replays the unacknowledged inputs on top", () => {
+    const predictor = new Predictor();
+    predictor.reconcile({ x: 100, y: 100, alive: true, lastInput: 0 }, MAP);
+    for (let i = 0; i < 3; i++) predictor.input(RIGHT, MAP);
+    assert.deepEqual(predictor.position, { x: 130, y: 100 });
+    // The server applied seq 1 but something (a respawn, a test) put the player elsewhere.
+    const at = predictor.reconcile({ x: 400, y: 700, alive: true, lastInput: 1 }, MAP);
+    assert.deepEqual(at, { x: 420, y: 700 });
+    assert.equal(predictor.unacknowledged, 2);
+  });
+
+  it("replays nothing for a dead player, as the server moves it nowhere", () => {
+    const predictor = new Predictor();
+    predictor.reconcile({ x: 100, y: 100, alive: false, lastInput: 0 }, MAP);
+    predictor.input(RIGHT, MAP);
+    assert.deepEqual(predictor.position, { x: 100, y: 100 });
+    assert.deepEqual(predictor.reconcile({ x: 100, y: 100, alive: false, lastInput: 0 }, MAP), { x: 100, y: 100 });
+  });
+
+  it("stays inside the map like the server", () => {
+    const predictor = new Predictor();
+    predictor.reconcile({ x: MAP_WIDTH - 3, y: 0, alive: true, lastInput: 0 }, MAP);
+    predictor.input({ dx: 1, dy: -1 }, MAP);
+    assert.deepEqual(predictor.position, { x: MAP_WIDTH, y: 0 });
+  });
+
+  it("numbers moves from 1 upwards and holds back once the server's queue would be full", () => {
+    const predictor = new Predictor();
+    assert.equal(predictor.canSend(), false, "nothing to predict from before the first patch");
+    predictor.reconcile({ x: 0, y: 0, alive: true, lastInput: 0 }, MAP);
+    const seqs = [];
+    while (predictor.canSend()) seqs.push(predictor.input(RIGHT, MAP).seq);
+    assert.deepEqual(seqs, Array.from({ length: MAX_QUEUED_MOVES }, (_, i) => i + 1));
+    predictor.reconcile({ x: 10, y: 0, alive: true, lastInput: 1 }, MAP);
+    assert.equal(predictor.canSend(), true);
+    assert.equal(predictor.input(RIGHT, MAP).seq, MAX_QUEUED_MOVES + 1);
+  });
+});
+
+describe("client interpolation", () => {
+  it("draws the others between the two patches around the drawn moment", () => {
+    const other = new Interpolator();
+    other.push(1000, { x: 0, y: 0 });
+    other.push(1050, { x: 10, y: 20 });
+    assert.deepEqual(other.at(1025), { x: 5, y: 10 });
+    assert.deepEqual(other.at(1040), { x: 8, y: 16 });
+  });
+
+  it("moves smoothly at any frame rate: equal time steps give equal position steps", () => {
+    const other = new Interpolator();
+    for (let i = 0; i <= 10; i++) other.push(i * TICK_MS, { x: i * STEP_PER_TICK, y: 0 });
+    const frameMs = 1000 / 144;
+    const xs = Array.from({ length: 40 }, (_, i) => other.at(100 + i * frameMs)!.x);
+    const steps = xs.slice(1).map((x, i) => x - xs[i]);
+    for (const step of steps) assert.ok(Math.abs(step - (STEP_PER_TICK * frameMs) / TICK_MS) < 1e-9, `step ${step}`);
+  });
+
+  it("holds the nearest end outside the buffer and snaps across a respawn", () => {
+    const other = new Interpolator();
+    assert.equal(other.at(0), null);
+    other.push(1000, { x: 100, y: 100 });
+    other.push(1050, { x: 900, y: 900 });
+    assert.deepEqual(other.at(900), { x: 100, y: 100 });
+    assert.deepEqual(other.at(1025), { x: 100, y: 100 }, "no glide across the map");
+    assert.deepEqual(other.at(1050), { x: 900, y: 900 });
+    assert.deepEqual(other.at(5000), { x: 900, y: 900 });
+  });
+
+  it("ignores a patch older than the newest and keeps a bounded buffer", () => {
+    const other = new Interpolator();
+    for (let i = 0; i < INTERPOLATION_BUFFER * 2; i++) other.push(i * TICK_MS, { x: i, y: 0 });
+    other.push(0, { x: 999, y: 999 });
+    assert.deepEqual(other.at(0), { x: INTERPOLATION_BUFFER, y: 0 }, "oldest samples dropped");
+  });
+
+  it("keeps the server clock on the earliest arrivals and lets late ones drift it slowly", () => {
+    const clock = new ServerClock();
+    assert.equal(clock.now(0), null);
+    clock.observe(1000, 5030);
+    assert.equal(clock.now(5030), 1000);
+    clock.observe(1050, 5070); // 10 ms earlier than expected: adopted at once
+    assert.equal(clock.now(5070), 1050);
+    clock.observe(1100, 5200); // 80 ms late (jitter): the offset creeps
+    assert.equal(clock.now(5200), 1180 - CLOCK_DRIFT_PER_PATCH_MS);
+    assert.ok(INTERPOLATION_DELAY_MS >= 2 * TICK_MS);
+  });
+});
+
+describe("client helpers", () => {
+  it("gives every battle room its own valid chat channel, case included", () => {
+    const a = battleChannel("aBc-_9XyZ");
+    const b = battleChannel("abc-_9xyz");
+    assert.notEqual(a, b);
+    for (const channel of [a, b, battleChannel("x".repeat(40)), battleChannel("ümlaut")]) {
+      assert.match(channel, CHANNEL_PATTERN);
+    }
+    assert.equal(battleChannel("aBc-_9XyZ"), a, "stable");
+  });
+
+  it("backs off reconnection attempts up to a ceiling", () => {
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 9].map(backoffDelayMs), [250, 500, 1000, 2000, 4000, 4000, RECONNECT_MAX_DELAY_MS]);
+  });
+
+  it("keeps the lobby's battle list in step with its add, update and remove messages", () => {
+    const list = new RoomList();
+    list.reset([
+      { roomId: "a", name: "battle", clients: 1, maxClients: 16 },
+      { roomId: "c", name: "chat", clients: 5, maxClients: 2000 },
+    ]);
+    list.upsert("b", { roomId: "b", name: "battle", clients: 3, maxClients: 16 });
+    list.upsert("a", { roomId: "a", name: "battle", clients: 4, maxClients: 16 });
+    assert.deepEqual(list.battles().map((r) => [r.roomId, r.clients]), [["a", 4], ["b", 3]]);
+    list.remove("a");
+    assert.deepEqual(list.battles().map((r) => r.roomId), ["b"]);
+  });
+});
+
+describe("client layout", () => {
+  const CLIENT = join(__dirname, "..", "client");
+  for (const file of readdirSync(CLIENT).filter((f) => f.endsWith(".ts"))) {
+    it(`${file} takes only the protocol and the pure rules from the server`, () => {
+      const source = readFileSync(join(CLIENT, file), "utf8");
+      const fromServer = [...source.matchAll(/from\s+"(\.\.\/server\/[^"]+)"/g)].map((m) => m[1]);
+      for (const path of fromServer) assert.match(path, /^\.\.\/server\/shared\/(protocol|game)$/);
+    });
+  }
+});

@@ -1,0 +1,76 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { Scene } from "../../client/render";
+
+/** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Where browser tests leave screenshots (gitignored). */
+export const TEST_OUTPUT_DIR = join(__dirname, "..", "..", "test-output");
+/** Longest a browser test waits for something to show on a page. */
+export const PAGE_TIMEOUT_MS = 10_000;
+
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/**
+ * Chromium, or null when it is missing and we are not in CI (the caller skips loudly).
+ * Under CI=true a missing Chromium is an error: .ci/run installs it.
+ */
+export async function launchChromium(): Promise<Browser | null> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    const message = `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\``;
+    if (process.env.CI === "true") throw new Error(message);
+    console.warn(`\n  !!! SKIPPING BROWSER TESTS: ${message} !!!\n`);
+    return null;
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(TEST_OUTPUT_DIR, { recursive: true });
+  return join(TEST_OUTPUT_DIR, name);
+}
+
+/** Problems a page reported: uncaught errors and any alert/confirm/prompt (an injection would alert). */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("dialog", (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return problems;
+}
+
+// Page code is passed as strings: functions compiled by tsx may carry helpers the page lacks.
+
+/** What the page's last frame drew (client/main.ts exposes it as window.game). */
+export function scene(page: Page): Promise<Scene | null> {
+  return page.evaluate("window.game?.battle?.scene ?? null") as Promise<Scene | null>;
+}
+
+/** Evaluates an expression on the page. */
+export function pageValue<T>(page: Page, expression: string): Promise<T> {
+  return page.evaluate(expression) as Promise<T>;
+}
+
+/**
+ * Resolves when `predicate` (an expression over `scene`, the last drawn frame, and `arg`) holds,
+ * checked every frame; fails after PAGE_TIMEOUT_MS.
+ */
+export async function untilDrawn(page: Page, predicate: string, arg: unknown = null): Promise<void> {
+  const expression = `(() => {
+    const scene = window.game?.battle?.scene;
+    const arg = ${JSON.stringify(arg)};
+    return !!scene && (${predicate});
+  })()`;
+  await page.waitForFunction(expression, undefined, { timeout: PAGE_TIMEOUT_MS });
+}

@@ -13,6 +13,7 @@ import {
   type AttackedEvent,
   type ErrorPayload,
   type KillEvent,
+  type ShutdownNotice,
 } from "../server/shared/protocol";
 import type { Hud } from "./hud";
 import { everyTick, Keyboard } from "./input";
@@ -72,6 +73,7 @@ export class BattleSession {
     room.onMessage(ServerMessage.attacked, (event: AttackedEvent) => this.onAttacked(event));
     room.onMessage(ServerMessage.kill, (event: KillEvent) => this.onKill(event));
     room.onMessage(ServerMessage.error, (error: ErrorPayload) => this.hud.showNotice(error.message));
+    room.onMessage(ServerMessage.shutdown, (notice: ShutdownNotice) => this.hud.showShutdown(notice));
   }
 
   private onPatch(state: BattleStateView): void {

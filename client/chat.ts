@@ -8,6 +8,7 @@ import {
   type ChatLine,
   type ErrorPayload,
   type JoinChatOptions,
+  type ShutdownNotice,
 } from "../server/shared/protocol";
 import { byId, el } from "./dom";
 import { keepConnected, type LinkStatus } from "./net";
@@ -50,6 +51,9 @@ export class ChatPanel {
     room.onMessage(ServerMessage.history, (history: ChatHistory) => history.lines.forEach((line) => this.add(line)));
     room.onMessage(ServerMessage.chat, (line: ChatLine) => this.add(line));
     room.onMessage(ServerMessage.error, (error: ErrorPayload) => this.refused(error));
+    room.onMessage(ServerMessage.shutdown, (notice: ShutdownNotice) =>
+      this.append(el("div", "line system", `${notice.reason}: chat closes in ${Math.ceil(notice.inMs / 1000)} s.`)),
+    );
   }
 
   private add(line: ChatLine): void {

@@ -1,5 +1,5 @@
 /** The battle's side panel: connection status, ping, scoreboard, kill feed, death overlay. */
-import type { KillEvent } from "../server/shared/protocol";
+import type { KillEvent, ShutdownNotice } from "../server/shared/protocol";
 import { byId, el } from "./dom";
 import type { LinkStatus } from "./net";
 import type { PlayerState } from "./state";
@@ -28,6 +28,18 @@ export class Hud {
   /** A refusal or other short note from the server ("attack is cooling down"). */
   showNotice(text: string): void {
     this.notice.textContent = text;
+  }
+
+  /** The server's shutdown warning, counting down to the room's close. */
+  showShutdown(notice: ShutdownNotice): void {
+    const closesAt = performance.now() + notice.inMs;
+    const update = () => {
+      const leftMs = closesAt - performance.now();
+      this.notice.textContent = shutdownText(notice, leftMs);
+      if (leftMs <= 0) clearInterval(timer);
+    };
+    const timer = setInterval(update, SHUTDOWN_COUNTDOWN_STEP_MS);
+    update();
   }
 
   showScores(players: Array<[string, PlayerState]>, meId: string): void {
@@ -64,6 +76,14 @@ export class Hud {
     this.showDeath(null);
     this.showPing(null);
   }
+}
+
+/** How often the shutdown countdown is redrawn. */
+export const SHUTDOWN_COUNTDOWN_STEP_MS = 250;
+
+export function shutdownText(notice: ShutdownNotice, leftMs: number): string {
+  const seconds = Math.max(0, Math.ceil(leftMs / 1000));
+  return `${notice.reason}: this room closes in ${seconds} s. Join again from the lobby afterwards.`;
 }
 
 export function statusText(status: LinkStatus): string {

@@ -3,7 +3,7 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import { Client, type Room } from "colyseus.js";
-import { RECONNECT_SECONDS } from "../server/shared/protocol";
+import { CLOSE_KICKED, CLOSE_RATE_LIMITED, RECONNECT_SECONDS } from "../server/shared/protocol";
 
 /** Close code of a deliberate leave (Colyseus CloseCode.CONSENTED): nothing to reconnect. */
 export const CLOSE_CONSENTED = 4000;
@@ -27,6 +27,23 @@ export function describeJoinError(error: unknown): string {
   if (/locked/i.test(message)) return "That room is full.";
   if (/fetch|network|ECONNREFUSED/i.test(message)) return "The server cannot be reached.";
   return `Could not join: ${message}`;
+}
+
+/**
+ * Why the server closed a room for good, in words, or null when the close may be a dropped socket
+ * worth reconnecting (the server refuses a reconnection after any of these).
+ */
+export function finalCloseReason(code: number): string | null {
+  switch (code) {
+    case CLOSE_CONSENTED:
+      return "The server closed this room.";
+    case CLOSE_RATE_LIMITED:
+      return "Disconnected for sending too many messages.";
+    case CLOSE_KICKED:
+      return "A moderator removed you from this room.";
+    default:
+      return null;
+  }
 }
 
 export type LinkStatus =
@@ -55,8 +72,9 @@ export function keepConnected<S>(client: Client, first: Room<S>, link: Link<S>):
     link.onRoom(room);
     room.onLeave((code) => {
       if (leaving) return;
-      // The server closed the room itself (a consented close we did not ask for): no seat to return to.
-      if (code === CLOSE_CONSENTED) return link.onStatus({ kind: "lost", reason: "The server closed this room." });
+      // The server closed the room itself, or removed us: no seat to return to.
+      const reason = finalCloseReason(code);
+      if (reason !== null) return link.onStatus({ kind: "lost", reason });
       void reconnect(room.reconnectionToken);
     });
   };

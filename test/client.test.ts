@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { battleChannel } from "../client/channel";
 import { INTERPOLATION_DELAY_MS, Interpolator, INTERPOLATION_BUFFER, ServerClock, CLOCK_DRIFT_PER_PATCH_MS } from "../client/interpolation";
 import { RoomList } from "../client/lobby";
-import { backoffDelayMs, RECONNECT_MAX_DELAY_MS } from "../client/net";
+import { shutdownText } from "../client/hud";
+import { backoffDelayMs, CLOSE_CONSENTED, finalCloseReason, RECONNECT_MAX_DELAY_MS } from "../client/net";
 import { Predictor } from "../client/prediction";
 import { STEP_PER_TICK, stepMove, type Direction, type Point } from "../server/shared/game";
-import { CHANNEL_PATTERN, MAP_HEIGHT, MAP_WIDTH, MAX_QUEUED_MOVES, TICK_MS, type MovePayload } from "../server/shared/protocol";
+import { CHANNEL_PATTERN, CLOSE_KICKED, CLOSE_RATE_LIMITED, MAP_HEIGHT, MAP_WIDTH, MAX_QUEUED_MOVES, TICK_MS, type MovePayload } from "../server/shared/protocol";
 
 const MAP = { width: MAP_WIDTH, height: MAP_HEIGHT };
 const RIGHT: Direction = { dx: 1, dy: 0 };
@@ -167,6 +168,20 @@ describe("client helpers", () => {
 
   it("backs off reconnection attempts up to a ceiling", () => {
     assert.deepEqual([0, 1, 2, 3, 4, 5, 9].map(backoffDelayMs), [250, 500, 1000, 2000, 4000, 4000, RECONNECT_MAX_DELAY_MS]);
+  });
+
+  it("reconnects after a dropped socket but not after the server closed the room or removed the player", () => {
+    for (const dropped of [1000, 1001, 1005, 1006, 4002]) assert.equal(finalCloseReason(dropped), null, String(dropped));
+    assert.match(finalCloseReason(CLOSE_CONSENTED)!, /closed this room/);
+    assert.match(finalCloseReason(CLOSE_RATE_LIMITED)!, /too many messages/);
+    assert.match(finalCloseReason(CLOSE_KICKED)!, /moderator/);
+  });
+
+  it("counts the shutdown warning down in whole seconds, never below zero", () => {
+    const notice = { reason: "server is shutting down", reconnect: false, inMs: 5000 };
+    assert.equal(shutdownText(notice, 4200), "server is shutting down: this room closes in 5 s. Join again from the lobby afterwards.");
+    assert.match(shutdownText(notice, 0), /closes in 0 s/);
+    assert.match(shutdownText(notice, -300), /closes in 0 s/);
   });
 
   it("keeps the lobby's battle list in step with its add, update and remove messages", () => {

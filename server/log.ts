@@ -4,4 +4,5 @@ import createDebug from "debug";
 export const log = {
   refusal: createDebug("game:refusal"),
   room: createDebug("game:room"),
+  scaling: createDebug("game:scaling"),
 };

@@ -80,6 +80,8 @@ export const ClientMessage = {
   attack: "attack",
   /** Chat: say something in the channel. */
   chat: "chat",
+  /** Chat: first message after a reconnection: the id of the last line seen ({@link ChatResumePayload}). */
+  resume: "resume",
 } as const;
 export type ClientMessage = (typeof ClientMessage)[keyof typeof ClientMessage];
 
@@ -108,6 +110,8 @@ export interface CreateBattleOptions extends JoinBattleOptions {
 export interface JoinChatOptions {
   channel: string;
   name?: string;
+  /** Id of the last line this client saw: `history` then holds every kept line after it. */
+  since?: number;
 }
 
 /** `move`: the direction the player wants to go this tick; |(dx, dy)| above 1 is scaled down to 1. */
@@ -194,3 +198,18 @@ export interface ErrorPayload {
  * ErrorCode.INVALID_PAYLOAD; the error's message says which option is wrong.
  */
 export const JOIN_INVALID_OPTIONS = 4217;
+
+// ---------------------------------------------------------------------------------------------
+// Scaling and chat resume (issue 5)
+// ---------------------------------------------------------------------------------------------
+
+/** `resume`: the id of the last chat line the client saw before it lost the connection. */
+export interface ChatResumePayload {
+  since: number;
+}
+/** Largest line id a client may name in `since` (ids come from a Redis counter per channel). */
+export const CHAT_MAX_LINE_ID = Number.MAX_SAFE_INTEGER;
+/** How long a chat member who lost the connection may come back with its reconnection token. */
+export const CHAT_RECONNECT_WINDOW_S = 20;
+/** A reconnected member who sends no `resume` within this gets the lines since it dropped anyway. */
+export const CHAT_RESUME_WAIT_MS = 3000;

@@ -1,3 +1,4 @@
+import { LobbyRoom } from "@colyseus/core";
 import config from "@colyseus/tools";
 import { RedisChatHistory } from "./chat/redisHistory";
 import { readScalingConfig } from "./config/scaling";
@@ -12,7 +13,8 @@ const scaling = readScalingConfig();
 export default config({
   options: scalingOptions(scaling),
   initializeGameServer: (gameServer) => {
-    gameServer.define(RoomName.battle, BattleRoom);
+    gameServer.define(RoomName.lobby, LobbyRoom);
+    gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing();
     // Every member of a channel lands in the same room.
     gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]);
     if (scaling.mode === "redis") {

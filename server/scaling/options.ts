@@ -2,6 +2,7 @@ import { matchMaker, type ServerOptions } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type { ScalingConfig } from "../config/scaling";
+import { RoomName } from "../shared/protocol";
 import { pickProcess } from "./placement";
 
 /**
@@ -14,7 +15,10 @@ export function scalingOptions(config: ScalingConfig): Partial<ServerOptions> {
     presence: new RedisPresence(config.redisUrl),
     driver: new RedisDriver(config.redisUrl),
     publicAddress: config.publicAddress,
-    selectProcessIdToCreateRoom: async () =>
-      pickProcess(await matchMaker.stats.fetchAll(), Math.random) ?? matchMaker.processId,
+    selectProcessIdToCreateRoom: async (roomName) =>
+      // A lobby is a cheap per-process view of the shared listing: keep it next to the client.
+      roomName === RoomName.lobby
+        ? matchMaker.processId
+        : (pickProcess(await matchMaker.stats.fetchAll(), Math.random) ?? matchMaker.processId),
   };
 }

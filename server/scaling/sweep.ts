@@ -1,6 +1,9 @@
 import { matchMaker } from "@colyseus/core";
 import { log } from "../log";
 
+/** The channel LobbyRoom listens on (not exported by @colyseus/core 0.16: matchmaker/Lobby.ts). */
+const LOBBY_CHANNEL = "$lobby";
+
 /**
  * How often each process looks for processes that died without cleaning up (SIGKILL, crash, power
  * loss). A dead process's rooms leave the listings within this plus one health check
@@ -16,10 +19,11 @@ export const DEAD_PROCESS_SWEEP_MS = 2000;
  */
 export async function sweepDeadProcesses(): Promise<string[]> {
   const live = new Set((await matchMaker.presence.channels("p:*")).map((channel) => channel.slice(2)));
+  const rooms = await matchMaker.query({});
   const known = new Set<string>();
   for (const stats of await matchMaker.stats.fetchAll()) known.add(stats.processId);
   // Rooms of a process already dropped from the stats (after a timed-out create) are orphans too.
-  for (const room of await matchMaker.query({})) known.add(room.processId);
+  for (const room of rooms) known.add(room.processId);
   known.delete(matchMaker.processId);
 
   const removed: string[] = [];
@@ -27,6 +31,10 @@ export async function sweepDeadProcesses(): Promise<string[]> {
     if (live.has(processId)) continue;
     if (await matchMaker.healthCheckProcessId(processId)) continue;
     await matchMaker.driver.cleanup?.(processId);
+    // Lobby rooms keep their own list and only hear removals from the rooms themselves.
+    for (const room of rooms) {
+      if (room.processId === processId) await matchMaker.presence.publish(LOBBY_CHANNEL, `${room.roomId},1`);
+    }
     removed.push(processId);
   }
   return removed;

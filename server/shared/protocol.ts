@@ -11,6 +11,8 @@ export const PROTOCOL_VERSION = 1;
 export const RoomName = {
   battle: "battle",
   chat: "chat",
+  /** Colyseus LobbyRoom: live listing of open battle rooms across every process. */
+  lobby: "lobby",
 } as const;
 export type RoomName = (typeof RoomName)[keyof typeof RoomName];
 

@@ -1,0 +1,121 @@
+/**
+ * Real multi-process setups for scaling tests: a private redis-server on a free port and server
+ * processes started the way operators start them (node --import tsx server/index.ts).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { Client } from "colyseus.js";
+import { EVENT_TIMEOUT_MS, freePort } from "./server";
+
+export const REDIS_SERVER = "/usr/bin/redis-server";
+/** A server process takes a few seconds to start under tsx on a busy 2-core machine. */
+const START_TIMEOUT_MS = 20_000;
+
+/**
+ * Skips the calling suite loudly when redis-server is missing; with CI=true it fails instead,
+ * because CI must run these tests for real.
+ */
+export function requireRedisServer(context: Mocha.Context): void {
+  if (existsSync(REDIS_SERVER)) return;
+  const message = `${REDIS_SERVER} not found: the Redis scaling tests cannot run (apt-get install -y redis-server)`;
+  if (process.env.CI === "true") throw new Error(message);
+  console.warn(`\n  !!! SKIPPED: ${message}\n`);
+  context.skip();
+}
+
+/** Resolves when `pattern` shows up in the child's output, rejects when it exits or times out. */
+function waitForOutput(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+      child.stderr?.off("data", onData);
+      child.off("exit", onExit);
+      error ? reject(error) : resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (pattern.test(output)) done();
+    };
+    const onExit = (code: number | null) => done(new Error(`${what} exited (${code}) before it was ready:\n${output.slice(-2000)}`));
+    const timer = setTimeout(() => done(new Error(`${what} not ready within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs);
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.on("exit", onExit);
+  });
+}
+
+/** Resolves once the child has exited (at once if it already has). */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+export interface RedisProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A throw-away redis-server with nothing on disk, on a free port. */
+export async function startRedis(): Promise<RedisProcess> {
+  const port = await freePort();
+  const child = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  await waitForOutput(child, /Ready to accept connections/, "redis-server", START_TIMEOUT_MS);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill("SIGKILL");
+      await exited(child);
+    },
+  };
+}
+
+export interface ServerProcess {
+  port: number;
+  child: ChildProcess;
+  /** A colyseus.js client pointed at this process. */
+  client: Client;
+  /** SIGTERM (graceful) or SIGKILL (crash); resolves once the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** One server process with its own port and PUBLIC_ADDRESS, sharing `redisUrl`. */
+export async function startServer(redisUrl: string, port?: number): Promise<ServerProcess> {
+  const listenPort = port ?? (await freePort());
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    env: { ...process.env, PORT: String(listenPort), REDIS_URL: redisUrl, PUBLIC_ADDRESS: `127.0.0.1:${listenPort}` },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  await waitForOutput(child, /Listening on http/, `server on port ${listenPort}`, START_TIMEOUT_MS);
+  // Keep draining the output so a chatty process never blocks on a full pipe; SERVER_LOGS=1 shows it.
+  if (process.env.SERVER_LOGS === "1") {
+    child.stdout?.pipe(process.stderr);
+    child.stderr?.pipe(process.stderr);
+  } else {
+    child.stdout?.resume();
+    child.stderr?.resume();
+  }
+  return {
+    port: listenPort,
+    child,
+    client: new Client(`ws://127.0.0.1:${listenPort}`),
+    stop: async (signal = "SIGTERM") => {
+      child.kill(signal);
+      await exited(child);
+    },
+  };
+}
+
+/** Polls `check` (each call is one real request) until it holds; fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = EVENT_TIMEOUT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

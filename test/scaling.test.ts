@@ -1,0 +1,263 @@
+/**
+ * Scaling with Redis, for real: a private redis-server, server processes started as operators start
+ * them, colyseus.js clients. Skipped loudly without redis-server; a failure with CI=true.
+ */
+import assert from "node:assert/strict";
+import type { Client, Room as ClientRoom, SeatReservation } from "colyseus.js";
+import type { BattleState } from "../server/rooms/schema/BattleState";
+import type { ChatState } from "../server/rooms/schema/ChatState";
+import { DEAD_PROCESS_SWEEP_MS } from "../server/scaling/sweep";
+import {
+  ClientMessage,
+  RoomName,
+  ServerMessage,
+  type ChatHistory,
+  type ChatLine,
+} from "../server/shared/protocol";
+import { requireRedisServer, startRedis, startServer, type RedisProcess, type ServerProcess } from "./helpers/cluster";
+import { hearAll, nextMessage, until } from "./helpers/server";
+
+/** A seat through `via`'s HTTP matchmaker, so the test sees where the room lives before joining. */
+async function reserve(via: ServerProcess, method: string, target: string, options: object = {}): Promise<SeatReservation> {
+  const response = await fetch(`http://127.0.0.1:${via.port}/matchmake/${method}/${target}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(options),
+  });
+  const body = (await response.json()) as SeatReservation & { error?: string };
+  if (!response.ok || body.error) throw new Error(`matchmake ${method} ${target} via ${via.port}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** The matchmaker's answer names the hosting process by its PUBLIC_ADDRESS. */
+const hosts = (reservation: SeatReservation, server: ServerProcess) =>
+  (reservation.room as { publicAddress?: string }).publicAddress === `127.0.0.1:${server.port}`;
+
+/** Every chat line a client gets, from `history` and live, in arrival order. */
+function record(room: ClientRoom): ChatLine[] {
+  const lines: ChatLine[] = [];
+  room.onMessage(ServerMessage.history, (history: ChatHistory) => lines.push(...history.lines));
+  room.onMessage(ServerMessage.chat, (line: ChatLine) => lines.push(line));
+  room.onMessage(ServerMessage.error, () => {});
+  return lines;
+}
+
+/** Resolves once `lines` holds a line matching `predicate` (checked on every message of `room`). */
+function seen(room: ClientRoom, lines: ChatLine[], predicate: (line: ChatLine) => boolean, what: string, timeoutMs = 8000): Promise<ChatLine> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const line = lines.find(predicate);
+      if (!line) return false;
+      clearTimeout(timer);
+      unbindChat();
+      unbindHistory();
+      resolve(line);
+      return true;
+    };
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+    const unbindChat = room.onMessage(ServerMessage.chat, () => queueMicrotask(check));
+    const unbindHistory = room.onMessage(ServerMessage.history, () => queueMicrotask(check));
+    check();
+  });
+}
+
+/** Ids must run without a gap or a repeat, in order. */
+function assertContiguous(lines: ChatLine[]) {
+  const ids = lines.map((line) => line.id);
+  const expected = Array.from({ length: ids.length }, (_, i) => ids[0] + i);
+  assert.deepEqual(ids, expected, `ids not contiguous: ${ids.join(",")}`);
+}
+
+/** Sends `${prefix}1`, `${prefix}2`... every `everyMs` until stopped; returns the text of the last one. */
+function chatter(room: ClientRoom, prefix: string, everyMs = 20) {
+  let sent = 0;
+  const timer = setInterval(() => room.send(ClientMessage.chat, { text: `${prefix}${++sent}` }), everyMs);
+  return {
+    count: () => sent,
+    stop: () => {
+      clearInterval(timer);
+      return `${prefix}${sent}`;
+    },
+  };
+}
+
+/** Reconnects with the token; retries while the server has not yet noticed the dropped socket. */
+async function reconnect(client: Client, token: string): Promise<ClientRoom<ChatState>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.reconnect<ChatState>(token);
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+describe("scaling with Redis (real processes)", function () {
+  this.timeout(60_000);
+  let redis: RedisProcess;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  const rooms: ClientRoom[] = [];
+
+  before(async function () {
+    requireRedisServer(this);
+    redis = await startRedis();
+    [a, b] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
+  });
+  afterEach(async () => {
+    await Promise.all(rooms.splice(0).map((room) => room.connection.isOpen && room.leave().catch(() => {})));
+  });
+  after(async () => {
+    await Promise.all([a?.stop("SIGKILL"), b?.stop("SIGKILL")]);
+    await redis?.stop();
+  });
+
+  /** The process other than `server`. */
+  const other = (server: ServerProcess) => (server === a ? b : a);
+  const track = <T extends ClientRoom>(room: T) => (rooms.push(room), room);
+
+  it("lets a client through one process join, quick-play and play a battle hosted on the other", async () => {
+    const created = await reserve(a, "create", RoomName.battle, { name: "Host" });
+    const host = hosts(created, a) ? a : b;
+    const via = other(host);
+    const owner = track(hearAll(await host.client.consumeSeatReservation<BattleState>(created)));
+
+    // By id (a private room link) through the other process: the seat is reserved over Redis IPC.
+    const started = performance.now();
+    const guest = track(hearAll(await via.client.joinById<BattleState>(created.room.roomId, { name: "Guest" })));
+    const joinMs = performance.now() - started;
+    console.log(`      cross-process joinById: ${joinMs.toFixed(0)} ms`);
+    assert.equal(guest.roomId, created.room.roomId);
+
+    // Quick play through the other process finds the same open room.
+    const quick = track(hearAll(await via.client.joinOrCreate<BattleState>(RoomName.battle, { name: "Quick" })));
+    assert.equal(quick.roomId, created.room.roomId);
+
+    // And the guest plays: its move is applied by the hosting process and seen by the owner.
+    const start = await until(guest, (s) => s.players.has(guest.sessionId), "guest in state");
+    const x0 = start.players.get(guest.sessionId)!.x;
+    guest.send(ClientMessage.move, { dx: x0 < 500 ? 1 : -1, dy: 0, seq: 1 });
+    await until(owner, (s) => s.players.get(guest.sessionId)?.lastInput === 1, "owner sees the guest's move");
+    assert.notEqual(owner.state.players.get(guest.sessionId)!.x, x0);
+  });
+
+  it("lists rooms hosted on one process in the lobby of the other, live", async () => {
+    const lobbyA = track(await a.client.joinOrCreate(RoomName.lobby));
+    const lobbyB = track(await b.client.joinOrCreate(RoomName.lobby));
+    const addedA = nextMessage<[string, { processId: string }]>(lobbyA, "+");
+    const addedB = nextMessage<[string, { processId: string }]>(lobbyB, "+");
+    lobbyA.onMessage("rooms", () => {});
+    lobbyB.onMessage("rooms", () => {});
+    const created = await reserve(a, "create", RoomName.battle, {});
+    track(await a.client.consumeSeatReservation(created));
+    const [[idA], [idB]] = await Promise.all([addedA, addedB]);
+    assert.equal(idA, created.room.roomId);
+    assert.equal(idB, created.room.roomId);
+
+    // A lobby joined later on the other process gets it in its first list.
+    const host = hosts(created, a) ? a : b;
+    const late = track(await other(host).client.joinOrCreate(RoomName.lobby));
+    const list = await nextMessage<{ roomId: string }[]>(late, "rooms");
+    assert.ok(list.some((room) => room.roomId === created.room.roomId), "listed on the other process");
+  });
+
+  it("puts chat members joining through different processes in one channel room", async () => {
+    const ann = track(await a.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "cross", name: "Ann" }));
+    const annLines = record(ann);
+    const ben = track(await b.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "cross", name: "Ben" }));
+    const benLines = record(ben);
+    assert.equal(ann.roomId, ben.roomId);
+    ben.send(ClientMessage.chat, { text: "hi from B" });
+    ann.send(ClientMessage.chat, { text: "hi from A" });
+    await seen(ann, annLines, (l) => l.text === "hi from B", "Ann hears Ben");
+    await seen(ben, benLines, (l) => l.text === "hi from A", "Ben hears Ann");
+  });
+
+  it("resumes a chat member who reconnects with its token: every missed line once, in order", async () => {
+    const ann = await a.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "resume-token", name: "Ann" });
+    const before = record(ann);
+    const ben = track(await b.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "resume-token", name: "Ben" }));
+    hearAll(ben);
+    const talk = chatter(ben, "b");
+    await seen(ann, before, (l) => l.text === "b5", "Ann hears some lines");
+
+    ann.connection.close(); // a dropped connection, not a leave
+    const back = track(await reconnect(a.client, ann.reconnectionToken));
+    const after = record(back);
+    back.send(ClientMessage.resume, { since: before.at(-1)!.id });
+    // Some lines are missed, some arrive live after the resume; then Ben stops.
+    const resumedAt = talk.count();
+    await seen(back, after, (l) => l.text === `b${resumedAt + 5}`, "live lines after the resume");
+    const last = talk.stop();
+    await seen(back, after, (l) => l.text === last, "Ben's last line");
+
+    assert.ok(after.length > 5, `after: ${after.map((l) => `${l.id}:${l.text}`).join(" ")} before: ${before.map((l) => `${l.id}:${l.text}`).join(" ")}`);
+    assertContiguous([...before, ...after]);
+  });
+
+  it("resumes a chat member who rejoins fresh with `since`, through another process", async () => {
+    const ann = await a.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "resume-join", name: "Ann" });
+    const before = record(ann);
+    const ben = track(await b.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "resume-join", name: "Ben" }));
+    hearAll(ben);
+    const talk = chatter(ben, "b");
+    await seen(ann, before, (l) => l.text === "b5", "Ann hears some lines");
+
+    await ann.leave();
+    const since = before.at(-1)!.id;
+    const again = track(await b.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "resume-join", name: "Ann", since }));
+    const after = record(again);
+    const rejoinedAt = talk.count();
+    await seen(again, after, (l) => l.text === `b${rejoinedAt + 5}`, "live lines after the rejoin");
+    const last = talk.stop();
+    await seen(again, after, (l) => l.text === last, "Ben's last line");
+
+    assert.equal(after[0].id, since + 1, "starts right after the last line seen");
+    assertContiguous([...before, ...after]);
+  });
+
+  it("drops a SIGKILLed process's rooms from the survivor's lobby and keeps every relayed chat line", async () => {
+    // A battle and a chat channel hosted on the victim; a lobby and a chat member on the survivor.
+    const battle = await reserve(a, "create", RoomName.battle, {});
+    const victim = hosts(battle, a) ? a : b;
+    const survivor = other(victim);
+    const fighter = hearAll(await victim.client.consumeSeatReservation<BattleState>(battle));
+    const chatSeat = await reserve(victim, "create", RoomName.chat, { channel: "doomed", name: "Cy" });
+    assert.ok(hosts(chatSeat, victim) || hosts(chatSeat, survivor));
+    const cy = await (hosts(chatSeat, victim) ? victim : survivor).client.consumeSeatReservation<ChatState>(chatSeat);
+    const cyLines = record(cy);
+    for (let i = 1; i <= 5; i++) cy.send(ClientMessage.chat, { text: `kept ${i}` });
+    await seen(cy, cyLines, (l) => l.text === "kept 5", "lines relayed before the kill");
+
+    const lobbySeat = await reserve(survivor, "create", RoomName.lobby);
+    assert.ok(hosts(lobbySeat, survivor), "a lobby is created on the process the client asked");
+    const lobby = track(await survivor.client.consumeSeatReservation(lobbySeat));
+    lobby.onMessage("+", () => {});
+    const list = await nextMessage<{ roomId: string }[]>(lobby, "rooms");
+    assert.ok(list.some((room) => room.roomId === battle.room.roomId), "listed before the kill");
+    const removed = new Promise<number>((resolve) => {
+      lobby.onMessage("-", (roomId: string) => roomId === battle.room.roomId && resolve(performance.now()));
+    });
+    const fighterDropped = new Promise<number>((resolve) => fighter.onLeave((code) => resolve(code)));
+
+    const killedAt = performance.now();
+    await victim.stop("SIGKILL");
+    const goneMs = (await removed) - killedAt;
+    console.log(`      SIGKILL -> gone from the survivor's lobby: ${goneMs.toFixed(0)} ms`);
+    assert.ok(goneMs < DEAD_PROCESS_SWEEP_MS + 2000 + 1000, `gone within the documented time (${goneMs} ms)`);
+
+    // The battle's players are dropped and rejoin elsewhere; the match itself is gone.
+    assert.notEqual(await fighterDropped, 1000);
+    const rejoined = track(hearAll(await survivor.client.joinOrCreate<BattleState>(RoomName.battle)));
+    assert.notEqual(rejoined.roomId, battle.room.roomId);
+
+    // Every chat line that was relayed is still there for a fresh rejoin on the survivor.
+    const cyBack = track(await survivor.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "doomed", name: "Cy", since: 0 }));
+    const history = await nextMessage<ChatHistory>(cyBack, ServerMessage.history);
+    const kept = history.lines.filter((l) => l.kind === "user").map((l) => l.text);
+    assert.deepEqual(kept, ["kept 1", "kept 2", "kept 3", "kept 4", "kept 5"]);
+    if (victim === a) a = undefined!;
+    else b = undefined!;
+  });
+});

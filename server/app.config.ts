@@ -1,14 +1,14 @@
 import { LobbyRoom } from "@colyseus/core";
 import config from "@colyseus/tools";
 import { RedisChatHistory } from "./chat/redisHistory";
-import { readScalingConfig } from "./config/scaling";
+import { scalingConfigOrExit } from "./config/scaling";
 import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
 import { scalingOptions } from "./scaling/options";
 import { startDeadProcessSweep } from "./scaling/sweep";
 import { CHAT_HISTORY_KEEP, RoomName } from "./shared/protocol";
 
-const scaling = readScalingConfig();
+const scaling = scalingConfigOrExit();
 
 export default config({
   options: scalingOptions(scaling),

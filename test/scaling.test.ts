@@ -14,7 +14,9 @@ import {
   type ChatHistory,
   type ChatLine,
 } from "../server/shared/protocol";
-import { requireRedisServer, startRedis, startServer, type RedisProcess, type ServerProcess } from "./helpers/cluster";
+import { Redis } from "ioredis";
+import { chatTopic } from "../server/chat/history";
+import { eventually, requireRedisServer, startRedis, startServer, type RedisProcess, type ServerProcess } from "./helpers/cluster";
 import { hearAll, nextMessage, until } from "./helpers/server";
 
 /** A seat through `via`'s HTTP matchmaker, so the test sees where the room lives before joining. */
@@ -98,18 +100,22 @@ describe("scaling with Redis (real processes)", function () {
   let redis: RedisProcess;
   let a: ServerProcess;
   let b: ServerProcess;
+  /** A plain connection to look inside Redis. */
+  let inspect: Redis;
   const rooms: ClientRoom[] = [];
 
   before(async function () {
     requireRedisServer(this);
     redis = await startRedis();
     [a, b] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
+    inspect = new Redis(redis.url);
   });
   afterEach(async () => {
     await Promise.all(rooms.splice(0).map((room) => room.connection.isOpen && room.leave().catch(() => {})));
   });
   after(async () => {
     await Promise.all([a?.stop("SIGKILL"), b?.stop("SIGKILL")]);
+    inspect?.disconnect();
     await redis?.stop();
   });
 
@@ -144,11 +150,11 @@ describe("scaling with Redis (real processes)", function () {
 
   it("lists rooms hosted on one process in the lobby of the other, live", async () => {
     const lobbyA = track(await a.client.joinOrCreate(RoomName.lobby));
+    lobbyA.onMessage("rooms", () => {});
     const lobbyB = track(await b.client.joinOrCreate(RoomName.lobby));
+    lobbyB.onMessage("rooms", () => {});
     const addedA = nextMessage<[string, { processId: string }]>(lobbyA, "+");
     const addedB = nextMessage<[string, { processId: string }]>(lobbyB, "+");
-    lobbyA.onMessage("rooms", () => {});
-    lobbyB.onMessage("rooms", () => {});
     const created = await reserve(a, "create", RoomName.battle, {});
     track(await a.client.consumeSeatReservation(created));
     const [[idA], [idB]] = await Promise.all([addedA, addedB]);
@@ -159,6 +165,7 @@ describe("scaling with Redis (real processes)", function () {
     const host = hosts(created, a) ? a : b;
     const late = track(await other(host).client.joinOrCreate(RoomName.lobby));
     const list = await nextMessage<{ roomId: string }[]>(late, "rooms");
+    late.onMessage("rooms", () => {});
     assert.ok(list.some((room) => room.roomId === created.room.roomId), "listed on the other process");
   });
 
@@ -254,10 +261,39 @@ describe("scaling with Redis (real processes)", function () {
 
     // Every chat line that was relayed is still there for a fresh rejoin on the survivor.
     const cyBack = track(await survivor.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "doomed", name: "Cy", since: 0 }));
-    const history = await nextMessage<ChatHistory>(cyBack, ServerMessage.history);
+    const historyMessage = nextMessage<ChatHistory>(cyBack, ServerMessage.history);
+    hearAll(cyBack);
+    const history = await historyMessage;
     const kept = history.lines.filter((l) => l.kind === "user").map((l) => l.text);
     assert.deepEqual(kept, ["kept 1", "kept 2", "kept 3", "kept 4", "kept 5"]);
     if (victim === a) a = undefined!;
     else b = undefined!;
+  });
+
+  it("keeps chat history and line ids across room disposal and a restart, and leaves no subscription behind", async () => {
+    const survivor = a ?? b;
+    const topic = chatTopic("durable");
+    const subscribers = async () => Number((await inspect.pubsub("NUMSUB", topic))[1]);
+
+    const ann = await survivor.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "durable", name: "Ann" });
+    const lines = record(ann);
+    for (const text of ["one", "two", "three"]) ann.send(ClientMessage.chat, { text });
+    const three = await seen(ann, lines, (l) => l.text === "three", "the lines relayed");
+    assert.equal(await subscribers(), 1, "the room listens on its channel topic");
+    await ann.leave();
+    // The room disposes once empty, and takes its Redis subscription with it.
+    await eventually(async () => ((await subscribers()) === 0 ? true : undefined), "the room's subscription to go");
+
+    await survivor.stop("SIGTERM");
+    a = b = undefined!;
+    const fresh = await startServer(redis.url);
+    a = fresh;
+    const ben = track(await fresh.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "durable", name: "Ben" }));
+    const benLines = record(ben);
+    await seen(ben, benLines, (l) => l.text === "Ben joined", "Ben's join line");
+    const history = benLines.filter((l) => l.kind === "user").map((l) => l.text);
+    assert.deepEqual(history, ["one", "two", "three"]);
+    const joined = benLines.find((l) => l.text === "Ben joined")!;
+    assert.ok(joined.id > three.id, "ids keep growing after the restart");
   });
 });

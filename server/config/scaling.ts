@@ -35,3 +35,14 @@ export function readScalingConfig(env: NodeJS.ProcessEnv = process.env): Scaling
   }
   return { mode: "redis", redisUrl, publicAddress };
 }
+
+/** For the server entry: a bad value stops the process with one line instead of a stack trace. */
+export function scalingConfigOrExit(env: NodeJS.ProcessEnv = process.env): ScalingConfig {
+  try {
+    return readScalingConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`config: ${error.message}`);
+    process.exit(2);
+  }
+}

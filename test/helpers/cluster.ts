@@ -82,11 +82,16 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** One server process with its own port and PUBLIC_ADDRESS, sharing `redisUrl`. */
-export async function startServer(redisUrl: string, port?: number): Promise<ServerProcess> {
+/** One server process with its own port and PUBLIC_ADDRESS (default 127.0.0.1:port), sharing `redisUrl`. */
+export async function startServer(redisUrl: string, port?: number, publicAddress?: string): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    env: { ...process.env, PORT: String(listenPort), REDIS_URL: redisUrl, PUBLIC_ADDRESS: `127.0.0.1:${listenPort}` },
+    env: {
+      ...process.env,
+      PORT: String(listenPort),
+      REDIS_URL: redisUrl,
+      PUBLIC_ADDRESS: publicAddress ?? `127.0.0.1:${listenPort}`,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   await waitForOutput(child, /Listening on http/, `server on port ${listenPort}`, START_TIMEOUT_MS);

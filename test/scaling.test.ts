@@ -130,10 +130,7 @@ describe("scaling with Redis (real processes)", function () {
     const owner = track(hearAll(await host.client.consumeSeatReservation<BattleState>(created)));
 
     // By id (a private room link) through the other process: the seat is reserved over Redis IPC.
-    const started = performance.now();
     const guest = track(hearAll(await via.client.joinById<BattleState>(created.room.roomId, { name: "Guest" })));
-    const joinMs = performance.now() - started;
-    console.log(`      cross-process joinById: ${joinMs.toFixed(0)} ms`);
     assert.equal(guest.roomId, created.room.roomId);
 
     // Quick play through the other process finds the same open room.
@@ -146,6 +143,19 @@ describe("scaling with Redis (real processes)", function () {
     guest.send(ClientMessage.move, { dx: x0 < 500 ? 1 : -1, dy: 0, seq: 1 });
     await until(owner, (s) => s.players.get(guest.sessionId)?.lastInput === 1, "owner sees the guest's move");
     assert.notEqual(owner.state.players.get(guest.sessionId)!.x, x0);
+
+    // The figures for the README: joinById until joined, through the other process and through the host.
+    for (const [label, client] of [["cross-process", via.client], ["same-process", host.client]] as const) {
+      const times: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const started = performance.now();
+        const visitor = await client.joinById(created.room.roomId);
+        times.push(performance.now() - started);
+        await visitor.leave();
+      }
+      times.sort((x, y) => x - y);
+      console.log(`      ${label} joinById, 20 joins: median ${times[10].toFixed(1)} ms, max ${times[19].toFixed(1)} ms`);
+    }
   });
 
   it("lists rooms hosted on one process in the lobby of the other, live", async () => {

@@ -8,6 +8,22 @@ import { Client } from "colyseus.js";
 import { EVENT_TIMEOUT_MS, freePort } from "./server";
 
 export const REDIS_SERVER = "/usr/bin/redis-server";
+
+// Children die with the test run, even when it is interrupted: no stray servers eating the CPU.
+const children = new Set<ChildProcess>();
+const killChildren = () => children.forEach((child) => child.kill("SIGKILL"));
+process.on("exit", killChildren);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killChildren();
+    process.exit(130);
+  });
+}
+function adopt(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
 /** A server process takes a few seconds to start under tsx on a busy 2-core machine. */
 const START_TIMEOUT_MS = 20_000;
 
@@ -60,9 +76,9 @@ export interface RedisProcess {
 /** A throw-away redis-server with nothing on disk, on a free port. */
 export async function startRedis(): Promise<RedisProcess> {
   const port = await freePort();
-  const child = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+  const child = adopt(spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
     stdio: ["ignore", "pipe", "pipe"],
-  });
+  }));
   await waitForOutput(child, /Ready to accept connections/, "redis-server", START_TIMEOUT_MS);
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -85,7 +101,7 @@ export interface ServerProcess {
 /** One server process with its own port and PUBLIC_ADDRESS (default 127.0.0.1:port), sharing `redisUrl`. */
 export async function startServer(redisUrl: string, port?: number, publicAddress?: string): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = adopt(spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     env: {
       ...process.env,
       PORT: String(listenPort),
@@ -93,7 +109,7 @@ export async function startServer(redisUrl: string, port?: number, publicAddress
       PUBLIC_ADDRESS: publicAddress ?? `127.0.0.1:${listenPort}`,
     },
     stdio: ["ignore", "pipe", "pipe"],
-  });
+  }));
   await waitForOutput(child, /Listening on http/, `server on port ${listenPort}`, START_TIMEOUT_MS);
   // Keep draining the output so a chatty process never blocks on a full pipe; SERVER_LOGS=1 shows it.
   if (process.env.SERVER_LOGS === "1") {

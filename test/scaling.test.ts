@@ -158,6 +158,14 @@ describe("scaling with Redis (real processes)", function () {
     }
   });
 
+  it("spreads a burst of room creations asked of one process over both", async () => {
+    const seats = await Promise.all(Array.from({ length: 12 }, () => reserve(a, "create", RoomName.battle, {})));
+    const onA = seats.filter((seat) => hosts(seat, a)).length;
+    assert.ok(onA >= 3 && onA <= 9, `${onA} of 12 rooms on the process asked`);
+    // Take the seats, so the rooms exist as clients see them, then leave them to dispose.
+    await Promise.all(seats.map(async (seat) => (await (hosts(seat, a) ? a : b).client.consumeSeatReservation(seat)).leave()));
+  });
+
   it("lists rooms hosted on one process in the lobby of the other, live", async () => {
     const lobbyA = track(await a.client.joinOrCreate(RoomName.lobby));
     lobbyA.onMessage("rooms", () => {});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { CatchUp } from "../server/chat/catchUp";
 import { readScalingConfig } from "../server/config/scaling";
-import { pickProcess } from "../server/scaling/placement";
+import { RecentPlacements, pickProcess } from "../server/scaling/placement";
 import { parseChatOptions, parseResume } from "../server/shared/parse";
 import type { ChatLine } from "../server/shared/protocol";
 
@@ -49,6 +49,20 @@ describe("room placement", () => {
 
   it("knows no process when there are no stats", () => {
     assert.equal(pickProcess([], () => 0), undefined);
+  });
+
+  it("counts its own recent placements so a burst alternates while published stats lag", () => {
+    const recent = new RecentPlacements(2000);
+    const stale = [load("a", 0, 0), load("b", 0, 0)];
+    const picks: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const pick = pickProcess(recent.adjust(stale, 1000 + i), () => 0)!;
+      recent.record(pick, 1000 + i);
+      picks.push(pick);
+    }
+    assert.deepEqual(picks, ["a", "b", "a", "b", "a", "b"]);
+    // Once the window has passed, the published stats are trusted again.
+    assert.deepEqual(recent.adjust(stale, 4000), stale);
   });
 });
 

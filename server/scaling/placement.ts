@@ -19,3 +19,28 @@ export function pickProcess(loads: readonly ProcessLoad[], random: () => number)
   const tied = loads.filter((load) => load.ccu === least.ccu && load.roomCount === least.roomCount);
   return tied[Math.min(tied.length - 1, Math.floor(random() * tied.length))].processId;
 }
+
+/**
+ * Colyseus publishes each process's counts at most once a second, and a room counts only once its
+ * onCreate has run: without a correction a burst of creations sees the same counts every time and
+ * lands on one process. Rooms this process placed within the window are added to the counts (its
+ * own new rooms are briefly counted twice, a small bias against itself).
+ */
+export class RecentPlacements {
+  private placed: { processId: string; at: number }[] = [];
+
+  constructor(private readonly windowMs: number) {}
+
+  record(processId: string, now: number): void {
+    this.placed.push({ processId, at: now });
+  }
+
+  /** `loads` with recent placements counted as rooms. */
+  adjust(loads: readonly ProcessLoad[], now: number): ProcessLoad[] {
+    this.placed = this.placed.filter((placement) => now - placement.at < this.windowMs);
+    return loads.map((load) => {
+      const recent = this.placed.filter((placement) => placement.processId === load.processId).length;
+      return { ...load, roomCount: load.roomCount + recent };
+    });
+  }
+}

@@ -199,22 +199,32 @@ describe("scaling with Redis (real processes)", function () {
     await seen(ben, benLines, (l) => l.text === "hi from A", "Ben hears Ann");
   });
 
-  it("resumes a chat member who reconnects with its token: every missed line once, in order", async () => {
-    const ann = await a.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "resume-token", name: "Ann" });
+  /** Ann (through A) listens while Ben (through B) keeps talking; resolves once Ann heard some. */
+  async function conversation(channel: string) {
+    const ann = await a.client.joinOrCreate<ChatState>(RoomName.chat, { channel, name: "Ann" });
     const before = record(ann);
-    const ben = track(await b.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "resume-token", name: "Ben" }));
+    const ben = track(await b.client.joinOrCreate<ChatState>(RoomName.chat, { channel, name: "Ben" }));
     const benLines = record(ben);
     const talk = chatter(ben, "b");
     await seen(ann, before, (l) => l.text === "b5", "Ann hears some lines");
+    /** Resolves once Ben said `count` more lines; returns the text of the last. */
+    const benSays = async (count: number, what: string) => {
+      const text = `b${talk.count() + count}`;
+      await seen(ben, benLines, (l) => l.text === text, what);
+      return text;
+    };
+    return { ann, before, talk, benSays };
+  }
+
+  it("resumes a chat member who reconnects with its token: every missed line once, in order", async () => {
+    const { ann, before, talk, benSays } = await conversation("resume-token");
 
     ann.connection.close(); // a dropped connection, not a leave
-    const droppedAt = talk.count();
-    await seen(ben, benLines, (l) => l.text === `b${droppedAt + 3}`, "lines said while Ann is away");
+    const saidAway = await benSays(3, "lines said while Ann is away");
     const back = track(await reconnect(a.client, ann.reconnectionToken));
     const after = record(back);
     // The server holds Ann's lines until she says where she stopped, however long that takes.
-    const backAt = talk.count();
-    await seen(ben, benLines, (l) => l.text === `b${backAt + 2}`, "lines said before Ann resumes");
+    await benSays(2, "lines said before Ann resumes");
     assert.equal(after.length, 0, "nothing before the resume");
     back.send(ClientMessage.resume, { since: before.at(-1)!.id });
     // Lines keep coming while the missed ones are sent; then Ben stops.
@@ -223,21 +233,15 @@ describe("scaling with Redis (real processes)", function () {
     const last = talk.stop();
     await seen(back, after, (l) => l.text === last, "Ben's last line");
 
-    assert.ok(after.some((l) => l.text === `b${droppedAt + 3}`), "a line said during the gap arrived");
+    assert.ok(after.some((l) => l.text === saidAway), "a line said during the gap arrived");
     assertContiguous([...before, ...after]);
   });
 
   it("resumes a chat member who rejoins fresh with `since`, through another process", async () => {
-    const ann = await a.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "resume-join", name: "Ann" });
-    const before = record(ann);
-    const ben = track(await b.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "resume-join", name: "Ben" }));
-    const benLines = record(ben);
-    const talk = chatter(ben, "b");
-    await seen(ann, before, (l) => l.text === "b5", "Ann hears some lines");
+    const { ann, before, talk, benSays } = await conversation("resume-join");
 
     await ann.leave();
-    const leftAt = talk.count();
-    await seen(ben, benLines, (l) => l.text === `b${leftAt + 3}`, "lines said while Ann is away");
+    const saidAway = await benSays(3, "lines said while Ann is away");
     const since = before.at(-1)!.id;
     const again = track(await b.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "resume-join", name: "Ann", since }));
     const after = record(again);
@@ -247,7 +251,7 @@ describe("scaling with Redis (real processes)", function () {
     await seen(again, after, (l) => l.text === last, "Ben's last line");
 
     assert.equal(after[0].id, since + 1, "starts right after the last line seen");
-    assert.ok(after.some((l) => l.text === `b${leftAt + 3}`), "a line said during the gap arrived");
+    assert.ok(after.some((l) => l.text === saidAway), "a line said during the gap arrived");
     assertContiguous([...before, ...after]);
   });
 

@@ -3,20 +3,15 @@
  * them, colyseus.js clients. Skipped loudly without redis-server; a failure with CI=true.
  */
 import assert from "node:assert/strict";
-import type { Client, Room as ClientRoom, SeatReservation } from "colyseus.js";
+import type { Room as ClientRoom, SeatReservation } from "colyseus.js";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { ChatState } from "../server/rooms/schema/ChatState";
 import { DEAD_PROCESS_SWEEP_MS } from "../server/scaling/sweep";
-import {
-  ClientMessage,
-  RoomName,
-  ServerMessage,
-  type ChatHistory,
-  type ChatLine,
-} from "../server/shared/protocol";
+import { ClientMessage, RoomName, ServerMessage, type ChatHistory } from "../server/shared/protocol";
 import { Redis } from "ioredis";
 import { chatTopic } from "../server/chat/history";
 import { eventually, requireRedisServer, startRedis, startServer, type RedisProcess, type ServerProcess } from "./helpers/cluster";
+import { assertContiguous, chatter, reconnect, record, seen } from "./helpers/chat";
 import { hearAll, nextMessage, until } from "./helpers/server";
 
 /** A seat through `via`'s HTTP matchmaker, so the test sees where the room lives before joining. */
@@ -34,66 +29,6 @@ async function reserve(via: ServerProcess, method: string, target: string, optio
 /** The matchmaker's answer names the hosting process by its PUBLIC_ADDRESS. */
 const hosts = (reservation: SeatReservation, server: ServerProcess) =>
   (reservation.room as { publicAddress?: string }).publicAddress === `127.0.0.1:${server.port}`;
-
-/** Every chat line a client gets, from `history` and live, in arrival order. */
-function record(room: ClientRoom): ChatLine[] {
-  const lines: ChatLine[] = [];
-  room.onMessage(ServerMessage.history, (history: ChatHistory) => lines.push(...history.lines));
-  room.onMessage(ServerMessage.chat, (line: ChatLine) => lines.push(line));
-  room.onMessage(ServerMessage.error, () => {});
-  return lines;
-}
-
-/** Resolves once `lines` holds a line matching `predicate` (checked on every message of `room`). */
-function seen(room: ClientRoom, lines: ChatLine[], predicate: (line: ChatLine) => boolean, what: string, timeoutMs = 8000): Promise<ChatLine> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const line = lines.find(predicate);
-      if (!line) return false;
-      clearTimeout(timer);
-      unbindChat();
-      unbindHistory();
-      resolve(line);
-      return true;
-    };
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-    const unbindChat = room.onMessage(ServerMessage.chat, () => queueMicrotask(check));
-    const unbindHistory = room.onMessage(ServerMessage.history, () => queueMicrotask(check));
-    check();
-  });
-}
-
-/** Ids must run without a gap or a repeat, in order. */
-function assertContiguous(lines: ChatLine[]) {
-  const ids = lines.map((line) => line.id);
-  const expected = Array.from({ length: ids.length }, (_, i) => ids[0] + i);
-  assert.deepEqual(ids, expected, `ids not contiguous: ${ids.join(",")}`);
-}
-
-/** Sends `${prefix}1`, `${prefix}2`... every `everyMs` until stopped; returns the text of the last one. */
-function chatter(room: ClientRoom, prefix: string, everyMs = 20) {
-  let sent = 0;
-  const timer = setInterval(() => room.send(ClientMessage.chat, { text: `${prefix}${++sent}` }), everyMs);
-  return {
-    count: () => sent,
-    stop: () => {
-      clearInterval(timer);
-      return `${prefix}${sent}`;
-    },
-  };
-}
-
-/** Reconnects with the token; retries while the server has not yet noticed the dropped socket. */
-async function reconnect(client: Client, token: string): Promise<ClientRoom<ChatState>> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await client.reconnect<ChatState>(token);
-    } catch (error) {
-      if (attempt >= 20) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 describe("scaling with Redis (real processes)", function () {
   this.timeout(60_000);

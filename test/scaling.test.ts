@@ -3,19 +3,30 @@
  * them, colyseus.js clients. Skipped loudly without redis-server; a failure with CI=true.
  */
 import assert from "node:assert/strict";
-import type { Room as ClientRoom, SeatReservation } from "colyseus.js";
+import type { ChildProcess } from "node:child_process";
+import { Client, type Room as ClientRoom, type SeatReservation } from "colyseus.js";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { ChatState } from "../server/rooms/schema/ChatState";
 import { DEAD_PROCESS_SWEEP_MS } from "../server/scaling/sweep";
 import { ClientMessage, RoomName, ServerMessage, type ChatHistory } from "../server/shared/protocol";
 import { Redis } from "ioredis";
 import { chatTopic } from "../server/chat/history";
-import { eventually, requireRedisServer, startRedis, startServer, type RedisProcess, type ServerProcess } from "./helpers/cluster";
+import {
+  eventually,
+  exitCode,
+  freePortPair,
+  requireRedisServer,
+  startCluster,
+  startRedis,
+  startServer,
+  type RedisProcess,
+  type ServerProcess,
+} from "./helpers/cluster";
 import { assertContiguous, chatter, reconnect, record, seen } from "./helpers/chat";
 import { hearAll, nextMessage, until } from "./helpers/server";
 
 /** A seat through `via`'s HTTP matchmaker, so the test sees where the room lives before joining. */
-async function reserve(via: ServerProcess, method: string, target: string, options: object = {}): Promise<SeatReservation> {
+async function reserve(via: Pick<ServerProcess, "port">, method: string, target: string, options: object = {}): Promise<SeatReservation> {
   const response = await fetch(`http://127.0.0.1:${via.port}/matchmake/${method}/${target}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -27,7 +38,7 @@ async function reserve(via: ServerProcess, method: string, target: string, optio
 }
 
 /** The matchmaker's answer names the hosting process by its PUBLIC_ADDRESS. */
-const hosts = (reservation: SeatReservation, server: ServerProcess) =>
+const hosts = (reservation: SeatReservation, server: Pick<ServerProcess, "port">) =>
   (reservation.room as { publicAddress?: string }).publicAddress === `127.0.0.1:${server.port}`;
 
 describe("scaling with Redis (real processes)", function () {
@@ -261,5 +272,40 @@ describe("scaling with Redis (real processes)", function () {
     assert.deepEqual(history, ["one", "two", "three"]);
     const joined = benLines.find((l) => l.text === "Ben joined")!;
     assert.ok(joined.id > three.id, "ids keep growing after the restart");
+  });
+});
+
+describe("npm run start:cluster", function () {
+  this.timeout(60_000);
+  let redis: RedisProcess;
+  let cluster: ChildProcess | undefined;
+  let inspect: Redis;
+
+  before(async function () {
+    requireRedisServer(this);
+    redis = await startRedis();
+    inspect = new Redis(redis.url);
+  });
+  after(async () => {
+    if (cluster?.exitCode === null && cluster.pid) process.kill(-cluster.pid, "SIGKILL");
+    inspect?.disconnect();
+    await redis?.stop();
+  });
+
+  it("starts processes on consecutive ports sharing one Redis, each with its own address, and stops them all on SIGTERM", async () => {
+    const port = await freePortPair();
+    cluster = await startCluster(redis.url, port, 2);
+    assert.equal(Object.keys(await inspect.hgetall("roomcount")).length, 2, "both processes registered");
+
+    const seats = await Promise.all(Array.from({ length: 6 }, () => reserve({ port }, "create", RoomName.battle, {})));
+    const addresses = new Set(seats.map((seat) => (seat.room as { publicAddress?: string }).publicAddress));
+    assert.deepEqual([...addresses].sort(), [`127.0.0.1:${port}`, `127.0.0.1:${port + 1}`]);
+    const client = new Client(`ws://127.0.0.1:${port + 1}`);
+    const joined = await Promise.all(seats.map((seat) => client.joinById(seat.room.roomId)));
+    await Promise.all(joined.map((room) => room.leave()));
+
+    cluster.kill("SIGTERM");
+    assert.equal(await exitCode(cluster), 0);
+    assert.deepEqual(await inspect.hgetall("roomcount"), {}, "both processes left gracefully");
   });
 });

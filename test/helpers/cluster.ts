@@ -4,14 +4,23 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { Client } from "colyseus.js";
 import { EVENT_TIMEOUT_MS, freePort } from "./server";
 
 export const REDIS_SERVER = "/usr/bin/redis-server";
 
 // Children die with the test run, even when it is interrupted: no stray servers eating the CPU.
-const children = new Set<ChildProcess>();
-const killChildren = () => children.forEach((child) => child.kill("SIGKILL"));
+const children = new Map<ChildProcess, { group: boolean }>();
+const killChildren = () =>
+  children.forEach(({ group }, child) => {
+    try {
+      if (group && child.pid) process.kill(-child.pid, "SIGKILL");
+      else child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  });
 process.on("exit", killChildren);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
@@ -19,8 +28,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.exit(130);
   });
 }
-function adopt(child: ChildProcess): ChildProcess {
-  children.add(child);
+/** `group`: the child leads its own process group (spawned detached) and takes it down with it. */
+function adopt(child: ChildProcess, group = false): ChildProcess {
+  children.set(child, { group });
   child.once("exit", () => children.delete(child));
   return child;
 }
@@ -40,7 +50,8 @@ export function requireRedisServer(context: Mocha.Context): void {
 }
 
 /** Resolves when `pattern` shows up in the child's output, rejects when it exits or times out. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<void> {
+function waitForOutput(child: ChildProcess, ready: RegExp | ((output: string) => boolean), what: string, timeoutMs: number): Promise<void> {
+  const isReady = typeof ready === "function" ? ready : (output: string) => ready.test(output);
   return new Promise((resolve, reject) => {
     let output = "";
     const done = (error?: Error) => {
@@ -52,7 +63,7 @@ function waitForOutput(child: ChildProcess, pattern: RegExp, what: string, timeo
     };
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (pattern.test(output)) done();
+      if (isReady(output)) done();
     };
     const onExit = (code: number | null) => done(new Error(`${what} exited (${code}) before it was ready:\n${output.slice(-2000)}`));
     const timer = setTimeout(() => done(new Error(`${what} not ready within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs);
@@ -128,6 +139,46 @@ export async function startServer(redisUrl: string, port?: number, publicAddress
       await exited(child);
     },
   };
+}
+
+/** Two consecutive free ports, for `npm run start:cluster`. */
+export async function freePortPair(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freePort();
+    if (port < 65535 && (await isFree(port + 1))) return port;
+  }
+  throw new Error("no two consecutive free ports");
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+/** `npm run start:cluster`'s script, adopted like the other children; resolves once every process listens. */
+export async function startCluster(redisUrl: string, firstPort: number, processes: number): Promise<ChildProcess> {
+  const child = adopt(
+    spawn(process.execPath, ["--import", "tsx", "scripts/cluster.ts", "--processes", String(processes), "--port", String(firstPort)], {
+      env: { ...process.env, REDIS_URL: redisUrl },
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so an interrupted run can take the whole cluster down with it.
+      detached: true,
+    }),
+    true,
+  );
+  const listening = (output: string) => (output.match(/Listening on http/g) ?? []).length >= processes;
+  await waitForOutput(child, listening, "cluster", START_TIMEOUT_MS);
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
+}
+
+/** Resolves with the exit code once the child has exited. */
+export function exitCode(child: ChildProcess): Promise<number | null> {
+  return exited(child).then(() => child.exitCode);
 }
 
 /** Polls `check` (each call is one real request) until it holds; fails after `timeoutMs`. */

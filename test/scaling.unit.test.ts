@@ -94,6 +94,14 @@ describe("chat catch-up", () => {
     assert.equal(catchUp.skipFor(line(5)).size, 0);
   });
 
+  it("does not mute new lines for a member whose `since` is ahead of the channel", () => {
+    const catchUp = new CatchUp(10);
+    catchUp.hold("ann");
+    const out = catchUp.release("ann", 500, []);
+    assert.deepEqual([...ids(out.history), ...ids(out.live)], []);
+    assert.equal(catchUp.skipFor(line(1)).size, 0);
+  });
+
   it("holds at most the buffer limit and forgets a member who leaves", () => {
     const catchUp = new CatchUp(2);
     catchUp.hold("ann");

@@ -48,8 +48,10 @@ export class CatchUp {
     const after = Math.max(since, kept.at(-1)?.id ?? 0);
     const live = (this.held.get(sessionId) ?? []).filter((line) => line.id > after);
     this.held.delete(sessionId);
-    const last = live.at(-1)?.id ?? after;
-    if (last > 0) this.floors.set(sessionId, last);
+    // The floor is the last id actually sent, not `since`: a `since` from a wiped Redis must not mute
+    // the channel's new lines for this member.
+    const last = live.at(-1)?.id ?? kept.at(-1)?.id;
+    if (last !== undefined) this.floors.set(sessionId, last);
     return { history: kept, live };
   }
 

@@ -213,5 +213,5 @@ export interface ChatResumePayload {
 export const CHAT_MAX_LINE_ID = Number.MAX_SAFE_INTEGER;
 /** How long a chat member who lost the connection may come back with its reconnection token. */
 export const CHAT_RECONNECT_WINDOW_S = 20;
-/** A reconnected member who sends no `resume` within this gets the lines since it dropped anyway. */
+/** A reconnected member who sends no `resume` within this gets the lines relayed since its drop was noticed. */
 export const CHAT_RESUME_WAIT_MS = 3000;

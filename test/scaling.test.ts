@@ -8,7 +8,7 @@ import { Client, type Room as ClientRoom, type SeatReservation } from "colyseus.
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { ChatState } from "../server/rooms/schema/ChatState";
 import { DEAD_PROCESS_SWEEP_MS } from "../server/scaling/sweep";
-import { ClientMessage, RoomName, ServerMessage, type ChatHistory } from "../server/shared/protocol";
+import { CHAT_HISTORY_IDLE_TTL_S, ClientMessage, RoomName, ServerMessage, type ChatHistory } from "../server/shared/protocol";
 import { Redis } from "ioredis";
 import { chatTopic } from "../server/chat/history";
 import {
@@ -272,6 +272,10 @@ describe("scaling with Redis (real processes)", function () {
     assert.deepEqual(history, ["one", "two", "three"]);
     const joined = benLines.find((l) => l.text === "Ben joined")!;
     assert.ok(joined.id > three.id, "ids keep growing after the restart");
+    for (const key of ["chat:{durable}:lines", "chat:{durable}:lastId"]) {
+      const ttl = await inspect.ttl(key);
+      assert.ok(ttl > CHAT_HISTORY_IDLE_TTL_S - 60 && ttl <= CHAT_HISTORY_IDLE_TTL_S, `${key} expires when idle (${ttl} s)`);
+    }
   });
 });
 

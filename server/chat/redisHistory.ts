@@ -1,20 +1,22 @@
 import { Redis } from "ioredis";
-import type { ChatLine } from "../shared/protocol";
+import { CHAT_HISTORY_IDLE_TTL_S, type ChatLine } from "../shared/protocol";
 import { chatTopic, type ChatDraft, type ChatHistory } from "./history";
 
 // Numbers, keeps, trims and publishes a line in one atomic step, so ids are unique across processes
 // and restarts (INCR) and every subscriber hears a channel's lines in id order.
-// KEYS: counter, sorted set of lines scored by id, topic. ARGV: the line's JSON without id, keep.
+// KEYS: counter, sorted set of lines scored by id, topic. ARGV: the line's JSON without id, keep, idle TTL.
 const APPEND = `
 local id = redis.call('INCR', KEYS[1])
 local line = '{"id":' .. id .. ',' .. string.sub(ARGV[1], 2)
 redis.call('ZADD', KEYS[2], id, line)
 redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[2]) - 1)
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('PUBLISH', KEYS[3], line)
 return line
 `;
 
-type AppendCommand = (counter: string, lines: string, topic: string, draft: string, keep: number) => Promise<string>;
+type AppendCommand = (counter: string, lines: string, topic: string, draft: string, keep: number, ttl: number) => Promise<string>;
 
 /** Durable history in Redis: the newest `keep` lines per channel, surviving rooms and restarts. */
 export class RedisChatHistory implements ChatHistory {
@@ -36,6 +38,7 @@ export class RedisChatHistory implements ChatHistory {
       chatTopic(channel),
       JSON.stringify(draft),
       this.keep,
+      CHAT_HISTORY_IDLE_TTL_S,
     );
     return JSON.parse(json) as ChatLine;
   }

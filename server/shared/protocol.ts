@@ -215,3 +215,5 @@ export const CHAT_MAX_LINE_ID = Number.MAX_SAFE_INTEGER;
 export const CHAT_RECONNECT_WINDOW_S = 20;
 /** A reconnected member who sends no `resume` within this gets the lines relayed since its drop was noticed. */
 export const CHAT_RESUME_WAIT_MS = 3000;
+/** A channel silent this long loses its Redis history and its ids start again from 1. */
+export const CHAT_HISTORY_IDLE_TTL_S = 30 * 24 * 3600;

@@ -47,6 +47,7 @@ export class ChatPanel {
   }
 
   private bind(room: Room<ChatStateView>): void {
+    const reconnected = this.room !== null;
     this.room = room;
     room.onMessage(ServerMessage.history, (history: ChatHistory) => history.lines.forEach((line) => this.add(line)));
     room.onMessage(ServerMessage.chat, (line: ChatLine) => this.add(line));
@@ -54,6 +55,8 @@ export class ChatPanel {
     room.onMessage(ServerMessage.shutdown, (notice: ShutdownNotice) =>
       this.append(el("div", "line system", `${notice.reason}: chat closes in ${Math.ceil(notice.inMs / 1000)} s.`)),
     );
+    // Back with the reconnection token: ask for exactly the lines said while this member was away.
+    if (reconnected) room.send(ClientMessage.resume, { since: this.lastLineId });
   }
 
   private add(line: ChatLine): void {

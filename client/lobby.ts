@@ -1,6 +1,6 @@
 /** The lobby: the open battle rooms, live, through Colyseus's LobbyRoom. */
 import type { Client, Room } from "colyseus.js";
-import { LOBBY_ROOM, RoomName } from "../server/shared/protocol";
+import { RoomName } from "../server/shared/protocol";
 import { byId, el } from "./dom";
 import { backoffDelayMs, CLOSE_CONSENTED } from "./net";
 
@@ -54,7 +54,7 @@ export class LobbyView {
     this.active = true;
     this.status.textContent = "(connecting…)";
     try {
-      const room = await this.client.joinOrCreate(LOBBY_ROOM, { filter: { name: RoomName.battle } });
+      const room = await this.client.joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } });
       if (!this.active) return void room.leave(true);
       this.room = room;
       this.status.textContent = "";

@@ -1,19 +1,29 @@
 import { LobbyRoom } from "@colyseus/core";
 import config from "@colyseus/tools";
-import { settings } from "./config";
+import express from "express";
+import { CLIENT_OUT_DIR } from "../scripts/client-paths";
+import { RedisChatHistory } from "./chat/redisHistory";
+import { settings, settingsOrExit } from "./config";
 import { colyseusLogger } from "./log";
 import { mountOps } from "./ops/http";
 import { observeRooms } from "./ops/rooms";
 import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
-import { LOBBY_ROOM, RoomName } from "./shared/protocol";
+import { scalingOptions } from "./scaling/options";
+import { startDeadProcessSweep } from "./scaling/sweep";
 import { createTransport } from "./security/transport";
-import express from "express";
-import { CLIENT_OUT_DIR } from "../scripts/client-paths";
+import { CHAT_HISTORY_KEEP, RoomName } from "./shared/protocol";
+
+// Presence and driver are server options, needed before anything starts: a bad variable stops here.
+const { scaling } = settingsOrExit();
 
 export default config({
-  // Colyseus logs through our structured logger; no banner, no console lines from @colyseus/tools.
-  options: { logger: colyseusLogger, greet: false },
+  options: {
+    ...scalingOptions(scaling),
+    // Colyseus logs through our structured logger; no banner, no console lines from @colyseus/tools.
+    logger: colyseusLogger,
+    greet: false,
+  },
   displayLogs: false,
   // maxPayload, ALLOWED_ORIGINS, socket cap and the matchmaking guard (README "Security").
   initializeTransport: (options) => createTransport(options),
@@ -24,9 +34,18 @@ export default config({
   },
   initializeGameServer: (gameServer) => {
     // The lobby hears of every battle room created, joined, left or disposed.
-    gameServer.define(LOBBY_ROOM, LobbyRoom);
+    gameServer.define(RoomName.lobby, LobbyRoom);
     observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
     // Every member of a channel lands in the same room.
     observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));
+    if (scaling.mode === "redis") {
+      const history = new RedisChatHistory(scaling.redisUrl, CHAT_HISTORY_KEEP);
+      ChatRoom.history = history;
+      const stopSweep = startDeadProcessSweep();
+      gameServer.onShutdown(async () => {
+        stopSweep();
+        await history.close();
+      });
+    }
   },
 });

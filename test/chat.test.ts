@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { Room as ClientRoom } from "colyseus.js";
 import {
   CHAT_HISTORY_ON_JOIN,
+  CHAT_RESUME_WAIT_MS,
   CHAT_TEXT_MAX_CHARS,
   ClientMessage,
   JOIN_INVALID_OPTIONS,
@@ -14,6 +15,8 @@ import {
   type ErrorPayload,
 } from "../server/shared/protocol";
 import type { ChatState } from "../server/rooms/schema/ChatState";
+import { assertContiguous, reconnect, record, seen } from "./helpers/chat";
+import { eventually } from "./helpers/cluster";
 import { bootServer, collect, hearAll, liftRateLimits, nextError, nextMessage, until } from "./helpers/server";
 
 type Chat = ClientRoom<ChatState>;
@@ -140,6 +143,26 @@ describe("ChatRoom", () => {
     await say(ann, "x".repeat(CHAT_TEXT_MAX_CHARS), ben);
     assert.deepEqual(benHeard.filter((l) => l.kind === "user").map((l) => l.text.length), [CHAT_TEXT_MAX_CHARS]);
     assert.equal(benRefusals.length, 0);
+  });
+
+  it("gives a reconnected member who never sends resume the lines said after its drop was noticed", async () => {
+    const ann = await server.sdk.joinOrCreate<ChatState>(RoomName.chat, { channel: "fallback", name: "Ann" });
+    const before = record(ann);
+    const { room: ben } = await join("fallback", "Ben");
+    await seen(ann, before, (l) => l.text === "Ben joined", "Ben's arrival");
+
+    ann.connection.close(); // dropped, not left
+    // Without `resume` the server can only go by what it relayed before it noticed: a line relayed to
+    // a socket that was already dead is not resent. That is why clients send `resume`.
+    const room = server.getRoomById(ann.roomId);
+    await eventually(async () => (room.clients.length === 1 ? true : undefined), "the server to notice the drop");
+    await say(ben, "while you were away");
+    const back = await reconnect(server.sdk, ann.reconnectionToken);
+    const after = record(back);
+    await seen(back, after, (l) => l.text === "while you were away", "the missed line", CHAT_RESUME_WAIT_MS + 3000);
+    await say(ben, "welcome back", back);
+    assertContiguous([...before, ...after]);
+    await back.leave();
   });
 
   it("refuses invalid channels and names at matchmaking", async () => {

@@ -2,7 +2,7 @@
 import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import type { Room as ClientRoom } from "colyseus.js";
-import { LOBBY_ROOM, RoomName, ServerMessage, type ChatLine } from "../server/shared/protocol";
+import { RoomName, ServerMessage, type ChatLine } from "../server/shared/protocol";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { ChatState } from "../server/rooms/schema/ChatState";
 import { bootServer, collect, EVENT_TIMEOUT_MS, hearAll, nextMessage, until } from "./helpers/server";
@@ -43,7 +43,7 @@ describe("lobby, private rooms and reconnection", () => {
   after(() => server.shutdown());
 
   it("lists public battle rooms live with their player counts, and never a private one", async () => {
-    const lobby = await server.sdk.joinOrCreate(LOBBY_ROOM, { filter: { name: RoomName.battle } });
+    const lobby = await server.sdk.joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } });
     const first = await lobbyMessage<Listed[]>(lobby, "rooms", () => true);
     assert.deepEqual(first, []);
 

@@ -69,6 +69,15 @@ describe("rate limits: token buckets", () => {
     assert.equal(limiter.admit(client, ClientMessage.move), true, "other types keep their own allowance");
   });
 
+  it("scales every rate and burst by RATE_LIMIT_SCALE, and says the scaled rate", () => {
+    const limiter = new RateLimiter(() => 0, 3);
+    const { client, sent } = fakeClient();
+    const { burst, perSecond } = RATE_LIMITS[ClientMessage.chat];
+    const admitted = Array.from({ length: 3 * burst + 2 }, () => limiter.admit(client, ClientMessage.chat));
+    assert.equal(admitted.filter(Boolean).length, 3 * burst);
+    assert.match(sent[0].message, new RegExp(`at most ${3 * perSecond} per second`));
+  });
+
   it("disconnects a flood with the documented close code within a quarter second", () => {
     let now = 0;
     const limiter = new RateLimiter(() => now);

@@ -32,6 +32,7 @@ import { closeRoomGracefully } from "../ops/shutdown";
 import { cameBack } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, Player } from "./schema/BattleState";
+import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 
 /** Server-only bookkeeping for one player; never synchronised. */
@@ -51,7 +52,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   state = new BattleState();
   private pilots = new Map<string, Pilot>();
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
-  readonly limits = new RateLimiter();
+  readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
 
   /** Runs at matchmaking, before a seat is reserved: bad join options never take a seat. */
   static async onAuth(_token: string, options: unknown): Promise<BattleJoin> {

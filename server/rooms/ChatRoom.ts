@@ -1,13 +1,17 @@
-import { Room, ServerError, logger, type Client } from "@colyseus/core";
-import { ChatHistory } from "../chat/history";
+import { Room, ServerError, logger, matchMaker, type Client } from "@colyseus/core";
+import { CatchUp } from "../chat/catchUp";
+import { MemoryChatHistory, chatTopic, type ChatHistory } from "../chat/history";
 import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderation";
+import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 import { generateName, seededRng } from "../shared/game";
-import { parseChat, parseChatOptions, type ChatJoin } from "../shared/parse";
+import { parseChat, parseChatOptions, parseResume, type ChatJoin } from "../shared/parse";
 import {
   CHAT_HISTORY_KEEP,
   CHAT_HISTORY_ON_JOIN,
   CHAT_MAX_MEMBERS,
+  RECONNECT_SECONDS,
+  CHAT_RESUME_WAIT_MS,
   ClientMessage,
   CLOSE_KICKED,
   JOIN_INVALID_OPTIONS,
@@ -20,23 +24,35 @@ import {
 } from "../shared/protocol";
 import { countChatLine } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
-import { cameBack } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
+import { RoomSubscriptions } from "./roomSubscriptions";
 import { ChatState, Member } from "./schema/ChatState";
 
 type ChatClient = Client<unknown, ChatJoin>;
 
-/** One room per channel (the room is defined with `filterBy(["channel"])`). */
+/**
+ * One room per channel (the room is defined with `filterBy(["channel"])`). Lines are numbered and
+ * kept by the history, which publishes them on the channel's topic; the room relays what it hears.
+ */
 export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
+  /** Shared by every chat room of the process; app.config puts the Redis history here when configured. */
+  static history: ChatHistory = new MemoryChatHistory(CHAT_HISTORY_KEEP, (topic, line) =>
+    matchMaker.presence.publish(topic, line),
+  );
+
   state = new ChatState();
   maxClients = CHAT_MAX_MEMBERS;
-  private history = new ChatHistory(CHAT_HISTORY_KEEP);
-  private nextLineId = 1;
   private rng = seededRng(Math.floor(Math.random() * 2 ** 32));
-  readonly limits = new RateLimiter();
+  readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
   private mutes = new Mutes();
   /** Members being kicked: their leave is final, no reconnection. */
   private kicked = new Set<string>();
+  private catchUp = new CatchUp(CHAT_HISTORY_KEEP);
+  private subscriptions = new RoomSubscriptions(matchMaker.presence);
+  /** Reconnected members who have not sent `resume` yet. */
+  private awaitingResume = new Set<string>();
+  /** Id of the last line relayed: where a reconnected member that never says `resume` resumes. */
+  private lastLineId = 0;
 
   /** Runs at matchmaking, before a seat is reserved: bad join options never take a seat. */
   static async onAuth(_token: string, options: unknown): Promise<ChatJoin> {
@@ -45,7 +61,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     return parsed.value;
   }
 
-  onCreate(options: unknown) {
+  async onCreate(options: unknown) {
     const parsed = parseChatOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.state.channel = parsed.value.channel;
@@ -53,21 +69,25 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
 
     this.setSeatReservationTime(SEAT_RESERVATION_S);
     this.onMessage(ClientMessage.chat, (client, payload: unknown) => this.onChat(client, payload));
+    this.onMessage(ClientMessage.resume, (client, payload: unknown) => this.onResume(client, payload));
     this.onMessage("*", (client, type) => this.limits.admit(client, "*") && refuseUnknownType(client, type));
+    await this.subscriptions.subscribe<ChatLine>(chatTopic(this.state.channel), (line) => this.relay(line));
   }
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatJoin) {
     const member = new Member();
     member.name = auth.name ?? generateName(this.rng);
     this.state.members.set(client.sessionId, member);
-    const history: ChatHistoryPayload = { lines: this.history.latest(CHAT_HISTORY_ON_JOIN) };
-    client.send(ServerMessage.history, history);
+    void this.sendHistory(client, auth.since);
     this.post("system", "", "", `${member.name} joined`);
   }
 
   async onLeave(client: ChatClient, consented: boolean) {
+    // Kicked or cut off for flooding: the leave is final, no seat is kept.
     const removed = this.limits.wasCutOff(client.sessionId) || this.kicked.delete(client.sessionId);
-    if (await cameBack(this, client, consented || removed)) return;
+    if (!consented && !removed && (await this.waitForReconnection(client))) return;
+    this.catchUp.forget(client.sessionId);
+    this.awaitingResume.delete(client.sessionId);
     const member = this.state.members.get(client.sessionId);
     this.state.members.delete(client.sessionId);
     this.limits.forget(client.sessionId);
@@ -77,6 +97,10 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
 
   onBeforeShutdown() {
     closeRoomGracefully(this);
+  }
+
+  async onDispose() {
+    await this.subscriptions.dispose();
   }
 
   onUncaughtException(error: Error, methodName: string) {
@@ -106,6 +130,22 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     return { ok: true };
   }
 
+  /** Holds the member's lines while it is away; true when it came back with its reconnection token. */
+  private async waitForReconnection(client: ChatClient): Promise<boolean> {
+    const droppedAfter = this.lastLineId;
+    this.catchUp.hold(client.sessionId);
+    try {
+      const back = await this.allowReconnection(client, RECONNECT_SECONDS);
+      this.awaitingResume.add(back.sessionId);
+      this.clock.setTimeout(() => {
+        if (this.awaitingResume.delete(back.sessionId)) void this.sendHistory(back, droppedAfter);
+      }, CHAT_RESUME_WAIT_MS);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private onChat(client: ChatClient, payload: unknown) {
     if (!this.limits.admit(client, ClientMessage.chat)) return;
     const member = this.state.members.get(client.sessionId);
@@ -117,11 +157,45 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     this.post("user", member.name, client.sessionId, chat.value.text);
   }
 
-  /** Numbers a line, keeps it in the history and relays it to every member. */
+  private onResume(client: ChatClient, payload: unknown) {
+    if (!this.limits.admit(client, ClientMessage.resume)) return;
+    const resume = parseResume(payload);
+    if (!resume.ok) return refuse(client, ClientMessage.resume, resume.code, resume.message);
+    this.awaitingResume.delete(client.sessionId);
+    void this.sendHistory(client, resume.value.since);
+  }
+
+  /**
+   * One `history` message: every kept line after `since`, or the latest CHAT_HISTORY_ON_JOIN when
+   * undefined. Live lines wait until it is sent, so none is missed, repeated or out of order.
+   */
+  private async sendHistory(client: ChatClient, since: number | undefined) {
+    this.catchUp.hold(client.sessionId);
+    let lines: ChatLine[] = [];
+    try {
+      lines = await ChatRoom.history.after(this.state.channel, since ?? 0, since === undefined ? CHAT_HISTORY_ON_JOIN : CHAT_HISTORY_KEEP);
+    } catch (error) {
+      logger.error(`chat ${this.roomId}: could not read the history`, error);
+    }
+    if (!this.catchUp.isHeld(client.sessionId)) return; // left meanwhile
+    const caughtUp = this.catchUp.release(client.sessionId, since ?? 0, lines);
+    const history: ChatHistoryPayload = { lines: caughtUp.history };
+    client.send(ServerMessage.history, history);
+    for (const line of caughtUp.live) client.send(ServerMessage.chat, line);
+  }
+
+  /** Hands a line to the history, which numbers it and publishes it to every room of the channel. */
   private post(kind: ChatLineKind, name: string, sessionId: string, text: string) {
-    const line: ChatLine = { id: this.nextLineId++, kind, name, sessionId, text, time: Date.now() };
-    this.history.append(line);
-    this.broadcast(ServerMessage.chat, line);
-    countChatLine(kind);
+    ChatRoom.history
+      .append(this.state.channel, { kind, name, sessionId, text, time: Date.now() })
+      .catch((error) => logger.error(`chat ${this.roomId}: could not keep a line`, error));
+  }
+
+  private relay(line: ChatLine) {
+    this.lastLineId = line.id;
+    const skip = this.catchUp.skipFor(line);
+    const except = skip.size > 0 ? this.clients.filter((client) => skip.has(client.sessionId)) : undefined;
+    this.broadcast(ServerMessage.chat, line, except ? { except } : undefined);
+    countChatLine(line.kind);
   }
 }

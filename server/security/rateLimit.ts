@@ -60,6 +60,10 @@ interface Allowance {
   cutOff: boolean;
 }
 
+function scaled(limit: RateLimit, scale: number): RateLimit {
+  return scale === 1 ? limit : { perSecond: limit.perSecond * scale, burst: Math.max(1, Math.round(limit.burst * scale)) };
+}
+
 export class RateLimiter {
   private allowances = new Map<string, Allowance>();
   /** Dropped messages by limited type, and clients cut off, since the room started (for figures). */
@@ -68,7 +72,11 @@ export class RateLimiter {
   /** Messages that still reached a handler after their sender was cut off (should stay 0). */
   afterCutOff = 0;
 
-  constructor(private readonly now: Clock = () => performance.now()) {}
+  /** `scale` multiplies every rate and burst (RATE_LIMIT_SCALE); the flood cut-off stays as it is. */
+  constructor(
+    private readonly now: Clock = () => performance.now(),
+    private readonly scale = 1,
+  ) {}
 
   /**
    * True when `client` may send one more message of `type` now. Otherwise the message is to be
@@ -82,7 +90,7 @@ export class RateLimiter {
       this.afterCutOff++;
       return false;
     }
-    const bucket = (allowance.buckets[kind] ??= new TokenBucket(RATE_LIMITS[kind], now));
+    const bucket = (allowance.buckets[kind] ??= new TokenBucket(scaled(RATE_LIMITS[kind], this.scale), now));
     if (bucket.take(now)) {
       if (bucket.wasFull) allowance.warned.delete(kind);
       return true;
@@ -99,7 +107,7 @@ export class RateLimiter {
       client.state = ClientState.LEAVING;
     } else if (!allowance.warned.has(kind)) {
       allowance.warned.add(kind);
-      const { perSecond } = RATE_LIMITS[kind];
+      const { perSecond } = scaled(RATE_LIMITS[kind], this.scale);
       refuse(client, shown, RefusalCode.rateLimited, `too many "${shown}" messages: at most ${perSecond} per second`);
     }
     return false;

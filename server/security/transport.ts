@@ -27,6 +27,8 @@ export function createTransport(
   options: TransportOptions,
   limits: TransportLimits = { maxSockets: MAX_OPEN_SOCKETS },
 ): GuardedTransport {
+  // Checked at start with every other variable (server/config); read again here so that each server
+  // a test boots can have its own.
   const origins = parseAllowedOrigins(process.env.ALLOWED_ORIGINS);
   if (origins.describe === "*" && process.env.NODE_ENV === "production") {
     logger.warn("ALLOWED_ORIGINS is not set: every web origin may use this server (set it in production)");

@@ -7,12 +7,14 @@ import {
   BATTLE_MAX_PLAYERS_LIMIT,
   CHANNEL_MAX_CHARS,
   CHANNEL_PATTERN,
+  CHAT_MAX_LINE_ID,
   CHAT_TEXT_MAX_CHARS,
   COMBINING_MARKS_MAX_RUN,
   MAX_SEQ,
   NAME_MAX_CHARS,
   RefusalCode,
   type ChatPayload,
+  type ChatResumePayload,
   type MovePayload,
 } from "./protocol";
 
@@ -113,13 +115,23 @@ export function parseBattleOptions(input: unknown): Parsed<BattleJoin> {
 export interface ChatJoin {
   channel: string;
   name: string | undefined;
+  /** Last line id the client saw; undefined for a first join. */
+  since: number | undefined;
 }
 
-/** Join options of a chat room: `{ channel, name? }`. */
+/** A line id the client saw: a whole number from 0 to CHAT_MAX_LINE_ID. */
+function parseSince(input: unknown, what: string): Parsed<number> {
+  if (!Number.isInteger(input) || (input as number) < 0 || (input as number) > CHAT_MAX_LINE_ID) {
+    return invalid(`${what} must be a whole number from 0 to ${CHAT_MAX_LINE_ID}`);
+  }
+  return ok(input as number);
+}
+
+/** Join options of a chat room: `{ channel, name?, since? }`. */
 export function parseChatOptions(input: unknown): Parsed<ChatJoin> {
-  const wrong = checkFields(input, ["channel", "name"], "join options");
+  const wrong = checkFields(input, ["channel", "name", "since"], "join options");
   if (wrong) return invalid(wrong);
-  const { channel, name } = input as Record<string, unknown>;
+  const { channel, name, since } = input as Record<string, unknown>;
   if (typeof channel !== "string" || !CHANNEL_PATTERN.test(channel)) {
     return invalid(
       `channel must be 1 to ${CHANNEL_MAX_CHARS} characters of a-z, 0-9, '-' or '_', starting with a letter or digit`,
@@ -127,7 +139,18 @@ export function parseChatOptions(input: unknown): Parsed<ChatJoin> {
   }
   const parsedName = parseName(name);
   if (!parsedName.ok) return parsedName;
-  return ok({ channel, name: parsedName.value });
+  if (since === undefined) return ok({ channel, name: parsedName.value, since: undefined });
+  const parsedSince = parseSince(since, "since");
+  if (!parsedSince.ok) return parsedSince;
+  return ok({ channel, name: parsedName.value, since: parsedSince.value });
+}
+
+/** `resume` `{ since }`. */
+export function parseResume(input: unknown): Parsed<ChatResumePayload> {
+  const wrong = checkFields(input, ["since"], "resume");
+  if (wrong) return invalid(wrong);
+  const since = parseSince((input as Record<string, unknown>).since, "resume.since");
+  return since.ok ? ok({ since: since.value }) : since;
 }
 
 /** `move` `{ dx, dy, seq }`. The direction is scaled down to length 1 by the rules, not here. */

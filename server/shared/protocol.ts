@@ -11,6 +11,8 @@ export const PROTOCOL_VERSION = 1;
 export const RoomName = {
   battle: "battle",
   chat: "chat",
+  /** Colyseus LobbyRoom: live listing of open battle rooms across every process. */
+  lobby: "lobby",
 } as const;
 export type RoomName = (typeof RoomName)[keyof typeof RoomName];
 
@@ -80,6 +82,8 @@ export const ClientMessage = {
   attack: "attack",
   /** Chat: say something in the channel. */
   chat: "chat",
+  /** Chat: first message after a reconnection: the id of the last line seen ({@link ChatResumePayload}). */
+  resume: "resume",
 } as const;
 export type ClientMessage = (typeof ClientMessage)[keyof typeof ClientMessage];
 
@@ -112,6 +116,8 @@ export interface CreateBattleOptions extends JoinBattleOptions {
 export interface JoinChatOptions {
   channel: string;
   name?: string;
+  /** Id of the last line this client saw: `history` then holds every kept line after it. */
+  since?: number;
 }
 
 /** `move`: the direction the player wants to go this tick; |(dx, dy)| above 1 is scaled down to 1. */
@@ -238,6 +244,8 @@ export const RATE_LIMITS = {
   /** The cooldown allows 2/s; a little more so a refused early attack does not also cost a token. */
   [ClientMessage.attack]: { perSecond: 4, burst: 8 },
   [ClientMessage.chat]: { perSecond: 1, burst: 10 },
+  /** Each resume reads the channel's history: a few per reconnection at most. */
+  [ClientMessage.resume]: { perSecond: 1, burst: 3 },
   /** Any type the room does not handle. */
   other: { perSecond: 5, burst: 10 },
 } as const satisfies Record<string, RateLimit>;
@@ -273,8 +281,6 @@ export const MUTE_MAX_S = 24 * 60 * 60;
 // Lobby, reconnection and the browser client
 // ---------------------------------------------------------------------------------------------
 
-/** Colyseus `LobbyRoom`: lists the public battle rooms live ("rooms", "+", "-" messages). */
-export const LOBBY_ROOM = "lobby";
 /**
  * How long the server keeps the seat of a player whose socket dropped (not a deliberate leave):
  * the player stays in the battle (position, HP, score) and in its chat channel, and the client
@@ -286,3 +292,18 @@ export const RECONNECT_SECONDS = 20;
  * case-sensitive, channels are lower-case); see client/channel.ts.
  */
 export const BATTLE_CHANNEL_PREFIX = "battle-";
+
+// ---------------------------------------------------------------------------------------------
+// Scaling and chat resume (issue 5)
+// ---------------------------------------------------------------------------------------------
+
+/** `resume`: the id of the last chat line the client saw before it lost the connection. */
+export interface ChatResumePayload {
+  since: number;
+}
+/** Largest line id a client may name in `since` (ids come from a Redis counter per channel). */
+export const CHAT_MAX_LINE_ID = Number.MAX_SAFE_INTEGER;
+/** A reconnected member who sends no `resume` within this gets the lines relayed since its drop was noticed. */
+export const CHAT_RESUME_WAIT_MS = 3000;
+/** A channel silent this long loses its Redis history and its ids start again from 1. */
+export const CHAT_HISTORY_IDLE_TTL_S = 30 * 24 * 3600;

@@ -5,11 +5,7 @@ import app from "../../server/app.config";
 import { RateLimiter } from "../../server/security/rateLimit";
 import { ServerMessage, type ErrorPayload } from "../../server/shared/protocol";
 
-// Quiet logs, fixed admin credentials and rooms that close at once on shutdown, unless the developer
-// sets them. Settings are read at the first boot, after this runs.
-process.env.LOG_LEVEL ??= "error";
-process.env.ADMIN_PASSWORD ??= "test-admin-password";
-process.env.SHUTDOWN_GRACE_MS ??= "0";
+// Test defaults for LOG_LEVEL, ADMIN_PASSWORD and SHUTDOWN_GRACE_MS: test/helpers/env.ts (mocha loads it first).
 
 /** A port nothing listens on right now. */
 export function freePort(): Promise<number> {

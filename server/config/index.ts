@@ -1,5 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { EnvVarError, from } from "env-var";
+import { ConfigError } from "./error";
+import { parseAllowedOrigins, type AllowedOrigins } from "../security/origins";
+import { readScalingConfig, type ScalingConfig } from "./scaling";
+
+export { ConfigError };
 
 /**
  * The server's whole configuration, read from environment variables in this one place.
@@ -20,6 +25,9 @@ const GENERATED_PASSWORD_BYTES = 18;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 /** The process exits (code 1) at this point after the first signal, whatever is still running. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15000;
+/** RATE_LIMIT_SCALE bounds: from a tenth of the limits to a thousand times them. */
+export const RATE_LIMIT_SCALE_MIN = 0.1;
+export const RATE_LIMIT_SCALE_MAX = 1000;
 
 export interface Settings {
   port: number;
@@ -30,10 +38,14 @@ export interface Settings {
   adminPasswordGenerated: boolean;
   shutdownGraceMs: number;
   shutdownTimeoutMs: number;
+  /** REDIS_URL and PUBLIC_ADDRESS (server/config/scaling.ts). */
+  scaling: ScalingConfig;
+  /** ALLOWED_ORIGINS (server/security/origins.ts). */
+  allowedOrigins: AllowedOrigins;
+  /** RATE_LIMIT_SCALE: multiplies every per-client message rate and burst (load tests, test rigs). */
+  rateLimitScale: number;
 }
 
-/** A bad environment variable; the message is one line that names it. */
-export class ConfigError extends Error {}
 
 /** Parses `env`; an empty variable counts as unset. Throws ConfigError naming the first bad variable. */
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
@@ -48,6 +60,10 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     if (givenPassword !== undefined && [...givenPassword].length < ADMIN_PASSWORD_MIN_CHARS) {
       throw new ConfigError(`"ADMIN_PASSWORD" must be at least ${ADMIN_PASSWORD_MIN_CHARS} characters (or unset to generate one)`);
     }
+    const rateLimitScale = vars.get("RATE_LIMIT_SCALE").default("1").asFloatPositive();
+    if (rateLimitScale < RATE_LIMIT_SCALE_MIN || rateLimitScale > RATE_LIMIT_SCALE_MAX) {
+      throw new ConfigError(`"RATE_LIMIT_SCALE" must be from ${RATE_LIMIT_SCALE_MIN} to ${RATE_LIMIT_SCALE_MAX}`);
+    }
     const shutdownGraceMs = vars.get("SHUTDOWN_GRACE_MS").default(String(DEFAULT_SHUTDOWN_GRACE_MS)).asIntPositive();
     const shutdownTimeoutMs = vars.get("SHUTDOWN_TIMEOUT_MS").default(String(DEFAULT_SHUTDOWN_TIMEOUT_MS)).asIntPositive();
     if (shutdownTimeoutMs <= shutdownGraceMs) {
@@ -61,10 +77,21 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       adminPasswordGenerated: givenPassword === undefined,
       shutdownGraceMs,
       shutdownTimeoutMs,
+      scaling: readScalingConfig(env),
+      allowedOrigins: readAllowedOrigins(env.ALLOWED_ORIGINS),
+      rateLimitScale,
     };
   } catch (error) {
     if (error instanceof EnvVarError) throw new ConfigError(error.message.replace(/^env-var: /, ""));
     throw error;
+  }
+}
+
+function readAllowedOrigins(value: string | undefined): AllowedOrigins {
+  try {
+    return parseAllowedOrigins(value);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
   }
 }
 

@@ -1,0 +1,2 @@
+/** A bad environment variable; the message is one line that names it. */
+export class ConfigError extends Error {}

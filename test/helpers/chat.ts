@@ -1,0 +1,65 @@
+/** Chat helpers shared by the in-process and the multi-process chat tests. */
+import assert from "node:assert/strict";
+import type { Client, Room as ClientRoom } from "colyseus.js";
+import type { ChatState } from "../../server/rooms/schema/ChatState";
+import { ClientMessage, ServerMessage, type ChatHistory, type ChatLine } from "../../server/shared/protocol";
+
+/** Every chat line a client gets, from `history` and live, in arrival order. */
+export function record(room: ClientRoom): ChatLine[] {
+  const lines: ChatLine[] = [];
+  room.onMessage(ServerMessage.history, (history: ChatHistory) => lines.push(...history.lines));
+  room.onMessage(ServerMessage.chat, (line: ChatLine) => lines.push(line));
+  room.onMessage(ServerMessage.error, () => {});
+  return lines;
+}
+
+/** Resolves once `lines` holds a line matching `predicate` (checked on every message of `room`). */
+export function seen(room: ClientRoom, lines: ChatLine[], predicate: (line: ChatLine) => boolean, what: string, timeoutMs = 8000): Promise<ChatLine> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const line = lines.find(predicate);
+      if (!line) return false;
+      clearTimeout(timer);
+      unbindChat();
+      unbindHistory();
+      resolve(line);
+      return true;
+    };
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+    const unbindChat = room.onMessage(ServerMessage.chat, () => queueMicrotask(check));
+    const unbindHistory = room.onMessage(ServerMessage.history, () => queueMicrotask(check));
+    check();
+  });
+}
+
+/** Ids must run without a gap or a repeat, in order. */
+export function assertContiguous(lines: ChatLine[]) {
+  const ids = lines.map((line) => line.id);
+  const expected = Array.from({ length: ids.length }, (_, i) => ids[0] + i);
+  assert.deepEqual(ids, expected, `ids not contiguous: ${ids.join(",")}`);
+}
+
+/** Sends `${prefix}1`, `${prefix}2`... every `everyMs` until stopped; returns the text of the last one. */
+export function chatter(room: ClientRoom, prefix: string, everyMs = 20) {
+  let sent = 0;
+  const timer = setInterval(() => room.send(ClientMessage.chat, { text: `${prefix}${++sent}` }), everyMs);
+  return {
+    count: () => sent,
+    stop: () => {
+      clearInterval(timer);
+      return `${prefix}${sent}`;
+    },
+  };
+}
+
+/** Reconnects with the token; retries while the server has not yet noticed the dropped socket. */
+export async function reconnect(client: Pick<Client, "reconnect">, token: string): Promise<ClientRoom<ChatState>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.reconnect<ChatState>(token);
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}

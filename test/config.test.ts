@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import {
   ADMIN_PASSWORD_MIN_CHARS,
+  AUTH_SECRET_MIN_BYTES,
   ConfigError,
   DEFAULT_PORT,
   DEFAULT_SHUTDOWN_GRACE_MS,
@@ -19,6 +21,12 @@ function refusal(env: NodeJS.ProcessEnv): ConfigError {
   assert.fail(`accepted ${JSON.stringify(env)}`);
 }
 
+const pem = (type: "rsa" | "ec" | "ed25519") =>
+  generateKeyPairSync(type as "rsa", { modulusLength: 2048, namedCurve: "P-256" } as never).publicKey.export({ type: "spki", format: "pem" }).toString();
+const rsaPem = pem("rsa");
+const ecPem = pem("ec");
+const ed25519Pem = pem("ed25519");
+
 describe("configuration from environment variables", () => {
   it("has a default for every variable and generates a strong admin password when none is set", () => {
     const a = readSettings({});
@@ -30,6 +38,7 @@ describe("configuration from environment variables", () => {
       adminPasswordGenerated: true,
       shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS,
       shutdownTimeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      auth: { mode: "guest" },
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -52,12 +61,23 @@ describe("configuration from environment variables", () => {
       adminPasswordGenerated: false,
       shutdownGraceMs: 0,
       shutdownTimeoutMs: 2000,
+      auth: { mode: "guest" },
     });
   });
 
   it("treats an empty variable as unset", () => {
     assert.equal(readSettings({ PORT: "", ADMIN_PASSWORD: "" }).port, DEFAULT_PORT);
     assert.equal(readSettings({ ADMIN_PASSWORD: "" }).adminPasswordGenerated, true);
+  });
+
+  it("reads auth settings: HS256 from a secret, RS256 or ES256 from a PEM public key (one line with \\n works), issuer and audience", () => {
+    const secret = readSettings({ AUTH_JWT_SECRET: "s".repeat(AUTH_SECRET_MIN_BYTES), AUTH_JWT_AUDIENCE: "game", AUTH_JWT_ISSUER: "https://id" }).auth;
+    assert.equal(secret.mode, "jwt");
+    assert.deepEqual(secret.mode === "jwt" && [secret.algorithm, secret.audience, secret.issuer, secret.key.type], ["HS256", "game", "https://id", "secret"]);
+    const rsa = readSettings({ AUTH_JWT_PUBLIC_KEY: rsaPem.replace(/\n/g, "\\n") }).auth;
+    assert.deepEqual(rsa.mode === "jwt" && [rsa.algorithm, rsa.key.asymmetricKeyType, rsa.audience], ["RS256", "rsa", undefined]);
+    const ec = readSettings({ AUTH_JWT_PUBLIC_KEY: ecPem }).auth;
+    assert.equal(ec.mode === "jwt" && ec.algorithm, "ES256");
   });
 
   const bad: Array<[string, NodeJS.ProcessEnv]> = [
@@ -70,6 +90,11 @@ describe("configuration from environment variables", () => {
     ["SHUTDOWN_GRACE_MS", { SHUTDOWN_GRACE_MS: "-1" }],
     ["SHUTDOWN_TIMEOUT_MS", { SHUTDOWN_TIMEOUT_MS: "soon" }],
     ["SHUTDOWN_TIMEOUT_MS", { SHUTDOWN_GRACE_MS: "5000", SHUTDOWN_TIMEOUT_MS: "5000" }],
+    ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES - 1) }],
+    ["AUTH_JWT_PUBLIC_KEY", { AUTH_JWT_PUBLIC_KEY: "not a key" }],
+    ["AUTH_JWT_PUBLIC_KEY", { AUTH_JWT_PUBLIC_KEY: ed25519Pem }],
+    ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES), AUTH_JWT_PUBLIC_KEY: rsaPem }],
+    ["AUTH_JWT_ISSUER", { AUTH_JWT_ISSUER: "https://id.example.com" }],
   ];
   for (const [name, env] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {

@@ -1,4 +1,5 @@
 import { Room, ServerError, logger, type Client } from "@colyseus/core";
+import { identify, playerIdOf, withIdentity, type Identity } from "../auth/identity";
 import { ChatHistory } from "../chat/history";
 import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderation";
 import { RateLimiter } from "../security/rateLimit";
@@ -22,27 +23,32 @@ import { countChatLine } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
 import { cameBack } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
+import { evict, Seats } from "./seats";
 import { ChatState, Member } from "./schema/ChatState";
 
-type ChatClient = Client<unknown, ChatJoin>;
+/** `client.auth`: the join options and who the member is. */
+type ChatAuth = ChatJoin & Identity;
+type ChatClient = Client<unknown, ChatAuth>;
 
 /** One room per channel (the room is defined with `filterBy(["channel"])`). */
-export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
+export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   state = new ChatState();
   maxClients = CHAT_MAX_MEMBERS;
   private history = new ChatHistory(CHAT_HISTORY_KEEP);
   private nextLineId = 1;
   private rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter();
+  /** Keyed by player id, so leaving and joining again does not lift a mute. */
   private mutes = new Mutes();
+  private seats = new Seats();
   /** Members being kicked: their leave is final, no reconnection. */
   private kicked = new Set<string>();
 
-  /** Runs at matchmaking, before a seat is reserved: bad join options never take a seat. */
-  static async onAuth(_token: string, options: unknown): Promise<ChatJoin> {
+  /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
+  static async onAuth(token: string | undefined, options: unknown): Promise<ChatAuth> {
     const parsed = parseChatOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
-    return parsed.value;
+    return withIdentity(parsed.value, await identify(token));
   }
 
   onCreate(options: unknown) {
@@ -56,23 +62,31 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     this.onMessage("*", (client, type) => this.limits.admit(client, "*") && refuseUnknownType(client, type));
   }
 
-  onJoin(client: ChatClient, _options: unknown, auth: ChatJoin) {
+  onJoin(client: ChatClient, _options: unknown, auth: ChatAuth) {
     const member = new Member();
     member.name = auth.name ?? generateName(this.rng);
+    member.playerId = auth.playerId;
     this.state.members.set(client.sessionId, member);
     const history: ChatHistoryPayload = { lines: this.history.latest(CHAT_HISTORY_ON_JOIN) };
     client.send(ServerMessage.history, history);
-    this.post("system", "", "", `${member.name} joined`);
+    // The same player joining again (another tab or device) takes its seat over quietly.
+    const previous = this.seats.claim(auth.playerId, client.sessionId);
+    if (previous !== undefined) {
+      this.state.members.delete(previous);
+      return evict(this, previous);
+    }
+    this.post("system", null, `${member.name} joined`);
   }
 
   async onLeave(client: ChatClient, consented: boolean) {
-    const removed = this.limits.wasCutOff(client.sessionId) || this.kicked.delete(client.sessionId);
+    const replaced = !this.seats.holds(playerIdOf(client), client.sessionId);
+    const removed = this.limits.wasCutOff(client.sessionId) || this.kicked.delete(client.sessionId) || replaced;
     if (await cameBack(this, client, consented || removed)) return;
     const member = this.state.members.get(client.sessionId);
     this.state.members.delete(client.sessionId);
     this.limits.forget(client.sessionId);
-    this.mutes.unmute(client.sessionId);
-    if (member) this.post("system", "", "", `${member.name} left`);
+    this.seats.release(playerIdOf(client), client.sessionId);
+    if (member) this.post("system", null, `${member.name} left`);
   }
 
   onBeforeShutdown() {
@@ -83,23 +97,30 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     logger.error(`chat ${this.roomId}: ${methodName} threw`, error);
   }
 
-  /** Moderation (monitor room-call API): `seconds` defaults to MUTE_MAX_S. Their chat is refused meanwhile. */
-  mute(sessionId: unknown, seconds?: unknown): ModerationResult {
+  /**
+   * Moderation (monitor room-call API). `member` is a member's sessionId or player id; the mute holds
+   * the player id, so it outlasts a rejoin. `seconds` defaults to MUTE_MAX_S. Their chat is refused meanwhile.
+   */
+  mute(member: unknown, seconds?: unknown): ModerationResult {
     const duration = parseMuteSeconds(seconds);
     if (duration === null) return { ok: false, reason: "seconds must be a number above 0, at most one day" };
-    if (typeof sessionId !== "string" || !this.state.members.has(sessionId)) return { ok: false, reason: "no such member" };
-    this.mutes.mute(sessionId, duration, Date.now());
+    const playerId = this.resolveMember(member);
+    if (playerId === undefined) return { ok: false, reason: "no such member" };
+    this.mutes.mute(playerId, duration, Date.now());
     return { ok: true };
   }
 
-  unmute(sessionId: unknown): ModerationResult {
-    if (typeof sessionId !== "string" || !this.mutes.unmute(sessionId)) return { ok: false, reason: "not muted" };
+  /** `member`: a member's sessionId, or the player id of a muted player (who may have left). */
+  unmute(member: unknown): ModerationResult {
+    const playerId = this.resolveMember(member) ?? member;
+    if (typeof playerId !== "string" || !this.mutes.unmute(playerId)) return { ok: false, reason: "not muted" };
     return { ok: true };
   }
 
-  /** Moderation: disconnects a member with CLOSE_KICKED; everyone sees the usual "left" line. */
-  kick(sessionId: unknown): ModerationResult {
-    const client = typeof sessionId === "string" ? this.clients.getById(sessionId) : undefined;
+  /** Moderation: disconnects a member (sessionId or player id) with CLOSE_KICKED; everyone sees the usual "left" line. */
+  kick(member: unknown): ModerationResult {
+    const playerId = this.resolveMember(member);
+    const client = this.clients.find((c) => playerIdOf(c) === playerId);
     if (!client) return { ok: false, reason: "no such member" };
     this.kicked.add(client.sessionId);
     client.leave(CLOSE_KICKED, "kicked");
@@ -110,16 +131,26 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     if (!this.limits.admit(client, ClientMessage.chat)) return;
     const member = this.state.members.get(client.sessionId);
     if (!member) return;
-    const mutedMs = this.mutes.remainingMs(client.sessionId, Date.now());
+    const mutedMs = this.mutes.remainingMs(playerIdOf(client), Date.now());
     if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
     const chat = parseChat(payload);
     if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);
-    this.post("user", member.name, client.sessionId, chat.value.text);
+    this.post("user", { name: member.name, sessionId: client.sessionId, playerId: playerIdOf(client) }, chat.value.text);
   }
 
-  /** Numbers a line, keeps it in the history and relays it to every member. */
-  private post(kind: ChatLineKind, name: string, sessionId: string, text: string) {
-    const line: ChatLine = { id: this.nextLineId++, kind, name, sessionId, text, time: Date.now() };
+  /** The player id of a member named by sessionId or by player id. */
+  private resolveMember(member: unknown): string | undefined {
+    if (typeof member !== "string") return undefined;
+    const bySession = this.state.members.get(member);
+    if (bySession) return bySession.playerId;
+    for (const m of this.state.members.values()) if (m.playerId === member) return member;
+    return undefined;
+  }
+
+  /** Numbers a line, keeps it in the history and relays it to every member. `author` null: a system line. */
+  private post(kind: ChatLineKind, author: Pick<ChatLine, "name" | "sessionId" | "playerId"> | null, text: string) {
+    const { name, sessionId, playerId } = author ?? { name: "", sessionId: "", playerId: "" };
+    const line: ChatLine = { id: this.nextLineId++, kind, name, sessionId, playerId, text, time: Date.now() };
     this.history.append(line);
     this.broadcast(ServerMessage.chat, line);
     countChatLine(kind);

@@ -1,4 +1,3 @@
-import { LobbyRoom } from "@colyseus/core";
 import config from "@colyseus/tools";
 import { settings } from "./config";
 import { colyseusLogger } from "./log";
@@ -6,6 +5,7 @@ import { mountOps } from "./ops/http";
 import { observeRooms } from "./ops/rooms";
 import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
+import { SignedLobbyRoom } from "./rooms/LobbyRoom";
 import { LOBBY_ROOM, RoomName } from "./shared/protocol";
 import { createTransport } from "./security/transport";
 import express from "express";
@@ -24,7 +24,7 @@ export default config({
   },
   initializeGameServer: (gameServer) => {
     // The lobby hears of every battle room created, joined, left or disposed.
-    gameServer.define(LOBBY_ROOM, LobbyRoom);
+    gameServer.define(LOBBY_ROOM, SignedLobbyRoom);
     observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
     // Every member of a channel lands in the same room.
     observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));

@@ -21,11 +21,10 @@ function refusal(env: NodeJS.ProcessEnv): ConfigError {
   assert.fail(`accepted ${JSON.stringify(env)}`);
 }
 
-const pem = (type: "rsa" | "ec" | "ed25519") =>
-  generateKeyPairSync(type as "rsa", { modulusLength: 2048, namedCurve: "P-256" } as never).publicKey.export({ type: "spki", format: "pem" }).toString();
-const rsaPem = pem("rsa");
-const ecPem = pem("ec");
-const ed25519Pem = pem("ed25519");
+const spki = { type: "spki", format: "pem" } as const;
+const rsaPem = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export(spki).toString();
+const ecPem = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export(spki).toString();
+const ed25519Pem = generateKeyPairSync("ed25519").publicKey.export(spki).toString();
 
 describe("configuration from environment variables", () => {
   it("has a default for every variable and generates a strong admin password when none is set", () => {

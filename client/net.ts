@@ -3,7 +3,8 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import { Client, type Room } from "colyseus.js";
-import { RECONNECT_SECONDS } from "../server/shared/protocol";
+import { CLOSE_REPLACED, RECONNECT_SECONDS } from "../server/shared/protocol";
+import { isAuthRefusal } from "./identity";
 
 /** Close code of a deliberate leave (Colyseus CloseCode.CONSENTED): nothing to reconnect. */
 export const CLOSE_CONSENTED = 4000;
@@ -11,8 +12,11 @@ export const CLOSE_CONSENTED = 4000;
 export const RECONNECT_FIRST_DELAY_MS = 250;
 export const RECONNECT_MAX_DELAY_MS = 4000;
 
-export function createClient(): Client {
-  return new Client(location.origin);
+/** `token`: sent with every join (auth mode); null plays as a guest. */
+export function createClient(token: string | null): Client {
+  const client = new Client(location.origin);
+  if (token) client.auth.token = token;
+  return client;
 }
 
 /** Wait before reconnection attempt `attempt` (0-based): 250, 500, 1000, 2000, 4000, 4000... ms. */
@@ -23,6 +27,7 @@ export function backoffDelayMs(attempt: number): number {
 /** A failed join in words a player understands. */
 export function describeJoinError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (isAuthRefusal(error)) return `Sign-in refused: ${message}`;
   if (/not found/i.test(message)) return "That room is gone: it has closed, or the link is wrong.";
   if (/locked/i.test(message)) return "That room is full.";
   if (/fetch|network|ECONNREFUSED/i.test(message)) return "The server cannot be reached.";
@@ -57,6 +62,7 @@ export function keepConnected<S>(client: Client, first: Room<S>, link: Link<S>):
       if (leaving) return;
       // The server closed the room itself (a consented close we did not ask for): no seat to return to.
       if (code === CLOSE_CONSENTED) return link.onStatus({ kind: "lost", reason: "The server closed this room." });
+      if (code === CLOSE_REPLACED) return link.onStatus({ kind: "lost", reason: "You joined this room from another tab or device." });
       void reconnect(room.reconnectionToken);
     });
   };

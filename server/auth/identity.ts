@@ -2,6 +2,7 @@ import { ServerError } from "@colyseus/core";
 import { errors, jwtVerify } from "jose";
 import { randomBytes } from "node:crypto";
 import { settings, type AuthSettings } from "../config";
+import { logger } from "../log";
 import { parseName } from "../shared/parse";
 import { AUTH_CLOCK_TOLERANCE_S, AUTH_TOKEN_MAX_CHARS, AuthRefusal, PLAYER_ID_MAX_CHARS } from "../shared/protocol";
 
@@ -63,7 +64,10 @@ async function verify(token: string, auth: Extract<AuthSettings, { mode: "jwt" }
     });
     return payload;
   } catch (error) {
-    throw refusalFor(error);
+    const refusal = refusalFor(error);
+    // Debug only: a flood of bad tokens must not flood the log.
+    logger.debug({ code: refusal.code, reason: refusal.message, cause: error instanceof Error ? error.message : String(error) }, "token refused");
+    throw refusal;
   }
 }
 

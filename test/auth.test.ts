@@ -120,7 +120,7 @@ describe("player identity", () => {
       assert.ok(lobby.sessionId);
     });
 
-    it("refuses a token signed with HS256 using an RS256 server's public key as the secret (algorithm confusion)", async () => {
+    it("refuses a token signed with HS256 using an ES256 server's public key as the secret (algorithm confusion)", async () => {
       const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
       useAuthSettings({ mode: "jwt", key: publicKey, algorithm: "ES256" });
       const good = await mintToken(privateKey, "ES256", { sub: "alice", name: "Alice" });

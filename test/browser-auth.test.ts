@@ -3,16 +3,12 @@
  * tab in, a page without one is told why it is refused, and a second tab of the same player takes
  * the seat over.
  */
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { createSecretKey } from "node:crypto";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { buildClient } from "../scripts/build-client";
+import type { Page } from "playwright-core";
 import { mintToken } from "../scripts/token";
-import app from "../server/app.config";
 import { useAuthSettings } from "../server/auth/identity";
-import { launchChromium, PAGE_TIMEOUT_MS, untilDrawn, watchPage } from "./helpers/browser";
-import { freePort } from "./helpers/server";
+import { untilDrawn, useBrowserSuite } from "./helpers/browser";
 
 const BROWSER_TEST_TIMEOUT_MS = 45_000;
 const KEY = createSecretKey(Buffer.from("browser-test-secret-browser-test-secret"));
@@ -21,44 +17,10 @@ const TIME_ZONE = "Asia/Kolkata";
 
 describe("browser client in auth mode (Chromium)", function () {
   this.timeout(BROWSER_TEST_TIMEOUT_MS);
-  let browser: Browser | null = null;
-  let server: ColyseusTestServer;
-  let baseUrl: string;
-  let contexts: BrowserContext[] = [];
-  let problems: string[][] = [];
-
-  before(async function () {
-    browser = await launchChromium();
-    if (!browser) return this.skip();
-    await buildClient();
-    const port = await freePort();
-    server = await boot(app, port);
-    baseUrl = `http://127.0.0.1:${port}`;
-    useAuthSettings({ mode: "jwt", key: KEY, algorithm: "HS256" });
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    contexts = [];
-    const seen = problems.flat();
-    problems = [];
-    if (server) await server.cleanup();
-    assert.deepEqual(seen, [], "pages reported errors or dialogs");
-  });
-  after(async () => {
-    useAuthSettings(undefined);
-    await browser?.close();
-    await server?.shutdown();
-  });
-
-  async function open(path: string): Promise<Page> {
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 720 }, timezoneId: TIME_ZONE, locale: "en-GB" });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
-    problems.push(watchPage(page));
-    await page.goto(baseUrl + path);
-    return page;
-  }
+  const suite = useBrowserSuite({ timezoneId: TIME_ZONE, locale: "en-GB" });
+  before(() => useAuthSettings({ mode: "jwt", key: KEY, algorithm: "HS256" }));
+  after(() => useAuthSettings(undefined));
+  const open = (path: string): Promise<Page> => suite.open(path);
 
   it("signs in with ?token=, plays under the token's name and shows chat times in local time", async () => {
     const token = await mintToken(KEY, "HS256", { sub: "alice", name: "Alice 🦊" });
@@ -80,7 +42,7 @@ describe("browser client in auth mode (Chromium)", function () {
     assert.equal(await line.locator("time").textContent(), expected);
 
     // A reload keeps the tab signed in (sessionStorage), without the token in the address.
-    await page.goto(baseUrl + "/");
+    await page.goto(suite.baseUrl + "/");
     await page.waitForSelector('#signed-in-name:text-is("Alice 🦊")');
   });
 

@@ -209,7 +209,9 @@ describe("player identity", () => {
       const firstClosed = closeCode(first);
       const second = await joinChat(player(token));
       assert.equal(await firstClosed, CLOSE_REPLACED);
+      const bobHeard = new Promise<ChatLine>((resolve) => bob.onMessage(ServerMessage.chat, (l: ChatLine) => l.text === "moved tabs" && resolve(l)));
       const line = await say(second, "moved tabs");
+      await bobHeard;
       await until(bob, (s) => s.members?.size === 2 && s.members.has(second.sessionId), "members");
       assert.equal(line.playerId, "frank");
       assert.deepEqual(heard.map((l) => l.text), ["moved tabs"], "no system lines for a takeover");

@@ -75,7 +75,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
       this.state.members.delete(previous);
       return evict(this, previous);
     }
-    this.post("system", null, `${member.name} joined`);
+    this.post("system", "", "", `${member.name} joined`);
   }
 
   async onLeave(client: ChatClient, consented: boolean) {
@@ -86,7 +86,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     this.state.members.delete(client.sessionId);
     this.limits.forget(client.sessionId);
     this.seats.release(playerIdOf(client), client.sessionId);
-    if (member) this.post("system", null, `${member.name} left`);
+    if (member) this.post("system", "", "", `${member.name} left`);
   }
 
   onBeforeShutdown() {
@@ -135,7 +135,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
     const chat = parseChat(payload);
     if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);
-    this.post("user", { name: member.name, sessionId: client.sessionId, playerId: playerIdOf(client) }, chat.value.text);
+    this.post("user", member.name, client.sessionId, chat.value.text, playerIdOf(client));
   }
 
   /** The player id of a member named by sessionId or by player id. */
@@ -147,9 +147,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     return undefined;
   }
 
-  /** Numbers a line, keeps it in the history and relays it to every member. `author` null: a system line. */
-  private post(kind: ChatLineKind, author: Pick<ChatLine, "name" | "sessionId" | "playerId"> | null, text: string) {
-    const { name, sessionId, playerId } = author ?? { name: "", sessionId: "", playerId: "" };
+  /** Numbers a line, keeps it in the history and relays it to every member. */
+  private post(kind: ChatLineKind, name: string, sessionId: string, text: string, playerId = "") {
     const line: ChatLine = { id: this.nextLineId++, kind, name, sessionId, playerId, text, time: Date.now() };
     this.history.append(line);
     this.broadcast(ServerMessage.chat, line);

@@ -5,6 +5,7 @@
 import { matchMaker, type Room as ServerRoom } from "@colyseus/core";
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { createSecretKey, generateKeyPairSync } from "node:crypto";
 import { Client, type Room as ClientRoom } from "colyseus.js";
 import app from "../server/app.config";
@@ -120,7 +121,7 @@ describe("player identity", () => {
       assert.ok(lobby.sessionId);
     });
 
-    it("refuses a token signed with HS256 using an ES256 server's public key as the secret (algorithm confusion)", async () => {
+    it("verifies ES256 tokens with a public key, and refuses one signed with HS256 using that key as the secret, or unsigned", async () => {
       const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
       useAuthSettings({ mode: "jwt", key: publicKey, algorithm: "ES256" });
       const good = await mintToken(privateKey, "ES256", { sub: "alice", name: "Alice" });
@@ -128,6 +129,10 @@ describe("player identity", () => {
       const pem = publicKey.export({ type: "spki", format: "pem" });
       const forged = await mintToken(createSecretKey(Buffer.from(pem)), "HS256", { sub: "alice" });
       await assert.rejects(identify(forged), { code: AuthRefusal.badSignature });
+      // An unsigned token ("alg": "none") with the same claims.
+      const [, payload] = good.split(".");
+      const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`;
+      await assert.rejects(identify(unsigned), { code: AuthRefusal.badSignature });
     });
   });
 
@@ -259,5 +264,35 @@ describe("player identity", () => {
       const state = await until(named, (s) => s.players?.has(named.sessionId), "own player");
       assert.equal(state.players.get(named.sessionId)!.name, "Zoë");
     });
+  });
+});
+
+describe("npm run token (dev helper)", () => {
+  /** Runs scripts/token.ts as `npm run token` does, in a clean environment plus `env`. */
+  function runTokenScript(args: string[], env: Record<string, string>) {
+    return spawnSync(process.execPath, ["--import", "tsx", "scripts/token.ts", ...args], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+  }
+
+  afterEach(() => useAuthSettings(undefined));
+
+  it("mints a token the server accepts, with the configured audience and issuer", async () => {
+    const run = runTokenScript(["--sub", "alice", "--name", "Ålice 🦊"], { AUTH_JWT_SECRET: SECRET, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWT_ISSUER: ISSUER });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /\?token=/);
+    useAuthSettings(jwtAuth);
+    assert.deepEqual(await identify(run.stdout.trim()), { playerId: "alice", verifiedName: "Ålice 🦊", guest: false });
+  });
+
+  it("says what is missing instead of minting", () => {
+    const noSecret = runTokenScript(["--sub", "alice"], {});
+    assert.equal(noSecret.status, 1);
+    assert.match(noSecret.stderr, /AUTH_JWT_SECRET/);
+    const noSub = runTokenScript([], { AUTH_JWT_SECRET: SECRET });
+    assert.equal(noSub.status, 1);
+    assert.match(noSub.stderr, /--sub/);
   });
 });

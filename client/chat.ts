@@ -17,6 +17,15 @@ import type { ChatStateView } from "./state";
 /** Lines kept in the chat log (older ones scroll away for good). */
 export const CHAT_LOG_LINES = 200;
 
+/** A line's server time (UTC milliseconds) in the player's own time zone; the exact UTC instant on hover. */
+export function localTime(utcMs: number): HTMLTimeElement {
+  const at = new Date(utcMs);
+  const time = el("time", "time", at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+  time.dateTime = at.toISOString();
+  time.title = at.toLocaleString();
+  return time;
+}
+
 export class ChatPanel {
   private readonly log = byId("chat-log");
   private readonly form = byId<HTMLFormElement>("chat-form");
@@ -64,6 +73,8 @@ export class ChatPanel {
     this.lastLineId = line.id;
     const row = el("div", `line ${line.kind}`);
     row.dataset.id = String(line.id);
+    row.dataset.playerId = line.playerId;
+    row.append(localTime(line.time));
     if (line.kind === "user") row.append(el("span", "name", line.name), el("span", "text", line.text));
     else row.append(el("span", "text", line.text));
     this.append(row);

@@ -2,7 +2,8 @@
 import type { Client, Room } from "colyseus.js";
 import { RoomName } from "../server/shared/protocol";
 import { byId, el } from "./dom";
-import { backoffDelayMs, CLOSE_CONSENTED } from "./net";
+import { isAuthRefusal } from "./identity";
+import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError } from "./net";
 
 /** A room as LobbyRoom lists it (a subset of Colyseus's room listing). */
 export interface ListedRoom {
@@ -64,8 +65,10 @@ export class LobbyView {
       room.onLeave((code) => {
         if (this.active && code !== CLOSE_CONSENTED) void this.retry(0);
       });
-    } catch {
-      if (this.active) await this.retry(attempt);
+    } catch (error) {
+      // A refused token stays refused: say so instead of retrying.
+      if (isAuthRefusal(error)) this.status.textContent = describeJoinError(error);
+      else if (this.active) await this.retry(attempt);
     }
   }
 

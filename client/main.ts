@@ -7,6 +7,7 @@ import { ChatPanel } from "./chat";
 import { byId } from "./dom";
 import { Hud, statusText } from "./hud";
 import { LobbyView } from "./lobby";
+import { takeToken, tokenClaims } from "./identity";
 import { createClient, describeJoinError } from "./net";
 import { Renderer } from "./render";
 import type { BattleStateView } from "./state";
@@ -21,7 +22,8 @@ declare global {
 const NAME_KEY = "battle.name";
 const ROOM_PARAM = "room";
 
-const client = createClient();
+const token = takeToken();
+const client = createClient(token);
 const lobbyScreen = byId("lobby-screen");
 const battleScreen = byId("battle-screen");
 const nameInput = byId<HTMLInputElement>("name");
@@ -39,6 +41,13 @@ let busy = false;
 window.game = { get battle() { return battle; } };
 
 nameInput.value = localStorage.getItem(NAME_KEY) ?? "";
+if (token) {
+  // Auth mode: the server takes the name from the token when it has one.
+  const claims = tokenClaims(token);
+  byId("signed-in").hidden = false;
+  byId("signed-in-name").textContent = claims.name ?? claims.sub ?? "(token)";
+  if (claims.name !== undefined) nameInput.closest("label")!.hidden = true;
+}
 
 function options(): CreateBattleOptions {
   const name = nameInput.value.trim();

@@ -3,7 +3,8 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import { Client, type Room } from "colyseus.js";
-import { CLOSE_KICKED, CLOSE_RATE_LIMITED, RECONNECT_SECONDS } from "../server/shared/protocol";
+import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, RECONNECT_SECONDS } from "../server/shared/protocol";
+import { isAuthRefusal } from "./identity";
 
 /** Close code of a deliberate leave (Colyseus CloseCode.CONSENTED): nothing to reconnect. */
 export const CLOSE_CONSENTED = 4000;
@@ -11,8 +12,11 @@ export const CLOSE_CONSENTED = 4000;
 export const RECONNECT_FIRST_DELAY_MS = 250;
 export const RECONNECT_MAX_DELAY_MS = 4000;
 
-export function createClient(): Client {
-  return new Client(location.origin);
+/** `token`: sent with every join (auth mode); null plays as a guest. */
+export function createClient(token: string | null): Client {
+  const client = new Client(location.origin);
+  if (token) client.auth.token = token;
+  return client;
 }
 
 /** Wait before reconnection attempt `attempt` (0-based): 250, 500, 1000, 2000, 4000, 4000... ms. */
@@ -23,6 +27,7 @@ export function backoffDelayMs(attempt: number): number {
 /** A failed join in words a player understands. */
 export function describeJoinError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (isAuthRefusal(error)) return `Sign-in refused: ${message}`;
   if (/not found/i.test(message)) return "That room is gone: it has closed, or the link is wrong.";
   if (/locked/i.test(message)) return "That room is full.";
   if (/fetch|network|ECONNREFUSED/i.test(message)) return "The server cannot be reached.";
@@ -41,6 +46,8 @@ export function finalCloseReason(code: number): string | null {
       return "Disconnected for sending too many messages.";
     case CLOSE_KICKED:
       return "A moderator removed you from this room.";
+    case CLOSE_REPLACED:
+      return "You joined this room from another tab or device.";
     default:
       return null;
   }

@@ -1,4 +1,3 @@
-import { LobbyRoom } from "@colyseus/core";
 import config from "@colyseus/tools";
 import express from "express";
 import { CLIENT_OUT_DIR } from "../scripts/client-paths";
@@ -9,6 +8,7 @@ import { mountOps } from "./ops/http";
 import { observeRooms } from "./ops/rooms";
 import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
+import { SignedLobbyRoom } from "./rooms/LobbyRoom";
 import { scalingOptions } from "./scaling/options";
 import { startDeadProcessSweep } from "./scaling/sweep";
 import { createTransport } from "./security/transport";
@@ -34,7 +34,7 @@ export default config({
   },
   initializeGameServer: (gameServer) => {
     // The lobby hears of every battle room created, joined, left or disposed.
-    gameServer.define(RoomName.lobby, LobbyRoom);
+    gameServer.define(RoomName.lobby, SignedLobbyRoom);
     observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
     // Every member of a channel lands in the same room.
     observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));

@@ -3,58 +3,24 @@
  * server: lobby, battle, chat, private links and reconnection.
  */
 import { matchMaker } from "@colyseus/core";
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { buildClient } from "../scripts/build-client";
-import app from "../server/app.config";
+import type { Page } from "playwright-core";
 import { ATTACK_DAMAGE, MAX_HP, RoomName } from "../server/shared/protocol";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { ChatState } from "../server/rooms/schema/ChatState";
-import { launchChromium, PAGE_TIMEOUT_MS, pageValue, screenshotPath, untilDrawn, watchPage } from "./helpers/browser";
-import { freePort } from "./helpers/server";
+import { PAGE_TIMEOUT_MS, pageValue, screenshotPath, untilDrawn, useBrowserSuite } from "./helpers/browser";
 
 /** Each test drives a few pages; a page load plus join takes about a second on a busy machine. */
 const BROWSER_TEST_TIMEOUT_MS = 45_000;
 
 describe("browser client (Chromium)", function () {
   this.timeout(BROWSER_TEST_TIMEOUT_MS);
-  let browser: Browser | null = null;
-  let server: ColyseusTestServer;
-  let baseUrl: string;
-  let contexts: BrowserContext[] = [];
-  let problems: string[][] = [];
-
-  before(async function () {
-    browser = await launchChromium();
-    if (!browser) return this.skip();
-    const built = await buildClient();
-    console.log(`      (client bundle: ${built.bundleBytes} bytes minified)`);
-    const port = await freePort();
-    server = await boot(app, port);
-    baseUrl = `http://127.0.0.1:${port}`;
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    contexts = [];
-    const seen = problems.flat();
-    problems = [];
-    if (server) await server.cleanup();
-    assert.deepEqual(seen, [], "pages reported errors or dialogs");
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.shutdown();
-  });
+  const suite = useBrowserSuite();
+  before(() => console.log(`      (client bundle: ${suite.bundleBytes} bytes minified)`));
 
   /** A fresh browser profile on the lobby, with a name typed in. */
   async function openLobby(name: string, path = "/"): Promise<Page> {
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 720 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
-    problems.push(watchPage(page));
-    await page.goto(baseUrl + path);
+    const page = await suite.open(path);
     await page.fill("#name", name);
     return page;
   }
@@ -68,7 +34,7 @@ describe("browser client (Chromium)", function () {
 
   const roomIdOf = (page: Page) => pageValue<string>(page, "window.game.battle.roomId");
   const sessionIdOf = (page: Page) => pageValue<string>(page, "window.game.battle.sessionId");
-  const battleRoom = (roomId: string) => server.getRoomById<BattleState>(roomId);
+  const battleRoom = (roomId: string) => suite.server.getRoomById<BattleState>(roomId);
 
   /** Puts a player somewhere on the server (test setup), as the battle tests do. */
   async function place(page: Page, x: number, y: number, hp = MAX_HP) {
@@ -197,8 +163,8 @@ describe("browser client (Chromium)", function () {
     await gone.click("#join-invite");
     await gone.waitForSelector('#lobby-message:text("That room is gone")');
 
-    const full = await server.sdk.create(RoomName.battle, { maxPlayers: 2 });
-    await server.sdk.joinById(full.roomId);
+    const full = await suite.server.sdk.create(RoomName.battle, { maxPlayers: 2 });
+    await suite.server.sdk.joinById(full.roomId);
     const late = await openLobby("Ben", `/?room=${full.roomId}`);
     await late.click("#join-invite");
     await late.waitForSelector('#lobby-message:text("That room is full")');
@@ -225,7 +191,7 @@ describe("browser client (Chromium)", function () {
     // Cut Ann's sockets from the server side, as a network drop would: no consented leave.
     const battle = battleRoom(roomId);
     const [chatListing] = await matchMaker.query({ name: RoomName.chat });
-    const chat = server.getRoomById<ChatState>(chatListing.roomId);
+    const chat = suite.server.getRoomById<ChatState>(chatListing.roomId);
     const chatSession = [...chat.state.members.entries()].find(([, m]) => m.name === "Ann")![0];
     for (const client of [...battle.clients.filter((c) => c.sessionId === sessionId), ...chat.clients.filter((c) => c.sessionId === chatSession)]) {
       (client.ref as unknown as { terminate(): void }).terminate();

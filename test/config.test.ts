@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import {
   ADMIN_PASSWORD_MIN_CHARS,
+  AUTH_SECRET_MIN_BYTES,
   ConfigError,
   DEFAULT_PORT,
   DEFAULT_SHUTDOWN_GRACE_MS,
@@ -19,6 +21,11 @@ function refusal(env: NodeJS.ProcessEnv): ConfigError {
   assert.fail(`accepted ${JSON.stringify(env)}`);
 }
 
+const spki = { type: "spki", format: "pem" } as const;
+const rsaPem = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export(spki).toString();
+const ecPem = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export(spki).toString();
+const ed25519Pem = generateKeyPairSync("ed25519").publicKey.export(spki).toString();
+
 describe("configuration from environment variables", () => {
   it("has a default for every variable and generates a strong admin password when none is set", () => {
     const { allowedOrigins, ...a } = readSettings({});
@@ -33,6 +40,7 @@ describe("configuration from environment variables", () => {
       shutdownTimeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS,
       scaling: { mode: "single" },
       rateLimitScale: 1,
+      auth: { mode: "guest" },
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -61,6 +69,7 @@ describe("configuration from environment variables", () => {
       shutdownTimeoutMs: 2000,
       scaling: { mode: "redis", redisUrl: "redis://127.0.0.1:6379/3", publicAddress: "127.0.0.1:3000" },
       rateLimitScale: 2.5,
+      auth: { mode: "guest" },
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
   });
@@ -68,6 +77,16 @@ describe("configuration from environment variables", () => {
   it("treats an empty variable as unset", () => {
     assert.equal(readSettings({ PORT: "", ADMIN_PASSWORD: "" }).port, DEFAULT_PORT);
     assert.equal(readSettings({ ADMIN_PASSWORD: "" }).adminPasswordGenerated, true);
+  });
+
+  it("reads auth settings: HS256 from a secret, RS256 or ES256 from a PEM public key (one line with \\n works), issuer and audience", () => {
+    const secret = readSettings({ AUTH_JWT_SECRET: "s".repeat(AUTH_SECRET_MIN_BYTES), AUTH_JWT_AUDIENCE: "game", AUTH_JWT_ISSUER: "https://id" }).auth;
+    assert.equal(secret.mode, "jwt");
+    assert.deepEqual(secret.mode === "jwt" && [secret.algorithm, secret.audience, secret.issuer, secret.key.type], ["HS256", "game", "https://id", "secret"]);
+    const rsa = readSettings({ AUTH_JWT_PUBLIC_KEY: rsaPem.replace(/\n/g, "\\n") }).auth;
+    assert.deepEqual(rsa.mode === "jwt" && [rsa.algorithm, rsa.key.asymmetricKeyType, rsa.audience], ["RS256", "rsa", undefined]);
+    const ec = readSettings({ AUTH_JWT_PUBLIC_KEY: ecPem }).auth;
+    assert.equal(ec.mode === "jwt" && ec.algorithm, "ES256");
   });
 
   const bad: Array<[string, NodeJS.ProcessEnv]> = [
@@ -86,6 +105,11 @@ describe("configuration from environment variables", () => {
     ["ALLOWED_ORIGINS", { ALLOWED_ORIGINS: "https://example.com/game" }],
     ["RATE_LIMIT_SCALE", { RATE_LIMIT_SCALE: "fast" }],
     ["RATE_LIMIT_SCALE", { RATE_LIMIT_SCALE: "5000" }],
+    ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES - 1) }],
+    ["AUTH_JWT_PUBLIC_KEY", { AUTH_JWT_PUBLIC_KEY: "not a key" }],
+    ["AUTH_JWT_PUBLIC_KEY", { AUTH_JWT_PUBLIC_KEY: ed25519Pem }],
+    ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES), AUTH_JWT_PUBLIC_KEY: rsaPem }],
+    ["AUTH_JWT_ISSUER", { AUTH_JWT_ISSUER: "https://id.example.com" }],
   ];
   for (const [name, env] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {

@@ -67,7 +67,7 @@ describe("room placement", () => {
 });
 
 describe("chat catch-up", () => {
-  const line = (id: number): ChatLine => ({ id, kind: "user", name: "n", sessionId: "s", text: `l${id}`, time: 0 });
+  const line = (id: number): ChatLine => ({ id, kind: "user", name: "n", sessionId: "s", playerId: "p", text: `l${id}`, time: 0 });
   const ids = (lines: ChatLine[]) => lines.map((l) => l.id);
 
   it("buffers live lines while held, then hands out history and the newer buffered lines once", () => {

@@ -13,24 +13,28 @@ export function parseMuteSeconds(seconds: unknown): number | null {
   return seconds;
 }
 
-/** Who is muted until when (ms). Entries go when the member leaves or the mute ends. */
+/**
+ * Who is muted until when (ms), by player id: a mute outlasts leaving and joining again. Entries go
+ * when the mute ends (ended ones are swept at every new mute, so only live mutes take memory).
+ */
 export class Mutes {
   private until = new Map<string, number>();
 
-  mute(sessionId: string, seconds: number, now: number): void {
-    this.until.set(sessionId, now + seconds * 1000);
+  mute(playerId: string, seconds: number, now: number): void {
+    for (const [id, end] of this.until) if (end <= now) this.until.delete(id);
+    this.until.set(playerId, now + seconds * 1000);
   }
 
-  unmute(sessionId: string): boolean {
-    return this.until.delete(sessionId);
+  unmute(playerId: string): boolean {
+    return this.until.delete(playerId);
   }
 
-  /** Milliseconds of mute left for `sessionId` (0: may speak). */
-  remainingMs(sessionId: string, now: number): number {
-    const until = this.until.get(sessionId);
+  /** Milliseconds of mute left for `playerId` (0: may speak). */
+  remainingMs(playerId: string, now: number): number {
+    const until = this.until.get(playerId);
     if (until === undefined) return 0;
     if (now < until) return until - now;
-    this.until.delete(sessionId);
+    this.until.delete(playerId);
     return 0;
   }
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createPublicKey, createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 import { EnvVarError, from } from "env-var";
 import { ConfigError } from "./error";
 import { parseAllowedOrigins, type AllowedOrigins } from "../security/origins";
@@ -29,6 +29,14 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15000;
 export const RATE_LIMIT_SCALE_MIN = 0.1;
 export const RATE_LIMIT_SCALE_MAX = 1000;
 
+/** Shortest AUTH_JWT_SECRET accepted: HS256 wants a key at least as long as its 256-bit hash. */
+export const AUTH_SECRET_MIN_BYTES = 32;
+
+/** Who may play: anyone with a chosen name, or holders of a token signed with `key`. */
+export type AuthSettings =
+  | { mode: "guest" }
+  | { mode: "jwt"; key: KeyObject; algorithm: "HS256" | "RS256" | "ES256"; issuer?: string; audience?: string };
+
 export interface Settings {
   port: number;
   logLevel: LogLevel;
@@ -44,6 +52,7 @@ export interface Settings {
   allowedOrigins: AllowedOrigins;
   /** RATE_LIMIT_SCALE: multiplies every per-client message rate and burst (load tests, test rigs). */
   rateLimitScale: number;
+  auth: AuthSettings;
 }
 
 
@@ -69,6 +78,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     if (shutdownTimeoutMs <= shutdownGraceMs) {
       throw new ConfigError(`"SHUTDOWN_TIMEOUT_MS" must be larger than SHUTDOWN_GRACE_MS (${shutdownGraceMs})`);
     }
+    const auth = readAuth(vars);
     return {
       port,
       logLevel,
@@ -80,6 +90,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       scaling: readScalingConfig(env),
       allowedOrigins: readAllowedOrigins(env.ALLOWED_ORIGINS),
       rateLimitScale,
+      auth,
     };
   } catch (error) {
     if (error instanceof EnvVarError) throw new ConfigError(error.message.replace(/^env-var: /, ""));
@@ -93,6 +104,44 @@ function readAllowedOrigins(value: string | undefined): AllowedOrigins {
   } catch (error) {
     throw new ConfigError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** AUTH_JWT_SECRET (HS256) or AUTH_JWT_PUBLIC_KEY (RS256/ES256, PEM), with optional issuer and audience. */
+function readAuth(vars: { get(name: string): { asString(): string | undefined } }): AuthSettings {
+  const secret = vars.get("AUTH_JWT_SECRET").asString();
+  const publicPem = vars.get("AUTH_JWT_PUBLIC_KEY").asString();
+  const issuer = vars.get("AUTH_JWT_ISSUER").asString();
+  const audience = vars.get("AUTH_JWT_AUDIENCE").asString();
+  if (secret !== undefined && publicPem !== undefined) {
+    throw new ConfigError('"AUTH_JWT_SECRET" and "AUTH_JWT_PUBLIC_KEY" are both set: set one of them');
+  }
+  if (secret !== undefined) {
+    if (Buffer.byteLength(secret) < AUTH_SECRET_MIN_BYTES) {
+      throw new ConfigError(`"AUTH_JWT_SECRET" must be at least ${AUTH_SECRET_MIN_BYTES} bytes`);
+    }
+    return { mode: "jwt", key: createSecretKey(Buffer.from(secret)), algorithm: "HS256", issuer, audience };
+  }
+  if (publicPem !== undefined) {
+    const { key, algorithm } = readPublicKey(publicPem);
+    return { mode: "jwt", key, algorithm, issuer, audience };
+  }
+  if (issuer !== undefined || audience !== undefined) {
+    throw new ConfigError('"AUTH_JWT_ISSUER" and "AUTH_JWT_AUDIENCE" need "AUTH_JWT_SECRET" or "AUTH_JWT_PUBLIC_KEY"');
+  }
+  return { mode: "guest" };
+}
+
+/** An RSA key (RS256) or a P-256 key (ES256) in PEM; `\n` escapes count as line breaks (one-line .env files). */
+function readPublicKey(pem: string): { key: KeyObject; algorithm: "RS256" | "ES256" } {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem.replace(/\\n/g, "\n"));
+  } catch {
+    throw new ConfigError('"AUTH_JWT_PUBLIC_KEY" is not a PEM public key');
+  }
+  if (key.asymmetricKeyType === "rsa") return { key, algorithm: "RS256" };
+  if (key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1") return { key, algorithm: "ES256" };
+  throw new ConfigError('"AUTH_JWT_PUBLIC_KEY" must be an RSA key (RS256) or a P-256 EC key (ES256)');
 }
 
 let loaded: Settings | undefined;

@@ -1,4 +1,5 @@
 import { Room, ServerError, logger, type Client } from "@colyseus/core";
+import { identify, playerIdOf, withIdentity, type Identity } from "../auth/identity";
 import {
   generateName,
   nextAttackAt,
@@ -34,6 +35,7 @@ import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, Player } from "./schema/BattleState";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
+import { evict, Seats } from "./seats";
 
 /** Server-only bookkeeping for one player; never synchronised. */
 interface Pilot {
@@ -46,19 +48,22 @@ interface Pilot {
   respawnAt: number;
 }
 
-type BattleClient = Client<unknown, BattleJoin>;
+/** `client.auth`: the join options and who the player is. */
+type BattleAuth = BattleJoin & Identity;
+type BattleClient = Client<unknown, BattleAuth>;
 
-export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> {
+export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> {
   state = new BattleState();
   private pilots = new Map<string, Pilot>();
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
+  private seats = new Seats();
 
-  /** Runs at matchmaking, before a seat is reserved: bad join options never take a seat. */
-  static async onAuth(_token: string, options: unknown): Promise<BattleJoin> {
+  /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
+  static async onAuth(token: string | undefined, options: unknown): Promise<BattleAuth> {
     const parsed = parseBattleOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
-    return parsed.value;
+    return withIdentity(parsed.value, await identify(token));
   }
 
   onCreate(options: unknown) {
@@ -82,7 +87,9 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     this.setSimulationInterval(timedTick(() => this.tick()), TICK_MS);
   }
 
-  onJoin(client: BattleClient, _options: unknown, auth: BattleJoin) {
+  onJoin(client: BattleClient, _options: unknown, auth: BattleAuth) {
+    const previous = this.seats.claim(auth.playerId, client.sessionId);
+    if (previous !== undefined && this.takeOver(previous, client.sessionId)) return;
     const player = new Player();
     player.name = auth.name ?? generateName(this.rng);
     player.hp = MAX_HP;
@@ -94,10 +101,31 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   }
 
   async onLeave(client: BattleClient, consented: boolean) {
-    if (await cameBack(this, client, consented || this.limits.wasCutOff(client.sessionId))) return;
+    const replaced = !this.seats.holds(playerIdOf(client), client.sessionId);
+    if (await cameBack(this, client, consented || replaced || this.limits.wasCutOff(client.sessionId))) return;
     this.state.players.delete(client.sessionId);
     this.pilots.delete(client.sessionId);
     this.limits.forget(client.sessionId);
+    this.seats.release(playerIdOf(client), client.sessionId);
+  }
+
+  /**
+   * The same player joined again (another tab or device): the new session continues its character
+   * (position, HP, score, cooldown, respawn) and the older one is closed, so it is never two players.
+   */
+  private takeOver(previous: string, sessionId: string): boolean {
+    const player = this.state.players.get(previous);
+    const pilot = this.pilots.get(previous);
+    evict(this, previous);
+    if (!player || !pilot) return false;
+    this.state.players.delete(previous);
+    this.pilots.delete(previous);
+    const continued = player.clone();
+    // The new connection numbers its moves from 1 again.
+    continued.lastInput = 0;
+    this.state.players.set(sessionId, continued);
+    this.pilots.set(sessionId, { ...pilot, moves: [], lastSeq: 0 });
+    return true;
   }
 
   onBeforeShutdown() {

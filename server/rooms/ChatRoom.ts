@@ -1,4 +1,5 @@
 import { Room, ServerError, logger, matchMaker, type Client } from "@colyseus/core";
+import { identify, playerIdOf, withIdentity, type Identity } from "../auth/identity";
 import { CatchUp } from "../chat/catchUp";
 import { MemoryChatHistory, chatTopic, type ChatHistory } from "../chat/history";
 import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderation";
@@ -10,7 +11,6 @@ import {
   CHAT_HISTORY_KEEP,
   CHAT_HISTORY_ON_JOIN,
   CHAT_MAX_MEMBERS,
-  RECONNECT_SECONDS,
   CHAT_RESUME_WAIT_MS,
   ClientMessage,
   CLOSE_KICKED,
@@ -25,16 +25,20 @@ import {
 import { countChatLine } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
 import { refuse, refuseUnknownType } from "./refuse";
+import { cameBack } from "./reconnect";
 import { RoomSubscriptions } from "./roomSubscriptions";
+import { evict, Seats } from "./seats";
 import { ChatState, Member } from "./schema/ChatState";
 
-type ChatClient = Client<unknown, ChatJoin>;
+/** `client.auth`: the join options and who the member is. */
+type ChatAuth = ChatJoin & Identity;
+type ChatClient = Client<unknown, ChatAuth>;
 
 /**
  * One room per channel (the room is defined with `filterBy(["channel"])`). Lines are numbered and
  * kept by the history, which publishes them on the channel's topic; the room relays what it hears.
  */
-export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
+export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   /** Shared by every chat room of the process; app.config puts the Redis history here when configured. */
   static history: ChatHistory = new MemoryChatHistory(CHAT_HISTORY_KEEP, (topic, line) =>
     matchMaker.presence.publish(topic, line),
@@ -44,7 +48,9 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
   maxClients = CHAT_MAX_MEMBERS;
   private rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
+  /** Keyed by player id, so leaving and joining again does not lift a mute. */
   private mutes = new Mutes();
+  private seats = new Seats();
   /** Members being kicked: their leave is final, no reconnection. */
   private kicked = new Set<string>();
   private catchUp = new CatchUp(CHAT_HISTORY_KEEP);
@@ -54,11 +60,11 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
   /** Id of the last line relayed: where a reconnected member that never says `resume` resumes. */
   private lastLineId = 0;
 
-  /** Runs at matchmaking, before a seat is reserved: bad join options never take a seat. */
-  static async onAuth(_token: string, options: unknown): Promise<ChatJoin> {
+  /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
+  static async onAuth(token: string | undefined, options: unknown): Promise<ChatAuth> {
     const parsed = parseChatOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
-    return parsed.value;
+    return withIdentity(parsed.value, await identify(token));
   }
 
   async onCreate(options: unknown) {
@@ -74,24 +80,32 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     await this.subscriptions.subscribe<ChatLine>(chatTopic(this.state.channel), (line) => this.relay(line));
   }
 
-  onJoin(client: ChatClient, _options: unknown, auth: ChatJoin) {
+  onJoin(client: ChatClient, _options: unknown, auth: ChatAuth) {
     const member = new Member();
     member.name = auth.name ?? generateName(this.rng);
+    member.playerId = auth.playerId;
     this.state.members.set(client.sessionId, member);
     void this.sendHistory(client, auth.since);
+    // The same player joining again (another tab or device) takes its seat over quietly.
+    const previous = this.seats.claim(auth.playerId, client.sessionId);
+    if (previous !== undefined) {
+      this.state.members.delete(previous);
+      return evict(this, previous);
+    }
     this.post("system", "", "", `${member.name} joined`);
   }
 
   async onLeave(client: ChatClient, consented: boolean) {
-    // Kicked or cut off for flooding: the leave is final, no seat is kept.
-    const removed = this.limits.wasCutOff(client.sessionId) || this.kicked.delete(client.sessionId);
+    // Kicked, cut off for flooding or replaced by a newer join: the leave is final, no seat is kept.
+    const replaced = !this.seats.holds(playerIdOf(client), client.sessionId);
+    const removed = this.limits.wasCutOff(client.sessionId) || this.kicked.delete(client.sessionId) || replaced;
     if (!consented && !removed && (await this.waitForReconnection(client))) return;
     this.catchUp.forget(client.sessionId);
     this.awaitingResume.delete(client.sessionId);
     const member = this.state.members.get(client.sessionId);
     this.state.members.delete(client.sessionId);
     this.limits.forget(client.sessionId);
-    this.mutes.unmute(client.sessionId);
+    this.seats.release(playerIdOf(client), client.sessionId);
     if (member) this.post("system", "", "", `${member.name} left`);
   }
 
@@ -107,23 +121,30 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
     logger.error(`chat ${this.roomId}: ${methodName} threw`, error);
   }
 
-  /** Moderation (monitor room-call API): `seconds` defaults to MUTE_MAX_S. Their chat is refused meanwhile. */
-  mute(sessionId: unknown, seconds?: unknown): ModerationResult {
+  /**
+   * Moderation (monitor room-call API). `member` is a member's sessionId or player id; the mute holds
+   * the player id, so it outlasts a rejoin. `seconds` defaults to MUTE_MAX_S. Their chat is refused meanwhile.
+   */
+  mute(member: unknown, seconds?: unknown): ModerationResult {
     const duration = parseMuteSeconds(seconds);
     if (duration === null) return { ok: false, reason: "seconds must be a number above 0, at most one day" };
-    if (typeof sessionId !== "string" || !this.state.members.has(sessionId)) return { ok: false, reason: "no such member" };
-    this.mutes.mute(sessionId, duration, Date.now());
+    const playerId = this.resolveMember(member);
+    if (playerId === undefined) return { ok: false, reason: "no such member" };
+    this.mutes.mute(playerId, duration, Date.now());
     return { ok: true };
   }
 
-  unmute(sessionId: unknown): ModerationResult {
-    if (typeof sessionId !== "string" || !this.mutes.unmute(sessionId)) return { ok: false, reason: "not muted" };
+  /** `member`: a member's sessionId, or the player id of a muted player (who may have left). */
+  unmute(member: unknown): ModerationResult {
+    const playerId = this.resolveMember(member) ?? member;
+    if (typeof playerId !== "string" || !this.mutes.unmute(playerId)) return { ok: false, reason: "not muted" };
     return { ok: true };
   }
 
-  /** Moderation: disconnects a member with CLOSE_KICKED; everyone sees the usual "left" line. */
-  kick(sessionId: unknown): ModerationResult {
-    const client = typeof sessionId === "string" ? this.clients.getById(sessionId) : undefined;
+  /** Moderation: disconnects a member (sessionId or player id) with CLOSE_KICKED; everyone sees the usual "left" line. */
+  kick(member: unknown): ModerationResult {
+    const playerId = this.resolveMember(member);
+    const client = this.clients.find((c) => playerIdOf(c) === playerId);
     if (!client) return { ok: false, reason: "no such member" };
     this.kicked.add(client.sessionId);
     client.leave(CLOSE_KICKED, "kicked");
@@ -133,28 +154,35 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
   /** Holds the member's lines while it is away; true when it came back with its reconnection token. */
   private async waitForReconnection(client: ChatClient): Promise<boolean> {
     const droppedAfter = this.lastLineId;
-    this.catchUp.hold(client.sessionId);
-    try {
-      const back = await this.allowReconnection(client, RECONNECT_SECONDS);
-      this.awaitingResume.add(back.sessionId);
-      this.clock.setTimeout(() => {
-        if (this.awaitingResume.delete(back.sessionId)) void this.sendHistory(back, droppedAfter);
-      }, CHAT_RESUME_WAIT_MS);
-      return true;
-    } catch {
-      return false;
-    }
+    const { sessionId } = client;
+    this.catchUp.hold(sessionId);
+    if (!(await cameBack(this, client, false))) return false;
+    this.awaitingResume.add(sessionId);
+    this.clock.setTimeout(() => {
+      const back = this.clients.getById(sessionId);
+      if (this.awaitingResume.delete(sessionId) && back) void this.sendHistory(back, droppedAfter);
+    }, CHAT_RESUME_WAIT_MS);
+    return true;
   }
 
   private onChat(client: ChatClient, payload: unknown) {
     if (!this.limits.admit(client, ClientMessage.chat)) return;
     const member = this.state.members.get(client.sessionId);
     if (!member) return;
-    const mutedMs = this.mutes.remainingMs(client.sessionId, Date.now());
+    const mutedMs = this.mutes.remainingMs(playerIdOf(client), Date.now());
     if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
     const chat = parseChat(payload);
     if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);
-    this.post("user", member.name, client.sessionId, chat.value.text);
+    this.post("user", member.name, client.sessionId, chat.value.text, playerIdOf(client));
+  }
+
+  /** The player id of a member named by sessionId or by player id. */
+  private resolveMember(member: unknown): string | undefined {
+    if (typeof member !== "string") return undefined;
+    const bySession = this.state.members.get(member);
+    if (bySession) return bySession.playerId;
+    for (const m of this.state.members.values()) if (m.playerId === member) return member;
+    return undefined;
   }
 
   private onResume(client: ChatClient, payload: unknown) {
@@ -185,9 +213,9 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatJoin> {
   }
 
   /** Hands a line to the history, which numbers it and publishes it to every room of the channel. */
-  private post(kind: ChatLineKind, name: string, sessionId: string, text: string) {
+  private post(kind: ChatLineKind, name: string, sessionId: string, text: string, playerId = "") {
     ChatRoom.history
-      .append(this.state.channel, { kind, name, sessionId, text, time: Date.now() })
+      .append(this.state.channel, { kind, name, sessionId, playerId, text, time: Date.now() })
       .catch((error) => logger.error(`chat ${this.roomId}: could not keep a line`, error));
   }
 

@@ -159,6 +159,8 @@ export interface ChatLine {
   name: string;
   /** Author's sessionId ("" for system lines). */
   sessionId: string;
+  /** Author's player id: the token's `sub`, or a `guest-` id for a guest ("" for system lines). */
+  playerId: string;
   text: string;
   /** Server time, UTC milliseconds since the epoch. */
   time: number;
@@ -307,3 +309,44 @@ export const CHAT_MAX_LINE_ID = Number.MAX_SAFE_INTEGER;
 export const CHAT_RESUME_WAIT_MS = 3000;
 /** A channel silent this long loses its Redis history and its ids start again from 1. */
 export const CHAT_HISTORY_IDLE_TTL_S = 30 * 24 * 3600;
+
+// ---------------------------------------------------------------------------------------------
+// Identity (issue 9): guests, signed tokens, one seat per player id
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `ServerError` codes of a join refused for its token, at matchmaking, before a seat is reserved
+ * (colyseus.js rejects the join with this `code` and a message fit to show). After Colyseus's own
+ * 4210-4217.
+ */
+export const AuthRefusal = {
+  /** Auth mode is on and the join carried no token (colyseus.js `client.auth.token`). */
+  missing: 4230,
+  /** Not a JWT: wrong shape, bad base64, bad JSON, too long. */
+  malformed: 4231,
+  /** The signature does not verify with the server's key, or the algorithm is not the key's. */
+  badSignature: 4232,
+  /** `exp` has passed. */
+  expired: 4233,
+  /** `nbf` is still to come. */
+  notYetValid: 4234,
+  /** `aud` is not AUTH_JWT_AUDIENCE. */
+  wrongAudience: 4235,
+  /** `iss` is not AUTH_JWT_ISSUER. */
+  wrongIssuer: 4236,
+  /** A required claim (`sub`, `exp`) is missing or unusable, or the `name` claim is not a valid name. */
+  badClaims: 4237,
+} as const;
+export type AuthRefusal = (typeof AuthRefusal)[keyof typeof AuthRefusal];
+
+/** Longest token the server reads; longer ones are refused as malformed before any parsing. */
+export const AUTH_TOKEN_MAX_CHARS = 4096;
+/** Longest `sub` claim (the player id) accepted. */
+export const PLAYER_ID_MAX_CHARS = 128;
+/** Clock skew allowed between the token issuer and this server when checking `exp` and `nbf`. */
+export const AUTH_CLOCK_TOLERANCE_S = 30;
+/**
+ * WebSocket close code for a seat taken over by a newer join of the same player id (another tab or
+ * device) in the same room: the older connection is closed and must not reconnect.
+ */
+export const CLOSE_REPLACED = 4409;

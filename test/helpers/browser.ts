@@ -1,7 +1,12 @@
+import { boot, type ColyseusTestServer } from "@colyseus/testing";
+import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import type { Scene } from "../../client/render";
+import { buildClient } from "../../scripts/build-client";
+import app from "../../server/app.config";
+import { freePort } from "./server";
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -48,6 +53,76 @@ export function watchPage(page: Page): string[] {
     void dialog.dismiss();
   });
   return problems;
+}
+
+/** What a browser suite's tests use; filled in by its `before` hook. */
+export interface BrowserSuite {
+  server: ColyseusTestServer;
+  baseUrl: string;
+  /** Size of the freshly built client bundle. */
+  bundleBytes: number;
+  /** A page on `path` of the server, in a fresh browser profile. */
+  open(path: string): Promise<Page>;
+}
+
+/**
+ * Registers a browser suite's hooks (call inside `describe`): Chromium (or a loud skip), the client
+ * built, the real server on a free port; after each test its pages are closed and must have reported
+ * no error or dialog.
+ */
+export function useBrowserSuite(contextOptions: BrowserContextOptions = {}): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  let browser: Browser | null = null;
+  let pages: Pages | null = null;
+  before(async function () {
+    browser = await launchChromium();
+    if (!browser) return this.skip();
+    pages = new Pages(browser, contextOptions);
+    suite.bundleBytes = (await buildClient()).bundleBytes;
+    const port = await freePort();
+    suite.server = await boot(app, port);
+    suite.baseUrl = `http://127.0.0.1:${port}`;
+    suite.open = (path) => pages!.open(suite.baseUrl + path);
+  });
+  afterEach(async () => {
+    const seen = (await pages?.closeAll()) ?? [];
+    if (suite.server) await suite.server.cleanup();
+    assert.deepEqual(seen, [], "pages reported errors or dialogs");
+  });
+  after(async () => {
+    await browser?.close();
+    await suite.server?.shutdown();
+  });
+  return suite;
+}
+
+/**
+ * The pages of one test, each in a fresh browser profile, watched for errors and dialogs. `closeAll()`
+ * after each test closes them and returns what they reported (the test asserts it is nothing).
+ */
+class Pages {
+  private contexts: BrowserContext[] = [];
+  private problems: string[][] = [];
+
+  constructor(private readonly browser: Browser, private readonly options: BrowserContextOptions = {}) {}
+
+  async open(url: string): Promise<Page> {
+    const context = await this.browser.newContext({ viewport: { width: 1280, height: 720 }, ...this.options });
+    this.contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    this.problems.push(watchPage(page));
+    await page.goto(url);
+    return page;
+  }
+
+  async closeAll(): Promise<string[]> {
+    await Promise.all(this.contexts.map((context) => context.close()));
+    const seen = this.problems.flat();
+    this.contexts = [];
+    this.problems = [];
+    return seen;
+  }
 }
 
 // Page code is passed as strings: functions compiled by tsx may carry helpers the page lacks.

@@ -2,6 +2,8 @@ import { MapSchema, Schema, type } from "@colyseus/schema";
 
 export class Member extends Schema {
   @type("string") name = "";
+  /** The token's `sub`, or a `guest-` id: what moderation acts on. */
+  @type("string") playerId = "";
 }
 
 /** The channel's member list; lines travel as messages, not state, so history stays bounded. */

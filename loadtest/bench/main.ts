@@ -189,6 +189,7 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
     const cpu = serverCpu?.stop() ?? null;
     const rss = server.pid ? processRssBytes(server.pid) : NaN;
     const lag = await serverLag(server);
+    if (lag) log(`server CPU ${cpu}% from /proc, ${lag.cpuPercent}% as the server counts it`);
     const report: BotReport = (await reportP).report;
     const connected = report.joined - report.drops;
     const result: StepResult = {

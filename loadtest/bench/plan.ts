@@ -83,4 +83,5 @@ export type FromBots =
 
 /** Messages between the orchestrator and loadtest/bench/serverProbe.ts inside the server process. */
 export type ToServerProbe = { kind: "lag:reset" } | { kind: "lag:read" };
-export type FromServerProbe = { kind: "lag"; p50Ms: number; p99Ms: number; maxMs: number };
+/** Lag over the window, and CPU as the process itself counts it (a cross-check of /proc). */
+export type FromServerProbe = { kind: "lag"; p50Ms: number; p99Ms: number; maxMs: number; cpuPercent: number };

@@ -13,14 +13,23 @@ const NS_PER_MS = 1e6;
 if (process.send) {
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   lag.enable();
+  let cpuFrom = { at: performance.now(), usage: process.cpuUsage() };
   process.channel?.unref();
   process.on("message", (message: ToServerProbe) => {
-    if (message.kind === "lag:reset") lag.reset();
+    if (message.kind === "lag:reset") {
+      lag.reset();
+      cpuFrom = { at: performance.now(), usage: process.cpuUsage() };
+    }
     if (message.kind === "lag:read") {
       // The histogram counts the resolution itself as delay; subtract it so an idle loop reads ~0.
       const ms = (ns: number) => Math.max(0, Math.round((ns / NS_PER_MS - LAG_RESOLUTION_MS) * 10) / 10);
-      const reply: FromServerProbe = { kind: "lag", p50Ms: ms(lag.percentile(50)), p99Ms: ms(lag.percentile(99)), maxMs: ms(lag.max) };
+      const reply: FromServerProbe = { kind: "lag", p50Ms: ms(lag.percentile(50)), p99Ms: ms(lag.percentile(99)), maxMs: ms(lag.max), cpuPercent: cpuPercentSince(cpuFrom) };
       process.send!(reply);
     }
   });
+}
+
+function cpuPercentSince(from: { at: number; usage: NodeJS.CpuUsage }): number {
+  const used = process.cpuUsage(from.usage);
+  return Math.round(((used.user + used.system) / 1000 / (performance.now() - from.at)) * 1000) / 10;
 }

@@ -45,6 +45,9 @@ const chatters: RawClient[] = [];
 let drops = 0;
 const timers: NodeJS.Timeout[] = [];
 const chatSentAt = new Map<number, number>();
+/** Positions in the join order that are probes; the first one also counts patches. */
+let probeAt = new Set<number>();
+let firstProbe = 0;
 let measureFrom = { at: 0, cpu: process.cpuUsage(), bytes: 0 };
 
 const send = (message: FromBots) => process.send!(message);
@@ -78,7 +81,8 @@ const outcome = { joined: 0, joinFailures: 0, firstJoinError: undefined as strin
 
 /** Joins every bot, JOIN_CONCURRENCY at a time, then starts the scenario's timers. */
 async function joinAll() {
-  const probeAt = probePositions(plan.players, plan.probes);
+  probeAt = probePositions(plan.players, plan.probes);
+  firstProbe = Math.min(...probeAt);
   const battle = plan.scenario !== "chat";
   let method: MatchmakeMethod = plan.scenario === "arena" ? "create" : "joinOrCreate";
   let target: string = battle ? RoomName.battle : RoomName.chat;
@@ -87,7 +91,7 @@ async function joinAll() {
 
   // The arena's room is created once with room for everybody; everyone else joins it by id.
   if (plan.scenario === "arena") {
-    const creator = await joinRaw(method, target, { maxPlayers: Math.max(2, plan.players) }, probeAt.has(0), 0);
+    const creator = await joinRaw(method, target, { maxPlayers: Math.max(2, plan.players) }, 0);
     next = 1;
     if (!creator) return outcome;
     method = "joinById";
@@ -97,9 +101,8 @@ async function joinAll() {
   const worker = async () => {
     while (next < plan.players) {
       const index = next++;
-      const isProbe = probeAt.has(index);
-      if (isProbe && battle && plan.target === "colyseus") await joinColyseusProbe(method, target, options, index === firstProbe(probeAt));
-      else await joinRaw(method, target, options, isProbe, index);
+      if (probeAt.has(index) && battle && plan.target === "colyseus") await joinColyseusProbe(method, target, options, index === firstProbe);
+      else await joinRaw(method, target, options, index);
     }
   };
   await Promise.all(Array.from({ length: JOIN_CONCURRENCY }, worker));
@@ -113,14 +116,14 @@ function probePositions(players: number, probes: number): Set<number> {
   for (let k = 0; k < Math.min(probes, players); k++) at.add(Math.floor(((k + 0.5) * players) / probes));
   return at;
 }
-const firstProbe = (at: Set<number>) => Math.min(...at);
 
 function failed(error: unknown) {
   outcome.joinFailures += 1;
   outcome.firstJoinError ??= error instanceof Error ? error.message : String(error);
 }
 
-async function joinRaw(method: MatchmakeMethod, target: string, options: object, isProbe: boolean, index: number) {
+async function joinRaw(method: MatchmakeMethod, target: string, options: object, index: number) {
+  const isProbe = probeAt.has(index);
   try {
     const seat = await reserveSeat(plan.endpoint, method, target, options);
     const probe = { onFrame: undefined as ((code: number, bytes: number, frame: Buffer) => void) | undefined };
@@ -137,7 +140,7 @@ async function joinRaw(method: MatchmakeMethod, target: string, options: object,
       chatters.push(client);
       if (isProbe) probe.onFrame = chatProbeFrame(chatSentAt, tally);
     } else if (isProbe) {
-      const baseline = baselineBattleProbe(client, tally, index === firstProbe(probePositions(plan.players, plan.probes)));
+      const baseline = baselineBattleProbe(client, tally, index === firstProbe);
       probe.onFrame = baseline.onFrame;
       movers.push(rawMover(client, baseline.acks.next.bind(baseline.acks), (ms) => baseline.acks.unacked(ms)));
     } else {

@@ -110,7 +110,8 @@ async function startServer(target: Target, profileDir: string | undefined, label
   }
   const port = await freePort();
   const entry = target === "colyseus" ? join(ROOT, "server", "index.ts") : join(HERE, "baseline.ts");
-  const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir, "--cpu-prof-name", `${label}.cpuprofile`] : [];
+  // One folder per step: node writes a profile per thread (tsx's loader runs in a worker), the biggest is the main thread.
+  const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", join(profileDir, label)] : [];
   const child = fork(entry, [], {
     cwd: ROOT,
     execArgv: ["--import", "tsx", "--import", join(HERE, "serverProbe.ts"), ...profile],

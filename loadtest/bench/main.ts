@@ -247,6 +247,7 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const profileDir = args["cpu-prof"] ? join(outDir, "profiles") : undefined;
   const started = new Date();
+  const loadAtStart = loadavg();
   const steps: StepResult[] = [];
 
   for (const scenario of scenarios) {
@@ -273,6 +274,7 @@ async function main() {
       cpuModel: cpus()[0]?.model ?? "unknown",
       memoryGb: Math.round(totalmem() / 2 ** 30),
       freeMemoryGb: Math.round(freemem() / 2 ** 30),
+      loadAverageAtStart: loadAtStart.map((l) => Math.round(l * 100) / 100),
       loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       node: process.version,
     },

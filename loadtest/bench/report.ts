@@ -28,7 +28,7 @@ export interface BenchResults {
   seconds: number;
   mode: "full" | "quick";
   timing: { warmupS: number; measureS: number };
-  machine: { cpus: number; cpuModel: string; memoryGb: number; freeMemoryGb: number; loadAverage: number[]; node: string };
+  machine: { cpus: number; cpuModel: string; memoryGb: number; freeMemoryGb: number; loadAverageAtStart: number[]; loadAverage: number[]; node: string };
   steps: StepResult[];
 }
 
@@ -117,7 +117,8 @@ export function markdown(results: BenchResults): string {
 
 Started ${results.startedAt}, took ${results.seconds} s; each step warmed up ${results.timing.warmupS} s and measured
 ${results.timing.measureS} s. Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB (${m.freeMemoryGb} GB free at the end),
-load average ${m.loadAverage.join(" / ")} at the end, Node ${m.node}.
+load average (1 / 5 / 15 min) ${m.loadAverageAtStart.join(" / ")} at the start and ${m.loadAverage.join(" / ")} at the end
+(above ${m.cpus} means other work competed for the cores), Node ${m.node}.
 
 Latency is input→ack for battles (send \`move\` seq k until the probe's state shows \`lastInput >= k\`) and
 send→receive for chat. Server CPU is percent of one core from /proc over the window; × baseline divides it by the

@@ -194,3 +194,14 @@ export interface ErrorPayload {
  * ErrorCode.INVALID_PAYLOAD; the error's message says which option is wrong.
  */
 export const JOIN_INVALID_OPTIONS = 4217;
+
+// ---------------------------------------------------------------------------------------------
+// Performance (load testing and benchmark issue)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Bytes of @colyseus/schema's encode buffers (Encoder.BUFFER_SIZE, default 8 KB). A room's full
+ * state above it is encoded twice on every join, with a warning each time; a full battle room
+ * (BATTLE_MAX_PLAYERS_LIMIT players at ~50 bytes each) or chat channel fits in this.
+ */
+export const STATE_BUFFER_BYTES = 128 * 1024;

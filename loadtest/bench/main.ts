@@ -17,7 +17,7 @@ import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { cpuMeter, processRssBytes } from "./measure";
-import { PROBES, Scenario, type BotReport, type FromBots, type FromServerProbe, type StepPlan, type Target, type ToBots } from "./plan";
+import { PROBES, Scenario, type BotReport, type FromBots, type FromServerProbe, type StepPlan, type Target, type ToBots, type ToServerProbe } from "./plan";
 import { writeResults, type BenchResults, type StepResult } from "./report";
 
 const HERE = __dirname;
@@ -114,7 +114,7 @@ async function startServer(target: Target, profileDir: string | undefined, label
   const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", join(profileDir, label)] : [];
   const child = fork(entry, [], {
     cwd: ROOT,
-    execArgv: ["--import", "tsx", "--import", join(HERE, "serverProbe.ts"), ...profile],
+    execArgv: ["--expose-gc", "--import", "tsx", "--import", join(HERE, "serverProbe.ts"), ...profile],
     env: { ...process.env, PORT: String(port), NODE_ENV: "production", DEBUG: "" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
@@ -159,17 +159,28 @@ function nextMessage<T extends { kind: string }>(child: ChildProcess, kind: T["k
   });
 }
 
-async function serverLag(server: ServerProcess): Promise<FromServerProbe | null> {
+/** RSS after a full garbage collection in the server (plain RSS for a server the bench did not start). */
+async function liveRss(server: ServerProcess): Promise<number> {
+  if (!server.pid) return NaN;
+  if (server.child) {
+    const done = nextMessage<FromServerProbe>(server.child, "gc:done", 5000);
+    ask(server.child, { kind: "gc" } satisfies ToServerProbe);
+    await done.catch(() => undefined);
+  }
+  return processRssBytes(server.pid);
+}
+
+async function serverLag(server: ServerProcess): Promise<Extract<FromServerProbe, { kind: "lag" }> | null> {
   if (!server.child) return null;
-  const reply = nextMessage<FromServerProbe>(server.child, "lag", 5000);
-  ask(server.child, { kind: "lag:read" });
+  const reply = nextMessage<Extract<FromServerProbe, { kind: "lag" }>>(server.child, "lag", 5000);
+  ask(server.child, { kind: "lag:read" } satisfies ToServerProbe);
   return reply.catch(() => null);
 }
 
 async function runStep(scenario: Scenario, target: Target, players: number, timing: { warmupS: number; measureS: number }, profileDir?: string): Promise<StepResult> {
   const label = `${scenario}-${target}-${players}`;
   const server = await startServer(target, profileDir, label);
-  const idleRss = server.pid ? processRssBytes(server.pid) : NaN;
+  const idleRss = await liveRss(server);
   const bots = fork(join(HERE, "bots.ts"), [], { cwd: ROOT, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const plan: StepPlan = { scenario, target, endpoint: server.endpoint, players, probes: PROBES[scenario] };
   try {
@@ -182,14 +193,14 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
 
     const serverCpu = server.pid ? cpuMeter(server.pid) : undefined;
     serverCpu?.start();
-    if (server.child) ask(server.child, { kind: "lag:reset" });
+    if (server.child) ask(server.child, { kind: "lag:reset" } satisfies ToServerProbe);
     ask(bots, { kind: "measure" } satisfies ToBots);
     await sleep(timing.measureS * 1000);
     const reportP = nextMessage<Extract<FromBots, { kind: "report" }>>(bots, "report", 30_000);
     ask(bots, { kind: "report" } satisfies ToBots);
     const cpu = serverCpu?.stop() ?? null;
-    const rss = server.pid ? processRssBytes(server.pid) : NaN;
     const lag = await serverLag(server);
+    const rss = await liveRss(server);
     if (lag) log(`server CPU ${cpu}% from /proc, ${lag.cpuPercent}% as the server counts it`);
     const report: BotReport = (await reportP).report;
     const connected = report.joined - report.drops;

@@ -82,6 +82,8 @@ export type FromBots =
   | { kind: "stopped" };
 
 /** Messages between the orchestrator and loadtest/bench/serverProbe.ts inside the server process. */
-export type ToServerProbe = { kind: "lag:reset" } | { kind: "lag:read" };
+export type ToServerProbe = { kind: "lag:reset" } | { kind: "lag:read" } | { kind: "gc" };
 /** Lag over the window, and CPU as the process itself counts it (a cross-check of /proc). */
-export type FromServerProbe = { kind: "lag"; p50Ms: number; p99Ms: number; maxMs: number; cpuPercent: number };
+export type FromServerProbe =
+  | { kind: "lag"; p50Ms: number; p99Ms: number; maxMs: number; cpuPercent: number }
+  | { kind: "gc:done" };

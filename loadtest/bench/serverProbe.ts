@@ -20,6 +20,11 @@ if (process.send) {
       lag.reset();
       cpuFrom = { at: performance.now(), usage: process.cpuUsage() };
     }
+    if (message.kind === "gc") {
+      // The bench starts the server with --expose-gc so RSS readings compare live memory, not garbage.
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send!({ kind: "gc:done" } satisfies FromServerProbe);
+    }
     if (message.kind === "lag:read") {
       // The histogram counts the resolution itself as delay; subtract it so an idle loop reads ~0.
       const ms = (ns: number) => Math.max(0, Math.round((ns / NS_PER_MS - LAG_RESOLUTION_MS) * 10) / 10);

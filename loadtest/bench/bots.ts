@@ -50,7 +50,9 @@ let probeAt = new Set<number>();
 let firstProbe = 0;
 let measureFrom = { at: 0, cpu: process.cpuUsage(), bytes: 0 };
 
-const send = (message: FromBots) => process.send!(message);
+const send = (message: FromBots) => {
+  if (process.connected) process.send!(message);
+};
 
 process.on("message", (message: ToBots) => {
   switch (message.kind) {

@@ -36,7 +36,7 @@ const BROKEN_P99_MS = 1000;
 /** Longest wait for a server to answer its health check. */
 const SERVER_START_TIMEOUT_MS = 30_000;
 /** Joining is given this much time per player (plus a constant) before the step fails. */
-const JOIN_MS_PER_PLAYER = 30;
+const JOIN_MS_PER_PLAYER = 60;
 const JOIN_MS_BASE = 15_000;
 
 const USAGE = `npm run bench -- [--quick] [--scenarios arena,rooms,chat] [--steps 50,200] [--no-baseline]
@@ -184,11 +184,12 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
   const bots = fork(join(HERE, "bots.ts"), [], { cwd: ROOT, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const plan: StepPlan = { scenario, target, endpoint: server.endpoint, players, probes: PROBES[scenario] };
   try {
-    const joinedP = nextMessage<Extract<FromBots, { kind: "joined" }>>(bots, "joined", JOIN_MS_BASE + players * JOIN_MS_PER_PLAYER);
     const joinStart = performance.now();
+    const joinedP = nextMessage<Extract<FromBots, { kind: "joined" }>>(bots, "joined", JOIN_MS_BASE + players * JOIN_MS_PER_PLAYER);
     ask(bots, { kind: "start", plan } satisfies ToBots);
-    const joined = await joinedP;
+    const joined = await joinedP.catch(() => undefined);
     const joinSeconds = (performance.now() - joinStart) / 1000;
+    if (!joined) return await joinTimedOut(bots, server, { scenario, target, players, joinSeconds });
     await sleep(timing.warmupS * 1000);
 
     const serverCpu = server.pid ? cpuMeter(server.pid) : undefined;
@@ -217,6 +218,7 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
       loopLagMaxMs: lag?.maxMs ?? null,
       ...report,
       joinFailures: joined.joinFailures,
+      joinTimedOut: false,
     };
     log(summary(result));
     return result;
@@ -226,6 +228,31 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
     if (bots.exitCode === null) bots.kill("SIGKILL");
     await stopServer(server);
   }
+}
+
+/** Joining took too long: the step is recorded as broken, with the players still waiting as failures. */
+async function joinTimedOut(bots: ChildProcess, server: ServerProcess, step: Pick<StepResult, "scenario" | "target" | "players" | "joinSeconds">): Promise<StepResult> {
+  const reportP = nextMessage<Extract<FromBots, { kind: "report" }>>(bots, "report", 30_000);
+  ask(bots, { kind: "report" } satisfies ToBots);
+  const report = (await reportP).report;
+  const rss = await liveRss(server);
+  const result: StepResult = {
+    ...report,
+    ...step,
+    joinSeconds: Math.round(step.joinSeconds * 10) / 10,
+    joinTimedOut: true,
+    connected: report.joined - report.drops,
+    joinFailures: step.players - report.joined,
+    serverCpuPercent: null,
+    serverRssMb: Number.isFinite(rss) ? Math.round((rss / 2 ** 20) * 10) / 10 : null,
+    rssKbPerPlayer: null,
+    loopLagP99Ms: null,
+    loopLagMaxMs: null,
+    ackLatencyMs: null,
+    chatLatencyMs: null,
+  };
+  log(`${step.scenario} ${step.target} ${step.players}: only ${report.joined} joined within ${Math.round(step.joinSeconds)} s`);
+  return result;
 }
 
 function summary(r: StepResult): string {
@@ -260,22 +287,7 @@ async function main() {
   const started = new Date();
   const loadAtStart = loadavg();
   const steps: StepResult[] = [];
-
-  for (const scenario of scenarios) {
-    for (const target of targets) {
-      for (const players of customSteps ?? STEPS[mode][scenario]) {
-        log(`${scenario} on ${target}: ${players} players`);
-        const result = await runStep(scenario, target, players, timing, profileDir);
-        steps.push(result);
-        if (broken(result)) {
-          log(`${scenario} on ${target} broke at ${players} players; not stepping further`);
-          break;
-        }
-      }
-    }
-  }
-
-  const results: BenchResults = {
+  const resultsSoFar = (): BenchResults => ({
     startedAt: started.toISOString(),
     seconds: Math.round((Date.now() - started.getTime()) / 1000),
     mode,
@@ -290,8 +302,25 @@ async function main() {
       node: process.version,
     },
     steps,
-  };
-  const files = await writeResults(outDir, results);
+  });
+
+  for (const scenario of scenarios) {
+    for (const target of targets) {
+      for (const players of customSteps ?? STEPS[mode][scenario]) {
+        log(`${scenario} on ${target}: ${players} players`);
+        const result = await runStep(scenario, target, players, timing, profileDir);
+        steps.push(result);
+        // Written after every step, so an interrupted run still leaves its numbers.
+        await writeResults(outDir, resultsSoFar());
+        if (broken(result)) {
+          log(`${scenario} on ${target} broke at ${players} players; not stepping further`);
+          break;
+        }
+      }
+    }
+  }
+
+  const files = await writeResults(outDir, resultsSoFar());
   log(`wrote ${files.join(", ")}`);
 }
 

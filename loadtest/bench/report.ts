@@ -14,6 +14,8 @@ export interface StepResult extends BotReport {
   players: number;
   connected: number;
   joinSeconds: number;
+  /** Not everyone had joined when the join deadline passed; nothing was measured. */
+  joinTimedOut: boolean;
   /** Server process CPU over the window from /proc/<pid>/stat, percent of one core. */
   serverCpuPercent: number | null;
   serverRssMb: number | null;

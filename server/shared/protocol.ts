@@ -350,3 +350,14 @@ export const AUTH_CLOCK_TOLERANCE_S = 30;
  * device) in the same room: the older connection is closed and must not reconnect.
  */
 export const CLOSE_REPLACED = 4409;
+
+// ---------------------------------------------------------------------------------------------
+// Performance (load testing and benchmark issue)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Bytes of @colyseus/schema's encode buffers (Encoder.BUFFER_SIZE, default 8 KB). A room's full
+ * state above it is encoded twice on every join, with a warning each time; a full battle room
+ * (BATTLE_MAX_PLAYERS_LIMIT players at ~50 bytes each) or chat channel fits in this.
+ */
+export const STATE_BUFFER_BYTES = 128 * 1024;

@@ -3,13 +3,13 @@ import {
   generateName,
   nextAttackAt,
   pickSpawn,
-  resolveAttack,
   respawn,
   respawnAt,
   seededRng,
   stepMove,
   type Rng,
 } from "../shared/game";
+import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
 import { parseAttack, parseBattleOptions, parseMove, type BattleJoin } from "../shared/parse";
 import {
   ClientMessage,
@@ -51,6 +51,8 @@ type BattleClient = Client<unknown, BattleJoin>;
 export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> {
   state = new BattleState();
   private pilots = new Map<string, Pilot>();
+  /** Positions of the last few ticks, for attacks judged where their sender saw the targets. */
+  private history = new PositionHistory<string>();
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
 
@@ -135,6 +137,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     if (!attacker || !pilot) return;
     const attack = parseAttack(payload);
     if (!attack.ok) return refuse(client, ClientMessage.attack, attack.code, attack.message);
+    const seenAt = rewindTick(attack.value.tick, this.state.tick);
+    if (!seenAt.ok) return refuse(client, ClientMessage.attack, RefusalCode.futureTick, `attack.tick must not be after ${this.state.tick}`);
     if (!attacker.alive) return refuse(client, ClientMessage.attack, RefusalCode.dead, "you are dead");
     if (this.nowMs < pilot.nextAttackAt) {
       const waitMs = pilot.nextAttackAt - this.nowMs;
@@ -142,7 +146,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     }
     pilot.nextAttackAt = nextAttackAt(this.nowMs);
 
-    const outcome = resolveAttack(client.sessionId, attacker, this.state.players.entries());
+    const outcome = resolveRewoundAttack(client.sessionId, attacker, this.state.players.entries(), this.history, seenAt.tick);
     const attacked: AttackedEvent = { by: client.sessionId, x: attacker.x, y: attacker.y, hits: outcome.hits };
     this.broadcast(ServerMessage.attacked, attacked);
     for (const victimId of outcome.killed) {
@@ -178,6 +182,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
         respawn(player, pickSpawn(this.rng, this.state.players.values(), this.state));
       }
     }
+    this.history.record(this.state.tick, this.state.players.entries());
     this.broadcastPatch();
   }
 }

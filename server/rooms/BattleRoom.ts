@@ -31,7 +31,8 @@ import { timedTick } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
 import { cameBack } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
-import { BattleState, Player } from "./schema/BattleState";
+import { BattleState, createBattleState, createPlayer } from "./schema/BattleState";
+import { InterestViews } from "./interest";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 
@@ -53,6 +54,9 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   private pilots = new Map<string, Pilot>();
   /** Positions of the last few ticks, for attacks judged where their sender saw the targets. */
   private history = new PositionHistory<string>();
+  /** INTEREST_MANAGEMENT: each client gets positions of nearby players only (README "Netcode"). */
+  protected readonly interestManagement = settings().interestManagement;
+  private views: InterestViews | null = null;
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
 
@@ -66,6 +70,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   onCreate(options: unknown) {
     const parsed = parseBattleOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
+    this.state = createBattleState(this.interestManagement);
+    if (this.interestManagement) this.views = new InterestViews(this.state);
     this.maxClients = parsed.value.maxPlayers;
     this.setSeatReservationTime(SEAT_RESERVATION_S);
     // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
@@ -85,7 +91,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
   }
 
   onJoin(client: BattleClient, _options: unknown, auth: BattleJoin) {
-    const player = new Player();
+    const player = createPlayer(this.interestManagement);
     player.name = auth.name ?? generateName(this.rng);
     player.hp = MAX_HP;
     const spot = pickSpawn(this.rng, this.state.players.values(), this.state);
@@ -93,6 +99,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     player.y = spot.y;
     this.state.players.set(client.sessionId, player);
     this.pilots.set(client.sessionId, { moves: [], lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
+    this.views?.join(client, player);
   }
 
   async onLeave(client: BattleClient, consented: boolean) {
@@ -100,6 +107,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     this.state.players.delete(client.sessionId);
     this.pilots.delete(client.sessionId);
     this.limits.forget(client.sessionId);
+    this.views?.leave(client.sessionId);
   }
 
   onBeforeShutdown() {
@@ -183,6 +191,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
       }
     }
     this.history.record(this.state.tick, this.state.players.entries());
+    this.views?.update(this.clients);
     this.broadcastPatch();
   }
 }

@@ -321,11 +321,13 @@ export const CHAT_HISTORY_IDLE_TTL_S = 30 * 24 * 3600;
 
 /**
  * Furthest back an attack is judged: targets are rewound to the tick the attacker's screen showed,
- * but never more than this; an older claim is judged at this age. 250 ms covers a 150 ms round trip
- * plus the 100 ms interpolation delay; a bigger cap would let a laggy player hit targets long gone.
+ * but never more than this; an older claim is judged at this age. At 150 ms round trip a claim is
+ * 75 ms (patch on its way) + 100 ms (interpolation delay) + 75 ms (attack on its way) = 250 ms old
+ * when it arrives; one more tick absorbs rounding and jitter. A bigger cap would let a laggy player
+ * hit targets long gone from where everyone else sees them.
  */
-export const LAG_COMPENSATION_MAX_MS = 250;
-/** The same cap in ticks (5). */
+export const LAG_COMPENSATION_MAX_MS = 300;
+/** The same cap in ticks (6). */
 export const LAG_COMPENSATION_MAX_TICKS = LAG_COMPENSATION_MAX_MS / TICK_MS;
 /** Ticks of positions the server keeps: the current one plus every tick the cap reaches back to. */
 export const POSITION_HISTORY_TICKS = LAG_COMPENSATION_MAX_TICKS + 1;

@@ -1,4 +1,5 @@
 import { LobbyRoom } from "@colyseus/core";
+import { Encoder } from "@colyseus/schema";
 import config from "@colyseus/tools";
 import express from "express";
 import { CLIENT_OUT_DIR } from "../scripts/client-paths";
@@ -12,7 +13,7 @@ import { ChatRoom } from "./rooms/ChatRoom";
 import { scalingOptions } from "./scaling/options";
 import { startDeadProcessSweep } from "./scaling/sweep";
 import { createTransport } from "./security/transport";
-import { CHAT_HISTORY_KEEP, RoomName } from "./shared/protocol";
+import { CHAT_HISTORY_KEEP, RoomName, STATE_BUFFER_BYTES } from "./shared/protocol";
 
 // Presence and driver are server options, needed before anything starts: a bad variable stops here.
 const { scaling } = settingsOrExit();
@@ -33,6 +34,7 @@ export default config({
     app.use(express.static(CLIENT_OUT_DIR));
   },
   initializeGameServer: (gameServer) => {
+    Encoder.BUFFER_SIZE = STATE_BUFFER_BYTES;
     // The lobby hears of every battle room created, joined, left or disposed.
     gameServer.define(RoomName.lobby, LobbyRoom);
     observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());

@@ -340,3 +340,14 @@ export const INTEREST_RADIUS = 250;
 export const INTEREST_KEEP_RADIUS = 300;
 /** Highest tick an `attack` may name (BattleState.tick is a uint32). */
 export const MAX_TICK = 0xffff_ffff;
+
+// ---------------------------------------------------------------------------------------------
+// Performance (load testing and benchmark issue)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Bytes of @colyseus/schema's encode buffers (Encoder.BUFFER_SIZE, default 8 KB). A room's full
+ * state above it is encoded twice on every join, with a warning each time; a full battle room
+ * (BATTLE_MAX_PLAYERS_LIMIT players at ~50 bytes each) or chat channel fits in this.
+ */
+export const STATE_BUFFER_BYTES = 128 * 1024;

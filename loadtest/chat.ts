@@ -1,0 +1,43 @@
+/**
+ * Chat bots for @colyseus/loadtest: each joins one of a few channels and talks at a human rate.
+ *
+ *   npm run loadtest:chat -- --numClients 300 [--channels 3] [--endpoint ws://host:2567]
+ */
+import { cli, type Options } from "@colyseus/loadtest";
+import { Client } from "colyseus.js";
+import { parseArgs } from "node:util";
+import { ClientMessage, ServerMessage, type ChatPayload } from "../server/shared/protocol";
+
+/** A human says something every few seconds (random in the range). */
+const SAY_EVERY_MS = { min: 3000, max: 15000 };
+const PHRASES = ["hi all", "anyone up for a battle?", "gg", "lag?", "brb", "nice one", "who is winning", "o/"];
+
+// The loadtest CLI ignores options it does not know, so ours ride along on the same command line.
+const { values } = parseArgs({ options: { channels: { type: "string", default: "3" } }, strict: false });
+const channels = Math.max(1, Number.parseInt(String(values.channels), 10) || 1);
+
+const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];
+
+async function main(options: Options) {
+  const client = new Client(options.endpoint);
+  const channel = `loadtest-${options.clientId % channels}`;
+  const room = await client.joinOrCreate(options.roomName, { channel, name: `bot${options.clientId}` });
+  for (const type of Object.values(ServerMessage)) room.onMessage(type, () => {});
+
+  let timer: NodeJS.Timeout;
+  const sayLater = () => {
+    timer = setTimeout(() => {
+      const chat: ChatPayload = { text: pick(PHRASES) };
+      room.send(ClientMessage.chat, chat);
+      sayLater();
+    }, SAY_EVERY_MS.min + Math.random() * (SAY_EVERY_MS.max - SAY_EVERY_MS.min));
+  };
+  sayLater();
+
+  room.onLeave((code) => {
+    clearTimeout(timer);
+    console.log(`${room.sessionId} left (${code})`);
+  });
+}
+
+cli(main);

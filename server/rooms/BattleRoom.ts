@@ -71,7 +71,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleJoin> 
     const parsed = parseBattleOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.state = createBattleState(this.interestManagement);
-    if (this.interestManagement) this.views = new InterestViews(this.state);
+    if (this.interestManagement) this.views = new InterestViews(this);
     this.maxClients = parsed.value.maxPlayers;
     this.setSeatReservationTime(SEAT_RESERVATION_S);
     // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.

@@ -35,7 +35,9 @@ export class InterestSets<Id> {
   update(viewers: Iterable<Id>, players: Iterable<[Id, Point]>, events: InterestEvents<Id>): void {
     const positions = new Map<Id, Point>();
     const grid = new Map<number, Id[]>();
-    for (const [id, at] of players) {
+    for (const [id, player] of players) {
+      // A plain copy: a Schema instance's x and y are accessors, read here once instead of per pair.
+      const at = { x: player.x, y: player.y };
       positions.set(id, at);
       const key = cellKey(cellOf(at.x), cellOf(at.y));
       const cell = grid.get(key);

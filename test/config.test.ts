@@ -33,6 +33,7 @@ describe("configuration from environment variables", () => {
       shutdownTimeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS,
       scaling: { mode: "single" },
       rateLimitScale: 1,
+      interestManagement: false,
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -50,6 +51,7 @@ describe("configuration from environment variables", () => {
       ADMIN_PASSWORD: "correct horse battery",
       SHUTDOWN_GRACE_MS: "0",
       SHUTDOWN_TIMEOUT_MS: "2000",
+      INTEREST_MANAGEMENT: "true",
     });
     assert.deepEqual(s, {
       port: 3000,
@@ -61,6 +63,7 @@ describe("configuration from environment variables", () => {
       shutdownTimeoutMs: 2000,
       scaling: { mode: "redis", redisUrl: "redis://127.0.0.1:6379/3", publicAddress: "127.0.0.1:3000" },
       rateLimitScale: 2.5,
+      interestManagement: true,
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
   });
@@ -86,6 +89,7 @@ describe("configuration from environment variables", () => {
     ["ALLOWED_ORIGINS", { ALLOWED_ORIGINS: "https://example.com/game" }],
     ["RATE_LIMIT_SCALE", { RATE_LIMIT_SCALE: "fast" }],
     ["RATE_LIMIT_SCALE", { RATE_LIMIT_SCALE: "5000" }],
+    ["INTEREST_MANAGEMENT", { INTEREST_MANAGEMENT: "yes" }],
   ];
   for (const [name, env] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {

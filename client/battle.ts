@@ -10,6 +10,7 @@ import {
   MAP_WIDTH,
   ServerMessage,
   TICK_MS,
+  type AttackPayload,
   type AttackedEvent,
   type ErrorPayload,
   type KillEvent,
@@ -17,11 +18,11 @@ import {
 } from "../server/shared/protocol";
 import type { Hud } from "./hud";
 import { everyTick, Keyboard } from "./input";
-import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock } from "./interpolation";
+import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "./interpolation";
 import { keepConnected, measurePing, PING_INTERVAL_MS } from "./net";
 import { Predictor } from "./prediction";
 import { EFFECT_MS, type DrawnPlayer, type Effect, type Renderer, type Scene } from "./render";
-import type { BattleStateView, PlayerState } from "./state";
+import type { BattleStateView, PlayerState, SyncedPlayer } from "./state";
 
 export class BattleSession {
   readonly sessionId: string;
@@ -37,6 +38,8 @@ export class BattleSession {
   /** Local time of the own player's respawn while dead. */
   private respawnAt: number | null = null;
   private lastScene: Scene | null = null;
+  /** The newest tick a patch brought; an attack never names a later one. */
+  private latestTick = 0;
   private readonly keyboard: Keyboard;
   private readonly stops: Array<() => void> = [];
   private readonly leave: () => Promise<void>;
@@ -79,14 +82,16 @@ export class BattleSession {
   private onPatch(state: BattleStateView): void {
     const now = performance.now();
     const serverTime = state.tick * TICK_MS;
+    this.latestTick = state.tick;
     this.clock.observe(serverTime, now);
     if (state.width && state.height) this.map = { width: state.width, height: state.height };
     const present = new Set<string>();
     state.players.forEach((p, id) => {
       present.add(id);
-      const copy: PlayerState = { name: p.name, x: p.x, y: p.y, hp: p.hp, alive: p.alive, kills: p.kills, deaths: p.deaths, lastInput: p.lastInput };
+      const copy = copyPlayer(p, this.players.get(id));
       this.players.set(id, copy);
-      if (id === this.sessionId) this.predictor.reconcile(copy, this.map);
+      if (!copy.inView) this.others.delete(id);
+      else if (id === this.sessionId) this.predictor.reconcile(copy, this.map);
       else this.interpolator(id).push(serverTime, copy);
     });
     for (const id of [...this.players.keys()]) {
@@ -128,7 +133,11 @@ export class BattleSession {
   }
 
   private attack(): void {
-    if (this.online && this.players.get(this.sessionId)?.alive) this.room.send(ClientMessage.attack, {});
+    if (!this.online || !this.players.get(this.sessionId)?.alive) return;
+    // Name the tick the screen shows, so the server judges the hit where we saw the targets.
+    const serverNow = this.clock.now(performance.now());
+    const attack: AttackPayload = serverNow === null ? {} : { tick: Math.min(this.latestTick, shownTick(serverNow)) };
+    this.room.send(ClientMessage.attack, attack);
   }
 
   private startFrames(): void {
@@ -148,6 +157,7 @@ export class BattleSession {
     const drawnAt = serverNow === null ? null : serverNow - INTERPOLATION_DELAY_MS;
     const players: DrawnPlayer[] = [];
     for (const [id, p] of this.players) {
+      if (!p.inView) continue;
       const me = id === this.sessionId;
       const at = me ? this.predictor.position : drawnAt === null ? null : this.others.get(id)?.at(drawnAt);
       players.push({ id, name: p.name, x: at?.x ?? p.x, y: at?.y ?? p.y, hp: p.hp, alive: p.alive, me });
@@ -169,4 +179,23 @@ export class BattleSession {
     this.keyboard.dispose();
     await this.leave();
   }
+}
+
+/**
+ * Copies the server's word on a player out of the synchronised state. Out of the interest radius
+ * the viewed fields are undefined: the last known values are kept but the player is not drawn.
+ */
+function copyPlayer(p: SyncedPlayer, before: PlayerState | undefined): PlayerState {
+  const inView = p.x !== undefined && p.y !== undefined;
+  return {
+    name: p.name,
+    kills: p.kills,
+    deaths: p.deaths,
+    x: p.x ?? before?.x ?? 0,
+    y: p.y ?? before?.y ?? 0,
+    hp: p.hp ?? before?.hp ?? 0,
+    alive: p.alive ?? before?.alive ?? true,
+    lastInput: p.lastInput ?? before?.lastInput ?? 0,
+    inView,
+  };
 }

@@ -46,7 +46,7 @@ export class Hud {
     const sorted = [...players].sort(([, a], [, b]) => b.kills - a.kills || a.deaths - b.deaths || a.name.localeCompare(b.name));
     const rows = sorted.map(([id, p]) => {
       const row = el("tr", id === meId ? "me" : "");
-      row.append(el("td", "name", p.name), el("td", "num", String(p.kills)), el("td", "num", String(p.deaths)), el("td", "num", String(p.hp)));
+      row.append(el("td", "name", p.name), el("td", "num", String(p.kills)), el("td", "num", String(p.deaths)), el("td", "num", p.inView ? String(p.hp) : "–"));
       return row;
     });
     this.scores.replaceChildren(...rows);

@@ -46,6 +46,14 @@ export class Interpolator {
   }
 }
 
+/**
+ * The server tick the screen shows at server time `serverNow`: others are drawn
+ * INTERPOLATION_DELAY_MS behind it, so that is the moment an attack names (`attack { tick }`).
+ */
+export function shownTick(serverNow: number): number {
+  return Math.max(0, Math.round((serverNow - INTERPOLATION_DELAY_MS) / TICK_MS));
+}
+
 /** Largest step the offset takes towards a later-arriving patch (ms per patch): drift, not jitter. */
 export const CLOCK_DRIFT_PER_PATCH_MS = 1;
 

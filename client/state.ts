@@ -12,7 +12,15 @@ export interface PlayerState {
   deaths: number;
   /** seq of the last move the server applied. */
   lastInput: number;
+  /** False for a player outside the interest radius: only name, kills and deaths are current. */
+  inView: boolean;
 }
+
+/** Fields the server sends only for players within the interest radius (README "Netcode"). */
+type ViewedFields = "x" | "y" | "hp" | "alive" | "lastInput";
+
+/** A player as the synchronised state holds it: the viewed fields are undefined out of view. */
+export type SyncedPlayer = Omit<PlayerState, ViewedFields | "inView"> & Partial<Pick<PlayerState, ViewedFields>>;
 
 /** The part of a Colyseus MapSchema the client uses. */
 export interface SyncedMap<T> {
@@ -22,7 +30,7 @@ export interface SyncedMap<T> {
 }
 
 export interface BattleStateView {
-  players: SyncedMap<PlayerState>;
+  players: SyncedMap<SyncedPlayer>;
   width: number;
   height: number;
   tick: number;

@@ -41,6 +41,7 @@ describe("configuration from environment variables", () => {
       scaling: { mode: "single" },
       rateLimitScale: 1,
       auth: { mode: "guest" },
+      interestManagement: false,
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -58,6 +59,7 @@ describe("configuration from environment variables", () => {
       ADMIN_PASSWORD: "correct horse battery",
       SHUTDOWN_GRACE_MS: "0",
       SHUTDOWN_TIMEOUT_MS: "2000",
+      INTEREST_MANAGEMENT: "true",
     });
     assert.deepEqual(s, {
       port: 3000,
@@ -70,6 +72,7 @@ describe("configuration from environment variables", () => {
       scaling: { mode: "redis", redisUrl: "redis://127.0.0.1:6379/3", publicAddress: "127.0.0.1:3000" },
       rateLimitScale: 2.5,
       auth: { mode: "guest" },
+      interestManagement: true,
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
   });
@@ -110,6 +113,7 @@ describe("configuration from environment variables", () => {
     ["AUTH_JWT_PUBLIC_KEY", { AUTH_JWT_PUBLIC_KEY: ed25519Pem }],
     ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES), AUTH_JWT_PUBLIC_KEY: rsaPem }],
     ["AUTH_JWT_ISSUER", { AUTH_JWT_ISSUER: "https://id.example.com" }],
+    ["INTEREST_MANAGEMENT", { INTEREST_MANAGEMENT: "yes" }],
   ];
   for (const [name, env] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {

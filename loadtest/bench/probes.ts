@@ -98,6 +98,8 @@ export async function colyseusBattleProbe(
     if (me) acks.acknowledge(me.lastInput);
     let moved = 0;
     for (const [id, player] of players) {
+      // With INTEREST_MANAGEMENT a player out of view has no position: it did not move for this probe.
+      if (player.x === undefined) continue;
       const spot = player.x * 65536 + player.y;
       if (lastSpot.get(id) !== spot) {
         lastSpot.set(id, spot);

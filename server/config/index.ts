@@ -28,6 +28,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15000;
 /** RATE_LIMIT_SCALE bounds: from a tenth of the limits to a thousand times them. */
 export const RATE_LIMIT_SCALE_MIN = 0.1;
 export const RATE_LIMIT_SCALE_MAX = 1000;
+/** INTEREST_MANAGEMENT default: measured with the bench's arena (README "Netcode"). */
+export const DEFAULT_INTEREST_MANAGEMENT = false;
 
 /** Shortest AUTH_JWT_SECRET accepted: HS256 wants a key at least as long as its 256-bit hash. */
 export const AUTH_SECRET_MIN_BYTES = 32;
@@ -53,6 +55,8 @@ export interface Settings {
   /** RATE_LIMIT_SCALE: multiplies every per-client message rate and burst (load tests, test rigs). */
   rateLimitScale: number;
   auth: AuthSettings;
+  /** INTEREST_MANAGEMENT: battle clients get positions of players within INTEREST_RADIUS only. */
+  interestManagement: boolean;
 }
 
 
@@ -73,6 +77,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     if (rateLimitScale < RATE_LIMIT_SCALE_MIN || rateLimitScale > RATE_LIMIT_SCALE_MAX) {
       throw new ConfigError(`"RATE_LIMIT_SCALE" must be from ${RATE_LIMIT_SCALE_MIN} to ${RATE_LIMIT_SCALE_MAX}`);
     }
+    const interestManagement = vars.get("INTEREST_MANAGEMENT").default(String(DEFAULT_INTEREST_MANAGEMENT)).asBoolStrict();
     const shutdownGraceMs = vars.get("SHUTDOWN_GRACE_MS").default(String(DEFAULT_SHUTDOWN_GRACE_MS)).asIntPositive();
     const shutdownTimeoutMs = vars.get("SHUTDOWN_TIMEOUT_MS").default(String(DEFAULT_SHUTDOWN_TIMEOUT_MS)).asIntPositive();
     if (shutdownTimeoutMs <= shutdownGraceMs) {
@@ -91,6 +96,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       allowedOrigins: readAllowedOrigins(env.ALLOWED_ORIGINS),
       rateLimitScale,
       auth,
+      interestManagement,
     };
   } catch (error) {
     if (error instanceof EnvVarError) throw new ConfigError(error.message.replace(/^env-var: /, ""));

@@ -4,13 +4,13 @@ import {
   generateName,
   nextAttackAt,
   pickSpawn,
-  resolveAttack,
   respawn,
   respawnAt,
   seededRng,
   stepMove,
   type Rng,
 } from "../shared/game";
+import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
 import { parseAttack, parseBattleOptions, parseMove, type BattleJoin } from "../shared/parse";
 import {
   ClientMessage,
@@ -32,7 +32,8 @@ import { timedTick } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
 import { cameBack } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
-import { BattleState, Player } from "./schema/BattleState";
+import { BattleState, createBattleState, createPlayer } from "./schema/BattleState";
+import { InterestViews } from "./interest";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 import { evict, Seats } from "./seats";
@@ -55,6 +56,11 @@ type BattleClient = Client<unknown, BattleAuth>;
 export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> {
   state = new BattleState();
   private pilots = new Map<string, Pilot>();
+  /** Positions of the last few ticks, for attacks judged where their sender saw the targets. */
+  private history = new PositionHistory<string>();
+  /** INTEREST_MANAGEMENT: each client gets positions of nearby players only (README "Netcode"). */
+  protected readonly interestManagement = settings().interestManagement;
+  private views: InterestViews | null = null;
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
   private seats = new Seats();
@@ -69,6 +75,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   onCreate(options: unknown) {
     const parsed = parseBattleOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
+    this.state = createBattleState(this.interestManagement);
+    if (this.interestManagement) this.views = new InterestViews(this);
     this.maxClients = parsed.value.maxPlayers;
     this.setSeatReservationTime(SEAT_RESERVATION_S);
     // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
@@ -89,8 +97,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
 
   onJoin(client: BattleClient, _options: unknown, auth: BattleAuth) {
     const previous = this.seats.claim(auth.playerId, client.sessionId);
-    if (previous !== undefined && this.takeOver(previous, client.sessionId)) return;
-    const player = new Player();
+    if (previous !== undefined && this.takeOver(previous, client)) return;
+    const player = createPlayer(this.interestManagement);
     player.name = auth.name ?? generateName(this.rng);
     player.hp = MAX_HP;
     const spot = pickSpawn(this.rng, this.state.players.values(), this.state);
@@ -98,6 +106,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     player.y = spot.y;
     this.state.players.set(client.sessionId, player);
     this.pilots.set(client.sessionId, { moves: [], lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
+    this.views?.join(client, player);
   }
 
   async onLeave(client: BattleClient, consented: boolean) {
@@ -107,24 +116,27 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     this.pilots.delete(client.sessionId);
     this.limits.forget(client.sessionId);
     this.seats.release(playerIdOf(client), client.sessionId);
+    this.views?.leave(client.sessionId);
   }
 
   /**
    * The same player joined again (another tab or device): the new session continues its character
    * (position, HP, score, cooldown, respawn) and the older one is closed, so it is never two players.
    */
-  private takeOver(previous: string, sessionId: string): boolean {
+  private takeOver(previous: string, client: BattleClient): boolean {
     const player = this.state.players.get(previous);
     const pilot = this.pilots.get(previous);
     evict(this, previous);
     if (!player || !pilot) return false;
     this.state.players.delete(previous);
     this.pilots.delete(previous);
+    this.views?.leave(previous);
     const continued = player.clone();
     // The new connection numbers its moves from 1 again.
     continued.lastInput = 0;
-    this.state.players.set(sessionId, continued);
-    this.pilots.set(sessionId, { ...pilot, moves: [], lastSeq: 0 });
+    this.state.players.set(client.sessionId, continued);
+    this.pilots.set(client.sessionId, { ...pilot, moves: [], lastSeq: 0 });
+    this.views?.join(client, continued);
     return true;
   }
 
@@ -163,6 +175,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     if (!attacker || !pilot) return;
     const attack = parseAttack(payload);
     if (!attack.ok) return refuse(client, ClientMessage.attack, attack.code, attack.message);
+    const seenAt = rewindTick(attack.value.tick, this.state.tick);
+    if (!seenAt.ok) return refuse(client, ClientMessage.attack, RefusalCode.futureTick, `attack.tick must not be after ${this.state.tick}`);
     if (!attacker.alive) return refuse(client, ClientMessage.attack, RefusalCode.dead, "you are dead");
     if (this.nowMs < pilot.nextAttackAt) {
       const waitMs = pilot.nextAttackAt - this.nowMs;
@@ -170,7 +184,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     }
     pilot.nextAttackAt = nextAttackAt(this.nowMs);
 
-    const outcome = resolveAttack(client.sessionId, attacker, this.state.players.entries());
+    const outcome = resolveRewoundAttack(client.sessionId, attacker, this.state.players.entries(), this.history, seenAt.tick);
     const attacked: AttackedEvent = { by: client.sessionId, x: attacker.x, y: attacker.y, hits: outcome.hits };
     this.broadcast(ServerMessage.attacked, attacked);
     for (const victimId of outcome.killed) {
@@ -206,6 +220,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
         respawn(player, pickSpawn(this.rng, this.state.players.values(), this.state));
       }
     }
+    this.history.record(this.state.tick, this.state.players.entries());
+    this.views?.update(this.clients);
     this.broadcastPatch();
   }
 }

@@ -78,6 +78,12 @@ export interface AttackOutcome<Id> {
 }
 
 /**
+ * Where a target counts as standing for an attack; null: it cannot be hit. The default is where it
+ * stands now; lag compensation (server/shared/lagcomp.ts) passes where the attacker saw it.
+ */
+export type TargetPosition<Id> = (id: Id, target: Fighter) => Point | null;
+
+/**
  * Resolves one attack: every other living fighter in range loses ATTACK_DAMAGE; one that reaches
  * 0 HP dies, the attacker's kills and the victim's deaths count up. Changes the fighters in place.
  * The caller checks that the attacker is alive and off cooldown.
@@ -86,10 +92,13 @@ export function resolveAttack<Id>(
   attackerId: Id,
   attacker: Fighter,
   fighters: Iterable<[Id, Fighter]>,
+  positionOf: TargetPosition<Id> = (_id, target) => target,
 ): AttackOutcome<Id> {
   const outcome: AttackOutcome<Id> = { hits: [], killed: [] };
   for (const [id, target] of fighters) {
-    if (id === attackerId || !target.alive || !inAttackRange(attacker, target)) continue;
+    if (id === attackerId || !target.alive) continue;
+    const seen = positionOf(id, target);
+    if (seen === null || !inAttackRange(attacker, seen)) continue;
     target.hp = Math.max(0, target.hp - ATTACK_DAMAGE);
     outcome.hits.push(id);
     if (target.hp === 0) {

@@ -11,8 +11,10 @@ import {
   CHAT_TEXT_MAX_CHARS,
   COMBINING_MARKS_MAX_RUN,
   MAX_SEQ,
+  MAX_TICK,
   NAME_MAX_CHARS,
   RefusalCode,
+  type AttackPayload,
   type ChatPayload,
   type ChatResumePayload,
   type MovePayload,
@@ -171,11 +173,20 @@ export function parseMove(input: unknown): Parsed<MovePayload> {
   return ok({ dx: dx + 0, dy: dy + 0, seq: seq as number });
 }
 
-/** `attack` carries no fields: no payload or `{}`. */
-export function parseAttack(input: unknown): Parsed<Record<string, never>> {
+/**
+ * `attack`: no payload or `{}` (now), or `{ tick }`, a whole number from 0 to 2^32-1 (the server tick
+ * the attacker's screen showed). Whether the tick has happened yet is for the room to judge.
+ */
+export function parseAttack(input: unknown): Parsed<AttackPayload> {
   if (input === undefined) return ok({});
-  const wrong = checkFields(input, [], "attack");
-  return wrong ? invalid(wrong) : ok({});
+  const wrong = checkFields(input, ["tick"], "attack");
+  if (wrong) return invalid(wrong);
+  const { tick } = input as Record<string, unknown>;
+  if (tick === undefined) return ok({});
+  if (!Number.isInteger(tick) || (tick as number) < 0 || (tick as number) > MAX_TICK) {
+    return invalid(`attack.tick must be a whole number from 0 to ${MAX_TICK}`);
+  }
+  return ok({ tick: (tick as number) + 0 });
 }
 
 /** `chat` `{ text }`: trimmed, invisible characters removed, 1..CHAT_TEXT_MAX_CHARS visible characters. */

@@ -127,8 +127,13 @@ export interface MovePayload {
   /** Positive integer, larger than every earlier move's seq from this client. */
   seq: number;
 }
-/** `attack` carries nothing: `{}` or no payload. */
-export type AttackPayload = Record<string, never>;
+/**
+ * `attack`: `{}` or no payload attacks "now"; `{ tick }` names the server tick the attacker's screen
+ * showed (its interpolation time), so targets are judged where the attacker saw them (README "Netcode").
+ */
+export interface AttackPayload {
+  tick?: number;
+}
 export interface ChatPayload {
   text: string;
 }
@@ -194,6 +199,8 @@ export const RefusalCode = {
   rateLimited: "rate_limited",
   /** Chat while muted by a moderator. */
   muted: "muted",
+  /** An attack naming a server tick that has not happened yet. */
+  futureTick: "future_tick",
 } as const;
 export type RefusalCode = (typeof RefusalCode)[keyof typeof RefusalCode];
 
@@ -350,6 +357,32 @@ export const AUTH_CLOCK_TOLERANCE_S = 30;
  * device) in the same room: the older connection is closed and must not reconnect.
  */
 export const CLOSE_REPLACED = 4409;
+
+// ---------------------------------------------------------------------------------------------
+// Netcode (issue 8): lag compensation and interest management
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Furthest back an attack is judged: targets are rewound to the tick the attacker's screen showed,
+ * but never more than this; an older claim is judged at this age. At 150 ms round trip a claim is
+ * 75 ms (patch on its way) + 100 ms (interpolation delay) + 75 ms (attack on its way) = 250 ms old
+ * when it arrives; one more tick absorbs rounding and jitter. A bigger cap would let a laggy player
+ * hit targets long gone from where everyone else sees them.
+ */
+export const LAG_COMPENSATION_MAX_MS = 300;
+/** The same cap in ticks (6). */
+export const LAG_COMPENSATION_MAX_TICKS = LAG_COMPENSATION_MAX_MS / TICK_MS;
+/** Ticks of positions the server keeps: the current one plus every tick the cap reaches back to. */
+export const POSITION_HISTORY_TICKS = LAG_COMPENSATION_MAX_TICKS + 1;
+/**
+ * Interest management: a client gets position, HP and state of the players within this distance of
+ * its own player (world units; 2.5 attack ranges), and only name, kills and deaths of the others.
+ */
+export const INTEREST_RADIUS = 250;
+/** A player in view stays in view until it is this far: no flicker of adds and removes at the edge. */
+export const INTEREST_KEEP_RADIUS = 300;
+/** Highest tick an `attack` may name (BattleState.tick is a uint32). */
+export const MAX_TICK = 0xffff_ffff;
 
 // ---------------------------------------------------------------------------------------------
 // Performance (load testing and benchmark issue)

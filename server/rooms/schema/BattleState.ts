@@ -1,4 +1,4 @@
-import { MapSchema, Schema, type } from "@colyseus/schema";
+import { MapSchema, Schema, type, view } from "@colyseus/schema";
 
 /** One fighter. Data only: the rules live in server/shared/game.ts. */
 export class Player extends Schema {
@@ -21,4 +21,37 @@ export class BattleState extends Schema {
   @type("uint16") height = 0;
   /** Simulation ticks since the room started. */
   @type("uint32") tick = 0;
+}
+
+/**
+ * The same player for interest management (README "Netcode"): name, kills and deaths go to every
+ * client (the scoreboard), the `@view()` fields only to clients whose StateView holds this player.
+ * Same fields in the same order as Player, so clients decode both alike.
+ */
+export class ViewedPlayer extends Schema {
+  @type("string") name = "";
+  @view() @type("uint16") x = 0;
+  @view() @type("uint16") y = 0;
+  @view() @type("uint8") hp = 0;
+  @view() @type("boolean") alive = true;
+  @type("uint32") kills = 0;
+  @type("uint32") deaths = 0;
+  @view() @type("uint32") lastInput = 0;
+}
+
+/** BattleState with ViewedPlayer: each client gets positions only of the players in its view. */
+export class ViewedBattleState extends Schema {
+  @type({ map: ViewedPlayer }) players = new MapSchema<ViewedPlayer>();
+  @type("uint16") width = 0;
+  @type("uint16") height = 0;
+  @type("uint32") tick = 0;
+}
+
+/** The room's state, with or without per-client views. */
+export function createBattleState(interestManagement: boolean): BattleState {
+  return interestManagement ? new ViewedBattleState() : new BattleState();
+}
+
+export function createPlayer(interestManagement: boolean): Player {
+  return interestManagement ? new ViewedPlayer() : new Player();
 }

@@ -1,0 +1,75 @@
+import { createServer, connect, type Socket } from "node:net";
+import { seededRng } from "../../server/shared/game";
+
+/**
+ * Netcode test harness: a TCP proxy on a free loopback port that delays every byte by half a round
+ * trip plus up to `jitterMs`, in each direction, keeping order (a late chunk holds back the next
+ * ones, as TCP does). Matchmaking and the websocket both go through it when a colyseus.js client
+ * uses `endpoint`.
+ */
+export interface LatencyOptions {
+  /** Round trip added between client and server (half each way). */
+  rttMs: number;
+  /** Extra delay per chunk, uniformly 0..jitterMs, each way. */
+  jitterMs?: number;
+  /** Seed of the jitter, so a run can be repeated. */
+  seed?: number;
+}
+
+export interface LatencyProxy {
+  /** http://127.0.0.1:<port>, for `new Client(endpoint)`. */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export async function latencyProxy(targetPort: number, options: LatencyOptions): Promise<LatencyProxy> {
+  const rng = seededRng(options.seed ?? 1);
+  const oneWay = options.rttMs / 2;
+  const jitter = options.jitterMs ?? 0;
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  /** Forwards `from` to `to`, each chunk delivered oneWay (+ jitter) after it arrived, in order. */
+  function delayed(from: Socket, to: Socket): void {
+    let lastDelivery = 0;
+    from.on("data", (chunk) => {
+      const at = Math.max(lastDelivery, performance.now() + oneWay + rng() * jitter);
+      lastDelivery = at;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!to.destroyed) to.write(chunk);
+      }, at - performance.now());
+      timers.add(timer);
+    });
+    // A close travels with the same delay, after the data before it.
+    from.on("end", () => {
+      const timer = setTimeout(() => to.end(), Math.max(0, lastDelivery - performance.now()) + 1);
+      timers.add(timer);
+    });
+  }
+
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, "127.0.0.1");
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => {
+        client.destroy();
+        upstream.destroy();
+      });
+      socket.on("close", () => sockets.delete(socket));
+    }
+    delayed(client, upstream);
+    delayed(upstream, client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

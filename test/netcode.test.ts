@@ -1,0 +1,282 @@
+import { boot, type ColyseusTestServer } from "@colyseus/testing";
+import assert from "node:assert/strict";
+import { Client, type Room as ClientRoom } from "colyseus.js";
+import app from "../server/app.config";
+import { BattleRoom } from "../server/rooms/BattleRoom";
+import type { BattleState } from "../server/rooms/schema/BattleState";
+import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "../client/interpolation";
+import { Predictor } from "../client/prediction";
+import type { BattleStateView } from "../client/state";
+import { STEP_PER_TICK, type Direction, type Point } from "../server/shared/game";
+import {
+  ATTACK_RANGE,
+  ClientMessage,
+  INTEREST_KEEP_RADIUS,
+  INTEREST_RADIUS,
+  LAG_COMPENSATION_MAX_TICKS,
+  MAX_HP,
+  RefusalCode,
+  RoomName,
+  ServerMessage,
+  TICK_MS,
+  type AttackedEvent,
+} from "../server/shared/protocol";
+import { latencyProxy, type LatencyProxy } from "./helpers/latency";
+import { EVENT_TIMEOUT_MS, freePort, hearAll, nextError, nextMessage, until } from "./helpers/server";
+
+type Battle = ClientRoom<BattleStateView>;
+
+/** Documented bound (README "Netcode"): the predicted own position vs the server's, same input, in world units. */
+const PREDICTION_MAX_ERROR = 1;
+/** The round trip the issue asks the netcode to handle, and a small jitter on top (each way). */
+const RTT_MS = 150;
+const JITTER_MS = 10;
+
+/** A battle room with interest management on, whatever INTEREST_MANAGEMENT says. */
+class InterestBattleRoom extends BattleRoom {
+  protected readonly interestManagement = true;
+}
+const INTEREST_ROOM = "battle-interest";
+
+/**
+ * What a player's screen shows, computed as client/battle.ts does: a server clock from the patches'
+ * ticks, other players interpolated INTERPOLATION_DELAY_MS behind it.
+ */
+class Screen {
+  private readonly clock = new ServerClock();
+  private readonly others = new Map<string, Interpolator>();
+
+  constructor(room: Battle) {
+    room.onStateChange((state) => {
+      const serverTime = state.tick * TICK_MS;
+      this.clock.observe(serverTime, performance.now());
+      state.players.forEach((p, id) => {
+        if (id === room.sessionId || p.x === undefined || p.y === undefined) return;
+        if (!this.others.has(id)) this.others.set(id, new Interpolator());
+        this.others.get(id)!.push(serverTime, { x: p.x, y: p.y });
+      });
+    });
+  }
+
+  /** Where `id` is drawn now. */
+  shown(id: string): Point | null {
+    const now = this.clock.now(performance.now());
+    return now === null ? null : (this.others.get(id)?.at(now - INTERPOLATION_DELAY_MS) ?? null);
+  }
+
+  /** The tick an attack sent now names. */
+  tick(): number {
+    return shownTick(this.clock.now(performance.now())!);
+  }
+}
+
+/** Resolves once `check` returns a value (polled every 2 ms, about a frame's precision), or fails. */
+function whenever<T>(check: () => T | null, what: string, timeoutMs = EVENT_TIMEOUT_MS): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const timer = setInterval(() => {
+      const value = check();
+      if (value !== null) {
+        clearInterval(timer);
+        resolve(value);
+      } else if (performance.now() - started > timeoutMs) {
+        clearInterval(timer);
+        reject(new Error(`timed out waiting for ${what}`));
+      }
+    }, 2);
+  });
+}
+
+describe("netcode", function () {
+  this.timeout(20_000);
+  let server: ColyseusTestServer;
+  let port: number;
+  const proxies: LatencyProxy[] = [];
+  const stops: Array<() => void> = [];
+
+  before(async () => {
+    port = await freePort();
+    server = await boot(app, port);
+    server.server.define(INTEREST_ROOM, InterestBattleRoom);
+  });
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) stop();
+    await server.cleanup();
+    for (const proxy of proxies.splice(0)) await proxy.close();
+  });
+  after(() => server.shutdown());
+
+  async function joinThrough(endpoint: string | null, roomId?: string, roomName: string = RoomName.battle): Promise<Battle> {
+    const sdk = endpoint === null ? server.sdk : new Client(endpoint);
+    const room = roomId ? await sdk.joinById<BattleStateView>(roomId) : await sdk.create<BattleStateView>(roomName);
+    hearAll(room);
+    await until(room, (s) => s.players?.get(room.sessionId)?.x !== undefined, "own player");
+    return room;
+  }
+
+  async function laggy(rttMs: number): Promise<string> {
+    const proxy = await latencyProxy(port, { rttMs, jitterMs: JITTER_MS, seed: rttMs });
+    proxies.push(proxy);
+    return proxy.endpoint;
+  }
+
+  /** Teleports a player on the server (test setup) and waits until `observer` sees it there. */
+  async function place(observer: Battle, sessionId: string, x: number, y: number) {
+    const player = server.getRoomById<BattleState>(observer.roomId).state.players.get(sessionId)!;
+    Object.assign(player, { x, y });
+    await until(observer, (s) => s.players.get(sessionId)?.x === x && s.players.get(sessionId)?.y === y, `player at ${x},${y}`);
+  }
+
+  /** The target walks in +x at full speed: one move per patch it receives, so one per tick. */
+  function walkRight(target: Battle): void {
+    let seq = 0;
+    const send = () => target.send(ClientMessage.move, { dx: 1, dy: 0, seq: ++seq });
+    target.onStateChange(send);
+    stops.push(() => target.onStateChange.remove(send));
+  }
+
+  /**
+   * The lag-compensation scene: a target starts next to the attacker (who connects through `endpoint`)
+   * and walks away; the attacker attacks the moment its screen shows the target 80-100 units away, in
+   * range, naming the tick it shows. Returns what the server answered and where things were.
+   */
+  async function attackWhatTheScreenShows(endpoint: string) {
+    const target = await joinThrough(null);
+    const attacker = await joinThrough(endpoint, target.roomId);
+    const room = server.getRoomById<BattleState>(target.roomId);
+    await place(attacker, attacker.sessionId, 100, 500);
+    await place(attacker, target.sessionId, 150, 500);
+    const screen = new Screen(attacker);
+    walkRight(target);
+    const shot = await whenever(() => {
+      const seen = screen.shown(target.sessionId);
+      if (!seen || seen.x - 100 < 80 || seen.x - 100 > ATTACK_RANGE) return null;
+      const tick = screen.tick();
+      // Where the target really is on the server at the moment of the click.
+      const serverDistance = room.state.players.get(target.sessionId)!.x - 100;
+      attacker.send(ClientMessage.attack, { tick });
+      return { shownDistance: seen.x - 100, tick, serverDistance };
+    }, "the target 80-100 units away on the attacker's screen");
+    const attacked = await nextMessage<AttackedEvent>(attacker, ServerMessage.attacked);
+    // The attack was judged when the (undelayed) target heard about it; the tick then, give or take one.
+    const judgedAtTick = room.state.tick;
+    return { ...shot, attacked, judgedAtTick, target, attacker, targetHp: room.state.players.get(target.sessionId)!.hp };
+  }
+
+  describe("lag compensation", () => {
+    it(`hits at ${RTT_MS} ms round trip a target that was in range on the attacker's screen but has since left`, async () => {
+      const scene = await attackWhatTheScreenShows(await laggy(RTT_MS));
+      assert.ok(scene.serverDistance > ATTACK_RANGE, `on the server the target was already ${scene.serverDistance} units away: an uncompensated attack misses`);
+      assert.deepEqual(scene.attacked.hits, [scene.target.sessionId], `shown ${scene.shownDistance} units away at tick ${scene.tick}`);
+      assert.equal(scene.targetHp, MAX_HP - 10);
+      assert.ok(scene.judgedAtTick - scene.tick <= LAG_COMPENSATION_MAX_TICKS + 1, "the claim was within the cap");
+    });
+
+    it("misses when the attacker's screen is older than the cap (400 ms round trip): judged at the cap", async () => {
+      const scene = await attackWhatTheScreenShows(await laggy(400));
+      assert.ok(scene.judgedAtTick - scene.tick > LAG_COMPENSATION_MAX_TICKS + 1, `claim ${scene.tick} judged at ${scene.judgedAtTick}`);
+      assert.deepEqual(scene.attacked.hits, [], `shown ${scene.shownDistance} units away, but at the cap it was out of range`);
+      assert.equal(scene.targetHp, MAX_HP);
+    });
+
+    it("refuses an attack naming a tick that has not happened, and still takes {} as now", async () => {
+      const a = await joinThrough(null);
+      const b = await joinThrough(null, a.roomId);
+      await place(a, b.sessionId, 300, 300);
+      await place(a, a.sessionId, 350, 300);
+      a.send(ClientMessage.attack, { tick: a.state.tick + 100 });
+      const error = await nextError(a);
+      assert.equal(error.code, RefusalCode.futureTick);
+      assert.equal(error.type, ClientMessage.attack);
+      a.send(ClientMessage.attack, {});
+      assert.deepEqual((await nextMessage<AttackedEvent>(a, ServerMessage.attacked)).hits, [b.sessionId]);
+    });
+  });
+
+  describe("prediction and reconciliation", () => {
+    it(`keeps the own player within ${PREDICTION_MAX_ERROR} unit of the server at ${RTT_MS} ms round trip, in straight lines and turns`, async () => {
+      const room = await joinThrough(await laggy(RTT_MS));
+      await place(room, room.sessionId, 300, 300);
+      const map = { width: room.state.width, height: room.state.height };
+      const predictor = new Predictor();
+      const predictedAfter = new Map<number, Point>();
+      let worstAckError = 0;
+      let worstCorrection = 0;
+      let compared = 0;
+      room.onStateChange((state) => {
+        const me = state.players.get(room.sessionId)!;
+        const before = predictor.position;
+        const server = { x: me.x!, y: me.y!, alive: me.alive!, lastInput: me.lastInput! };
+        const after = predictor.reconcile(server, map);
+        if (before) worstCorrection = Math.max(worstCorrection, Math.hypot(after.x - before.x, after.y - before.y));
+        const predicted = predictedAfter.get(server.lastInput);
+        if (predicted) {
+          worstAckError = Math.max(worstAckError, Math.hypot(predicted.x - server.x, predicted.y - server.y));
+          compared++;
+          predictedAfter.delete(server.lastInput);
+        }
+      });
+      await until(room, () => predictor.position !== null, "first reconcile");
+
+      // Straight lines, right-angle turns, diagonals, reversals and quick zig-zags: 100 client ticks.
+      const path: Direction[] = [
+        ...Array(20).fill({ dx: 1, dy: 0 }),
+        ...Array(15).fill({ dx: 0, dy: 1 }),
+        ...Array(15).fill({ dx: Math.SQRT1_2, dy: -Math.SQRT1_2 }),
+        ...Array(10).fill({ dx: -1, dy: 0 }),
+        ...Array.from({ length: 40 }, (_, i) => (Math.floor(i / 3) % 2 ? { dx: 0.6, dy: 0.8 } : { dx: -0.8, dy: 0.3 })),
+      ];
+      let sent = 0;
+      await new Promise<void>((resolve) => {
+        const pacer = setInterval(() => {
+          if (sent === path.length) return resolve(clearInterval(pacer));
+          if (!predictor.canSend()) return;
+          const move = predictor.input(path[sent++], map);
+          predictedAfter.set(move.seq, predictor.position!);
+          room.send(ClientMessage.move, move);
+        }, TICK_MS);
+        stops.push(() => clearInterval(pacer));
+      });
+      await until(room, (s) => s.players.get(room.sessionId)!.lastInput === path.length, "every move acknowledged");
+
+      const me = room.state.players.get(room.sessionId)!;
+      assert.ok(Math.hypot(me.x! - 300, me.y! - 300) > 20 * STEP_PER_TICK, "the player really travelled");
+      assert.ok(compared >= path.length * 0.8, `compared ${compared} acknowledgements of ${path.length}`);
+      assert.ok(worstAckError <= PREDICTION_MAX_ERROR, `predicted vs server for the same move: ${worstAckError}`);
+      assert.ok(worstCorrection <= PREDICTION_MAX_ERROR, `largest correction on reconcile: ${worstCorrection}`);
+      assert.deepEqual(predictor.position, { x: me.x, y: me.y }, "at rest the prediction is exactly the server's position");
+      console.log(`      prediction at ${RTT_MS} ms RTT: ${compared} acks compared, worst error ${worstAckError}, worst correction ${worstCorrection}`);
+    });
+  });
+
+  describe("interest management (StateView)", () => {
+    it("sends positions of nearby players only, keeps names and scores of all, and always the own player", async () => {
+      const a = await joinThrough(null, undefined, INTEREST_ROOM);
+      const near = await joinThrough(null, a.roomId);
+      const far = await joinThrough(null, a.roomId);
+      const room = server.getRoomById<BattleState>(a.roomId);
+      await place(a, a.sessionId, 100, 100);
+      await place(a, near.sessionId, 100 + INTEREST_RADIUS - 10, 100);
+      room.state.players.get(far.sessionId)!.x = 900;
+      room.state.players.get(far.sessionId)!.y = 900;
+      room.state.players.get(far.sessionId)!.kills = 7;
+      await until(a, (s) => s.players.get(far.sessionId)?.kills === 7, "far player's score");
+      const seenFar = a.state.players.get(far.sessionId)!;
+      assert.equal(seenFar.x, undefined, "no position of a far player");
+      assert.equal(seenFar.hp, undefined);
+      assert.equal(typeof seenFar.name, "string", "its name is there for the scoreboard");
+      assert.equal(a.state.players.get(near.sessionId)!.x, 100 + INTEREST_RADIUS - 10);
+      assert.equal(far.state.players.get(a.sessionId)?.x, undefined, "and the far one does not see us");
+      assert.equal(far.state.players.get(far.sessionId)!.x, 900, "everyone sees itself");
+
+      // Walking in: the far player shows up with its position once within the radius.
+      await place(a, far.sessionId, 100, 100 + INTEREST_RADIUS);
+      // Between the two radii it stays; beyond the keep radius it goes.
+      const between = 100 + Math.floor((INTEREST_RADIUS + INTEREST_KEEP_RADIUS) / 2);
+      await place(a, far.sessionId, 100, between);
+      room.state.players.get(far.sessionId)!.y = 100 + INTEREST_KEEP_RADIUS + 10;
+      await until(a, (s) => s.players.get(far.sessionId)?.y === undefined, "far player out of view again");
+      assert.equal(a.state.players.get(far.sessionId)!.kills, 7);
+    });
+  });
+});

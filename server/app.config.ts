@@ -5,7 +5,7 @@ import { CLIENT_OUT_DIR } from "../scripts/client-paths";
 import { RedisChatHistory } from "./chat/redisHistory";
 import { settings, settingsOrExit } from "./config";
 import { colyseusLogger } from "./log";
-import { mountOps } from "./ops/http";
+import { hideRouteErrors, mountOps } from "./ops/http";
 import { observeRooms } from "./ops/rooms";
 import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
@@ -32,6 +32,7 @@ export default config({
     mountOps(app, settings());
     // The browser client, built by `npm run build:client` (run by `npm start`).
     app.use(express.static(CLIENT_OUT_DIR));
+    app.use(hideRouteErrors);
   },
   initializeGameServer: (gameServer) => {
     // Room states above schema's 8 KB default buffer were encoded twice per join (and warned).

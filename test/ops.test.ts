@@ -2,7 +2,11 @@ import { Room, type Client } from "@colyseus/core";
 import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import express from "express";
+import type { AddressInfo } from "node:net";
+import { once } from "node:events";
 import { settings } from "../server/config";
+import { hideRouteErrors } from "../server/ops/http";
 import { ClientMessage, RefusalCode, RoomName, ServerMessage, type ChatLine } from "../server/shared/protocol";
 import { bootServer, hearAll, nextError, nextMessage, until } from "./helpers/server";
 
@@ -177,6 +181,43 @@ describe("operations: admin, metrics, health", () => {
       const res = await fetch(`${base}/ready`);
       assert.equal(res.status, 200);
       assert.deepEqual(await res.json(), { status: "ready" });
+    });
+  });
+
+  describe("HTTP errors never carry internals", () => {
+    it("refuses a monitor room call with malformed args, and keeps serving", async () => {
+      for (const args of ["%7B", "%22not-an-array%22", ""]) {
+        const res = await fetch(`${base}/colyseus/api/room/call?roomId=x&method=mute&args=${args}`, { headers: admin() });
+        assert.equal(res.status, 400, args);
+        assert.deepEqual(await res.json(), { error: 'args must be a JSON array, e.g. ["sessionId"]' });
+      }
+      assert.equal((await fetch(`${base}/health`)).status, 200, "the process is still up");
+    });
+
+    it("answers a failing route with its status and a fixed text, no stack trace or path", async () => {
+      // The handler app.config puts last in the Express chain, in front of routes that fail.
+      const app = express();
+      app.get("/bug", () => {
+        throw new Error(`internal detail at ${__filename}`);
+      });
+      app.post("/json", express.json(), (_req, res) => void res.json({ ok: true }));
+      app.use(hideRouteErrors);
+      const http = app.listen(0, "127.0.0.1");
+      await once(http, "listening");
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+      try {
+        const bug = await fetch(`${url}/bug`);
+        assert.equal(bug.status, 500);
+        const bugBody = await bug.text();
+        assert.deepEqual(JSON.parse(bugBody), { error: "internal error" });
+        const badJson = await fetch(`${url}/json`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+        assert.equal(badJson.status, 400);
+        const badBody = await badJson.text();
+        assert.deepEqual(JSON.parse(badBody), { error: "Bad Request" });
+        for (const body of [bugBody, badBody]) assert.doesNotMatch(body, /Error|\bat |node_modules|internal detail|\.ts/);
+      } finally {
+        http.close();
+      }
     });
   });
 });

@@ -17,18 +17,26 @@ export interface ChatHistory {
   close(): Promise<void>;
 }
 
-/** One process, in memory: survives a channel room being recreated, not a process restart. */
+/**
+ * One process, in memory: survives a channel room being recreated, not a process restart. Holds at
+ * most `maxChannels` channels: anyone may open a channel, so the least recently used one is dropped
+ * (its ids then start again at 1, as after a Redis history expires).
+ */
 export class MemoryChatHistory implements ChatHistory {
   private channels = new Map<string, { lastId: number; lines: ChatLine[] }>();
 
   constructor(
     private readonly keep: number,
     private readonly publish: (topic: string, line: ChatLine) => void,
+    private readonly maxChannels: number,
   ) {}
 
   async append(channel: string, draft: ChatDraft): Promise<ChatLine> {
     let kept = this.channels.get(channel);
-    if (!kept) this.channels.set(channel, (kept = { lastId: 0, lines: [] }));
+    // Map order is insertion order: re-inserting marks the channel as the most recently used.
+    this.channels.delete(channel);
+    this.channels.set(channel, (kept ??= { lastId: 0, lines: [] }));
+    if (this.channels.size > this.maxChannels) this.channels.delete(this.channels.keys().next().value!);
     const line: ChatLine = { id: ++kept.lastId, ...draft };
     kept.lines.push(line);
     if (kept.lines.length > this.keep) kept.lines.splice(0, kept.lines.length - this.keep);

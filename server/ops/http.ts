@@ -1,6 +1,7 @@
 import { matchMaker } from "@colyseus/core";
 import { monitor } from "@colyseus/monitor";
 import type express from "express";
+import { STATUS_CODES } from "node:http";
 import basicAuth from "express-basic-auth";
 import type { Settings } from "../config";
 import { logger } from "../log";
@@ -86,5 +87,31 @@ export function mountOps(app: express.Express, settings: Settings): void {
       res.status(500).send("metrics collection failed");
     }
   });
-  app.use(OpsPath.monitor, ...admin, monitor({ columns: [...MONITOR_COLUMNS] }));
+  app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, monitor({ columns: [...MONITOR_COLUMNS] }));
 }
+
+/**
+ * The monitor's `GET api/room/call` parses `args` with JSON.parse outside its try, in an async
+ * handler: a malformed value became an unhandled rejection. Refuse it here with a reason instead.
+ */
+const checkRoomCallArgs: express.RequestHandler = (req, res, next) => {
+  if (req.path !== "/api/room/call") return next();
+  const args = req.query.args;
+  try {
+    if (typeof args === "string" && Array.isArray(JSON.parse(args))) return next();
+  } catch {
+    // not JSON: refused below
+  }
+  res.status(400).json({ error: 'args must be a JSON array, e.g. ["sessionId"]' });
+};
+
+/**
+ * Last in the Express chain: an error in any route (a bad JSON body, a bug) answers with its HTTP
+ * status and a fixed text, never a stack trace or a path; the error itself goes to the log.
+ */
+export const hideRouteErrors: express.ErrorRequestHandler = (err, req, res, _next) => {
+  const status = Number.isInteger(err?.status) && err.status >= 400 && err.status < 600 ? err.status : 500;
+  if (status >= 500) logger.error({ err, path: req.originalUrl }, "HTTP route failed");
+  if (res.headersSent) return;
+  res.status(status).json({ error: status >= 500 ? "internal error" : (STATUS_CODES[status] ?? "bad request") });
+};

@@ -11,6 +11,7 @@ import {
   CHAT_HISTORY_KEEP,
   CHAT_HISTORY_ON_JOIN,
   CHAT_MAX_MEMBERS,
+  CHAT_MEMORY_CHANNELS_MAX,
   CHAT_RESUME_WAIT_MS,
   ClientMessage,
   CLOSE_KICKED,
@@ -40,8 +41,10 @@ type ChatClient = Client<unknown, ChatAuth>;
  */
 export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   /** Shared by every chat room of the process; app.config puts the Redis history here when configured. */
-  static history: ChatHistory = new MemoryChatHistory(CHAT_HISTORY_KEEP, (topic, line) =>
-    matchMaker.presence.publish(topic, line),
+  static history: ChatHistory = new MemoryChatHistory(
+    CHAT_HISTORY_KEEP,
+    (topic, line) => matchMaker.presence.publish(topic, line),
+    CHAT_MEMORY_CHANNELS_MAX,
   );
 
   state = new ChatState();

@@ -69,6 +69,11 @@ export const CHAT_HISTORY_ON_JOIN = 50;
 /** Messages a channel keeps in memory (the newest). */
 export const CHAT_HISTORY_KEEP = 200;
 export const CHAT_MAX_MEMBERS = 2000;
+/**
+ * Channels whose history one process keeps in memory without Redis (least recently used dropped):
+ * at most 200 lines of 500 characters each, so this bounds history memory to a few hundred MB.
+ */
+export const CHAT_MEMORY_CHANNELS_MAX = 1000;
 
 // ---------------------------------------------------------------------------------------------
 // Messages

@@ -189,7 +189,12 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
       return fuzzer;
     };
     const fuzzers: Fuzzer[] = [];
-    const dropped: Fuzzer[] = [];
+    /**
+     * A dropped client keeps its seat for RECONNECT_SECONDS (those cut off or kicked excepted): take
+     * the seat back with the reconnection token and leave for good, as a returning player would.
+     */
+    const reclaim = (f: Fuzzer) =>
+      server.sdk.reconnect(f.room.reconnectionToken).then((back) => hearAll(back).leave(), () => {});
     for (let i = 0; i < options.clientsPerRoom; i++) fuzzers.push(await join("battle"), await join("chat"));
 
     const send = (f: Fuzzer, what: string, act: () => void) => {
@@ -220,7 +225,9 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
         if (f.gone) {
           // After leave: what a client sends on a closed room reaches nobody.
           send(f, "after leave", () => f.room.send(ClientMessage.move, { dx: 1, dy: 0, seq: 1 }));
-          dropped.push(f);
+          // Its seat is kept for RECONNECT_SECONDS: take it back and leave, so dropped fuzzers do not
+          // fill the room (a long run drops hundreds).
+          await reclaim(f);
           fuzzers[i] = await join(f.kind);
           continue;
         }
@@ -245,13 +252,7 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
 
     // Everyone fuzzing leaves; the honest clients are checked, and the rooms must still work.
     await Promise.all(fuzzers.filter((f) => !f.gone).map((f) => f.room.leave().catch(() => {})));
-    // A dropped client keeps its seat for RECONNECT_SECONDS (those cut off or kicked excepted): take
-    // the seat back with the reconnection token and leave for good, as a returning player would.
-    await Promise.all(
-      [...dropped, ...fuzzers.filter((f) => f.gone)].map((f) =>
-        server.sdk.reconnect(f.room.reconnectionToken).then((back) => hearAll(back).leave(), () => {}),
-      ),
-    );
+    await Promise.all(fuzzers.filter((f) => f.gone).map(reclaim));
     await until(honestA, (s) => s.players.size === 2, "fuzzers gone from the battle");
     await until(listener, (s) => s.members.size === 1, "fuzzers gone from the chat");
     figures.droppedSilently = [battle, chat].reduce((sum, room) => sum + Object.values(room.limits.dropped).reduce((a, b) => a + (b ?? 0), 0), 0) -

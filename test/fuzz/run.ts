@@ -3,6 +3,8 @@
  * server of its own in this process. Exits 1 on any crash, invalid state or memory that stays grown.
  */
 import { parseArgs } from "node:util";
+// Same quiet defaults as under mocha (LOG_LEVEL, admin password, no shutdown grace, no REDIS_URL).
+import "../helpers/env";
 import { bootServer } from "../helpers/server";
 import { formatFigures, fuzz } from "./engine";
 

@@ -49,6 +49,8 @@ export class ChatPanel {
 
   async join(client: Client, options: JoinChatOptions, onStatus: (status: LinkStatus) => void): Promise<void> {
     const room = await client.joinOrCreate<ChatStateView>(RoomName.chat, options);
+    // The player left the battle while the chat was still joining.
+    if (this.controller.signal.aborted) return void (await room.leave(true));
     this.leave = keepConnected(client, room, {
       onRoom: (next) => this.bind(next),
       onStatus,

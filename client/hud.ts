@@ -15,6 +15,7 @@ export class Hud {
   private readonly overlay = byId("death-overlay");
   private readonly countdown = byId("respawn-countdown");
   private readonly notice = byId("battle-notice");
+  private shutdownTimer: ReturnType<typeof setInterval> | undefined;
 
   showStatus(status: LinkStatus): void {
     this.status.textContent = statusText(status);
@@ -32,6 +33,7 @@ export class Hud {
 
   /** The server's shutdown warning, counting down to the room's close. */
   showShutdown(notice: ShutdownNotice): void {
+    clearInterval(this.shutdownTimer);
     const closesAt = performance.now() + notice.inMs;
     const update = () => {
       const leftMs = closesAt - performance.now();
@@ -39,6 +41,7 @@ export class Hud {
       if (leftMs <= 0) clearInterval(timer);
     };
     const timer = setInterval(update, SHUTDOWN_COUNTDOWN_STEP_MS);
+    this.shutdownTimer = timer;
     update();
   }
 
@@ -70,6 +73,7 @@ export class Hud {
   }
 
   reset(): void {
+    clearInterval(this.shutdownTimer);
     this.feed.replaceChildren();
     this.scores.replaceChildren();
     this.notice.textContent = "";

@@ -47,39 +47,43 @@ export class LobbyView {
   private readonly rooms = new RoomList();
   private room: Room | null = null;
   private active = false;
+  /** Bumped by every connect and disconnect: a loop of an older generation stops (and leaves its room). */
+  private generation = 0;
 
   constructor(private readonly client: Client, private readonly onJoin: (roomId: string) => void) {}
 
   /** Joins the lobby, and joins it again with backoff if the socket drops. */
-  async connect(attempt = 0): Promise<void> {
+  async connect(attempt = 0, generation = ++this.generation): Promise<void> {
     this.active = true;
     this.status.textContent = "(connecting…)";
+    const current = () => this.active && generation === this.generation;
     try {
       const room = await this.client.joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } });
-      if (!this.active) return void room.leave(true);
+      if (!current()) return void room.leave(true);
       this.room = room;
       this.status.textContent = "";
       room.onMessage(LobbyMessage.rooms, (rooms: ListedRoom[]) => this.update(() => this.rooms.reset(rooms)));
       room.onMessage(LobbyMessage.upsert, ([roomId, listed]: [string, ListedRoom]) => this.update(() => this.rooms.upsert(roomId, listed)));
       room.onMessage(LobbyMessage.remove, (roomId: string) => this.update(() => this.rooms.remove(roomId)));
       room.onLeave((code) => {
-        if (this.active && code !== CLOSE_CONSENTED) void this.retry(0);
+        if (current() && code !== CLOSE_CONSENTED) void this.retry(0, generation);
       });
     } catch (error) {
       // A refused token stays refused: say so instead of retrying.
       if (isAuthRefusal(error)) this.status.textContent = describeJoinError(error);
-      else if (this.active) await this.retry(attempt);
+      else if (current()) await this.retry(attempt, generation);
     }
   }
 
-  private async retry(attempt: number): Promise<void> {
+  private async retry(attempt: number, generation: number): Promise<void> {
     this.status.textContent = "(connection lost, retrying…)";
     await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt)));
-    if (this.active) await this.connect(attempt + 1);
+    if (this.active && generation === this.generation) await this.connect(attempt + 1, generation);
   }
 
   async disconnect(): Promise<void> {
     this.active = false;
+    this.generation++;
     const room = this.room;
     this.room = null;
     if (room?.connection?.isOpen) await room.leave(true);

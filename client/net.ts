@@ -94,6 +94,8 @@ export function keepConnected<S>(client: Client, first: Room<S>, link: Link<S>):
       if (leaving) return;
       try {
         const room = await client.reconnect<S>(token);
+        // Left while the reconnection was on its way: give the seat back instead of keeping it.
+        if (leaving) return void (await room.leave(true));
         watch(room);
         link.onStatus({ kind: "reconnected" });
         return;

@@ -165,6 +165,19 @@ describe("ChatRoom", () => {
     await back.leave();
   });
 
+  it("refuses a resume that does not follow a reconnection, and sends no history for it", async () => {
+    const { room: ann } = await join("no-replay", "Ann");
+    const histories = collect<ChatHistory>(ann, ServerMessage.history);
+    ann.send(ClientMessage.resume, { since: 0 });
+    const error = await nextError(ann);
+    assert.equal(error.code, RefusalCode.invalidPayload);
+    assert.equal(error.type, ClientMessage.resume);
+    assert.match(error.message, /right after a reconnection/);
+    // A line sent after the resume arrives after any answer to it would have: none came.
+    await say(ann, "still here");
+    assert.equal(histories.length, 0);
+  });
+
   it("refuses invalid channels and names at matchmaking", async () => {
     for (const [options, reason] of [
       [{}, /channel must be/],

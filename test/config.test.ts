@@ -25,6 +25,7 @@ const spki = { type: "spki", format: "pem" } as const;
 const rsaPem = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export(spki).toString();
 const ecPem = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export(spki).toString();
 const ed25519Pem = generateKeyPairSync("ed25519").publicKey.export(spki).toString();
+const rsa1024Pem = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export(spki).toString();
 
 describe("configuration from environment variables", () => {
   it("has a default for every variable and generates a strong admin password when none is set", () => {
@@ -111,6 +112,7 @@ describe("configuration from environment variables", () => {
     ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES - 1) }],
     ["AUTH_JWT_PUBLIC_KEY", { AUTH_JWT_PUBLIC_KEY: "not a key" }],
     ["AUTH_JWT_PUBLIC_KEY", { AUTH_JWT_PUBLIC_KEY: ed25519Pem }],
+    ["AUTH_JWT_PUBLIC_KEY", { AUTH_JWT_PUBLIC_KEY: rsa1024Pem }],
     ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES), AUTH_JWT_PUBLIC_KEY: rsaPem }],
     ["AUTH_JWT_ISSUER", { AUTH_JWT_ISSUER: "https://id.example.com" }],
     ["INTEREST_MANAGEMENT", { INTEREST_MANAGEMENT: "yes" }],

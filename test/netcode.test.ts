@@ -148,18 +148,20 @@ describe("netcode", function () {
     await place(attacker, target.sessionId, 150, 500);
     const screen = new Screen(attacker);
     walkRight(target);
+    let heardByTarget: Promise<number> | undefined;
     const shot = await whenever(() => {
       const seen = screen.shown(target.sessionId);
       if (!seen || seen.x - 100 < 80 || seen.x - 100 > ATTACK_RANGE) return null;
       const tick = screen.tick();
       // Where the target really is on the server at the moment of the click.
       const serverDistance = room.state.players.get(target.sessionId)!.x - 100;
+      heardByTarget = nextMessage<AttackedEvent>(target, ServerMessage.attacked).then(() => room.state.tick);
       attacker.send(ClientMessage.attack, { tick });
       return { shownDistance: seen.x - 100, tick, serverDistance };
     }, "the target 80-100 units away on the attacker's screen");
     const attacked = await nextMessage<AttackedEvent>(attacker, ServerMessage.attacked);
     // The attack was judged when the (undelayed) target heard about it; the tick then, give or take one.
-    const judgedAtTick = room.state.tick;
+    const judgedAtTick = await heardByTarget!;
     return { ...shot, attacked, judgedAtTick, target, attacker, targetHp: room.state.players.get(target.sessionId)!.hp };
   }
 
@@ -266,6 +268,8 @@ describe("netcode", function () {
       assert.equal(seenFar.hp, undefined);
       assert.equal(typeof seenFar.name, "string", "its name is there for the scoreboard");
       assert.equal(a.state.players.get(near.sessionId)!.x, 100 + INTEREST_RADIUS - 10);
+      // The far client has its own socket: wait until it has had the same patch.
+      await until(far, (s) => s.players.get(far.sessionId)?.x === 900 && s.players.get(a.sessionId) !== undefined, "far client's view");
       assert.equal(far.state.players.get(a.sessionId)?.x, undefined, "and the far one does not see us");
       assert.equal(far.state.players.get(far.sessionId)!.x, 900, "everyone sees itself");
 

@@ -54,6 +54,9 @@ const send = (message: FromBots) => {
   if (process.connected) process.send!(message);
 };
 
+// The bench went away (killed, or its test timed out): close every socket by exiting.
+process.on("disconnect", () => process.exit(1));
+
 process.on("message", (message: ToBots) => {
   switch (message.kind) {
     case "start":

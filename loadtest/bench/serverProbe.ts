@@ -15,6 +15,8 @@ if (process.send) {
   lag.enable();
   let cpuFrom = { at: performance.now(), usage: process.cpuUsage() };
   process.channel?.unref();
+  // The bench went away (killed, or its test timed out): do not live on as an orphan holding a port.
+  process.on("disconnect", () => process.exit(1));
   process.on("message", (message: ToServerProbe) => {
     if (message.kind === "lag:reset") {
       lag.reset();

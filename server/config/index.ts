@@ -33,6 +33,8 @@ export const DEFAULT_INTEREST_MANAGEMENT = false;
 
 /** Shortest AUTH_JWT_SECRET accepted: HS256 wants a key at least as long as its 256-bit hash. */
 export const AUTH_SECRET_MIN_BYTES = 32;
+/** Smallest RSA key jose verifies RS256 with. */
+export const RSA_MIN_BITS = 2048;
 
 /** Who may play: anyone with a chosen name, or holders of a token signed with `key`. */
 export type AuthSettings =
@@ -145,7 +147,13 @@ function readPublicKey(pem: string): { key: KeyObject; algorithm: "RS256" | "ES2
   } catch {
     throw new ConfigError('"AUTH_JWT_PUBLIC_KEY" is not a PEM public key');
   }
-  if (key.asymmetricKeyType === "rsa") return { key, algorithm: "RS256" };
+  if (key.asymmetricKeyType === "rsa") {
+    // jose refuses RS256 keys under 2048 bits at verification: every join would fail, quietly.
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < RSA_MIN_BITS) {
+      throw new ConfigError(`"AUTH_JWT_PUBLIC_KEY" is an RSA key under ${RSA_MIN_BITS} bits`);
+    }
+    return { key, algorithm: "RS256" };
+  }
   if (key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1") return { key, algorithm: "ES256" };
   throw new ConfigError('"AUTH_JWT_PUBLIC_KEY" must be an RSA key (RS256) or a P-256 EC key (ES256)');
 }

@@ -101,7 +101,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   async onLeave(client: ChatClient, consented: boolean) {
     // Kicked, cut off for flooding or replaced by a newer join: the leave is final, no seat is kept.
     const replaced = !this.seats.holds(playerIdOf(client), client.sessionId);
-    const removed = this.limits.wasCutOff(client.sessionId) || this.kicked.delete(client.sessionId) || replaced;
+    const kicked = this.kicked.delete(client.sessionId);
+    const removed = kicked || replaced || this.limits.wasCutOff(client.sessionId);
     if (!consented && !removed && (await this.waitForReconnection(client))) return;
     this.catchUp.forget(client.sessionId);
     this.awaitingResume.delete(client.sessionId);
@@ -192,7 +193,11 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     if (!this.limits.admit(client, ClientMessage.resume)) return;
     const resume = parseResume(payload);
     if (!resume.ok) return refuse(client, ClientMessage.resume, resume.code, resume.message);
-    this.awaitingResume.delete(client.sessionId);
+    // Only once, right after a reconnection: otherwise a few bytes would buy the whole history again
+    // and again, and a late resume would repeat lines the fallback already sent.
+    if (!this.awaitingResume.delete(client.sessionId)) {
+      return refuse(client, ClientMessage.resume, RefusalCode.invalidPayload, "resume is only accepted once, right after a reconnection");
+    }
     void this.sendHistory(client, resume.value.since);
   }
 

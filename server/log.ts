@@ -3,7 +3,7 @@ import pino from "pino";
 
 /**
  * Structured logs: one JSON line per event on stdout, with `roomId` and `sessionId` where there is one.
- * The level is set from LOG_LEVEL when the server starts (server/config.ts).
+ * The level is set from LOG_LEVEL when the server starts (server/config, applied in server/ops/http.ts).
  */
 export const logger = pino({
   level: "info",
@@ -28,10 +28,4 @@ export const colyseusLogger = {
   info: (...args: unknown[]) => writeConsoleStyle("info", args),
   warn: (...args: unknown[]) => writeConsoleStyle("warn", args),
   error: (...args: unknown[]) => writeConsoleStyle("error", args),
-};
-
-/** Debug-level lines by namespace, for code that logs a plain message (`log.room("...")`). */
-export const log = {
-  refusal: (msg: string) => logger.debug({ ns: "refusal" }, msg),
-  room: (msg: string) => logger.debug({ ns: "room" }, msg),
 };

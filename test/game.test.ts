@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import {
   STEP_PER_TICK,
+  attackBlocked,
+  nextAttackAt,
+  respawnAt,
+  respawnDue,
   generateName,
   inAttackRange,
   pickSpawn,
@@ -10,7 +14,7 @@ import {
   stepMove,
   type Fighter,
 } from "../server/shared/game";
-import { ATTACK_DAMAGE, ATTACK_RANGE, MAP_HEIGHT, MAP_WIDTH, MAX_HP, NAME_MAX_CHARS, SPAWN_CLEARANCE } from "../server/shared/protocol";
+import { ATTACK_COOLDOWN_MS, ATTACK_DAMAGE, ATTACK_RANGE, RESPAWN_DELAY_MS, MAP_HEIGHT, MAP_WIDTH, MAX_HP, NAME_MAX_CHARS, SPAWN_CLEARANCE } from "../server/shared/protocol";
 
 const map = { width: MAP_WIDTH, height: MAP_HEIGHT };
 const fighter = (x: number, y: number, hp = MAX_HP): Fighter => ({ x, y, hp, alive: true, kills: 0, deaths: 0 });
@@ -69,6 +73,24 @@ describe("rules: attacks", () => {
   it("measures range as a circle", () => {
     assert.ok(inAttackRange({ x: 0, y: 0 }, { x: 60, y: 80 }));
     assert.ok(!inAttackRange({ x: 0, y: 0 }, { x: 61, y: 80 }));
+  });
+
+  it("refuses an attack while dead or during the cooldown, and says how long is left", () => {
+    const attacker = fighter(0, 0);
+    const ready = nextAttackAt(1000);
+    assert.deepEqual(attackBlocked(attacker, ready, 1000), { reason: "cooldown", waitMs: ATTACK_COOLDOWN_MS });
+    assert.deepEqual(attackBlocked(attacker, ready, ready - 1), { reason: "cooldown", waitMs: 1 });
+    assert.equal(attackBlocked(attacker, ready, ready), null);
+    assert.deepEqual(attackBlocked({ ...attacker, alive: false, hp: 0 }, 0, ready), { reason: "dead" });
+  });
+
+  it("respawns a dead fighter once its delay has passed, and never a living one", () => {
+    const dead = { ...fighter(0, 0, 0), alive: false };
+    const due = respawnAt(500);
+    assert.equal(due, 500 + RESPAWN_DELAY_MS);
+    assert.equal(respawnDue(dead, due, due - 1), false);
+    assert.equal(respawnDue(dead, due, due), true);
+    assert.equal(respawnDue(fighter(0, 0), 0, due), false);
   });
 
   it("respawns with full HP at the given spot", () => {

@@ -1,11 +1,14 @@
-import { Room, ServerError, logger, type Client } from "@colyseus/core";
+import { Room, ServerError, type Client } from "@colyseus/core";
+import { logger } from "../log";
 import { identify, playerIdOf, withIdentity, type Identity } from "../auth/identity";
 import {
+  attackBlocked,
   generateName,
   nextAttackAt,
   pickSpawn,
   respawn,
   respawnAt,
+  respawnDue,
   seededRng,
   stepMove,
   type Rng,
@@ -145,7 +148,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   }
 
   onUncaughtException(error: Error, methodName: string) {
-    logger.error(`battle ${this.roomId}: ${methodName} threw`, error);
+    logger.error({ err: error, roomId: this.roomId, room: this.roomName, method: methodName }, "room method threw");
   }
 
   private get nowMs(): number {
@@ -177,10 +180,10 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     if (!attack.ok) return refuse(client, ClientMessage.attack, attack.code, attack.message);
     const seenAt = rewindTick(attack.value.tick, this.state.tick);
     if (!seenAt.ok) return refuse(client, ClientMessage.attack, RefusalCode.futureTick, `attack.tick must not be after ${this.state.tick}`);
-    if (!attacker.alive) return refuse(client, ClientMessage.attack, RefusalCode.dead, "you are dead");
-    if (this.nowMs < pilot.nextAttackAt) {
-      const waitMs = pilot.nextAttackAt - this.nowMs;
-      return refuse(client, ClientMessage.attack, RefusalCode.cooldown, `attack is cooling down (${waitMs} ms left)`);
+    const blocked = attackBlocked(attacker, pilot.nextAttackAt, this.nowMs);
+    if (blocked?.reason === "dead") return refuse(client, ClientMessage.attack, RefusalCode.dead, "you are dead");
+    if (blocked?.reason === "cooldown") {
+      return refuse(client, ClientMessage.attack, RefusalCode.cooldown, `attack is cooling down (${blocked.waitMs} ms left)`);
     }
     pilot.nextAttackAt = nextAttackAt(this.nowMs);
 
@@ -216,7 +219,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
         }
         player.lastInput = move.seq;
       }
-      if (!player.alive && now >= pilot.respawnAt) {
+      if (respawnDue(player, pilot.respawnAt, now)) {
         respawn(player, pickSpawn(this.rng, this.state.players.values(), this.state));
       }
     }

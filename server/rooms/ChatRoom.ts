@@ -1,4 +1,5 @@
-import { Room, ServerError, logger, matchMaker, type Client } from "@colyseus/core";
+import { Room, ServerError, matchMaker, type Client } from "@colyseus/core";
+import { logger } from "../log";
 import { identify, playerIdOf, withIdentity, type Identity } from "../auth/identity";
 import { CatchUp } from "../chat/catchUp";
 import { MemoryChatHistory, chatTopic, type ChatHistory } from "../chat/history";
@@ -122,7 +123,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   }
 
   onUncaughtException(error: Error, methodName: string) {
-    logger.error(`chat ${this.roomId}: ${methodName} threw`, error);
+    logger.error({ err: error, roomId: this.roomId, room: this.roomName, method: methodName }, "room method threw");
   }
 
   /**
@@ -211,7 +212,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     try {
       lines = await ChatRoom.history.after(this.state.channel, since ?? 0, since === undefined ? CHAT_HISTORY_ON_JOIN : CHAT_HISTORY_KEEP);
     } catch (error) {
-      logger.error(`chat ${this.roomId}: could not read the history`, error);
+      logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not read the chat history");
     }
     if (!this.catchUp.isHeld(client.sessionId)) return; // left meanwhile
     const caughtUp = this.catchUp.release(client.sessionId, since ?? 0, lines);
@@ -224,7 +225,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   private post(kind: ChatLineKind, name: string, sessionId: string, text: string, playerId = "") {
     ChatRoom.history
       .append(this.state.channel, { kind, name, sessionId, playerId, text, time: Date.now() })
-      .catch((error) => logger.error(`chat ${this.roomId}: could not keep a line`, error));
+      .catch((error) => logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line"));
   }
 
   private relay(line: ChatLine) {

@@ -2,7 +2,7 @@ import type { Client } from "@colyseus/core";
 import { logger } from "../log";
 import { countRefusal } from "../ops/metrics";
 import { roomIdOf } from "../ops/rooms";
-import { RefusalCode, ServerMessage, type ErrorPayload } from "../shared/protocol";
+import { RefusalCode, SHOWN_TYPE_MAX_CHARS, ServerMessage, type ErrorPayload } from "../shared/protocol";
 
 /** Tells the sender why its message was refused; nothing else changes. */
 export function refuse(client: Client, type: string, code: RefusalCode, message: string): void {
@@ -18,6 +18,6 @@ export function refuse(client: Client, type: string, code: RefusalCode, message:
  * type is only shown when it is a string or a number (String() of a hostile object can throw).
  */
 export function refuseUnknownType(client: Client, type: unknown): void {
-  const name = typeof type === "string" || typeof type === "number" ? String(type).slice(0, 32) : "*";
+  const name = typeof type === "string" || typeof type === "number" ? String(type).slice(0, SHOWN_TYPE_MAX_CHARS) : "*";
   refuse(client, name, RefusalCode.unknownType, `unknown message type "${name}"`);
 }

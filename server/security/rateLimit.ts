@@ -4,7 +4,7 @@
  * so its memory is bounded by the room's clients times the fixed set of limited types.
  */
 import { ClientState, type Client } from "@colyseus/core";
-import { log } from "../log";
+import { logger } from "../log";
 import { refuse } from "../rooms/refuse";
 import {
   ABUSE_DROP_BURST,
@@ -12,6 +12,7 @@ import {
   CLOSE_RATE_LIMITED,
   RATE_LIMITS,
   RefusalCode,
+  SHOWN_TYPE_MAX_CHARS,
   type RateLimit,
   type RateLimitedType,
 } from "../shared/protocol";
@@ -96,11 +97,11 @@ export class RateLimiter {
       return true;
     }
     this.dropped[kind] = (this.dropped[kind] ?? 0) + 1;
-    const shown = String(type).slice(0, 32);
+    const shown = String(type).slice(0, SHOWN_TYPE_MAX_CHARS);
     if (!allowance.abuse.take(now)) {
       this.kicked++;
       allowance.cutOff = true;
-      log.refusal(`disconnecting ${client.sessionId}: sustained flood of "${shown}"`);
+      logger.warn({ sessionId: client.sessionId, type: shown }, "disconnected for flooding");
       refuse(client, shown, RefusalCode.rateLimited, "disconnected for flooding");
       client.leave(CLOSE_RATE_LIMITED, "rate_limited");
       // Colyseus then skips, undecoded, whatever of the flood is still buffered before the close.

@@ -2,10 +2,10 @@
  * The WebSocket transport with our limits, and a guard in front of every HTTP request (matchmaker
  * included): origin check, matchmaking body cap, and errors that never carry internals.
  */
-import { ErrorCode, ServerError, logger, matchMaker } from "@colyseus/core";
+import { ErrorCode, ServerError, matchMaker } from "@colyseus/core";
 import type { TransportOptions } from "@colyseus/ws-transport";
 import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from "node:http";
-import { log } from "../log";
+import { logger } from "../log";
 import { MeteredTransport } from "../ops/transport";
 import { MAX_JOIN_OPTIONS_BYTES, MAX_MESSAGE_BYTES, MAX_OPEN_SOCKETS } from "../shared/protocol";
 import { parseAllowedOrigins, type AllowedOrigins } from "./origins";
@@ -77,7 +77,7 @@ function guardRequests(server: HttpServer, origins: AllowedOrigins) {
   server.removeAllListeners("request");
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     if (!origins.allows(req.headers.origin)) {
-      log.refusal(`HTTP ${req.method} refused: origin ${req.headers.origin} not allowed`);
+      logger.debug({ method: req.method, origin: req.headers.origin }, "HTTP request refused: origin not allowed");
       return reply(req, res, 403, "origin not allowed", false);
     }
     if (req.method === "POST" && req.url?.includes(`/${matchMaker.controller.matchmakeRoute}/`)) {
@@ -112,7 +112,7 @@ function hideInternalErrors() {
       return await call(roomName, clientOptions, authOptions);
     } catch (error) {
       if (isDeliberate(error)) throw new ServerError(error.code || ErrorCode.MATCHMAKE_UNHANDLED, error.message);
-      logger.error(`matchmaking ${method} ${roomName} failed:`, error);
+      logger.error({ err: error, method, room: roomName }, "matchmaking failed");
       throw new ServerError(ErrorCode.MATCHMAKE_UNHANDLED, "internal error");
     }
   };

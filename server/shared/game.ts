@@ -70,6 +70,15 @@ export function nextAttackAt(nowMs: number): number {
   return nowMs + ATTACK_COOLDOWN_MS;
 }
 
+/** Why a fighter may not attack at `nowMs`, or null when it may. */
+export type AttackBlock = { reason: "dead" } | { reason: "cooldown"; waitMs: number } | null;
+
+export function attackBlocked(attacker: Fighter, nextAttackAtMs: number, nowMs: number): AttackBlock {
+  if (!attacker.alive) return { reason: "dead" };
+  if (nowMs < nextAttackAtMs) return { reason: "cooldown", waitMs: nextAttackAtMs - nowMs };
+  return null;
+}
+
 export interface AttackOutcome<Id> {
   /** Targets that lost HP, in the order given. */
   hits: Id[];
@@ -114,6 +123,11 @@ export function resolveAttack<Id>(
 /** When a fighter that died at `nowMs` comes back. */
 export function respawnAt(nowMs: number): number {
   return nowMs + RESPAWN_DELAY_MS;
+}
+
+/** True when a dead fighter's respawn time has come. */
+export function respawnDue(fighter: Fighter, respawnAtMs: number, nowMs: number): boolean {
+  return !fighter.alive && nowMs >= respawnAtMs;
 }
 
 /** Brings a dead fighter back at `spot` with full HP. */

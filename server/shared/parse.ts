@@ -4,6 +4,8 @@
  */
 import {
   BATTLE_DEFAULT_MAX_PLAYERS,
+  BATTLE_MIN_PLAYERS,
+  UTF16_UNITS_PER_CHAR_MAX,
   BATTLE_MAX_PLAYERS_LIMIT,
   CHANNEL_MAX_CHARS,
   CHANNEL_PATTERN,
@@ -82,7 +84,7 @@ export function parseName(input: unknown): Parsed<string | undefined> {
   if (input === undefined) return ok(undefined);
   if (typeof input !== "string") return invalid("name must be a string");
   // Cheap cap before any per-character work on a hostile string.
-  if (input.length > NAME_MAX_CHARS * 16) return invalid(`name must be at most ${NAME_MAX_CHARS} characters`);
+  if (input.length > NAME_MAX_CHARS * UTF16_UNITS_PER_CHAR_MAX) return invalid(`name must be at most ${NAME_MAX_CHARS} characters`);
   const name = cleanText(input);
   if (name.length === 0) return invalid("name must have at least one visible character");
   if (visibleLength(name) > NAME_MAX_CHARS) return invalid(`name must be at most ${NAME_MAX_CHARS} characters`);
@@ -108,8 +110,8 @@ export function parseBattleOptions(input: unknown): Parsed<BattleJoin> {
   if (maxPlayers === undefined) {
     return ok({ name: parsedName.value, maxPlayers: BATTLE_DEFAULT_MAX_PLAYERS, private: isPrivate });
   }
-  if (!Number.isInteger(maxPlayers) || (maxPlayers as number) < 2 || (maxPlayers as number) > BATTLE_MAX_PLAYERS_LIMIT) {
-    return invalid(`maxPlayers must be a whole number from 2 to ${BATTLE_MAX_PLAYERS_LIMIT}`);
+  if (!Number.isInteger(maxPlayers) || (maxPlayers as number) < BATTLE_MIN_PLAYERS || (maxPlayers as number) > BATTLE_MAX_PLAYERS_LIMIT) {
+    return invalid(`maxPlayers must be a whole number from ${BATTLE_MIN_PLAYERS} to ${BATTLE_MAX_PLAYERS_LIMIT}`);
   }
   return ok({ name: parsedName.value, maxPlayers: maxPlayers as number, private: isPrivate });
 }
@@ -196,8 +198,7 @@ export function parseChat(input: unknown): Parsed<ChatPayload> {
   const { text } = input as Record<string, unknown>;
   if (typeof text !== "string") return invalid("chat.text must be a string");
   const tooLong = `chat.text must be at most ${CHAT_TEXT_MAX_CHARS} characters`;
-  // A grapheme is rarely over 16 UTF-16 units; anything longer is refused before segmenting.
-  if (text.length > CHAT_TEXT_MAX_CHARS * 16) return invalid(tooLong, RefusalCode.textTooLong);
+  if (text.length > CHAT_TEXT_MAX_CHARS * UTF16_UNITS_PER_CHAR_MAX) return invalid(tooLong, RefusalCode.textTooLong);
   const clean = cleanText(text);
   if (clean.length === 0) return invalid("chat.text is empty", RefusalCode.textEmpty);
   if (visibleLength(clean) > CHAT_TEXT_MAX_CHARS) return invalid(tooLong, RefusalCode.textTooLong);

@@ -51,17 +51,26 @@ export const MAX_QUEUED_MOVES = 10;
 export const MAX_SEQ = 0xffff_ffff;
 /** Default and ceiling for a battle room's `maxPlayers` create option. */
 export const BATTLE_DEFAULT_MAX_PLAYERS = 16;
+/** Smallest `maxPlayers`: a battle needs two. */
+export const BATTLE_MIN_PLAYERS = 2;
 export const BATTLE_MAX_PLAYERS_LIMIT = 2000;
 
 // ---------------------------------------------------------------------------------------------
 // Names and chat
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * UTF-16 units one visible character rarely exceeds: text longer than this many units per allowed
+ * character is refused before any per-character work on a hostile string.
+ */
+export const UTF16_UNITS_PER_CHAR_MAX = 16;
+/** Longest message type repeated back in a refusal or a log line. */
+export const SHOWN_TYPE_MAX_CHARS = 32;
 /** Display names: 1..16 visible characters (grapheme clusters) after trimming. */
 export const NAME_MAX_CHARS = 16;
 /** Channel names: 1..32 of a-z, 0-9, '-' and '_', starting with a letter or digit. */
-export const CHANNEL_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 export const CHANNEL_MAX_CHARS = 32;
+export const CHANNEL_PATTERN = new RegExp(`^[a-z0-9][a-z0-9_-]{0,${CHANNEL_MAX_CHARS - 1}}$`);
 /** Chat text: 1..500 visible characters after trimming. */
 export const CHAT_TEXT_MAX_CHARS = 500;
 /** Messages a member receives on join. */

@@ -16,8 +16,7 @@ import {
 } from "../server/shared/protocol";
 import type { ChatState } from "../server/rooms/schema/ChatState";
 import { assertContiguous, reconnect, record, seen } from "./helpers/chat";
-import { eventually } from "./helpers/cluster";
-import { bootServer, collect, hearAll, liftRateLimits, nextError, nextMessage, until } from "./helpers/server";
+import { bootServer, collect, eventually, hearAll, liftRateLimits, nextError, nextMessage, until } from "./helpers/server";
 
 type Chat = ClientRoom<ChatState>;
 

@@ -10,20 +10,11 @@ import type { BattleRoom } from "../server/rooms/BattleRoom";
 import type { ChatRoom } from "../server/rooms/ChatRoom";
 import { RoomName } from "../server/shared/protocol";
 import app from "../server/app.config";
-import { freePort } from "./helpers/server";
+import { eventually, freePort } from "./helpers/server";
 
 const ROOT = join(__dirname, "..");
 /** Bots start one after another through the tool; a few take a couple of seconds on a busy machine. */
 const BOTS_TIMEOUT_MS = 15_000;
-
-/** Resolves once `check` holds, checking every 50 ms; fails after `timeoutMs`. */
-async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = BOTS_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** The room instances of `name` running in this process. */
 async function localRooms<R>(name: string): Promise<R[]> {
@@ -77,7 +68,7 @@ describe("loadtest: @colyseus/loadtest bots", function () {
       const [room] = await localRooms<BattleRoom>(RoomName.battle);
       players = room ? [...room.state.players.values()] : [];
       return players.length === 3 && players.some((p) => p.lastInput > 0);
-    }, "three bots in one battle, one of them moving");
+    }, "three bots in one battle, one of them moving", BOTS_TIMEOUT_MS);
     const summary = await stopAndReadSummary(log);
     assert.match(summary, /Successful connections: 3\b/);
     assert.match(summary, /Failed connections: 0\b/);
@@ -91,7 +82,7 @@ describe("loadtest: @colyseus/loadtest bots", function () {
       const rooms = await localRooms<ChatRoom>(RoomName.chat);
       channels = rooms.filter((room) => room.state.members.size === 2).map((room) => room.state.channel).sort();
       return channels.length === 2;
-    }, "two channels of two members");
+    }, "two channels of two members", BOTS_TIMEOUT_MS);
     assert.deepEqual(channels, ["loadtest-0", "loadtest-1"]);
     const summary = await stopAndReadSummary(log);
     assert.match(summary, /Successful connections: 4\b/);

@@ -22,7 +22,7 @@ import {
   type AttackedEvent,
 } from "../server/shared/protocol";
 import { latencyProxy, type LatencyProxy } from "./helpers/latency";
-import { EVENT_TIMEOUT_MS, freePort, hearAll, nextError, nextMessage, until } from "./helpers/server";
+import { EVENT_TIMEOUT_MS, eventually, freePort, hearAll, nextError, nextMessage, until } from "./helpers/server";
 
 type Battle = ClientRoom<BattleStateView>;
 
@@ -70,22 +70,6 @@ class Screen {
   }
 }
 
-/** Resolves once `check` returns a value (polled every 2 ms, about a frame's precision), or fails. */
-function whenever<T>(check: () => T | null, what: string, timeoutMs = EVENT_TIMEOUT_MS): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const timer = setInterval(() => {
-      const value = check();
-      if (value !== null) {
-        clearInterval(timer);
-        resolve(value);
-      } else if (performance.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 2);
-  });
-}
 
 describe("netcode", function () {
   this.timeout(20_000);
@@ -149,7 +133,8 @@ describe("netcode", function () {
     const screen = new Screen(attacker);
     walkRight(target);
     let heardByTarget: Promise<number> | undefined;
-    const shot = await whenever(() => {
+    // Polled every 2 ms: about a frame's precision for the moment of the click.
+    const shot = await eventually(() => {
       const seen = screen.shown(target.sessionId);
       if (!seen || seen.x - 100 < 80 || seen.x - 100 > ATTACK_RANGE) return null;
       const tick = screen.tick();
@@ -158,7 +143,7 @@ describe("netcode", function () {
       heardByTarget = nextMessage<AttackedEvent>(target, ServerMessage.attacked).then(() => room.state.tick);
       attacker.send(ClientMessage.attack, { tick });
       return { shownDistance: seen.x - 100, tick, serverDistance };
-    }, "the target 80-100 units away on the attacker's screen");
+    }, "the target 80-100 units away on the attacker's screen", EVENT_TIMEOUT_MS, 2);
     const attacked = await nextMessage<AttackedEvent>(attacker, ServerMessage.attacked);
     // The attack was judged when the (undelayed) target heard about it; the tick then, give or take one.
     const judgedAtTick = await heardByTarget!;

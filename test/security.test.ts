@@ -18,27 +18,12 @@ import {
   ServerMessage,
   type ChatLine,
 } from "../server/shared/protocol";
-import { EVENT_TIMEOUT_MS, bootServer, collect, freePort, hearAll, nextError } from "./helpers/server";
+import { EVENT_TIMEOUT_MS, bootServer, collect, eventually, freePort, hearAll, nextError } from "./helpers/server";
 import { rawPost, rawUpgrade, type RawReply } from "./helpers/raw";
 
 const portOf = (server: ColyseusTestServer): number => (server.server as unknown as { port: number }).port;
 const transportOf = (server: ColyseusTestServer) => server.server.transport as GuardedTransport;
 
-/** Polls a condition that has no event of its own, failing after `ms`. */
-function eventually(check: () => boolean | Promise<boolean>, what: string, ms = EVENT_TIMEOUT_MS): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      clearInterval(poll);
-      reject(new Error(`timed out waiting for ${what}`));
-    }, ms);
-    const poll = setInterval(async () => {
-      if (!(await check())) return;
-      clearInterval(poll);
-      clearTimeout(deadline);
-      resolve();
-    }, 50);
-  });
-}
 
 /** The next chat line with exactly `text` that `room` hears. */
 function lineWith(room: ClientRoom, text: string): Promise<ChatLine> {

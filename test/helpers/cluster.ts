@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { Client } from "colyseus.js";
-import { EVENT_TIMEOUT_MS, freePort } from "./server";
+import { freePort } from "./server";
+export { eventually } from "./server";
 
 export const REDIS_SERVER = "/usr/bin/redis-server";
 
@@ -188,13 +189,3 @@ export function exitCode(child: ChildProcess): Promise<number | null> {
   return exited(child).then(() => child.exitCode);
 }
 
-/** Polls `check` (each call is one real request) until it holds; fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = EVENT_TIMEOUT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

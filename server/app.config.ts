@@ -9,7 +9,7 @@ import { hideRouteErrors, mountOps } from "./ops/http";
 import { observeRooms } from "./ops/rooms";
 import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
-import { SignedLobbyRoom } from "./rooms/LobbyRoom";
+import { LobbyRoom } from "./rooms/LobbyRoom";
 import { scalingOptions } from "./scaling/options";
 import { startDeadProcessSweep } from "./scaling/sweep";
 import { createTransport } from "./security/transport";
@@ -38,7 +38,7 @@ export default config({
     // Room states above schema's 8 KB default buffer were encoded twice per join (and warned).
     Encoder.BUFFER_SIZE = STATE_BUFFER_BYTES;
     // The lobby hears of every battle room created, joined, left or disposed.
-    observeRooms(gameServer.define(RoomName.lobby, SignedLobbyRoom));
+    observeRooms(gameServer.define(RoomName.lobby, LobbyRoom));
     observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
     // Every member of a channel lands in the same room.
     observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));

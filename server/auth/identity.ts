@@ -97,6 +97,8 @@ export function playerIdOf(client: { sessionId: string; auth?: Identity }): stri
 }
 
 /** Join options plus identity, as a room's static onAuth returns them (`client.auth`); the token's name wins. */
-export function withIdentity<T extends { name: string | undefined }>(options: T, identity: Identity): T & Identity {
-  return { ...options, ...identity, name: identity.verifiedName ?? options.name };
+export function withIdentity<T extends object>(options: T, identity: Identity): T & Identity {
+  const given = "name" in options && typeof options.name === "string" ? options.name : undefined;
+  const name = identity.verifiedName ?? given;
+  return { ...options, ...identity, ...(name === undefined ? {} : { name }) };
 }

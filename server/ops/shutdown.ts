@@ -1,7 +1,7 @@
 import type { Room } from "@colyseus/core";
 import { settings, type Settings } from "../config";
 import { logger } from "../log";
-import { ServerMessage, type ShutdownNotice } from "../shared/protocol";
+import { broadcastCommon } from "../rooms/send";
 
 /**
  * Graceful shutdown, on top of @colyseus/tools: its SIGTERM/SIGINT handler runs
@@ -20,9 +20,8 @@ export const EXIT_CUT_SHORT = 1;
  */
 export function closeRoomGracefully(room: Room, graceMs = settings().shutdownGraceMs): void {
   const inMs = room.clients.length > 0 ? graceMs : 0;
-  const notice: ShutdownNotice = { reason: SHUTDOWN_REASON, reconnect: false, inMs };
   logger.info({ roomId: room.roomId, room: room.roomName, clients: room.clients.length, inMs }, "room closing for shutdown");
-  room.broadcast(ServerMessage.shutdown, notice);
+  broadcastCommon(room, "shutdown", { reason: SHUTDOWN_REASON, reconnect: false, inMs });
   // The clock counts a new timer from its last tick, up to one tick early: tick it now so players get
   // at least the `inMs` they were told (at most one tick more).
   room.clock.tick();

@@ -1,6 +1,5 @@
-import { Room, ServerError, type Client } from "@colyseus/core";
-import { logger } from "../log";
-import { identify, playerIdOf, withIdentity, type Identity } from "../auth/identity";
+import type { Client } from "@colyseus/core";
+import type { Identity } from "../auth/identity";
 import {
   attackBlocked,
   generateName,
@@ -15,31 +14,15 @@ import {
 } from "../shared/game";
 import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
 import { parseAttack, parseBattleOptions, parseMove, type BattleJoin } from "../shared/parse";
-import {
-  ClientMessage,
-  JOIN_INVALID_OPTIONS,
-  MAP_HEIGHT,
-  MAP_WIDTH,
-  MAX_HP,
-  MAX_QUEUED_MOVES,
-  RefusalCode,
-  SEAT_RESERVATION_S,
-  RESPAWN_DELAY_MS,
-  ServerMessage,
-  TICK_MS,
-  type AttackedEvent,
-  type KillEvent,
-  type MovePayload,
-} from "../shared/protocol";
+import { MAP_HEIGHT, MAP_WIDTH, MAX_HP, MAX_QUEUED_MOVES, RESPAWN_DELAY_MS, TICK_MS } from "../shared/tuning";
+import { RefusalCode, RoomName, type AttackPayload, type MovePayload } from "../shared/wire";
 import { timedTick } from "../ops/metrics";
-import { closeRoomGracefully } from "../ops/shutdown";
-import { cameBack } from "./reconnect";
-import { refuse, refuseUnknownType } from "./refuse";
+import { guardedRoom } from "./guardedRoom";
+import type { HandlerTable, Outcome } from "./messages";
 import { BattleState, createBattleState, createPlayer } from "./schema/BattleState";
 import { InterestViews } from "./interest";
 import { settings } from "../config";
-import { RateLimiter } from "../security/rateLimit";
-import { evict, Seats } from "./seats";
+import { evict } from "./seats";
 
 /** Server-only bookkeeping for one player; never synchronised. */
 interface Pilot {
@@ -56,7 +39,7 @@ interface Pilot {
 type BattleAuth = BattleJoin & Identity;
 type BattleClient = Client<unknown, BattleAuth>;
 
-export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> {
+export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)<BattleState> {
   state = new BattleState();
   private pilots = new Map<string, Pilot>();
   /** Positions of the last few ticks, for attacks judged where their sender saw the targets. */
@@ -65,32 +48,21 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   protected readonly interestManagement = settings().interestManagement;
   private views: InterestViews | null = null;
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
-  readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
-  private seats = new Seats();
 
-  /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
-  static async onAuth(token: string | undefined, options: unknown): Promise<BattleAuth> {
-    const parsed = parseBattleOptions(options);
-    if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
-    return withIdentity(parsed.value, await identify(token));
-  }
+  readonly messages: HandlerTable<"battle", BattleClient> = {
+    move: { parse: parseMove, bucket: "move", handle: (client, move) => this.onMove(client, move) },
+    attack: { parse: parseAttack, bucket: "attack", handle: (client, attack) => this.onAttack(client, attack) },
+  };
 
-  onCreate(options: unknown) {
-    const parsed = parseBattleOptions(options);
-    if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
+  protected create(options: BattleJoin) {
     this.state = createBattleState(this.interestManagement);
     if (this.interestManagement) this.views = new InterestViews(this);
-    this.maxClients = parsed.value.maxPlayers;
-    this.setSeatReservationTime(SEAT_RESERVATION_S);
+    this.maxClients = options.maxPlayers;
     // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
-    if (parsed.value.private) this.setPrivate(true);
+    if (options.private) this.setPrivate(true);
     this.state.width = MAP_WIDTH;
     this.state.height = MAP_HEIGHT;
     void this.setMetadata({ map: `${MAP_WIDTH}x${MAP_HEIGHT}` });
-
-    this.onMessage(ClientMessage.move, (client, payload: unknown) => this.onMove(client, payload));
-    this.onMessage(ClientMessage.attack, (client, payload: unknown) => this.onAttack(client, payload));
-    this.onMessage("*", (client, type) => this.limits.admit(client, "*") && refuseUnknownType(client, type));
 
     // Patches go out right after each tick, so an applied input is acknowledged without waiting
     // for an unrelated patch timer.
@@ -112,13 +84,9 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     this.views?.join(client, player);
   }
 
-  async onLeave(client: BattleClient, consented: boolean) {
-    const replaced = !this.seats.holds(playerIdOf(client), client.sessionId);
-    if (await cameBack(this, client, consented || replaced || this.limits.wasCutOff(client.sessionId))) return;
+  protected left(client: BattleClient) {
     this.state.players.delete(client.sessionId);
     this.pilots.delete(client.sessionId);
-    this.limits.forget(client.sessionId);
-    this.seats.release(playerIdOf(client), client.sessionId);
     this.views?.leave(client.sessionId);
   }
 
@@ -143,64 +111,48 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     return true;
   }
 
-  onBeforeShutdown() {
-    closeRoomGracefully(this);
-  }
-
-  onUncaughtException(error: Error, methodName: string) {
-    logger.error({ err: error, roomId: this.roomId, room: this.roomName, method: methodName }, "room method threw");
-  }
-
   private get nowMs(): number {
     return this.state.tick * TICK_MS;
   }
 
-  private onMove(client: BattleClient, payload: unknown) {
-    if (!this.limits.admit(client, ClientMessage.move)) return;
+  private onMove(client: BattleClient, move: MovePayload): Outcome {
     const pilot = this.pilots.get(client.sessionId);
     if (!pilot) return;
-    const move = parseMove(payload);
-    if (!move.ok) return refuse(client, ClientMessage.move, move.code, move.message);
-    if (move.value.seq <= pilot.lastSeq) {
-      return refuse(client, ClientMessage.move, RefusalCode.staleSeq, `move.seq must be larger than ${pilot.lastSeq}`);
+    if (move.seq <= pilot.lastSeq) {
+      return { ok: false, code: RefusalCode.staleSeq, message: `move.seq must be larger than ${pilot.lastSeq}` };
     }
     if (pilot.moves.length >= MAX_QUEUED_MOVES) {
-      return refuse(client, ClientMessage.move, RefusalCode.moveQueueFull, "too many moves queued: send one per tick");
+      return { ok: false, code: RefusalCode.moveQueueFull, message: "too many moves queued: send one per tick" };
     }
-    pilot.lastSeq = move.value.seq;
-    pilot.moves.push(move.value);
+    pilot.lastSeq = move.seq;
+    pilot.moves.push(move);
   }
 
-  private onAttack(client: BattleClient, payload: unknown) {
-    if (!this.limits.admit(client, ClientMessage.attack)) return;
+  private onAttack(client: BattleClient, attack: AttackPayload): Outcome {
     const attacker = this.state.players.get(client.sessionId);
     const pilot = this.pilots.get(client.sessionId);
     if (!attacker || !pilot) return;
-    const attack = parseAttack(payload);
-    if (!attack.ok) return refuse(client, ClientMessage.attack, attack.code, attack.message);
-    const seenAt = rewindTick(attack.value.tick, this.state.tick);
-    if (!seenAt.ok) return refuse(client, ClientMessage.attack, RefusalCode.futureTick, `attack.tick must not be after ${this.state.tick}`);
+    const seenAt = rewindTick(attack.tick, this.state.tick);
+    if (!seenAt.ok) return { ok: false, code: RefusalCode.futureTick, message: `attack.tick must not be after ${this.state.tick}` };
     const blocked = attackBlocked(attacker, pilot.nextAttackAt, this.nowMs);
-    if (blocked?.reason === "dead") return refuse(client, ClientMessage.attack, RefusalCode.dead, "you are dead");
+    if (blocked?.reason === "dead") return { ok: false, code: RefusalCode.dead, message: "you are dead" };
     if (blocked?.reason === "cooldown") {
-      return refuse(client, ClientMessage.attack, RefusalCode.cooldown, `attack is cooling down (${blocked.waitMs} ms left)`);
+      return { ok: false, code: RefusalCode.cooldown, message: `attack is cooling down (${blocked.waitMs} ms left)` };
     }
     pilot.nextAttackAt = nextAttackAt(this.nowMs);
 
     const outcome = resolveRewoundAttack(client.sessionId, attacker, this.state.players.entries(), this.history, seenAt.tick);
-    const attacked: AttackedEvent = { by: client.sessionId, x: attacker.x, y: attacker.y, hits: outcome.hits };
-    this.broadcast(ServerMessage.attacked, attacked);
+    this.broadcast("attacked", { by: client.sessionId, x: attacker.x, y: attacker.y, hits: outcome.hits });
     for (const victimId of outcome.killed) {
       const victim = this.state.players.get(victimId)!;
       this.pilots.get(victimId)!.respawnAt = respawnAt(this.nowMs);
-      const kill: KillEvent = {
+      this.broadcast("kill", {
         killer: client.sessionId,
         killerName: attacker.name,
         victim: victimId,
         victimName: victim.name,
         respawnInMs: RESPAWN_DELAY_MS,
-      };
-      this.broadcast(ServerMessage.kill, kill);
+      });
     }
   }
 

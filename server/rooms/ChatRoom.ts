@@ -1,35 +1,28 @@
-import { Room, ServerError, matchMaker, type Client } from "@colyseus/core";
+import { matchMaker, type Client } from "@colyseus/core";
 import { logger } from "../log";
-import { identify, playerIdOf, withIdentity, type Identity } from "../auth/identity";
+import { playerIdOf, type Identity } from "../auth/identity";
 import { CatchUp } from "../chat/catchUp";
 import { MemoryChatHistory, chatTopic, type ChatHistory } from "../chat/history";
 import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderation";
-import { settings } from "../config";
-import { RateLimiter } from "../security/rateLimit";
 import { generateName, seededRng } from "../shared/game";
 import { parseChat, parseChatOptions, parseResume, type ChatJoin } from "../shared/parse";
+import { CHAT_MAX_MEMBERS, CHAT_MEMORY_CHANNELS_MAX } from "../shared/limits";
+import { CHAT_HISTORY_KEEP, CHAT_HISTORY_ON_JOIN, CHAT_RESUME_WAIT_MS } from "../shared/tuning";
 import {
-  CHAT_HISTORY_KEEP,
-  CHAT_HISTORY_ON_JOIN,
-  CHAT_MAX_MEMBERS,
-  CHAT_MEMORY_CHANNELS_MAX,
-  CHAT_RESUME_WAIT_MS,
-  ClientMessage,
   CLOSE_KICKED,
-  JOIN_INVALID_OPTIONS,
   RefusalCode,
-  SEAT_RESERVATION_S,
-  ServerMessage,
-  type ChatHistory as ChatHistoryPayload,
+  RoomName,
   type ChatLine,
   type ChatLineKind,
-} from "../shared/protocol";
+  type ChatPayload,
+  type ChatResumePayload,
+} from "../shared/wire";
 import { countChatLine } from "../ops/metrics";
-import { closeRoomGracefully } from "../ops/shutdown";
-import { refuse, refuseUnknownType } from "./refuse";
+import { guardedRoom } from "./guardedRoom";
+import type { HandlerTable, Outcome } from "./messages";
 import { cameBack } from "./reconnect";
 import { RoomSubscriptions } from "./roomSubscriptions";
-import { evict, Seats } from "./seats";
+import { evict } from "./seats";
 import { ChatState, Member } from "./schema/ChatState";
 
 /** `client.auth`: the join options and who the member is. */
@@ -40,7 +33,7 @@ type ChatClient = Client<unknown, ChatAuth>;
  * One room per channel (the room is defined with `filterBy(["channel"])`). Lines are numbered and
  * kept by the history, which publishes them on the channel's topic; the room relays what it hears.
  */
-export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
+export class ChatRoom extends guardedRoom(RoomName.chat, parseChatOptions)<ChatState> {
   /** Shared by every chat room of the process; app.config puts the Redis history here when configured. */
   static history: ChatHistory = new MemoryChatHistory(
     CHAT_HISTORY_KEEP,
@@ -51,10 +44,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   state = new ChatState();
   maxClients = CHAT_MAX_MEMBERS;
   private rng = seededRng(Math.floor(Math.random() * 2 ** 32));
-  readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
   /** Keyed by player id, so leaving and joining again does not lift a mute. */
   private mutes = new Mutes();
-  private seats = new Seats();
   /** Members being kicked: their leave is final, no reconnection. */
   private kicked = new Set<string>();
   private catchUp = new CatchUp(CHAT_HISTORY_KEEP);
@@ -64,23 +55,14 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   /** Id of the last line relayed: where a reconnected member that never says `resume` resumes. */
   private lastLineId = 0;
 
-  /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
-  static async onAuth(token: string | undefined, options: unknown): Promise<ChatAuth> {
-    const parsed = parseChatOptions(options);
-    if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
-    return withIdentity(parsed.value, await identify(token));
-  }
+  readonly messages: HandlerTable<"chat", ChatClient> = {
+    chat: { parse: parseChat, bucket: "chat", handle: (client, chat) => this.onChat(client, chat) },
+    resume: { parse: parseResume, bucket: "resume", handle: (client, resume) => this.onResume(client, resume) },
+  };
 
-  async onCreate(options: unknown) {
-    const parsed = parseChatOptions(options);
-    if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
-    this.state.channel = parsed.value.channel;
-    void this.setMetadata({ channel: parsed.value.channel });
-
-    this.setSeatReservationTime(SEAT_RESERVATION_S);
-    this.onMessage(ClientMessage.chat, (client, payload: unknown) => this.onChat(client, payload));
-    this.onMessage(ClientMessage.resume, (client, payload: unknown) => this.onResume(client, payload));
-    this.onMessage("*", (client, type) => this.limits.admit(client, "*") && refuseUnknownType(client, type));
+  protected async create(options: ChatJoin) {
+    this.state.channel = options.channel;
+    void this.setMetadata({ channel: options.channel });
     await this.subscriptions.subscribe<ChatLine>(chatTopic(this.state.channel), (line) => this.relay(line));
   }
 
@@ -99,31 +81,22 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     this.post("system", "", "", `${member.name} joined`);
   }
 
-  async onLeave(client: ChatClient, consented: boolean) {
-    // Kicked, cut off for flooding or replaced by a newer join: the leave is final, no seat is kept.
-    const replaced = !this.seats.holds(playerIdOf(client), client.sessionId);
+  /** Kicked members too leave for good. */
+  protected isFinalLeave(client: ChatClient): boolean {
     const kicked = this.kicked.delete(client.sessionId);
-    const removed = kicked || replaced || this.limits.wasCutOff(client.sessionId);
-    if (!consented && !removed && (await this.waitForReconnection(client))) return;
+    return super.isFinalLeave(client) || kicked;
+  }
+
+  protected left(client: ChatClient) {
     this.catchUp.forget(client.sessionId);
     this.awaitingResume.delete(client.sessionId);
     const member = this.state.members.get(client.sessionId);
     this.state.members.delete(client.sessionId);
-    this.limits.forget(client.sessionId);
-    this.seats.release(playerIdOf(client), client.sessionId);
     if (member) this.post("system", "", "", `${member.name} left`);
-  }
-
-  onBeforeShutdown() {
-    closeRoomGracefully(this);
   }
 
   async onDispose() {
     await this.subscriptions.dispose();
-  }
-
-  onUncaughtException(error: Error, methodName: string) {
-    logger.error({ err: error, roomId: this.roomId, room: this.roomName, method: methodName }, "room method threw");
   }
 
   /**
@@ -157,7 +130,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   }
 
   /** Holds the member's lines while it is away; true when it came back with its reconnection token. */
-  private async waitForReconnection(client: ChatClient): Promise<boolean> {
+  protected async waitForReconnection(client: ChatClient): Promise<boolean> {
     const droppedAfter = this.lastLineId;
     const { sessionId } = client;
     this.catchUp.hold(sessionId);
@@ -170,15 +143,12 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     return true;
   }
 
-  private onChat(client: ChatClient, payload: unknown) {
-    if (!this.limits.admit(client, ClientMessage.chat)) return;
+  private onChat(client: ChatClient, chat: ChatPayload): Outcome {
     const member = this.state.members.get(client.sessionId);
     if (!member) return;
     const mutedMs = this.mutes.remainingMs(playerIdOf(client), Date.now());
-    if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
-    const chat = parseChat(payload);
-    if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);
-    this.post("user", member.name, client.sessionId, chat.value.text, playerIdOf(client));
+    if (mutedMs > 0) return { ok: false, code: RefusalCode.muted, message: `you are muted for ${Math.ceil(mutedMs / 1000)} s` };
+    this.post("user", member.name, client.sessionId, chat.text, playerIdOf(client));
   }
 
   /** The player id of a member named by sessionId or by player id. */
@@ -190,16 +160,13 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     return undefined;
   }
 
-  private onResume(client: ChatClient, payload: unknown) {
-    if (!this.limits.admit(client, ClientMessage.resume)) return;
-    const resume = parseResume(payload);
-    if (!resume.ok) return refuse(client, ClientMessage.resume, resume.code, resume.message);
+  private onResume(client: ChatClient, resume: ChatResumePayload): Outcome {
     // Only once, right after a reconnection: otherwise a few bytes would buy the whole history again
     // and again, and a late resume would repeat lines the fallback already sent.
     if (!this.awaitingResume.delete(client.sessionId)) {
-      return refuse(client, ClientMessage.resume, RefusalCode.invalidPayload, "resume is only accepted once, right after a reconnection");
+      return { ok: false, code: RefusalCode.invalidPayload, message: "resume is only accepted once, right after a reconnection" };
     }
-    void this.sendHistory(client, resume.value.since);
+    void this.sendHistory(client, resume.since);
   }
 
   /**
@@ -216,9 +183,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     }
     if (!this.catchUp.isHeld(client.sessionId)) return; // left meanwhile
     const caughtUp = this.catchUp.release(client.sessionId, since ?? 0, lines);
-    const history: ChatHistoryPayload = { lines: caughtUp.history };
-    client.send(ServerMessage.history, history);
-    for (const line of caughtUp.live) client.send(ServerMessage.chat, line);
+    this.send(client, "history", { lines: caughtUp.history });
+    for (const line of caughtUp.live) this.send(client, "chat", line);
   }
 
   /** Hands a line to the history, which numbers it and publishes it to every room of the channel. */
@@ -232,7 +198,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     this.lastLineId = line.id;
     const skip = this.catchUp.skipFor(line);
     const except = skip.size > 0 ? this.clients.filter((client) => skip.has(client.sessionId)) : undefined;
-    this.broadcast(ServerMessage.chat, line, except ? { except } : undefined);
+    this.broadcast("chat", line, except ? { except } : undefined);
     countChatLine(line.kind);
   }
 }

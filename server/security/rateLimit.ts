@@ -1,7 +1,8 @@
 /**
- * Per-client, per-message-type rate limits (token buckets). A room keeps one RateLimiter, asks it
- * `admit(client, type)` as the first line of each handler and calls `forget` when a client leaves,
- * so its memory is bounded by the room's clients times the fixed set of limited types.
+ * Per-client rate limits (token buckets), one bucket per RATE_LIMITS entry. A room's message
+ * registrar (server/rooms/messages.ts) asks `admit(client, bucket, type)` before it reads a message,
+ * and the room calls `forget` when a client leaves, so memory is bounded by the room's clients
+ * times the fixed set of buckets.
  */
 import { ClientState, type Client } from "@colyseus/core";
 import { logger } from "../log";
@@ -13,8 +14,8 @@ import {
   RATE_LIMITS,
   RefusalCode,
   SHOWN_TYPE_MAX_CHARS,
+  type RateBucket,
   type RateLimit,
-  type RateLimitedType,
 } from "../shared/protocol";
 
 /** Milliseconds from a monotonic clock; injectable so tests can drive time. */
@@ -45,18 +46,13 @@ export class TokenBucket {
 
 const ABUSE_LIMIT: RateLimit = { perSecond: ABUSE_DROP_FORGIVEN_PER_S, burst: ABUSE_DROP_BURST };
 
-/** Which allowance a message type draws on: its own when listed, else the shared `other`. */
-export function limitFor(type: string): RateLimitedType {
-  return Object.hasOwn(RATE_LIMITS, type) ? (type as RateLimitedType) : "other";
-}
-
 interface Allowance {
-  buckets: Partial<Record<RateLimitedType, TokenBucket>>;
+  buckets: Partial<Record<RateBucket, TokenBucket>>;
   /** Drains one token per dropped message; empty means sustained abuse. */
   abuse: TokenBucket;
   /** Types whose current run of drops the client was already told about: one error per run, a run
    *  ending when the client lets its bucket fill up again. */
-  warned: Set<RateLimitedType>;
+  warned: Set<RateBucket>;
   /** Disconnected for flooding: whatever still arrives before the socket closes is dropped. */
   cutOff: boolean;
 }
@@ -68,7 +64,7 @@ function scaled(limit: RateLimit, scale: number): RateLimit {
 export class RateLimiter {
   private allowances = new Map<string, Allowance>();
   /** Dropped messages by limited type, and clients cut off, since the room started (for figures). */
-  readonly dropped: Partial<Record<RateLimitedType, number>> = {};
+  readonly dropped: Partial<Record<RateBucket, number>> = {};
   kicked = 0;
   /** Messages that still reached a handler after their sender was cut off (should stay 0). */
   afterCutOff = 0;
@@ -80,12 +76,12 @@ export class RateLimiter {
   ) {}
 
   /**
-   * True when `client` may send one more message of `type` now. Otherwise the message is to be
-   * dropped unread: the first drop of a run tells the sender, and sustained flooding disconnects it.
+   * True when `client` may send one more message from `bucket` now (`type`: the message, for the
+   * refusal). Otherwise the message is to be dropped unread: the first drop of a run tells the
+   * sender, and sustained flooding disconnects it.
    */
-  admit(client: Client, type: string): boolean {
+  admit(client: Client, kind: RateBucket, type: string = kind): boolean {
     const now = this.now();
-    const kind = limitFor(type);
     const allowance = this.allowanceOf(client.sessionId, now);
     if (allowance.cutOff) {
       this.afterCutOff++;

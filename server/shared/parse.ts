@@ -4,25 +4,33 @@
  */
 import {
   BATTLE_DEFAULT_MAX_PLAYERS,
-  BATTLE_MIN_PLAYERS,
-  UTF16_UNITS_PER_CHAR_MAX,
   BATTLE_MAX_PLAYERS_LIMIT,
+  BATTLE_MIN_PLAYERS,
+} from "./tuning";
+import {
   CHANNEL_MAX_CHARS,
   CHANNEL_PATTERN,
   CHAT_MAX_LINE_ID,
   CHAT_TEXT_MAX_CHARS,
   COMBINING_MARKS_MAX_RUN,
+  LOBBY_FILTER_METADATA_MAX_KEYS,
+  LOBBY_FILTER_VALUE_MAX_CHARS,
   MAX_SEQ,
   MAX_TICK,
   NAME_MAX_CHARS,
+  PROTOCOL_VERSION,
   RefusalCode,
+  RoomName,
+  UTF16_UNITS_PER_CHAR_MAX,
   type AttackPayload,
   type ChatPayload,
   type ChatResumePayload,
+  type LobbyFilter,
   type MovePayload,
-} from "./protocol";
+  type Refusal,
+} from "./wire";
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; code: RefusalCode; message: string };
+export type Parsed<T> = { ok: true; value: T } | Refusal;
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const invalid = <T>(message: string, code: RefusalCode = RefusalCode.invalidPayload): Parsed<T> => ({
@@ -31,7 +39,7 @@ const invalid = <T>(message: string, code: RefusalCode = RefusalCode.invalidPayl
   message,
 });
 
-function isPlainObject(input: unknown): input is Record<string, unknown> {
+export function isPlainObject(input: unknown): input is Record<string, unknown> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return false;
   const proto = Object.getPrototypeOf(input);
   return proto === Object.prototype || proto === null;
@@ -203,4 +211,63 @@ export function parseChat(input: unknown): Parsed<ChatPayload> {
   if (clean.length === 0) return invalid("chat.text is empty", RefusalCode.textEmpty);
   if (visibleLength(clean) > CHAT_TEXT_MAX_CHARS) return invalid(tooLong, RefusalCode.textTooLong);
   return ok({ text: clean });
+}
+
+/** Every room's join options before the room's own parser: an object (absent is `{}`), and the client's protocol. */
+export interface VersionedJoin {
+  /** The PROTOCOL_VERSION the client claims; undefined when it names none (scripts, tools). */
+  protocol: unknown;
+  /** The other options, for the room's parser. */
+  options: Record<string, unknown>;
+}
+
+export function parseVersionedJoin(input: unknown): Parsed<VersionedJoin> {
+  const given = input ?? {};
+  if (!isPlainObject(given)) return invalid("join options must be an object");
+  const { protocol, ...options } = given;
+  return ok({ protocol, options });
+}
+
+/** True when a join's `protocol` can talk to this server: absent (a client that names none), or PROTOCOL_VERSION. */
+export function protocolMatches(protocol: unknown): boolean {
+  return protocol === undefined || protocol === PROTOCOL_VERSION;
+}
+
+const ROOM_NAMES: readonly string[] = Object.values(RoomName);
+
+/** Lobby `filter` (message or join option) `{ name, metadata? }`: a room type, and a few primitive values to match. */
+export function parseLobbyFilter(input: unknown): Parsed<LobbyFilter> {
+  const wrong = checkFields(input, ["name", "metadata"], "filter");
+  if (wrong) return invalid(wrong);
+  const { name, metadata } = input as Record<string, unknown>;
+  if (typeof name !== "string" || !ROOM_NAMES.includes(name)) return invalid(`filter.name must be one of ${ROOM_NAMES.join(", ")}`);
+  if (metadata === undefined) return ok({ name: name as RoomName });
+  if (!isPlainObject(metadata)) return invalid("filter.metadata must be an object");
+  const entries = Object.entries(metadata);
+  if (entries.length > LOBBY_FILTER_METADATA_MAX_KEYS) return invalid(`filter.metadata may have at most ${LOBBY_FILTER_METADATA_MAX_KEYS} keys`);
+  const kept: Record<string, string | number | boolean> = Object.create(null);
+  for (const [key, value] of entries) {
+    const fine =
+      key.length <= LOBBY_FILTER_VALUE_MAX_CHARS &&
+      (typeof value === "boolean" ||
+        (typeof value === "number" && Number.isFinite(value)) ||
+        (typeof value === "string" && value.length <= LOBBY_FILTER_VALUE_MAX_CHARS));
+    if (!fine) return invalid(`filter.metadata values must be booleans, finite numbers or strings of at most ${LOBBY_FILTER_VALUE_MAX_CHARS} characters`);
+    kept[key] = value as string | number | boolean;
+  }
+  return ok({ name: name as RoomName, metadata: kept });
+}
+
+export interface LobbyJoin {
+  filter: LobbyFilter | undefined;
+}
+
+/** Join options of the lobby: `{ filter? }`. */
+export function parseLobbyOptions(input: unknown): Parsed<LobbyJoin> {
+  const wrong = checkFields(input ?? {}, ["filter"], "join options");
+  if (wrong) return invalid(wrong);
+  const { filter } = (input ?? {}) as Record<string, unknown>;
+  if (filter === undefined) return ok({ filter: undefined });
+  const parsed = parseLobbyFilter(filter);
+  return parsed.ok ? ok({ filter: parsed.value }) : parsed;
 }

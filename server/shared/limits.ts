@@ -1,0 +1,70 @@
+/**
+ * Server limits: what one process accepts from the network (sockets, frames, bodies, rates) and how
+ * much it keeps. Server only; the browser bundle never imports this module.
+ */
+/** One rate-limit bucket's allowance: a token bucket refilled at `perSecond`, holding at most `burst`. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * Per client, per bucket; each message of a room's handler table names its bucket. Over the limit a
+ * message is dropped unread and the sender gets one `rate_limited` error per burst of drops.
+ */
+export const RATE_LIMITS = {
+  /** One per tick is 20/s, with slack for jitter. */
+  move: { perSecond: 30, burst: 30 },
+  /** The cooldown allows 2/s; a little more so a refused early attack does not also cost a token. */
+  attack: { perSecond: 4, burst: 8 },
+  chat: { perSecond: 1, burst: 10 },
+  /** Each resume reads the channel's history: a few per reconnection at most. */
+  resume: { perSecond: 1, burst: 3 },
+  /** Each filter may cost a whole room list (sent at most every LOBBY_FULL_LIST_INTERVAL_MS). */
+  filter: { perSecond: 1, burst: 3 },
+  /** Any type the room does not handle. */
+  other: { perSecond: 5, burst: 10 },
+} as const satisfies Record<string, RateLimit>;
+export type RateBucket = keyof typeof RATE_LIMITS;
+
+/**
+ * Sustained abuse: every dropped message costs one token from a bucket of this size, refilled at
+ * this rate. When it runs dry the client is disconnected with CLOSE_RATE_LIMITED. A flood of 1000
+ * messages/s is cut off within a quarter second; a client 10/s over its limit never is.
+ */
+export const ABUSE_DROP_BURST = 200;
+export const ABUSE_DROP_FORGIVEN_PER_S = 20;
+
+/** Largest WebSocket frame the server reads; bigger frames close the sender's connection (1009). */
+export const MAX_MESSAGE_BYTES = 4 * 1024;
+/** Largest matchmaking request body (the join options as JSON); bigger requests get HTTP 413. */
+export const MAX_JOIN_OPTIONS_BYTES = 2 * 1024;
+/** Open WebSocket connections one server process accepts; beyond it upgrades get HTTP 503. */
+export const MAX_OPEN_SOCKETS = 5000;
+/** A seat reserved at matchmaking is released if no socket claims it within this time. */
+export const SEAT_RESERVATION_S = 5;
+/** Longest message type repeated back in a refusal or a log line. */
+export const SHOWN_TYPE_MAX_CHARS = 32;
+
+export const CHAT_MAX_MEMBERS = 2000;
+/**
+ * Channels whose history one process keeps in memory without Redis (least recently used dropped):
+ * at most CHAT_HISTORY_KEEP lines of 500 characters each, so this bounds history memory to a few hundred MB.
+ */
+export const CHAT_MEMORY_CHANNELS_MAX = 1000;
+/** A channel silent this long loses its Redis history and its ids start again from 1. */
+export const CHAT_HISTORY_IDLE_TTL_S = 30 * 24 * 3600;
+
+/** Longest token the server reads; longer ones are refused as malformed before any parsing. */
+export const AUTH_TOKEN_MAX_CHARS = 4096;
+/** Longest `sub` claim (the player id) accepted. */
+export const PLAYER_ID_MAX_CHARS = 128;
+/** Clock skew allowed between the token issuer and this server when checking `exp` and `nbf`. */
+export const AUTH_CLOCK_TOLERANCE_S = 30;
+
+/**
+ * Bytes of @colyseus/schema's encode buffers (Encoder.BUFFER_SIZE, default 8 KB). A room's full
+ * state above it is encoded twice on every join, with a warning each time; a full battle room
+ * (BATTLE_MAX_PLAYERS_LIMIT players at ~50 bytes each) or chat channel fits in this.
+ */
+export const STATE_BUFFER_BYTES = 128 * 1024;

@@ -1,0 +1,72 @@
+/**
+ * Rule tuning: the numbers the game plays by (speeds, ranges, cooldowns, timings). The server's
+ * rules and the client's prediction and drawing read the same values. Imports nothing.
+ */
+
+/** The simulation runs at this fixed rate; a state patch goes out right after every tick. */
+export const TICK_RATE_HZ = 20;
+/** Length of one simulation tick in milliseconds (50 ms). */
+export const TICK_MS = 1000 / TICK_RATE_HZ;
+
+// Battle (seed proportions: range 10 and 10 damage against 100 HP on a 100x100 map, x10)
+
+/** Map size in world units; positions are whole units in [0, MAP_WIDTH] x [0, MAP_HEIGHT]. */
+export const MAP_WIDTH = 1000;
+export const MAP_HEIGHT = 1000;
+/** Top speed in world units per second (10 units per tick: 5 s to cross the map). */
+export const PLAYER_SPEED_PER_S = 200;
+export const MAX_HP = 100;
+/** An attack hits every other living player within this distance (world units). */
+export const ATTACK_RANGE = 100;
+export const ATTACK_DAMAGE = 10;
+/** Time between two attacks of one player. */
+export const ATTACK_COOLDOWN_MS = 500;
+/** Time a dead player waits before respawning with full HP. */
+export const RESPAWN_DELAY_MS = 3000;
+/** A respawn spot keeps at least this distance from every living player when the map allows it. */
+export const SPAWN_CLEARANCE = ATTACK_RANGE;
+/** Moves a player may have queued; one is applied per tick, so this is 500 ms of input. */
+export const MAX_QUEUED_MOVES = 10;
+/** Default and ceiling for a battle room's `maxPlayers` create option. */
+export const BATTLE_DEFAULT_MAX_PLAYERS = 16;
+/** Smallest `maxPlayers`: a battle needs two. */
+export const BATTLE_MIN_PLAYERS = 2;
+export const BATTLE_MAX_PLAYERS_LIMIT = 2000;
+
+// Lag compensation and interest management
+
+/**
+ * Furthest back an attack is judged: targets are rewound to the tick the attacker's screen showed,
+ * but never more than this; an older claim is judged at this age. At 150 ms round trip a claim is
+ * 75 ms (patch on its way) + 100 ms (interpolation delay) + 75 ms (attack on its way) = 250 ms old
+ * when it arrives; one more tick absorbs rounding and jitter. A bigger cap would let a laggy player
+ * hit targets long gone from where everyone else sees them.
+ */
+export const LAG_COMPENSATION_MAX_MS = 300;
+/** The same cap in ticks (6). */
+export const LAG_COMPENSATION_MAX_TICKS = LAG_COMPENSATION_MAX_MS / TICK_MS;
+/** Ticks of positions the server keeps: the current one plus every tick the cap reaches back to. */
+export const POSITION_HISTORY_TICKS = LAG_COMPENSATION_MAX_TICKS + 1;
+/**
+ * Interest management: a client gets position, HP and state of the players within this distance of
+ * its own player (world units; 2.5 attack ranges), and only name, kills and deaths of the others.
+ */
+export const INTEREST_RADIUS = 250;
+/** A player in view stays in view until it is this far: no flicker of adds and removes at the edge. */
+export const INTEREST_KEEP_RADIUS = 300;
+
+// Chat and lobby
+
+/** Messages a member receives on join. */
+export const CHAT_HISTORY_ON_JOIN = 50;
+/** Messages a channel keeps (the newest); also the most a resume returns. */
+export const CHAT_HISTORY_KEEP = 200;
+/** A reconnected member who sends no `resume` within this gets the lines relayed since its drop was noticed. */
+export const CHAT_RESUME_WAIT_MS = 3000;
+/** Longest a moderator's mute lasts; also the default when no duration is given. */
+export const MUTE_MAX_S = 24 * 60 * 60;
+/**
+ * A lobby client gets the whole room list at most this often; a `filter` sooner is answered when
+ * the time is up (only the latest counts), and changes in between go out one room at a time.
+ */
+export const LOBBY_FULL_LIST_INTERVAL_MS = 3000;

@@ -2,31 +2,24 @@
  * One battle on screen: wires the room to prediction (own player), interpolation (the others),
  * the keyboard, the renderer and the HUD, and follows the room across reconnections.
  */
-import type { Client, Room } from "colyseus.js";
+import type { Client } from "colyseus.js";
 import type { MapSize } from "../server/shared/game";
-import {
-  ClientMessage,
-  MAP_HEIGHT,
-  MAP_WIDTH,
-  ServerMessage,
-  TICK_MS,
-  type AttackPayload,
-  type AttackedEvent,
-  type ErrorPayload,
-  type KillEvent,
-  type ShutdownNotice,
-} from "../server/shared/protocol";
+import { MAP_HEIGHT, MAP_WIDTH, TICK_MS } from "../server/shared/tuning";
+import { ClientMessage, ServerMessage, type AttackedEvent, type KillEvent } from "../server/shared/wire";
 import type { Hud } from "./hud";
 import { everyTick, Keyboard } from "./input";
 import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "./interpolation";
 import { keepConnected, measurePing, PING_INTERVAL_MS } from "./net";
 import { Predictor } from "./prediction";
+import { onMessage, send, type GameRoom } from "./rooms";
 import { EFFECT_MS, type DrawnPlayer, type Effect, type Renderer, type Scene } from "./render";
 import type { BattleStateView, PlayerState, SyncedPlayer } from "./state";
 
+export type BattleRoom = GameRoom<"battle", BattleStateView>;
+
 export class BattleSession {
   readonly sessionId: string;
-  private room: Room<BattleStateView>;
+  private room: BattleRoom;
   private readonly predictor = new Predictor();
   private readonly clock = new ServerClock();
   private readonly others = new Map<string, Interpolator>();
@@ -44,7 +37,7 @@ export class BattleSession {
   private readonly stops: Array<() => void> = [];
   private readonly leave: () => Promise<void>;
 
-  constructor(client: Client, room: Room<BattleStateView>, private readonly renderer: Renderer, private readonly hud: Hud) {
+  constructor(client: Client, room: BattleRoom, private readonly renderer: Renderer, private readonly hud: Hud) {
     this.sessionId = room.sessionId;
     this.room = room;
     hud.reset();
@@ -69,14 +62,14 @@ export class BattleSession {
     return this.room.roomId;
   }
 
-  private bind(room: Room<BattleStateView>): void {
+  private bind(room: BattleRoom): void {
     this.room = room;
     this.clock.reset();
     room.onStateChange((state) => this.onPatch(state));
-    room.onMessage(ServerMessage.attacked, (event: AttackedEvent) => this.onAttacked(event));
-    room.onMessage(ServerMessage.kill, (event: KillEvent) => this.onKill(event));
-    room.onMessage(ServerMessage.error, (error: ErrorPayload) => this.hud.showNotice(error.message));
-    room.onMessage(ServerMessage.shutdown, (notice: ShutdownNotice) => this.hud.showShutdown(notice));
+    onMessage(room, ServerMessage.attacked, (event) => this.onAttacked(event));
+    onMessage(room, ServerMessage.kill, (event) => this.onKill(event));
+    onMessage(room, ServerMessage.error, (error) => this.hud.showNotice(error.message));
+    onMessage(room, ServerMessage.shutdown, (notice) => this.hud.showShutdown(notice));
   }
 
   private onPatch(state: BattleStateView): void {
@@ -129,15 +122,14 @@ export class BattleSession {
     const dir = this.keyboard.direction();
     if (dir.dx === 0 && dir.dy === 0) return;
     if (!this.online || !this.predictor.canSend() || !this.players.get(this.sessionId)?.alive) return;
-    this.room.send(ClientMessage.move, this.predictor.input(dir, this.map));
+    send(this.room, ClientMessage.move, this.predictor.input(dir, this.map));
   }
 
   private attack(): void {
     if (!this.online || !this.players.get(this.sessionId)?.alive) return;
     // Name the tick the screen shows, so the server judges the hit where we saw the targets.
     const serverNow = this.clock.now(performance.now());
-    const attack: AttackPayload = serverNow === null ? {} : { tick: Math.min(this.latestTick, shownTick(serverNow)) };
-    this.room.send(ClientMessage.attack, attack);
+    send(this.room, ClientMessage.attack, serverNow === null ? {} : { tick: Math.min(this.latestTick, shownTick(serverNow)) });
   }
 
   private startFrames(): void {

@@ -1,18 +1,10 @@
 /** The chat beside the battle, in the battle's own channel. Lines are text, never HTML. */
-import type { Client, Room } from "colyseus.js";
-import {
-  ClientMessage,
-  RoomName,
-  ServerMessage,
-  type ChatHistory,
-  type ChatLine,
-  type ErrorPayload,
-  type JoinChatOptions,
-  type ShutdownNotice,
-} from "../server/shared/protocol";
+import type { Client } from "colyseus.js";
+import { ClientMessage, RoomName, ServerMessage, type ChatLine, type ErrorPayload, type JoinChatOptions } from "../server/shared/wire";
 import { byId, el } from "./dom";
 import { keepConnected, type LinkStatus } from "./net";
-import type { ChatStateView } from "./state";
+import { onMessage, roomsOf, send, type GameRoom } from "./rooms";
+import type { ChatStateView, ClientStates } from "./state";
 
 /** Lines kept in the chat log (older ones scroll away for good). */
 export const CHAT_LOG_LINES = 200;
@@ -30,7 +22,7 @@ export class ChatPanel {
   private readonly log = byId("chat-log");
   private readonly form = byId<HTMLFormElement>("chat-form");
   private readonly input = byId<HTMLInputElement>("chat-input");
-  private room: Room<ChatStateView> | null = null;
+  private room: GameRoom<"chat", ChatStateView> | null = null;
   private leave: (() => Promise<void>) | null = null;
   /** Highest line id shown, so history after a reconnection adds no duplicates. */
   private lastLineId = 0;
@@ -42,13 +34,13 @@ export class ChatPanel {
       event.preventDefault();
       const text = this.input.value;
       if (!text.trim() || !this.room?.connection?.isOpen) return;
-      this.room.send(ClientMessage.chat, { text });
+      send(this.room, ClientMessage.chat, { text });
       this.input.value = "";
     }, { signal: this.controller.signal });
   }
 
   async join(client: Client, options: JoinChatOptions, onStatus: (status: LinkStatus) => void): Promise<void> {
-    const room = await client.joinOrCreate<ChatStateView>(RoomName.chat, options);
+    const room = await roomsOf<ClientStates>(client).joinOrCreate(RoomName.chat, options);
     // The player left the battle while the chat was still joining.
     if (this.controller.signal.aborted) return void (await room.leave(true));
     this.leave = keepConnected(client, room, {
@@ -57,17 +49,17 @@ export class ChatPanel {
     });
   }
 
-  private bind(room: Room<ChatStateView>): void {
+  private bind(room: GameRoom<"chat", ChatStateView>): void {
     const reconnected = this.room !== null;
     this.room = room;
-    room.onMessage(ServerMessage.history, (history: ChatHistory) => history.lines.forEach((line) => this.add(line)));
-    room.onMessage(ServerMessage.chat, (line: ChatLine) => this.add(line));
-    room.onMessage(ServerMessage.error, (error: ErrorPayload) => this.refused(error));
-    room.onMessage(ServerMessage.shutdown, (notice: ShutdownNotice) =>
+    onMessage(room, ServerMessage.history, (history) => history.lines.forEach((line) => this.add(line)));
+    onMessage(room, ServerMessage.chat, (line) => this.add(line));
+    onMessage(room, ServerMessage.error, (error) => this.refused(error));
+    onMessage(room, ServerMessage.shutdown, (notice) =>
       this.append(el("div", "line system", `${notice.reason}: chat closes in ${Math.ceil(notice.inMs / 1000)} s.`)),
     );
     // Back with the reconnection token: ask for exactly the lines said while this member was away.
-    if (reconnected) room.send(ClientMessage.resume, { since: this.lastLineId });
+    if (reconnected) send(room, ClientMessage.resume, { since: this.lastLineId });
   }
 
   private add(line: ChatLine): void {

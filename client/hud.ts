@@ -1,5 +1,5 @@
 /** The battle's side panel: connection status, ping, scoreboard, kill feed, death overlay. */
-import type { KillEvent, ShutdownNotice } from "../server/shared/protocol";
+import type { KillEvent, ShutdownNotice } from "../server/shared/wire";
 import { byId, el } from "./dom";
 import type { LinkStatus } from "./net";
 import type { PlayerState } from "./state";

@@ -1,6 +1,6 @@
 /** Keyboard: WASD or arrows to move, Space to attack. Typing in a text field is left alone. */
 import type { Direction } from "../server/shared/game";
-import { TICK_MS } from "../server/shared/protocol";
+import { TICK_MS } from "../server/shared/tuning";
 
 const AXES: Record<string, [number, number]> = {
   KeyW: [0, -1],

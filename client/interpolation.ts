@@ -4,7 +4,7 @@
  * Pure: time is passed in, so it is tested without a browser.
  */
 import { STEP_PER_TICK, type Point } from "../server/shared/game";
-import { TICK_MS } from "../server/shared/protocol";
+import { TICK_MS } from "../server/shared/tuning";
 
 /** About two patches behind: one late patch still finds a later sample to move towards. */
 export const INTERPOLATION_DELAY_MS = 2 * TICK_MS;

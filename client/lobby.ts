@@ -1,21 +1,11 @@
 /** The lobby: the open battle rooms, live, through Colyseus's LobbyRoom. */
-import type { Client, Room } from "colyseus.js";
-import { RoomName } from "../server/shared/protocol";
+import type { Client } from "colyseus.js";
+import { LobbyServerMessage, RoomName, type ListedRoom } from "../server/shared/wire";
 import { byId, el } from "./dom";
 import { isAuthRefusal } from "./identity";
 import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError } from "./net";
-
-/** A room as LobbyRoom lists it (a subset of Colyseus's room listing). */
-export interface ListedRoom {
-  roomId: string;
-  name: string;
-  clients: number;
-  maxClients: number;
-  locked?: boolean;
-}
-
-/** LobbyRoom's messages: the whole list on join, then one room added/updated or removed. */
-const LobbyMessage = { rooms: "rooms", upsert: "+", remove: "-" } as const;
+import { onMessage, roomsOf, type GameRoom } from "./rooms";
+import type { ClientStates } from "./state";
 
 /** The listing, kept up to date from LobbyRoom's messages. Pure, so it is tested without a browser. */
 export class RoomList {
@@ -45,7 +35,7 @@ export class LobbyView {
   private readonly list = byId<HTMLUListElement>("room-list");
   private readonly status = byId("lobby-status");
   private readonly rooms = new RoomList();
-  private room: Room | null = null;
+  private room: GameRoom<"lobby", undefined> | null = null;
   private active = false;
   /** Bumped by every connect and disconnect: a loop of an older generation stops (and leaves its room). */
   private generation = 0;
@@ -58,13 +48,14 @@ export class LobbyView {
     this.status.textContent = "(connecting…)";
     const current = () => this.active && generation === this.generation;
     try {
-      const room = await this.client.joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } });
+      const room = await roomsOf<ClientStates>(this.client).joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } });
       if (!current()) return void room.leave(true);
       this.room = room;
       this.status.textContent = "";
-      room.onMessage(LobbyMessage.rooms, (rooms: ListedRoom[]) => this.update(() => this.rooms.reset(rooms)));
-      room.onMessage(LobbyMessage.upsert, ([roomId, listed]: [string, ListedRoom]) => this.update(() => this.rooms.upsert(roomId, listed)));
-      room.onMessage(LobbyMessage.remove, (roomId: string) => this.update(() => this.rooms.remove(roomId)));
+      // The whole list on join, then one room added or changed ("+") or gone ("-").
+      onMessage(room, LobbyServerMessage.rooms, (rooms) => this.update(() => this.rooms.reset(rooms)));
+      onMessage(room, LobbyServerMessage["+"], ([roomId, listed]) => this.update(() => this.rooms.upsert(roomId, listed)));
+      onMessage(room, LobbyServerMessage["-"], (roomId) => this.update(() => this.rooms.remove(roomId)));
       room.onLeave((code) => {
         if (current() && code !== CLOSE_CONSENTED) void this.retry(0, generation);
       });

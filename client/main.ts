@@ -1,7 +1,6 @@
 /** Entry: the lobby screen, then a battle with its chat; back to the lobby on leave. */
-import type { Room } from "colyseus.js";
-import { RoomName, type CreateBattleOptions } from "../server/shared/protocol";
-import { BattleSession } from "./battle";
+import { RoomName, type CreateBattleOptions } from "../server/shared/wire";
+import { BattleSession, type BattleRoom } from "./battle";
 import { battleChannel } from "./channel";
 import { ChatPanel } from "./chat";
 import { byId } from "./dom";
@@ -10,7 +9,8 @@ import { LobbyView } from "./lobby";
 import { takeToken, tokenClaims } from "./identity";
 import { createClient, describeJoinError } from "./net";
 import { Renderer } from "./render";
-import type { BattleStateView } from "./state";
+import { roomsOf } from "./rooms";
+import type { ClientStates } from "./state";
 
 /** Read-only handle for the browser tests and the curious: what the last frame drew. */
 declare global {
@@ -24,6 +24,7 @@ const ROOM_PARAM = "room";
 
 const token = takeToken();
 const client = createClient(token);
+const rooms = roomsOf<ClientStates>(client);
 const lobbyScreen = byId("lobby-screen");
 const battleScreen = byId("battle-screen");
 const nameInput = byId<HTMLInputElement>("name");
@@ -33,7 +34,7 @@ const chatInput = byId<HTMLInputElement>("chat-input");
 const chatStatus = byId("chat-status");
 const hud = new Hud();
 const renderer = new Renderer(byId<HTMLCanvasElement>("canvas"));
-const lobby = new LobbyView(client, (roomId) => enter(() => client.joinById(roomId, options())));
+const lobby = new LobbyView(client, (roomId) => enter(() => rooms.joinById(RoomName.battle, roomId, options())));
 
 let battle: BattleSession | null = null;
 let chat: ChatPanel | null = null;
@@ -55,7 +56,7 @@ function options(): CreateBattleOptions {
   return name ? { name } : {};
 }
 
-async function enter(join: () => Promise<Room<BattleStateView>>): Promise<void> {
+async function enter(join: () => Promise<BattleRoom>): Promise<void> {
   if (busy) return;
   busy = true;
   lobbyMessage.textContent = "";
@@ -70,7 +71,7 @@ async function enter(join: () => Promise<Room<BattleStateView>>): Promise<void> 
   }
 }
 
-async function startBattle(room: Room<BattleStateView>): Promise<void> {
+async function startBattle(room: BattleRoom): Promise<void> {
   lobbyScreen.hidden = true;
   battleScreen.hidden = false;
   history.replaceState(null, "", `/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`);
@@ -89,7 +90,7 @@ async function startBattle(room: Room<BattleStateView>): Promise<void> {
   }
 }
 
-function ownName(room: Room<BattleStateView>): Promise<string | undefined> {
+function ownName(room: BattleRoom): Promise<string | undefined> {
   const now = () => room.state?.players?.get(room.sessionId)?.name;
   if (now()) return Promise.resolve(now());
   return new Promise((resolve) => room.onStateChange.once(() => resolve(now())));
@@ -105,8 +106,8 @@ async function leaveBattle(): Promise<void> {
   void lobby.connect();
 }
 
-byId("quick-play").addEventListener("click", () => enter(() => client.joinOrCreate(RoomName.battle, options())));
-byId("create-private").addEventListener("click", () => enter(() => client.create(RoomName.battle, { ...options(), private: true })));
+byId("quick-play").addEventListener("click", () => enter(() => rooms.joinOrCreate(RoomName.battle, options())));
+byId("create-private").addEventListener("click", () => enter(() => rooms.create(RoomName.battle, { ...options(), private: true })));
 byId("leave").addEventListener("click", () => void leaveBattle());
 byId("copy-link").addEventListener("click", () => void navigator.clipboard?.writeText(inviteLink.value));
 
@@ -125,6 +126,6 @@ const invited = new URLSearchParams(location.search).get(ROOM_PARAM);
 if (invited) {
   byId("invite").hidden = false;
   byId("invite-room").textContent = invited;
-  byId("join-invite").addEventListener("click", () => enter(() => client.joinById(invited, options())));
+  byId("join-invite").addEventListener("click", () => enter(() => rooms.joinById(RoomName.battle, invited, options())));
 }
 void lobby.connect();

@@ -2,9 +2,10 @@
  * Connection plumbing shared by the battle, chat and lobby: the client, join errors in words,
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
-import { Client, type Room } from "colyseus.js";
-import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, RECONNECT_SECONDS } from "../server/shared/protocol";
+import { Client } from "colyseus.js";
+import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, RECONNECT_SECONDS, type RoomName } from "../server/shared/wire";
 import { isAuthRefusal } from "./identity";
+import { rejoin, type GameRoom } from "./rooms";
 
 /** Close code of a deliberate leave (Colyseus CloseCode.CONSENTED): nothing to reconnect. */
 export const CLOSE_CONSENTED = 4000;
@@ -59,9 +60,9 @@ export type LinkStatus =
   | { kind: "reconnected" }
   | { kind: "lost"; reason: string };
 
-export interface Link<S> {
+export interface Link<R extends RoomName, S> {
   /** Called with the first room and with every room a reconnection brings. */
-  onRoom(room: Room<S>): void;
+  onRoom(room: GameRoom<R, S>): void;
   onStatus(status: LinkStatus): void;
 }
 
@@ -70,11 +71,11 @@ export interface Link<S> {
  * with the reconnection token and backoff until RECONNECT_SECONDS have passed (the server keeps
  * the seat that long). Returns a function that leaves deliberately.
  */
-export function keepConnected<S>(client: Client, first: Room<S>, link: Link<S>): () => Promise<void> {
+export function keepConnected<R extends RoomName, S>(client: Client, first: GameRoom<R, S>, link: Link<R, S>): () => Promise<void> {
   let current = first;
   let leaving = false;
 
-  const watch = (room: Room<S>) => {
+  const watch = (room: GameRoom<R, S>) => {
     current = room;
     link.onRoom(room);
     room.onLeave((code) => {
@@ -82,18 +83,18 @@ export function keepConnected<S>(client: Client, first: Room<S>, link: Link<S>):
       // The server closed the room itself, or removed us: no seat to return to.
       const reason = finalCloseReason(code);
       if (reason !== null) return link.onStatus({ kind: "lost", reason });
-      void reconnect(room.reconnectionToken);
+      void reconnect(room);
     });
   };
 
-  const reconnect = async (token: string) => {
+  const reconnect = async (dropped: GameRoom<R, S>) => {
     const deadline = Date.now() + RECONNECT_SECONDS * 1000;
     for (let attempt = 0; !leaving && Date.now() < deadline; attempt++) {
       link.onStatus({ kind: "reconnecting", attempt: attempt + 1 });
       await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt)));
       if (leaving) return;
       try {
-        const room = await client.reconnect<S>(token);
+        const room = await rejoin(client, dropped);
         // Left while the reconnection was on its way: give the seat back instead of keeping it.
         if (leaving) return void (await room.leave(true));
         watch(room);

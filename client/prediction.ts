@@ -5,7 +5,8 @@
  * Pure: no DOM, no clock, no network, so it is tested without a browser.
  */
 import { stepMove, type Direction, type MapSize, type Point } from "../server/shared/game";
-import { MAX_QUEUED_MOVES, type MovePayload } from "../server/shared/protocol";
+import { MAX_QUEUED_MOVES } from "../server/shared/tuning";
+import type { MovePayload } from "../server/shared/wire";
 
 /** What a patch says about the own player. */
 export interface Authority extends Point {

@@ -1,5 +1,5 @@
 /** Draws the battle on a canvas that fills its box and always shows the whole map. */
-import { ATTACK_RANGE, MAX_HP } from "../server/shared/protocol";
+import { ATTACK_RANGE, MAX_HP } from "../server/shared/tuning";
 import { clamp, type MapSize } from "../server/shared/game";
 
 export interface DrawnPlayer {

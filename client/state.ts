@@ -40,3 +40,10 @@ export interface ChatStateView {
   channel: string;
   members: SyncedMap<{ name: string }>;
 }
+
+/** The state the client reads in each room type (the lobby has none). */
+export interface ClientStates {
+  battle: BattleStateView;
+  chat: ChatStateView;
+  lobby: undefined;
+}

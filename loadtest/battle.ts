@@ -5,15 +5,10 @@
  *   npm run loadtest:battle -- --numClients 200 [--endpoint ws://host:2567] [--output bots.log]
  */
 import { cli, type Options } from "@colyseus/loadtest";
-import { Client, type Room } from "colyseus.js";
-import {
-  ATTACK_COOLDOWN_MS,
-  ATTACK_RANGE,
-  ClientMessage,
-  ServerMessage,
-  TICK_MS,
-  type MovePayload,
-} from "../server/shared/protocol";
+import { Client } from "colyseus.js";
+import { asRoom, send } from "../client/rooms";
+import { ATTACK_COOLDOWN_MS, ATTACK_RANGE, TICK_MS } from "../server/shared/tuning";
+import { ClientMessage, PROTOCOL_VERSION, RoomName, ServerMessage, type JoinOptions } from "../server/shared/wire";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 
 /** A bot keeps a direction this long (random in the range), like a player tapping keys. */
@@ -25,7 +20,9 @@ const between = (min: number, max: number) => min + Math.random() * (max - min);
 
 async function main(options: Options) {
   const client = new Client(options.endpoint);
-  const room: Room<BattleState> = await client.joinOrCreate(options.roomName, { name: `bot${options.clientId}` });
+  const join: JoinOptions["battle"] = { name: `bot${options.clientId}`, protocol: PROTOCOL_VERSION };
+  // --room names the battle room type (the CLI requires it).
+  const room = asRoom(RoomName.battle, await client.joinOrCreate<BattleState>(options.roomName, join));
   for (const type of Object.values(ServerMessage)) room.onMessage(type, () => {});
 
   let seq = 0;
@@ -41,12 +38,11 @@ async function main(options: Options) {
       turnAt = now + between(TURN_EVERY_MS.min, TURN_EVERY_MS.max);
     }
     if (dir.dx !== 0 || dir.dy !== 0) {
-      const move: MovePayload = { ...dir, seq: ++seq };
-      room.send(ClientMessage.move, move);
+      send(room, ClientMessage.move, { ...dir, seq: ++seq });
     }
     const me = room.state.players?.get(room.sessionId);
     if (me?.alive && now >= attackAt && someoneNear(room.state, room.sessionId, me.x, me.y)) {
-      room.send(ClientMessage.attack, {});
+      send(room, ClientMessage.attack, {});
       attackAt = now + ATTACK_COOLDOWN_MS;
     }
   }, TICK_MS);

@@ -6,7 +6,8 @@
 import { cli, type Options } from "@colyseus/loadtest";
 import { Client } from "colyseus.js";
 import { parseArgs } from "node:util";
-import { ClientMessage, ServerMessage, type ChatPayload } from "../server/shared/protocol";
+import { asRoom, send } from "../client/rooms";
+import { ClientMessage, PROTOCOL_VERSION, RoomName, ServerMessage, type JoinOptions } from "../server/shared/wire";
 
 /** A human says something every few seconds (random in the range). */
 const SAY_EVERY_MS = { min: 3000, max: 15000 };
@@ -21,14 +22,15 @@ const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];
 async function main(options: Options) {
   const client = new Client(options.endpoint);
   const channel = `loadtest-${options.clientId % channels}`;
-  const room = await client.joinOrCreate(options.roomName, { channel, name: `bot${options.clientId}` });
+  const join: JoinOptions["chat"] = { channel, name: `bot${options.clientId}`, protocol: PROTOCOL_VERSION };
+  // --room names the chat room type (the CLI requires it).
+  const room = asRoom(RoomName.chat, await client.joinOrCreate(options.roomName, join));
   for (const type of Object.values(ServerMessage)) room.onMessage(type, () => {});
 
   let timer: NodeJS.Timeout;
   const sayLater = () => {
     timer = setTimeout(() => {
-      const chat: ChatPayload = { text: pick(PHRASES) };
-      room.send(ClientMessage.chat, chat);
+      send(room, ClientMessage.chat, { text: pick(PHRASES) });
       sayLater();
     }, SAY_EVERY_MS.min + Math.random() * (SAY_EVERY_MS.max - SAY_EVERY_MS.min));
   };

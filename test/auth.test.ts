@@ -25,7 +25,8 @@ import {
   type ChatLine,
 } from "../server/shared/protocol";
 import { mintToken, type TokenClaims } from "../scripts/token";
-import { collect, freePort, hearAll, nextError, nextMessage, until } from "./helpers/server";
+import { collect, freePort, hearAll, nextError, nextMessage, until, sdkOf } from "./helpers/server";
+import { send, onMessage, type GameRoom, rejoin } from "../client/rooms";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
 const AUDIENCE = "battle-tests";
@@ -59,20 +60,20 @@ describe("player identity", () => {
     return client;
   }
 
-  async function joinChat(client: Client, channel = "general"): Promise<ClientRoom<ChatState>> {
-    const room = hearAll(await client.joinOrCreate<ChatState>(RoomName.chat, { channel }));
+  async function joinChat(client: Client, channel = "general"): Promise<GameRoom<"chat", ChatState>> {
+    const room = hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, { channel }));
     await nextMessage(room, ServerMessage.history);
     return room;
   }
 
   /** Sends a line and resolves with it as relayed back to the sender. */
-  function say(room: ClientRoom, text: string): Promise<ChatLine> {
+  function say(room: GameRoom<"chat", ChatState>, text: string): Promise<ChatLine> {
     const relayed = new Promise<ChatLine>((resolve) => {
-      const unbind = room.onMessage(ServerMessage.chat, (line: ChatLine) => {
+      const unbind = onMessage(room, ServerMessage.chat, (line) => {
         if (line.kind === "user" && line.text === text) (unbind(), resolve(line));
       });
     });
-    room.send(ClientMessage.chat, { text });
+    send(room, ClientMessage.chat, { text });
     return relayed;
   }
 
@@ -91,15 +92,15 @@ describe("player identity", () => {
     ];
 
     it("refuses each bad token at matchmaking with its own code and message, and reserves no seat", async () => {
-      const host = await player(await tokenFor({ sub: "host" })).create<BattleState>(RoomName.battle, {});
+      const host = await sdkOf(player(await tokenFor({ sub: "host" }))).create(RoomName.battle, {});
       const battle = server.getRoomById(host.roomId) as ServerRoom & { reservedSeats: Record<string, unknown> };
       const messages = new Set<string>();
       for (const [what, token, code] of cases) {
         const client = player(await token());
         for (const join of [
           () => client.joinById(host.roomId, {}),
-          () => client.joinOrCreate(RoomName.battle, {}),
-          () => client.joinOrCreate(RoomName.chat, { channel: "general" }),
+          () => sdkOf(client).joinOrCreate(RoomName.battle, {}),
+          () => sdkOf(client).joinOrCreate(RoomName.chat, { channel: "general" }),
         ]) {
           const error = await join().then(() => assert.fail(`${what} was let in`), (e: { code: number; message: string }) => e);
           assert.equal(error.code, code, `${what}: ${error.message}`);
@@ -115,8 +116,8 @@ describe("player identity", () => {
     });
 
     it("keeps the lobby behind the same door", async () => {
-      await assert.rejects(player().joinOrCreate(RoomName.lobby), { code: AuthRefusal.missing });
-      const lobby = await player(await tokenFor({ sub: "alice" })).joinOrCreate(RoomName.lobby);
+      await assert.rejects(sdkOf(player()).joinOrCreate(RoomName.lobby, {}), { code: AuthRefusal.missing });
+      const lobby = await sdkOf(player(await tokenFor({ sub: "alice" }))).joinOrCreate(RoomName.lobby, {});
       assert.ok(lobby.sessionId);
     });
 
@@ -140,7 +141,7 @@ describe("player identity", () => {
       // 16 visible characters: emoji ZWJ sequences, CJK and Arabic (RTL) each count once.
       const name = "👩‍💻李明سلام🇫🇷abcdefgh";
       const client = player(await tokenFor({ sub: "alice-42", name }));
-      const battle = hearAll(await client.joinOrCreate<BattleState>(RoomName.battle, { name: "Ignored" }));
+      const battle = hearAll(await sdkOf(client).joinOrCreate(RoomName.battle, { name: "Ignored" }));
       const state = await until(battle, (s) => s.players?.has(battle.sessionId), "own player");
       assert.equal(state.players.get(battle.sessionId)!.name, name);
 
@@ -163,11 +164,11 @@ describe("player identity", () => {
       const dropped = new Promise<void>((resolve) => chat.onLeave(() => resolve()));
       chat.connection.close(); // not a consented leave: the seat waits
       await dropped;
-      const back = hearAll(await client.reconnect<ChatState>(chat.reconnectionToken));
+      const back = hearAll(await rejoin(client, chat));
       assert.equal(back.sessionId, chat.sessionId);
       // A reconnected member says where it stopped first; live lines follow the history it gets back.
-      const caughtUp = new Promise<void>((resolve) => back.onMessage(ServerMessage.history, () => resolve()));
-      back.send(ClientMessage.resume, { since: 0 });
+      const caughtUp = new Promise<void>((resolve) => onMessage(back, ServerMessage.history, () => resolve()));
+      send(back, ClientMessage.resume, { since: 0 });
       await caughtUp;
       assert.equal((await say(back, "still me")).playerId, "carol");
     });
@@ -176,48 +177,48 @@ describe("player identity", () => {
   describe("one seat per player id: the newest join takes it over", () => {
     it("battle: the new connection continues the character and the old one is closed with CLOSE_REPLACED", async () => {
       const token = await tokenFor({ sub: "dave", name: "Dave" });
-      const first = hearAll(await player(token).joinOrCreate<BattleState>(RoomName.battle, {}));
+      const first = hearAll(await sdkOf(player(token)).joinOrCreate(RoomName.battle, {}));
       await until(first, (s) => s.players?.has(first.sessionId), "own player");
       const serverRoom = server.getRoomById<BattleState>(first.roomId);
       Object.assign(serverRoom.state.players.get(first.sessionId)!, { x: 123, y: 456, hp: 40, kills: 2, deaths: 1 });
       const firstClosed = closeCode(first);
 
-      const second = hearAll(await player(token).joinById<BattleState>(first.roomId, {}));
+      const second = hearAll(await sdkOf(player(token)).joinById(RoomName.battle, first.roomId, {}));
       assert.equal(await firstClosed, CLOSE_REPLACED);
       const state = await until(second, (s) => s.players?.has(second.sessionId) && !s.players.has(first.sessionId), "seat taken over");
       const me = state.players.get(second.sessionId)!;
       assert.deepEqual([me.name, me.x, me.y, me.hp, me.kills, me.deaths, me.lastInput], ["Dave", 123, 456, 40, 2, 1, 0]);
       // The new connection's moves are numbered from 1 again, and applied.
-      second.send(ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
+      send(second, ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
       await until(second, (s) => s.players.get(second.sessionId)!.lastInput === 1, "move acknowledged");
       // The replaced seat cannot come back.
-      await assert.rejects(player(token).reconnect(first.reconnectionToken));
+      await assert.rejects(rejoin(player(token), first));
     });
 
     it("battle: a seat waiting for a reconnection is ended at once", async () => {
       const token = await tokenFor({ sub: "erin" });
-      const first = hearAll(await player(token).joinOrCreate<BattleState>(RoomName.battle, {}));
+      const first = hearAll(await sdkOf(player(token)).joinOrCreate(RoomName.battle, {}));
       await until(first, (s) => s.players?.has(first.sessionId), "own player");
       const dropped = new Promise<void>((resolve) => first.onLeave(() => resolve()));
       first.connection.close();
       await dropped;
-      const second = hearAll(await player(token).joinById<BattleState>(first.roomId, {}));
+      const second = hearAll(await sdkOf(player(token)).joinById(RoomName.battle, first.roomId, {}));
       const state = await until(second, (s) => s.players?.size === 1 && s.players.has(second.sessionId), "one Erin");
       assert.equal(state.players.size, 1);
-      await assert.rejects(player(token).reconnect(first.reconnectionToken));
+      await assert.rejects(rejoin(player(token), first));
     });
 
     it("chat: the seat moves quietly (no join or leave line) and the old connection is closed", async () => {
       const bob = await joinChat(player(await tokenFor({ sub: "bob", name: "Bob" })));
       const token = await tokenFor({ sub: "frank", name: "Frank" });
-      const joined = new Promise<ChatLine>((resolve) => bob.onMessage(ServerMessage.chat, (l: ChatLine) => l.text === "Frank joined" && resolve(l)));
+      const joined = new Promise<ChatLine>((resolve) => onMessage(bob, ServerMessage.chat, (l) => l.text === "Frank joined" && resolve(l)));
       const first = await joinChat(player(token));
       await joined;
-      const heard = collect<ChatLine>(bob, ServerMessage.chat);
+      const heard = collect(bob, ServerMessage.chat);
       const firstClosed = closeCode(first);
       const second = await joinChat(player(token));
       assert.equal(await firstClosed, CLOSE_REPLACED);
-      const bobHeard = new Promise<ChatLine>((resolve) => bob.onMessage(ServerMessage.chat, (l: ChatLine) => l.text === "moved tabs" && resolve(l)));
+      const bobHeard = new Promise<ChatLine>((resolve) => onMessage(bob, ServerMessage.chat, (l) => l.text === "moved tabs" && resolve(l)));
       const line = await say(second, "moved tabs");
       await bobHeard;
       await until(bob, (s) => s.members?.size === 2 && s.members.has(second.sessionId), "members");
@@ -237,7 +238,7 @@ describe("player identity", () => {
       const again = await joinChat(player(token), "mod");
       assert.notEqual(again.sessionId, first.sessionId);
       const refused = nextError(again);
-      again.send(ClientMessage.chat, { text: "am I free?" });
+      send(again, ClientMessage.chat, { text: "am I free?" });
       assert.equal((await refused).code, RefusalCode.muted);
 
       assert.deepEqual(await matchMaker.remoteRoomCall(bob.roomId, "unmute", ["gina"]), { ok: true });
@@ -263,7 +264,7 @@ describe("player identity", () => {
       const b = await say(ben, "hello");
       assert.ok(a.playerId.startsWith(GUEST_ID_PREFIX) && b.playerId.startsWith(GUEST_ID_PREFIX), `${a.playerId} ${b.playerId}`);
       assert.notEqual(a.playerId, b.playerId);
-      const named = hearAll(await player().joinOrCreate<BattleState>(RoomName.battle, { name: "Zoë" }));
+      const named = hearAll(await sdkOf(player()).joinOrCreate(RoomName.battle, { name: "Zoë" }));
       const state = await until(named, (s) => s.players?.has(named.sessionId), "own player");
       assert.equal(state.players.get(named.sessionId)!.name, "Zoë");
     });

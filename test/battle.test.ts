@@ -1,7 +1,6 @@
 import { matchMaker } from "@colyseus/core";
 import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import type { Room as ClientRoom } from "colyseus.js";
 import { STEP_PER_TICK } from "../server/shared/game";
 import {
   ATTACK_COOLDOWN_MS,
@@ -18,14 +17,12 @@ import {
   SPAWN_CLEARANCE,
   ServerMessage,
   TICK_MS,
-  type AttackedEvent,
-  type ErrorPayload,
-  type KillEvent,
 } from "../server/shared/protocol";
 import type { BattleState, Player } from "../server/rooms/schema/BattleState";
-import { bootServer, collect, hearAll, nextError, nextMessage, until } from "./helpers/server";
+import { bootServer, collect, hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked } from "./helpers/server";
+import { send, type GameRoom } from "../client/rooms";
 
-type Battle = ClientRoom<BattleState>;
+type Battle = GameRoom<"battle", BattleState>;
 
 describe("BattleRoom", () => {
   let server: ColyseusTestServer;
@@ -37,7 +34,7 @@ describe("BattleRoom", () => {
   after(() => server.shutdown());
 
   async function join(options: object = {}): Promise<Battle> {
-    const room = await server.sdk.joinOrCreate<BattleState>(RoomName.battle, options);
+    const room = await sdkOf(server).joinOrCreate(RoomName.battle, options);
     hearAll(room);
     await until(room, (s) => s.players?.has(room.sessionId), "own player");
     return room;
@@ -87,7 +84,7 @@ describe("BattleRoom", () => {
         [{ admin: true }, /unknown field\(s\): admin/],
         [{ maxPlayers: 0 }, /maxPlayers must be a whole number/],
       ] as [object, RegExp][]) {
-        await assert.rejects(server.sdk.joinOrCreate(RoomName.battle, options), (error: { code: number; message: string }) => {
+        await assert.rejects(sdkOf(server).joinOrCreate(RoomName.battle, options), (error: { code: number; message: string }) => {
           assert.equal(error.code, JOIN_INVALID_OPTIONS);
           assert.match(error.message, reason);
           return true;
@@ -97,7 +94,7 @@ describe("BattleRoom", () => {
     });
 
     it("honours the maxPlayers create option", async () => {
-      const a = await server.sdk.create<BattleState>(RoomName.battle, { maxPlayers: 2 });
+      const a = await sdkOf(server).create(RoomName.battle, { maxPlayers: 2 });
       await server.sdk.joinById(a.roomId);
       await assert.rejects(server.sdk.joinById(a.roomId), /full|locked/);
     });
@@ -107,10 +104,10 @@ describe("BattleRoom", () => {
     it("moves one step per applied move and acknowledges its seq in lastInput", async () => {
       const a = await join();
       await place(a, a.sessionId, 500, 500);
-      a.send(ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
+      send(a, ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
       await until(a, () => me(a).lastInput === 1, "ack of seq 1");
       assert.deepEqual([me(a).x, me(a).y], [500 + STEP_PER_TICK, 500]);
-      a.send(ClientMessage.move, { dx: 0, dy: 1, seq: 2 });
+      send(a, ClientMessage.move, { dx: 0, dy: 1, seq: 2 });
       await until(a, () => me(a).lastInput === 2, "ack of seq 2");
       assert.deepEqual([me(a).x, me(a).y], [500 + STEP_PER_TICK, 500 + STEP_PER_TICK]);
     });
@@ -118,11 +115,11 @@ describe("BattleRoom", () => {
     it("never moves faster than one step per tick however the client spams", async () => {
       const a = await join();
       await place(a, a.sessionId, 100, 500);
-      const refusals = collect<ErrorPayload>(a, ServerMessage.error);
+      const refusals = collect(a, ServerMessage.error);
       const seen: { tick: number; x: number }[] = [];
       a.onStateChange((s) => seen.push({ tick: s.tick, x: s.players.get(a.sessionId)!.x }));
       const sent = 3 * MAX_QUEUED_MOVES;
-      for (let seq = 1; seq <= sent; seq++) a.send(ClientMessage.move, { dx: 1, dy: 0, seq });
+      for (let seq = 1; seq <= sent; seq++) send(a, ClientMessage.move, { dx: 1, dy: 0, seq });
 
       await until(a, () => me(a).lastInput === MAX_QUEUED_MOVES, "queued moves applied");
       // Refusals are sent as the moves arrive, long before the tenth tick's patch: all are here.
@@ -138,15 +135,15 @@ describe("BattleRoom", () => {
     it("never leaves the map", async () => {
       const a = await join();
       await place(a, a.sessionId, MAP_WIDTH - 3, 3);
-      for (let seq = 1; seq <= 3; seq++) a.send(ClientMessage.move, { dx: 1, dy: -1, seq });
+      for (let seq = 1; seq <= 3; seq++) send(a, ClientMessage.move, { dx: 1, dy: -1, seq });
       await until(a, () => me(a).lastInput === 3, "ack of seq 3");
       assert.deepEqual([me(a).x, me(a).y], [MAP_WIDTH, 0]);
     });
 
     it("refuses a move whose seq does not grow", async () => {
       const a = await join();
-      a.send(ClientMessage.move, { dx: 0, dy: 0, seq: 5 });
-      a.send(ClientMessage.move, { dx: 1, dy: 0, seq: 5 });
+      send(a, ClientMessage.move, { dx: 0, dy: 0, seq: 5 });
+      send(a, ClientMessage.move, { dx: 1, dy: 0, seq: 5 });
       const error = await nextError(a);
       assert.equal(error.code, RefusalCode.staleSeq);
       assert.match(error.message, /larger than 5/);
@@ -167,9 +164,9 @@ describe("BattleRoom", () => {
 
     it("damages players in range and not those out of range, then holds the cooldown", async () => {
       const { a, b, c } = await threePlayers();
-      const attackedSeenByC = nextMessage<AttackedEvent>(c, ServerMessage.attacked);
-      a.send(ClientMessage.attack, {});
-      const attacked = await nextMessage<AttackedEvent>(a, ServerMessage.attacked);
+      const attackedSeenByC = nextMessage(c, ServerMessage.attacked);
+      send(a, ClientMessage.attack, {});
+      const attacked = await nextMessage(a, ServerMessage.attacked);
       assert.deepEqual(attacked.hits, [b.sessionId]);
       assert.equal(attacked.by, a.sessionId);
       assert.deepEqual((await attackedSeenByC).hits, [b.sessionId]);
@@ -178,23 +175,23 @@ describe("BattleRoom", () => {
       assert.equal(b.state.players.get(a.sessionId)!.hp, MAX_HP);
 
       const attackTick = a.state.tick;
-      a.send(ClientMessage.attack);
+      send(a, ClientMessage.attack);
       const refused = await nextError(a);
       assert.equal(refused.code, RefusalCode.cooldown);
       assert.equal(refused.type, ClientMessage.attack);
 
       await until(a, (s) => s.tick >= attackTick + ATTACK_COOLDOWN_MS / TICK_MS + 1, "cooldown over");
-      a.send(ClientMessage.attack);
-      await nextMessage<AttackedEvent>(a, ServerMessage.attacked);
+      send(a, ClientMessage.attack);
+      await nextMessage(a, ServerMessage.attacked);
       await until(b, (s) => s.players.get(b.sessionId)!.hp === MAX_HP - 2 * ATTACK_DAMAGE, "B damaged twice");
     });
 
     it("kills at 0 HP, counts kill and death, tells everyone, and respawns after the delay", async () => {
       const { a, b, c } = await threePlayers();
       await place(a, b.sessionId, 550, 500, ATTACK_DAMAGE);
-      const killSeenByC = nextMessage<KillEvent>(c, ServerMessage.kill);
-      a.send(ClientMessage.attack, {});
-      const kill = await nextMessage<KillEvent>(b, ServerMessage.kill);
+      const killSeenByC = nextMessage(c, ServerMessage.kill);
+      send(a, ClientMessage.attack, {});
+      const kill = await nextMessage(b, ServerMessage.kill);
       assert.deepEqual(kill, {
         killer: a.sessionId,
         killerName: "A",
@@ -209,7 +206,7 @@ describe("BattleRoom", () => {
       assert.equal(c.state.players.get(b.sessionId)!.deaths, 1);
       assert.equal(c.state.players.get(a.sessionId)!.kills, 1);
 
-      b.send(ClientMessage.attack);
+      send(b, ClientMessage.attack);
       assert.equal((await nextError(b)).code, RefusalCode.dead);
 
       await until(c, (s) => s.players.get(b.sessionId)!.alive, "B respawned");
@@ -250,25 +247,25 @@ describe("BattleRoom", () => {
       const b = await join({ name: "Honest" });
       await place(a, a.sessionId, 300, 300);
       await place(a, b.sessionId, 900, 900);
-      const bRefusals = collect<ErrorPayload>(b, ServerMessage.error);
+      const bRefusals = collect(b, ServerMessage.error);
       const before = JSON.stringify(b.state.players.toJSON());
 
       for (const payload of badMoves) {
-        a.send(ClientMessage.move, payload);
+        sendUnchecked(a, ClientMessage.move, payload);
         const error = await nextError(a);
         assert.equal(error.code, RefusalCode.invalidPayload, JSON.stringify(payload));
         assert.equal(error.type, ClientMessage.move);
         assert.ok(error.message.startsWith("move"), error.message);
       }
       for (const payload of [{ target: b.sessionId }, 1, "x", [], null]) {
-        a.send(ClientMessage.attack, payload);
+        sendUnchecked(a, ClientMessage.attack, payload);
         const error = await nextError(a);
         assert.equal(error.code, RefusalCode.invalidPayload, JSON.stringify(payload));
         assert.equal(error.type, ClientMessage.attack);
       }
       a.sendBytes(ClientMessage.move, new Uint8Array([1, 2, 3, 255]));
       assert.equal((await nextError(a)).code, RefusalCode.invalidPayload);
-      a.send("teleport", { x: 0, y: 0 });
+      sendUnchecked(a, "teleport", { x: 0, y: 0 });
       const unknown = await nextError(a);
       assert.equal(unknown.code, RefusalCode.unknownType);
       assert.equal(unknown.type, "teleport");
@@ -280,7 +277,7 @@ describe("BattleRoom", () => {
       assert.equal(bRefusals.length, 0);
       assert.equal(a.connection.isOpen, true, "a bad payload does not cost the connection");
       // The room still plays: a good move after all that is applied.
-      a.send(ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
+      send(a, ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
       await until(a, () => me(a).lastInput === 1, "ack of a good move");
       assert.equal(me(a).x, 300 + STEP_PER_TICK);
     });

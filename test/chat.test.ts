@@ -1,6 +1,5 @@
 import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import type { Room as ClientRoom } from "colyseus.js";
 import {
   CHAT_HISTORY_ON_JOIN,
   CHAT_RESUME_WAIT_MS,
@@ -10,15 +9,14 @@ import {
   RefusalCode,
   RoomName,
   ServerMessage,
-  type ChatHistory,
   type ChatLine,
-  type ErrorPayload,
 } from "../server/shared/protocol";
 import type { ChatState } from "../server/rooms/schema/ChatState";
 import { assertContiguous, reconnect, record, seen } from "./helpers/chat";
-import { bootServer, collect, eventually, hearAll, liftRateLimits, nextError, nextMessage, until } from "./helpers/server";
+import { bootServer, collect, eventually, hearAll, liftRateLimits, nextError, nextMessage, until, sdkOf, sendUnchecked } from "./helpers/server";
+import { send, onMessage, type GameRoom } from "../client/rooms";
 
-type Chat = ClientRoom<ChatState>;
+type Chat = GameRoom<"chat", ChatState>;
 
 describe("ChatRoom", () => {
   let server: ColyseusTestServer;
@@ -31,8 +29,8 @@ describe("ChatRoom", () => {
 
   /** Joins and returns the room with the history it was sent on join. */
   async function join(channel: string, name?: string): Promise<{ room: Chat; history: ChatLine[] }> {
-    const room = await server.sdk.joinOrCreate<ChatState>(RoomName.chat, name ? { channel, name } : { channel });
-    const history = nextMessage<ChatHistory>(room, ServerMessage.history);
+    const room = await sdkOf(server).joinOrCreate(RoomName.chat, name ? { channel, name } : { channel });
+    const history = nextMessage(room, ServerMessage.history);
     hearAll(room);
     return { room, history: (await history).lines };
   }
@@ -40,7 +38,7 @@ describe("ChatRoom", () => {
   /** The next line from `sender` (with `text`, when given) that `receiver` hears. */
   function lineFrom(receiver: Chat, sender: Chat, text?: string): Promise<ChatLine> {
     return new Promise<ChatLine>((resolve) => {
-      const unbind = receiver.onMessage(ServerMessage.chat, (line: ChatLine) => {
+      const unbind = onMessage(receiver, ServerMessage.chat, (line) => {
         if (line.kind !== "user" || line.sessionId !== sender.sessionId) return;
         if (text !== undefined && line.text !== text) return;
         unbind();
@@ -52,7 +50,7 @@ describe("ChatRoom", () => {
   /** Sends a line and resolves with it as relayed back to `receiver`. */
   function say(sender: Chat, text: string, receiver: Chat = sender): Promise<ChatLine> {
     const relayed = lineFrom(receiver, sender, text.trim());
-    sender.send(ClientMessage.chat, { text });
+    send(sender, ClientMessage.chat, { text });
     return relayed;
   }
 
@@ -62,7 +60,7 @@ describe("ChatRoom", () => {
     const { room: cy } = await join("trade", "Cy");
     assert.equal(ann.roomId, ben.roomId);
     assert.notEqual(ann.roomId, cy.roomId);
-    const cyHeard = collect<ChatLine>(cy, ServerMessage.chat);
+    const cyHeard = collect(cy, ServerMessage.chat);
 
     const toBen = lineFrom(ben, ann);
     const toAnn = await say(ann, "  hello 世界 👋  ");
@@ -83,14 +81,14 @@ describe("ChatRoom", () => {
 
   it("announces joins and leaves as system lines and keeps the member list", async () => {
     const { room: ann } = await join("lobby", "Ann");
-    const joined = nextMessage<ChatLine>(ann, ServerMessage.chat);
+    const joined = nextMessage(ann, ServerMessage.chat);
     const { room: ben } = await join("lobby", "Ben");
     assert.deepEqual((({ kind, text }) => ({ kind, text }))(await joined), { kind: "system", text: "Ben joined" });
     await until(ann, (s) => s.members.size === 2, "two members");
     assert.equal(ann.state.members.get(ben.sessionId)?.name, "Ben");
     assert.equal(ann.state.channel, "lobby");
 
-    const left = nextMessage<ChatLine>(ann, ServerMessage.chat);
+    const left = nextMessage(ann, ServerMessage.chat);
     await ben.leave();
     assert.equal((await left).text, "Ben left");
     await until(ann, (s) => s.members.size === 1, "one member");
@@ -100,7 +98,7 @@ describe("ChatRoom", () => {
     const { room: ann } = await join("history", "Ann");
     liftRateLimits(server, ann.roomId);
     const total = CHAT_HISTORY_ON_JOIN + 15;
-    for (let i = 1; i < total; i++) ann.send(ClientMessage.chat, { text: `line ${i}` });
+    for (let i = 1; i < total; i++) send(ann, ClientMessage.chat, { text: `line ${i}` });
     // Lines are relayed in order, so once the last is back, all are in the history.
     assert.equal((await say(ann, `line ${total}`)).text, `line ${total}`);
 
@@ -116,8 +114,8 @@ describe("ChatRoom", () => {
   it("refuses empty, over-long and malformed lines with a reason and relays nothing", async () => {
     const { room: ann } = await join("strict", "Ann");
     const { room: ben } = await join("strict", "Ben");
-    const benHeard = collect<ChatLine>(ben, ServerMessage.chat);
-    const benRefusals = collect<ErrorPayload>(ben, ServerMessage.error);
+    const benHeard = collect(ben, ServerMessage.chat);
+    const benRefusals = collect(ben, ServerMessage.error);
 
     const cases: [unknown, RefusalCode][] = [
       [{ text: "   " }, RefusalCode.textEmpty],
@@ -129,13 +127,13 @@ describe("ChatRoom", () => {
       [undefined, RefusalCode.invalidPayload],
     ];
     for (const [payload, code] of cases) {
-      ann.send(ClientMessage.chat, payload);
+      sendUnchecked(ann, ClientMessage.chat, payload);
       const error = await nextError(ann);
       assert.equal(error.code, code, JSON.stringify(payload)?.slice(0, 60));
       assert.equal(error.type, ClientMessage.chat);
       assert.ok(error.message.length > 0);
     }
-    ann.send("shout", { text: "hi" });
+    sendUnchecked(ann, "shout", { text: "hi" });
     assert.equal((await nextError(ann)).code, RefusalCode.unknownType);
 
     // A good line after the bad ones is the first and only line Ben hears.
@@ -145,7 +143,7 @@ describe("ChatRoom", () => {
   });
 
   it("gives a reconnected member who never sends resume the lines said after its drop was noticed", async () => {
-    const ann = await server.sdk.joinOrCreate<ChatState>(RoomName.chat, { channel: "fallback", name: "Ann" });
+    const ann = await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "fallback", name: "Ann" });
     const before = record(ann);
     const { room: ben } = await join("fallback", "Ben");
     await seen(ann, before, (l) => l.text === "Ben joined", "Ben's arrival");
@@ -156,7 +154,7 @@ describe("ChatRoom", () => {
     const room = server.getRoomById(ann.roomId);
     await eventually(async () => (room.clients.length === 1 ? true : undefined), "the server to notice the drop");
     await say(ben, "while you were away");
-    const back = await reconnect(server.sdk, ann.reconnectionToken);
+    const back = await reconnect(server.sdk, ann);
     const after = record(back);
     await seen(back, after, (l) => l.text === "while you were away", "the missed line", CHAT_RESUME_WAIT_MS + 3000);
     await say(ben, "welcome back", back);
@@ -166,8 +164,8 @@ describe("ChatRoom", () => {
 
   it("refuses a resume that does not follow a reconnection, and sends no history for it", async () => {
     const { room: ann } = await join("no-replay", "Ann");
-    const histories = collect<ChatHistory>(ann, ServerMessage.history);
-    ann.send(ClientMessage.resume, { since: 0 });
+    const histories = collect(ann, ServerMessage.history);
+    send(ann, ClientMessage.resume, { since: 0 });
     const error = await nextError(ann);
     assert.equal(error.code, RefusalCode.invalidPayload);
     assert.equal(error.type, ClientMessage.resume);

@@ -186,12 +186,10 @@ describe("client helpers", () => {
 
   it("keeps the lobby's battle list in step with its add, update and remove messages", () => {
     const list = new RoomList();
-    list.reset([
-      { roomId: "a", name: "battle", clients: 1, maxClients: 16 },
-      { roomId: "c", name: "chat", clients: 5, maxClients: 2000 },
-    ]);
-    list.upsert("b", { roomId: "b", name: "battle", clients: 3, maxClients: 16 });
-    list.upsert("a", { roomId: "a", name: "battle", clients: 4, maxClients: 16 });
+    const room = (roomId: string, name: string, clients: number, maxClients = 16) => ({ roomId, name, clients, maxClients, locked: false, metadata: {} });
+    list.reset([room("a", "battle", 1), room("c", "chat", 5, 2000)]);
+    list.upsert("b", room("b", "battle", 3));
+    list.upsert("a", room("a", "battle", 4));
     assert.deepEqual(list.battles().map((r) => [r.roomId, r.clients]), [["a", 4], ["b", 3]]);
     list.remove("a");
     assert.deepEqual(list.battles().map((r) => r.roomId), ["b"]);
@@ -201,10 +199,10 @@ describe("client helpers", () => {
 describe("client layout", () => {
   const CLIENT = join(__dirname, "..", "client");
   for (const file of readdirSync(CLIENT).filter((f) => f.endsWith(".ts"))) {
-    it(`${file} takes only the protocol and the pure rules from the server`, () => {
+    it(`${file} takes only the wire, the rule tuning and the pure rules from the server`, () => {
       const source = readFileSync(join(CLIENT, file), "utf8");
       const fromServer = [...source.matchAll(/from\s+"(\.\.\/server\/[^"]+)"/g)].map((m) => m[1]);
-      for (const path of fromServer) assert.match(path, /^\.\.\/server\/shared\/(protocol|game)$/);
+      for (const path of fromServer) assert.match(path, /^\.\.\/server\/shared\/(wire|tuning|game)$/);
     });
   }
 });

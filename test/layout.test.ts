@@ -15,3 +15,20 @@ describe("layout: the modules the browser shares", () => {
     });
   }
 });
+
+describe("layout: the browser bundle", () => {
+  it("takes from the server only the wire, the rule tuning and the pure rules, never the server limits", async () => {
+    const { build } = await import("esbuild");
+    const result = await build({
+      entryPoints: [join(__dirname, "..", "client", "main.ts")],
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: "esm",
+      platform: "browser",
+      logLevel: "silent",
+    });
+    const fromServer = Object.keys(result.metafile.inputs).filter((path) => path.startsWith("server/")).sort();
+    assert.deepEqual(fromServer, ["server/shared/game.ts", "server/shared/tuning.ts", "server/shared/wire.ts"]);
+  });
+});

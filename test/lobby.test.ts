@@ -2,21 +2,18 @@
 import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import type { Room as ClientRoom } from "colyseus.js";
-import { RoomName, ServerMessage, type ChatLine } from "../server/shared/protocol";
+import { onMessage, rejoin, send, type GameRoom } from "../client/rooms";
+import { ClientMessage, RoomName, ServerMessage, type ServerMessages } from "../server/shared/wire";
 import type { BattleState } from "../server/rooms/schema/BattleState";
-import type { ChatState } from "../server/rooms/schema/ChatState";
-import { bootServer, collect, EVENT_TIMEOUT_MS, hearAll, nextMessage, until } from "./helpers/server";
+import { bootServer, collect, EVENT_TIMEOUT_MS, hearAll, nextMessage, until, sdkOf } from "./helpers/server";
 
-interface Listed {
-  roomId: string;
-  clients: number;
-}
+type LobbyMessages = ServerMessages["lobby"];
 
 /** Resolves once `predicate` holds for a lobby message of `type`. */
-function lobbyMessage<T>(lobby: ClientRoom, type: string, predicate: (message: T) => boolean): Promise<T> {
+function lobbyMessage<S, K extends keyof LobbyMessages>(lobby: GameRoom<"lobby", S>, type: K, predicate: (message: LobbyMessages[K]) => boolean): Promise<LobbyMessages[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for lobby "${type}"`)), EVENT_TIMEOUT_MS);
-    const unbind = lobby.onMessage(type, (message: T) => {
+    const unbind = onMessage(lobby, type, (message) => {
       if (!predicate(message)) return;
       clearTimeout(timer);
       unbind();
@@ -43,30 +40,30 @@ describe("lobby, private rooms and reconnection", () => {
   after(() => server.shutdown());
 
   it("lists public battle rooms live with their player counts, and never a private one", async () => {
-    const lobby = await server.sdk.joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } });
-    const first = await lobbyMessage<Listed[]>(lobby, "rooms", () => true);
+    const lobby = await sdkOf(server).joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } });
+    const first = await lobbyMessage(lobby, "rooms", () => true);
     assert.deepEqual(first, []);
 
-    const hidden = await server.sdk.create<BattleState>(RoomName.battle, { private: true });
-    const added = lobbyMessage<[string, Listed]>(lobby, "+", ([, room]) => room.clients === 1);
-    const ann = await server.sdk.joinOrCreate<BattleState>(RoomName.battle, { name: "Ann" });
+    const hidden = await sdkOf(server).create(RoomName.battle, { private: true });
+    const added = lobbyMessage(lobby, "+", ([, room]) => room.clients === 1);
+    const ann = await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" });
     assert.notEqual(ann.roomId, hidden.roomId, "joinOrCreate never picks a private room");
     assert.equal((await added)[0], ann.roomId);
 
-    const grown = lobbyMessage<[string, Listed]>(lobby, "+", ([id, room]) => id === ann.roomId && room.clients === 2);
+    const grown = lobbyMessage(lobby, "+", ([id, room]) => id === ann.roomId && room.clients === 2);
     const ben = await server.sdk.joinById<BattleState>(hidden.roomId, { name: "Ben" });
     await server.sdk.joinById(ann.roomId, { name: "Cat" });
     await grown;
     assert.equal(ben.roomId, hidden.roomId, "a private room is joined by its id");
 
-    const removed = lobbyMessage<string>(lobby, "-", (id) => id === ann.roomId);
+    const removed = lobbyMessage(lobby, "-", (id) => id === ann.roomId);
     await server.getRoomById(ann.roomId).disconnect();
     await removed;
   });
 
   it("keeps a dropped battle player's seat, position, HP and score for a reconnection", async () => {
-    const ann = hearAll(await server.sdk.joinOrCreate<BattleState>(RoomName.battle, { name: "Ann" }));
-    const ben = hearAll(await server.sdk.joinOrCreate<BattleState>(RoomName.battle, { name: "Ben" }));
+    const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" }));
+    const ben = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ben" }));
     await until(ann, (s) => s.players?.has(ann.sessionId) === true, "own player");
     const player = server.getRoomById<BattleState>(ann.roomId).state.players.get(ann.sessionId)!;
     Object.assign(player, { x: 123, y: 456, hp: 70, kills: 2 });
@@ -86,24 +83,24 @@ describe("lobby, private rooms and reconnection", () => {
   });
 
   it("frees the seat at once on a deliberate leave", async () => {
-    const ann = hearAll(await server.sdk.joinOrCreate<BattleState>(RoomName.battle, { name: "Ann" }));
+    const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" }));
     const token = ann.reconnectionToken;
     await ann.leave(true);
     await assert.rejects(server.sdk.reconnect(token));
   });
 
   it("keeps a dropped chat member in the channel without a leave line", async () => {
-    const ann = await server.sdk.joinOrCreate<ChatState>(RoomName.chat, { channel: "keep", name: "Ann" });
-    const ben = await server.sdk.joinOrCreate<ChatState>(RoomName.chat, { channel: "keep", name: "Ben" });
+    const ann = await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "keep", name: "Ann" });
+    const ben = await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "keep", name: "Ben" });
     for (const room of [ann, ben]) hearAll(room);
-    const lines = collect<ChatLine>(ben, ServerMessage.chat);
+    const lines = collect(ben, ServerMessage.chat);
 
     const gone = left(ann);
     dropSocket(server, ann.roomId, ann.sessionId);
     await gone;
-    const back = hearAll(await server.sdk.reconnect<ChatState>(ann.reconnectionToken));
-    const said = nextMessage<ChatLine>(ben, ServerMessage.chat);
-    back.send("chat", { text: "back again" });
+    const back = hearAll(await rejoin(server.sdk, ann));
+    const said = nextMessage(ben, ServerMessage.chat);
+    send(back, ClientMessage.chat, { text: "back again" });
     assert.equal((await said).name, "Ann");
     assert.deepEqual(lines.filter((l) => l.kind === "system" && /left/.test(l.text)), [], "no leave line");
   });

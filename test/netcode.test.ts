@@ -1,6 +1,6 @@
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import { Client, type Room as ClientRoom } from "colyseus.js";
+import { Client } from "colyseus.js";
 import app from "../server/app.config";
 import { BattleRoom } from "../server/rooms/BattleRoom";
 import type { BattleState } from "../server/rooms/schema/BattleState";
@@ -19,12 +19,12 @@ import {
   RoomName,
   ServerMessage,
   TICK_MS,
-  type AttackedEvent,
 } from "../server/shared/protocol";
 import { latencyProxy, type LatencyProxy } from "./helpers/latency";
 import { EVENT_TIMEOUT_MS, eventually, freePort, hearAll, nextError, nextMessage, until } from "./helpers/server";
+import { asRoom, send, type GameRoom } from "../client/rooms";
 
-type Battle = ClientRoom<BattleStateView>;
+type Battle = GameRoom<"battle", BattleStateView>;
 
 /** Documented bound (README "Netcode"): the predicted own position vs the server's, same input, in world units. */
 const PREDICTION_MAX_ERROR = 1;
@@ -92,7 +92,9 @@ describe("netcode", function () {
 
   async function joinThrough(endpoint: string | null, roomId?: string, roomName: string = RoomName.battle): Promise<Battle> {
     const sdk = endpoint === null ? server.sdk : new Client(endpoint);
-    const room = roomId ? await sdk.joinById<BattleStateView>(roomId) : await sdk.create<BattleStateView>(roomName);
+    const joined = roomId ? await sdk.joinById<BattleStateView>(roomId) : await sdk.create<BattleStateView>(roomName);
+    // `roomName` may be the interest-managed battle defined under a test name.
+    const room = asRoom(RoomName.battle, joined);
     hearAll(room);
     await until(room, (s) => s.players?.get(room.sessionId)?.x !== undefined, "own player");
     return room;
@@ -114,9 +116,9 @@ describe("netcode", function () {
   /** The target walks in +x at full speed: one move per patch it receives, so one per tick. */
   function walkRight(target: Battle): void {
     let seq = 0;
-    const send = () => target.send(ClientMessage.move, { dx: 1, dy: 0, seq: ++seq });
-    target.onStateChange(send);
-    stops.push(() => target.onStateChange.remove(send));
+    const step = () => send(target, ClientMessage.move, { dx: 1, dy: 0, seq: ++seq });
+    target.onStateChange(step);
+    stops.push(() => target.onStateChange.remove(step));
   }
 
   /**
@@ -140,11 +142,11 @@ describe("netcode", function () {
       const tick = screen.tick();
       // Where the target really is on the server at the moment of the click.
       const serverDistance = room.state.players.get(target.sessionId)!.x - 100;
-      heardByTarget = nextMessage<AttackedEvent>(target, ServerMessage.attacked).then(() => room.state.tick);
-      attacker.send(ClientMessage.attack, { tick });
+      heardByTarget = nextMessage(target, ServerMessage.attacked).then(() => room.state.tick);
+      send(attacker, ClientMessage.attack, { tick });
       return { shownDistance: seen.x - 100, tick, serverDistance };
     }, "the target 80-100 units away on the attacker's screen", EVENT_TIMEOUT_MS, 2);
-    const attacked = await nextMessage<AttackedEvent>(attacker, ServerMessage.attacked);
+    const attacked = await nextMessage(attacker, ServerMessage.attacked);
     // The attack was judged when the (undelayed) target heard about it; the tick then, give or take one.
     const judgedAtTick = await heardByTarget!;
     return { ...shot, attacked, judgedAtTick, target, attacker, targetHp: room.state.players.get(target.sessionId)!.hp };
@@ -171,12 +173,12 @@ describe("netcode", function () {
       const b = await joinThrough(null, a.roomId);
       await place(a, b.sessionId, 300, 300);
       await place(a, a.sessionId, 350, 300);
-      a.send(ClientMessage.attack, { tick: a.state.tick + 100 });
+      send(a, ClientMessage.attack, { tick: a.state.tick + 100 });
       const error = await nextError(a);
       assert.equal(error.code, RefusalCode.futureTick);
       assert.equal(error.type, ClientMessage.attack);
-      a.send(ClientMessage.attack, {});
-      assert.deepEqual((await nextMessage<AttackedEvent>(a, ServerMessage.attacked)).hits, [b.sessionId]);
+      send(a, ClientMessage.attack, {});
+      assert.deepEqual((await nextMessage(a, ServerMessage.attacked)).hits, [b.sessionId]);
     });
   });
 
@@ -220,7 +222,7 @@ describe("netcode", function () {
           if (!predictor.canSend()) return;
           const move = predictor.input(path[sent++], map);
           predictedAfter.set(move.seq, predictor.position!);
-          room.send(ClientMessage.move, move);
+          send(room, ClientMessage.move, move);
         }, TICK_MS);
         stops.push(() => clearInterval(pacer));
       });

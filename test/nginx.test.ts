@@ -11,7 +11,8 @@ import { Client, type Room as ClientRoom } from "colyseus.js";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import { ClientMessage, RoomName } from "../server/shared/protocol";
 import { eventually, requireRedisServer, startRedis, startServer, type RedisProcess, type ServerProcess } from "./helpers/cluster";
-import { freePort, hearAll, until } from "./helpers/server";
+import { freePort, hearAll, sdkOf, until } from "./helpers/server";
+import { asRoom, send } from "../client/rooms";
 
 const NGINX = "/usr/sbin/nginx";
 
@@ -80,12 +81,12 @@ describe("nginx in front of two processes (deploy/nginx.conf)", function () {
       hostedBy.add(address);
       assert.match(address, new RegExp(`^${endpoint}/p(${servers.map((s) => s.port).join("|")})$`));
 
-      const owner = hearAll(await client.consumeSeatReservation<BattleState>(reservation));
-      const guest = hearAll(await client.joinById<BattleState>(reservation.room.roomId));
+      const owner = hearAll(asRoom(RoomName.battle, await client.consumeSeatReservation<BattleState>(reservation)));
+      const guest = hearAll(await sdkOf(client).joinById(RoomName.battle, reservation.room.roomId, {}));
       rooms.push(owner, guest);
       const state = await until(guest, (s) => s.players?.has(guest.sessionId), "guest in state");
       const x0 = state.players.get(guest.sessionId)!.x;
-      guest.send(ClientMessage.move, { dx: x0 < 500 ? 1 : -1, dy: 0, seq: 1 });
+      send(guest, ClientMessage.move, { dx: x0 < 500 ? 1 : -1, dy: 0, seq: 1 });
       await until(owner, (s) => s.players.get(guest.sessionId)?.lastInput === 1, "owner sees the guest's move");
     }
     assert.equal(hostedBy.size, 2, "both processes hosted a room reached through nginx");

@@ -7,8 +7,9 @@ import type { AddressInfo } from "node:net";
 import { once } from "node:events";
 import { settings } from "../server/config";
 import { hideRouteErrors } from "../server/ops/http";
-import { ClientMessage, RefusalCode, RoomName, ServerMessage, type ChatLine } from "../server/shared/protocol";
-import { bootServer, hearAll, nextError, nextMessage, until } from "./helpers/server";
+import { ClientMessage, RefusalCode, RoomName, ServerMessage } from "../server/shared/protocol";
+import { bootServer, hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked } from "./helpers/server";
+import { send } from "../client/rooms";
 
 /**
  * Sample value of `name` with exactly `labels` (a histogram's count); 0 when the series does not exist
@@ -82,8 +83,8 @@ describe("operations: admin, metrics, health", () => {
     });
 
     it("the panel API lists created rooms with players, map, channel and visibility", async () => {
-      const battle = await server.sdk.joinOrCreate(RoomName.battle, { name: "Ann" });
-      const chat = await server.sdk.joinOrCreate(RoomName.chat, { channel: "ops-list" });
+      const battle = await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" });
+      const chat = await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "ops-list" });
       hearAll(battle);
       hearAll(chat);
       const res = await fetch(`${base}/colyseus/api`, { headers: admin() });
@@ -126,17 +127,17 @@ describe("operations: admin, metrics, health", () => {
 
     it("counts what clients do: messages, refusals, chat lines, bytes, patches, ticks, clients", async () => {
       const before = await metrics();
-      const battle = hearAll(await server.sdk.joinOrCreate(RoomName.battle, { name: "Ann" }));
-      const a = hearAll(await server.sdk.joinOrCreate(RoomName.chat, { channel: "ops-metrics" }));
+      const battle = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" }));
+      const a = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "ops-metrics" }));
 
-      battle.send(ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
+      send(battle, ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
       await until(battle, (s: { players: Map<string, { lastInput: number }> }) => s.players.get(battle.sessionId)?.lastInput === 1, "move applied");
-      battle.send(ClientMessage.move, { dx: Number.NaN, dy: 0, seq: 2 });
+      send(battle, ClientMessage.move, { dx: Number.NaN, dy: 0, seq: 2 });
       assert.equal((await nextError(battle)).code, RefusalCode.invalidPayload);
-      battle.send("zzz-unknown", {});
+      sendUnchecked(battle, "zzz-unknown", {});
       assert.equal((await nextError(battle)).code, RefusalCode.unknownType);
-      const echoed = nextMessage<ChatLine>(a, ServerMessage.chat);
-      a.send(ClientMessage.chat, { text: "hello metrics" });
+      const echoed = nextMessage(a, ServerMessage.chat);
+      send(a, ClientMessage.chat, { text: "hello metrics" });
       assert.equal((await echoed).text, "hello metrics");
 
       const after = await metrics();

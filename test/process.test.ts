@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { Client, type Room as ClientRoom } from "colyseus.js";
 import { EXIT_CUT_SHORT, SHUTDOWN_REASON } from "../server/ops/shutdown";
-import { ClientMessage, RoomName, ServerMessage, type ChatLine, type ShutdownNotice } from "../server/shared/protocol";
+import { ClientMessage, RoomName, ServerMessage } from "../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "./helpers/process";
-import { EVENT_TIMEOUT_MS, hearAll, nextMessage } from "./helpers/server";
+import { EVENT_TIMEOUT_MS, hearAll, nextMessage, sdkOf } from "./helpers/server";
+import { send } from "../client/rooms";
 
 /** Resolves with the close code when the server closes the client's room. */
 function closed(room: ClientRoom): Promise<number> {
@@ -56,10 +57,10 @@ describe("a real server process (node --import tsx server/index.ts)", function (
     assert.equal((await fetch(`${base}/metrics`, { headers: { authorization: auth } })).status, 200);
 
     const client = new Client(`ws://127.0.0.1:${server.port}`);
-    const battle = hearAll(await client.joinOrCreate(RoomName.battle, { name: "Ann" }));
-    const ann = hearAll(await client.joinOrCreate(RoomName.chat, { channel: "ops", name: "Ann" }));
-    const ben = hearAll(await client.joinOrCreate(RoomName.chat, { channel: "ops", name: "Ben" }));
-    const notices = [battle, ann, ben].map((room) => nextMessage<ShutdownNotice>(room, ServerMessage.shutdown));
+    const battle = hearAll(await sdkOf(client).joinOrCreate(RoomName.battle, { name: "Ann" }));
+    const ann = hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, { channel: "ops", name: "Ann" }));
+    const ben = hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, { channel: "ops", name: "Ben" }));
+    const notices = [nextMessage(battle, ServerMessage.shutdown), ...[ann, ben].map((room) => nextMessage(room, ServerMessage.shutdown))];
     const closes = [battle, ann, ben].map(closed);
 
     const signalledAt = Date.now();
@@ -73,9 +74,9 @@ describe("a real server process (node --import tsx server/index.ts)", function (
     assert.equal(ready.status, 503);
     assert.deepEqual(await ready.json(), { status: "shutting_down" });
     assert.equal((await fetch(`${base}/health`)).status, 200);
-    await assert.rejects(client.joinOrCreate(RoomName.chat, { channel: "late" }), "matchmaking refuses new players");
-    const relayed = nextMessage<ChatLine>(ben, ServerMessage.chat);
-    ann.send(ClientMessage.chat, { text: "see you on the other side" });
+    await assert.rejects(sdkOf(client).joinOrCreate(RoomName.chat, { channel: "late" }), "matchmaking refuses new players");
+    const relayed = nextMessage(ben, ServerMessage.chat);
+    send(ann, ClientMessage.chat, { text: "see you on the other side" });
     assert.equal((await relayed).text, "see you on the other side");
 
     const codes = await Promise.all(closes);
@@ -91,8 +92,8 @@ describe("a real server process (node --import tsx server/index.ts)", function (
     server = await spawnServer({ SHUTDOWN_GRACE_MS: "60000", SHUTDOWN_TIMEOUT_MS: "120000", ADMIN_PASSWORD: "process-test-password" });
     await server.line((l) => l.msg === "listening", "listening");
     const client = new Client(`ws://127.0.0.1:${server.port}`);
-    const chat = hearAll(await client.joinOrCreate(RoomName.chat, { channel: "ops" }));
-    const notice = nextMessage<ShutdownNotice>(chat, ServerMessage.shutdown);
+    const chat = hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, { channel: "ops" }));
+    const notice = nextMessage(chat, ServerMessage.shutdown);
     server.child.kill("SIGTERM");
     assert.equal((await notice).inMs, 60_000);
     server.child.kill("SIGTERM");

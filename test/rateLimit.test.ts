@@ -10,12 +10,11 @@ import {
   RefusalCode,
   RoomName,
   ServerMessage,
-  type ChatLine,
   type ErrorPayload,
 } from "../server/shared/protocol";
-import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { BattleRoom } from "../server/rooms/BattleRoom";
-import { EVENT_TIMEOUT_MS, bootServer, collect, hearAll, nextError, until } from "./helpers/server";
+import { EVENT_TIMEOUT_MS, bootServer, collect, hearAll, nextError, until, sdkOf, sendUnchecked } from "./helpers/server";
+import { send, onMessage, rejoin } from "../client/rooms";
 
 /** A stand-in for a Colyseus client: records what the limiter sends and whether it cut the client off. */
 function fakeClient(sessionId = "s1") {
@@ -126,13 +125,13 @@ describe("rate limits in the rooms", () => {
   after(() => server.shutdown());
 
   it("a flood from one battle client is cut off while an honest player's moves are applied one per tick", async () => {
-    const honest = hearAll(await server.sdk.joinOrCreate<BattleState>(RoomName.battle, { name: "Honest" }));
-    const flooder = hearAll(await server.sdk.joinOrCreate<BattleState>(RoomName.battle, { name: "Flood" }));
+    const honest = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Honest" }));
+    const flooder = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Flood" }));
     assert.equal(honest.roomId, flooder.roomId);
     await until(honest, (s) => s.players.size === 2, "both players");
     const room = server.getRoomById(honest.roomId) as unknown as BattleRoom;
-    const honestErrors = collect<ErrorPayload>(honest, ServerMessage.error);
-    const floodErrors = collect<ErrorPayload>(flooder, ServerMessage.error);
+    const honestErrors = collect(honest, ServerMessage.error);
+    const floodErrors = collect(flooder, ServerMessage.error);
     const floodClosed = new Promise<number>((resolve) => flooder.onLeave(resolve));
 
     // The honest player keeps two moves queued and sends one more per patch: one per tick.
@@ -144,11 +143,11 @@ describe("rate limits in the rooms", () => {
       const me = s.players.get(honest.sessionId);
       if (!me || me.lastInput === 0) return;
       acks.push({ tick: s.tick, lastInput: me.lastInput, at: performance.now() });
-      honest.send(ClientMessage.move, { dx: seq % 20 < 10 ? 1 : -1, dy: 0, seq: ++seq });
+      send(honest, ClientMessage.move, { dx: seq % 20 < 10 ? 1 : -1, dy: 0, seq: ++seq });
       for (const w of waiters) if (acks.length === w.count) w.resolve();
     });
-    honest.send(ClientMessage.move, { dx: 1, dy: 0, seq: ++seq });
-    honest.send(ClientMessage.move, { dx: 1, dy: 0, seq: ++seq });
+    send(honest, ClientMessage.move, { dx: 1, dy: 0, seq: ++seq });
+    send(honest, ClientMessage.move, { dx: 1, dy: 0, seq: ++seq });
     // Baseline: how fast acks come on this machine right now, without a flood.
     const calm = 20;
     await acked(calm);
@@ -159,10 +158,10 @@ describe("rate limits in the rooms", () => {
     const floodFrom = acks.length - 1;
     const floodStart = performance.now();
     for (let i = 1; i <= 3000; i++) {
-      if (i % 4 === 0) flooder.send(ClientMessage.move, { dx: 1, dy: 0, seq: i });
-      else if (i % 4 === 1) flooder.send(ClientMessage.move, { dx: "x".repeat(100), dy: [], seq: -1 });
-      else if (i % 4 === 2) flooder.send(ClientMessage.attack, {});
-      else flooder.send(`junk${i % 50}`, { i });
+      if (i % 4 === 0) send(flooder, ClientMessage.move, { dx: 1, dy: 0, seq: i });
+      else if (i % 4 === 1) sendUnchecked(flooder, ClientMessage.move, { dx: "x".repeat(100), dy: [], seq: -1 });
+      else if (i % 4 === 2) send(flooder, ClientMessage.attack, {});
+      else sendUnchecked(flooder, `junk${i % 50}`, { i });
     }
     const floodSendMs = performance.now() - floodStart;
     const watched = 40;
@@ -186,17 +185,17 @@ describe("rate limits in the rooms", () => {
     assert.ok(rateLimited.length <= Object.keys(RATE_LIMITS).length + 1, `one error per limited type, got ${rateLimited.length}`);
     assert.equal(room.limits.kicked, 1);
     assert.equal(room.limits.size, 1, "the flooder's buckets went with it");
-    await assert.rejects(server.sdk.reconnect(flooder.reconnectionToken), "a client cut off for flooding may not reconnect");
+    await assert.rejects(rejoin(server.sdk, flooder), "a client cut off for flooding may not reconnect");
     console.log(`      honest acks: ${calmHz.toFixed(1)}/s before, ${floodHz.toFixed(1)}/s over ${watched} ticks of the flood; ` +
       `sending the flood took ${floodSendMs.toFixed(0)} ms of this process; flooder dropped ${JSON.stringify(room.limits.dropped)}, errors received ${floodErrors.length}`);
   });
 
   it("refuses chat over the limit with rate_limited and relays none of it", async () => {
-    const ann = hearAll(await server.sdk.joinOrCreate(RoomName.chat, { channel: "fast", name: "Ann" }));
-    const ben = hearAll(await server.sdk.joinOrCreate(RoomName.chat, { channel: "fast", name: "Ben" }));
-    const benHeard = collect<ChatLine>(ben, ServerMessage.chat);
+    const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "fast", name: "Ann" }));
+    const ben = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "fast", name: "Ben" }));
+    const benHeard = collect(ben, ServerMessage.chat);
     const { burst } = RATE_LIMITS[ClientMessage.chat];
-    for (let i = 1; i <= burst + 3; i++) ann.send(ClientMessage.chat, { text: `spam ${i}` });
+    for (let i = 1; i <= burst + 3; i++) send(ann, ClientMessage.chat, { text: `spam ${i}` });
     const error = await nextError(ann);
     assert.equal(error.code, RefusalCode.rateLimited);
     assert.equal(error.type, ClientMessage.chat);
@@ -204,8 +203,8 @@ describe("rate limits in the rooms", () => {
     // A line Ann is allowed after a pause arrives after every relayed spam line.
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("no later line")), EVENT_TIMEOUT_MS);
-      const retry = setInterval(() => ann.send(ClientMessage.chat, { text: "later" }), 1000);
-      ben.onMessage(ServerMessage.chat, (line: ChatLine) => {
+      const retry = setInterval(() => send(ann, ClientMessage.chat, { text: "later" }), 1000);
+      onMessage(ben, ServerMessage.chat, (line) => {
         if (line.text !== "later") return;
         clearTimeout(timer);
         clearInterval(retry);

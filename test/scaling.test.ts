@@ -8,7 +8,7 @@ import { Client, type Room as ClientRoom, type SeatReservation } from "colyseus.
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { ChatState } from "../server/rooms/schema/ChatState";
 import { DEAD_PROCESS_SWEEP_MS } from "../server/scaling/sweep";
-import { CHAT_HISTORY_IDLE_TTL_S, ClientMessage, RoomName, ServerMessage, type ChatHistory } from "../server/shared/protocol";
+import { CHAT_HISTORY_IDLE_TTL_S, ClientMessage, RoomName, ServerMessage } from "../server/shared/protocol";
 import { Redis } from "ioredis";
 import { chatTopic } from "../server/chat/history";
 import {
@@ -23,7 +23,8 @@ import {
   type ServerProcess,
 } from "./helpers/cluster";
 import { assertContiguous, chatter, reconnect, record, seen } from "./helpers/chat";
-import { hearAll, nextMessage, until } from "./helpers/server";
+import { hearAll, nextMessage, until, sdkOf } from "./helpers/server";
+import { asRoom, onMessage, send } from "../client/rooms";
 
 /** A seat through `via`'s HTTP matchmaker, so the test sees where the room lives before joining. */
 async function reserve(via: Pick<ServerProcess, "port">, method: string, target: string, options: object = {}): Promise<SeatReservation> {
@@ -76,17 +77,17 @@ describe("scaling with Redis (real processes)", function () {
     const owner = track(hearAll(await host.client.consumeSeatReservation<BattleState>(created)));
 
     // By id (a private room link) through the other process: the seat is reserved over Redis IPC.
-    const guest = track(hearAll(await via.client.joinById<BattleState>(created.room.roomId, { name: "Guest" })));
+    const guest = track(hearAll(await sdkOf(via.client).joinById(RoomName.battle, created.room.roomId, { name: "Guest" })));
     assert.equal(guest.roomId, created.room.roomId);
 
     // Quick play through the other process finds the same open room.
-    const quick = track(hearAll(await via.client.joinOrCreate<BattleState>(RoomName.battle, { name: "Quick" })));
+    const quick = track(hearAll(await sdkOf(via.client).joinOrCreate(RoomName.battle, { name: "Quick" })));
     assert.equal(quick.roomId, created.room.roomId);
 
     // And the guest plays: its move is applied by the hosting process and seen by the owner.
     const start = await until(guest, (s) => s.players?.has(guest.sessionId), "guest in state");
     const x0 = start.players.get(guest.sessionId)!.x;
-    guest.send(ClientMessage.move, { dx: x0 < 500 ? 1 : -1, dy: 0, seq: 1 });
+    send(guest, ClientMessage.move, { dx: x0 < 500 ? 1 : -1, dy: 0, seq: 1 });
     await until(owner, (s) => s.players.get(guest.sessionId)?.lastInput === 1, "owner sees the guest's move");
     assert.notEqual(owner.state.players.get(guest.sessionId)!.x, x0);
 
@@ -113,12 +114,10 @@ describe("scaling with Redis (real processes)", function () {
   });
 
   it("lists rooms hosted on one process in the lobby of the other, live", async () => {
-    const lobbyA = track(await a.client.joinOrCreate(RoomName.lobby));
-    lobbyA.onMessage("rooms", () => {});
-    const lobbyB = track(await b.client.joinOrCreate(RoomName.lobby));
-    lobbyB.onMessage("rooms", () => {});
-    const addedA = nextMessage<[string, { processId: string }]>(lobbyA, "+");
-    const addedB = nextMessage<[string, { processId: string }]>(lobbyB, "+");
+    const lobbyA = hearAll(track(await sdkOf(a.client).joinOrCreate(RoomName.lobby, {})));
+    const lobbyB = hearAll(track(await sdkOf(b.client).joinOrCreate(RoomName.lobby, {})));
+    const addedA = nextMessage(lobbyA, ServerMessage["+"]);
+    const addedB = nextMessage(lobbyB, ServerMessage["+"]);
     const created = await reserve(a, "create", RoomName.battle, {});
     track(await a.client.consumeSeatReservation(created));
     const [[idA], [idB]] = await Promise.all([addedA, addedB]);
@@ -127,29 +126,28 @@ describe("scaling with Redis (real processes)", function () {
 
     // A lobby joined later on the other process gets it in its first list.
     const host = hosts(created, a) ? a : b;
-    const late = track(await other(host).client.joinOrCreate(RoomName.lobby));
-    const list = await nextMessage<{ roomId: string }[]>(late, "rooms");
-    late.onMessage("rooms", () => {});
+    const late = hearAll(track(await sdkOf(other(host).client).joinOrCreate(RoomName.lobby, {})));
+    const list = await nextMessage(late, ServerMessage.rooms);
     assert.ok(list.some((room) => room.roomId === created.room.roomId), "listed on the other process");
   });
 
   it("puts chat members joining through different processes in one channel room", async () => {
-    const ann = track(await a.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "cross", name: "Ann" }));
+    const ann = track(await sdkOf(a.client).joinOrCreate(RoomName.chat, { channel: "cross", name: "Ann" }));
     const annLines = record(ann);
-    const ben = track(await b.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "cross", name: "Ben" }));
+    const ben = track(await sdkOf(b.client).joinOrCreate(RoomName.chat, { channel: "cross", name: "Ben" }));
     const benLines = record(ben);
     assert.equal(ann.roomId, ben.roomId);
-    ben.send(ClientMessage.chat, { text: "hi from B" });
-    ann.send(ClientMessage.chat, { text: "hi from A" });
+    send(ben, ClientMessage.chat, { text: "hi from B" });
+    send(ann, ClientMessage.chat, { text: "hi from A" });
     await seen(ann, annLines, (l) => l.text === "hi from B", "Ann hears Ben");
     await seen(ben, benLines, (l) => l.text === "hi from A", "Ben hears Ann");
   });
 
   /** Ann (through A) listens while Ben (through B) keeps talking; resolves once Ann heard some. */
   async function conversation(channel: string) {
-    const ann = await a.client.joinOrCreate<ChatState>(RoomName.chat, { channel, name: "Ann" });
+    const ann = await sdkOf(a.client).joinOrCreate(RoomName.chat, { channel, name: "Ann" });
     const before = record(ann);
-    const ben = track(await b.client.joinOrCreate<ChatState>(RoomName.chat, { channel, name: "Ben" }));
+    const ben = track(await sdkOf(b.client).joinOrCreate(RoomName.chat, { channel, name: "Ben" }));
     const benLines = record(ben);
     const talk = chatter(ben, "b");
     await seen(ann, before, (l) => l.text === "b5", "Ann hears some lines");
@@ -167,12 +165,12 @@ describe("scaling with Redis (real processes)", function () {
 
     ann.connection.close(); // a dropped connection, not a leave
     const saidAway = await benSays(3, "lines said while Ann is away");
-    const back = track(await reconnect(a.client, ann.reconnectionToken));
+    const back = track(await reconnect(a.client, ann));
     const after = record(back);
     // The server holds Ann's lines until she says where she stopped, however long that takes.
     await benSays(2, "lines said before Ann resumes");
     assert.equal(after.length, 0, "nothing before the resume");
-    back.send(ClientMessage.resume, { since: before.at(-1)!.id });
+    send(back, ClientMessage.resume, { since: before.at(-1)!.id });
     // Lines keep coming while the missed ones are sent; then Ben stops.
     const resumedAt = talk.count();
     await seen(back, after, (l) => l.text === `b${resumedAt + 5}`, "live lines after the resume");
@@ -189,7 +187,7 @@ describe("scaling with Redis (real processes)", function () {
     await ann.leave();
     const saidAway = await benSays(3, "lines said while Ann is away");
     const since = before.at(-1)!.id;
-    const again = track(await b.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "resume-join", name: "Ann", since }));
+    const again = track(await sdkOf(b.client).joinOrCreate(RoomName.chat, { channel: "resume-join", name: "Ann", since }));
     const after = record(again);
     const rejoinedAt = talk.count();
     await seen(again, after, (l) => l.text === `b${rejoinedAt + 5}`, "live lines after the rejoin");
@@ -209,19 +207,18 @@ describe("scaling with Redis (real processes)", function () {
     const fighter = hearAll(await victim.client.consumeSeatReservation<BattleState>(battle));
     const chatSeat = await reserve(victim, "create", RoomName.chat, { channel: "doomed", name: "Cy" });
     assert.ok(hosts(chatSeat, victim) || hosts(chatSeat, survivor));
-    const cy = await (hosts(chatSeat, victim) ? victim : survivor).client.consumeSeatReservation<ChatState>(chatSeat);
+    const cy = asRoom(RoomName.chat, await (hosts(chatSeat, victim) ? victim : survivor).client.consumeSeatReservation<ChatState>(chatSeat));
     const cyLines = record(cy);
-    for (let i = 1; i <= 5; i++) cy.send(ClientMessage.chat, { text: `kept ${i}` });
+    for (let i = 1; i <= 5; i++) send(cy, ClientMessage.chat, { text: `kept ${i}` });
     await seen(cy, cyLines, (l) => l.text === "kept 5", "lines relayed before the kill");
 
     const lobbySeat = await reserve(survivor, "create", RoomName.lobby);
     assert.ok(hosts(lobbySeat, survivor), "a lobby is created on the process the client asked");
-    const lobby = track(await survivor.client.consumeSeatReservation(lobbySeat));
-    lobby.onMessage("+", () => {});
-    const list = await nextMessage<{ roomId: string }[]>(lobby, "rooms");
+    const lobby = hearAll(asRoom(RoomName.lobby, track(await survivor.client.consumeSeatReservation(lobbySeat))));
+    const list = await nextMessage(lobby, ServerMessage.rooms);
     assert.ok(list.some((room) => room.roomId === battle.room.roomId), "listed before the kill");
     const removed = new Promise<number>((resolve) => {
-      lobby.onMessage("-", (roomId: string) => roomId === battle.room.roomId && resolve(performance.now()));
+      onMessage(lobby, ServerMessage["-"], (roomId) => roomId === battle.room.roomId && resolve(performance.now()));
     });
     const fighterDropped = new Promise<number>((resolve) => fighter.onLeave((code) => resolve(code)));
 
@@ -233,12 +230,12 @@ describe("scaling with Redis (real processes)", function () {
 
     // The battle's players are dropped and rejoin elsewhere; the match itself is gone.
     assert.notEqual(await fighterDropped, 1000);
-    const rejoined = track(hearAll(await survivor.client.joinOrCreate<BattleState>(RoomName.battle)));
+    const rejoined = track(hearAll(await sdkOf(survivor.client).joinOrCreate(RoomName.battle, {})));
     assert.notEqual(rejoined.roomId, battle.room.roomId);
 
     // Every chat line that was relayed is still there for a fresh rejoin on the survivor.
-    const cyBack = track(await survivor.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "doomed", name: "Cy", since: 0 }));
-    const historyMessage = nextMessage<ChatHistory>(cyBack, ServerMessage.history);
+    const cyBack = track(await sdkOf(survivor.client).joinOrCreate(RoomName.chat, { channel: "doomed", name: "Cy", since: 0 }));
+    const historyMessage = nextMessage(cyBack, ServerMessage.history);
     hearAll(cyBack);
     const history = await historyMessage;
     const kept = history.lines.filter((l) => l.kind === "user").map((l) => l.text);
@@ -252,9 +249,9 @@ describe("scaling with Redis (real processes)", function () {
     const topic = chatTopic("durable");
     const subscribers = async () => Number((await inspect.pubsub("NUMSUB", topic))[1]);
 
-    const ann = await survivor.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "durable", name: "Ann" });
+    const ann = await sdkOf(survivor.client).joinOrCreate(RoomName.chat, { channel: "durable", name: "Ann" });
     const lines = record(ann);
-    for (const text of ["one", "two", "three"]) ann.send(ClientMessage.chat, { text });
+    for (const text of ["one", "two", "three"]) send(ann, ClientMessage.chat, { text });
     const three = await seen(ann, lines, (l) => l.text === "three", "the lines relayed");
     assert.equal(await subscribers(), 1, "the room listens on its channel topic");
     await ann.leave();
@@ -265,7 +262,7 @@ describe("scaling with Redis (real processes)", function () {
     a = b = undefined!;
     const fresh = await startServer(redis.url);
     a = fresh;
-    const ben = track(await fresh.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "durable", name: "Ben" }));
+    const ben = track(await sdkOf(fresh.client).joinOrCreate(RoomName.chat, { channel: "durable", name: "Ben" }));
     const benLines = record(ben);
     await seen(ben, benLines, (l) => l.text === "Ben joined", "Ben's join line");
     const history = benLines.filter((l) => l.kind === "user").map((l) => l.text);

@@ -1,7 +1,6 @@
 import { Room, matchMaker } from "@colyseus/core";
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import type { Room as ClientRoom } from "colyseus.js";
 import app from "../server/app.config";
 import type { ChatRoom } from "../server/rooms/ChatRoom";
 import { parseAllowedOrigins } from "../server/security/origins";
@@ -18,18 +17,20 @@ import {
   ServerMessage,
   type ChatLine,
 } from "../server/shared/protocol";
-import { EVENT_TIMEOUT_MS, bootServer, collect, eventually, freePort, hearAll, nextError } from "./helpers/server";
+import { EVENT_TIMEOUT_MS, bootServer, collect, eventually, freePort, hearAll, nextError, sdkOf } from "./helpers/server";
 import { rawPost, rawUpgrade, type RawReply } from "./helpers/raw";
+import { send, onMessage, rejoin, type GameRoom } from "../client/rooms";
+import type { ChatState } from "../server/rooms/schema/ChatState";
 
 const portOf = (server: ColyseusTestServer): number => (server.server as unknown as { port: number }).port;
 const transportOf = (server: ColyseusTestServer) => server.server.transport as GuardedTransport;
 
 
 /** The next chat line with exactly `text` that `room` hears. */
-function lineWith(room: ClientRoom, text: string): Promise<ChatLine> {
+function lineWith(room: GameRoom<"chat", ChatState>, text: string): Promise<ChatLine> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for line "${text}"`)), EVENT_TIMEOUT_MS);
-    const unbind = room.onMessage(ServerMessage.chat, (line: ChatLine) => {
+    const unbind = onMessage(room, ServerMessage.chat, (line) => {
       if (line.text !== text) return;
       clearTimeout(timer);
       unbind();
@@ -67,19 +68,19 @@ describe("security: transport and matchmaking", () => {
   after(() => server.shutdown());
 
   it("closes a connection that sends a frame over MAX_MESSAGE_BYTES, and only that one", async () => {
-    const ann = hearAll(await server.sdk.joinOrCreate(RoomName.chat, { channel: "big", name: "Ann" }));
-    const ben = hearAll(await server.sdk.joinOrCreate(RoomName.chat, { channel: "big", name: "Ben" }));
+    const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "big", name: "Ann" }));
+    const ben = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "big", name: "Ben" }));
     const annLeft = new Promise<number>((resolve) => ann.onLeave(resolve));
-    ann.send(ClientMessage.chat, { text: "x".repeat(MAX_MESSAGE_BYTES + 100) });
+    send(ann, ClientMessage.chat, { text: "x".repeat(MAX_MESSAGE_BYTES + 100) });
     assert.equal(await annLeft, 1009, "WebSocket 'message too big'");
     const line = lineWith(ben, "still here");
-    ben.send(ClientMessage.chat, { text: "still here" });
+    send(ben, ClientMessage.chat, { text: "still here" });
     assert.equal((await line).sessionId, ben.sessionId);
   });
 
   it("refuses join options over MAX_JOIN_OPTIONS_BYTES with HTTP 413 before reading them", async () => {
     await assert.rejects(
-      server.sdk.joinOrCreate(RoomName.battle, { name: "x".repeat(MAX_JOIN_OPTIONS_BYTES) }),
+      sdkOf(server).joinOrCreate(RoomName.battle, { name: "x".repeat(MAX_JOIN_OPTIONS_BYTES) }),
       (error: { code: number; message: string }) => {
         assert.equal(error.code, 413);
         assert.match(error.message, new RegExp(`join options too large \\(at most ${MAX_JOIN_OPTIONS_BYTES} bytes\\)`));
@@ -150,7 +151,7 @@ describe("security: transport and matchmaking", () => {
 
   it("refuses upgrades without a seat before opening a socket, so a connect flood leaves nothing behind", async () => {
     const port = portOf(server);
-    const joined = hearAll(await server.sdk.joinOrCreate(RoomName.battle, {}));
+    const joined = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, {}));
     const paths = (i: number) => [
       `/p/room${i}?sessionId=s${i}`, // no such room
       `/p/${joined.roomId}?sessionId=s${i}`, // a real room, no seat
@@ -176,12 +177,12 @@ describe("security: socket cap", () => {
 
   it("refuses upgrades beyond the open-socket cap with 503, and accepts again once one leaves", async () => {
     const rooms = [];
-    for (let i = 0; i < cap; i++) rooms.push(hearAll(await server.sdk.joinOrCreate(RoomName.chat, { channel: "capped" })));
+    for (let i = 0; i < cap; i++) rooms.push(hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "capped" })));
     const refused = await rawUpgrade(portOf(server), "/p/r?sessionId=x");
     assert.equal(refused.status, 503);
     await rooms[0].leave();
     await eventually(() => transportOf(server).openSockets < cap, "a socket to free up");
-    rooms.push(hearAll(await server.sdk.joinOrCreate(RoomName.chat, { channel: "capped" })));
+    rooms.push(hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "capped" })));
     assert.equal(transportOf(server).openSockets, cap);
   });
 });
@@ -236,7 +237,7 @@ describe("security: ALLOWED_ORIGINS", () => {
       assert.equal(upgraded.status, 101);
       upgraded.socket!.destroy();
 
-      const native = hearAll(await server.sdk.joinOrCreate(RoomName.battle, {}));
+      const native = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, {}));
       assert.ok(native.sessionId, "clients without an Origin header (native, tests) still join");
     });
   });
@@ -252,17 +253,17 @@ describe("chat moderation", () => {
   after(() => server.shutdown());
 
   async function channel() {
-    const ann = hearAll(await server.sdk.joinOrCreate(RoomName.chat, { channel: "mod", name: "Ann" }));
-    const ben = hearAll(await server.sdk.joinOrCreate(RoomName.chat, { channel: "mod", name: "Ben" }));
+    const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "mod", name: "Ann" }));
+    const ben = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "mod", name: "Ben" }));
     return { ann, ben, room: server.getRoomById(ann.roomId) as unknown as ChatRoom };
   }
 
   it("mute refuses a member's lines with `muted` until unmute, through the monitor's room-call path", async () => {
     const { ann, ben, room } = await channel();
-    const benHeard = collect<ChatLine>(ben, ServerMessage.chat);
+    const benHeard = collect(ben, ServerMessage.chat);
     // @colyseus/monitor's /api/room/call ends in matchMaker.remoteRoomCall(roomId, method, args).
     assert.deepEqual(await matchMaker.remoteRoomCall(room.roomId, "mute", [ann.sessionId, 60]), { ok: true });
-    ann.send(ClientMessage.chat, { text: "can you hear me" });
+    send(ann, ClientMessage.chat, { text: "can you hear me" });
     const refused = await nextError(ann);
     assert.equal(refused.code, RefusalCode.muted);
     assert.equal(refused.type, ClientMessage.chat);
@@ -270,7 +271,7 @@ describe("chat moderation", () => {
 
     assert.deepEqual(await matchMaker.remoteRoomCall(room.roomId, "unmute", [ann.sessionId]), { ok: true });
     const heard = lineWith(ben, "back");
-    ann.send(ClientMessage.chat, { text: "back" });
+    send(ann, ClientMessage.chat, { text: "back" });
     assert.equal((await heard).sessionId, ann.sessionId);
     assert.deepEqual(benHeard.filter((l) => l.kind === "user").map((l) => l.text), ["back"], "nothing said while muted was relayed");
   });
@@ -284,7 +285,7 @@ describe("chat moderation", () => {
     assert.deepEqual(room.unmute(ann.sessionId), { ok: false, reason: "not muted" });
     assert.deepEqual(room.kick({ sessionId: ann.sessionId }), { ok: false, reason: "no such member" });
     const line = lineWith(ann, "fine");
-    ann.send(ClientMessage.chat, { text: "fine" });
+    send(ann, ClientMessage.chat, { text: "fine" });
     assert.equal((await line).kind, "user");
   });
 
@@ -297,6 +298,6 @@ describe("chat moderation", () => {
     assert.equal((await leftLine).kind, "system");
     assert.equal(room.state.members.has(ann.sessionId), false);
     // A kick is final: the dropped-socket seat (RECONNECT_SECONDS) is not kept for a kicked member.
-    await assert.rejects(server.sdk.reconnect(ann.reconnectionToken));
+    await assert.rejects(rejoin(server.sdk, ann));
   });
 });

@@ -32,6 +32,8 @@ import {
   TICK_MS,
   type ChatLine,
   type MovePayload,
+  type ServerMessageName,
+  type ServerMessages,
 } from "../../server/shared/protocol";
 import { BASELINE_RECORD_BYTES, roomDataType } from "./probes";
 
@@ -69,9 +71,10 @@ const rng = seededRng(1);
 let roomCounter = 0;
 let playerCounter = 0;
 
-function frame(code: number, type: string, payload: unknown): Buffer {
+/** Encodes a message of room type `_room` as @colyseus/core does; the payload must match the wire map. */
+function frame<R extends RoomName, K extends ServerMessageName<R>>(_room: R, type: K, payload: ServerMessages[R][K]): Buffer {
   const head = Buffer.alloc(2 + Buffer.byteLength(type) + 4);
-  head[0] = code;
+  head[0] = Protocol.ROOM_DATA;
   const it = { offset: 1 };
   encode.string(head, type, it);
   return Buffer.concat([head.subarray(0, it.offset), pack(payload)]);
@@ -142,8 +145,8 @@ function tickBattle(room: BattleRoom) {
   for (const pilot of room.seats.values()) pilot.socket?.send(patch);
 }
 
-function refuse(socket: WebSocket, type: string, code: string, message: string) {
-  socket.send(frame(Protocol.ROOM_DATA, ServerMessage.error, { code, message, type }));
+function refuse(socket: WebSocket, type: string, code: RefusalCode, message: string) {
+  socket.send(frame(RoomName.battle, ServerMessage.error, { code, message, type }));
 }
 
 function onBattleMessage(pilot: Pilot, socket: WebSocket, type: string | number, payload: unknown) {
@@ -160,7 +163,7 @@ function post(room: ChatRoom, line: Omit<ChatLine, "id" | "time">) {
   const full: ChatLine = { ...line, id: room.nextLineId++, time: Date.now() };
   room.history.push(full);
   if (room.history.length > CHAT_HISTORY_KEEP) room.history.shift();
-  const bytes = frame(Protocol.ROOM_DATA, ServerMessage.chat, full);
+  const bytes = frame(RoomName.chat, ServerMessage.chat, full);
   for (const seat of room.seats.values()) seat.socket?.send(bytes);
 }
 
@@ -183,7 +186,7 @@ function onJoined(room: AnyRoom, sessionId: string, socket: WebSocket) {
   } else {
     const seat = room.seats.get(sessionId)!;
     seat.socket = socket;
-    socket.send(frame(Protocol.ROOM_DATA, ServerMessage.history, { lines: room.history.slice(-CHAT_HISTORY_ON_JOIN) }));
+    socket.send(frame(RoomName.chat, ServerMessage.history, { lines: room.history.slice(-CHAT_HISTORY_ON_JOIN) }));
     post(room, { kind: "system", name: "", sessionId: "", playerId: "", text: `${seat.name} joined` });
   }
 }

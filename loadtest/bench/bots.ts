@@ -4,7 +4,8 @@
  */
 import { Protocol, type Client } from "colyseus.js";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { ClientMessage, RoomName, ServerMessage } from "../../server/shared/protocol";
+import { roomsOf, type RoomStates } from "../../client/rooms";
+import { ClientMessage, RoomName, ServerMessage, type JoinOptions } from "../../server/shared/protocol";
 import { percentiles } from "./measure";
 import {
   BENCH_CHANNEL,
@@ -106,7 +107,7 @@ async function joinAll() {
   const worker = async () => {
     while (next < plan.players) {
       const index = next++;
-      if (probeAt.has(index) && battle && plan.target === "colyseus") await joinColyseusProbe(method, target, options, index === firstProbe);
+      if (probeAt.has(index) && battle && plan.target === "colyseus") await joinColyseusProbe(method, target, {}, index === firstProbe);
       else await joinRaw(method, target, options, index);
     }
   };
@@ -158,9 +159,12 @@ async function joinRaw(method: MatchmakeMethod, target: string, options: object,
   }
 }
 
-async function joinColyseusProbe(method: MatchmakeMethod, target: string, options: object, first: boolean) {
-  const join = (client: Client) =>
-    method === "joinById" ? client.joinById(target) : client.joinOrCreate(target, options);
+/** A probe joins a battle only: `target` is the battle's room id (joinById) or its room name. */
+async function joinColyseusProbe(method: MatchmakeMethod, target: string, options: JoinOptions["battle"], first: boolean) {
+  const join = (client: Client) => {
+    const rooms = roomsOf<RoomStates>(client);
+    return method === "joinById" ? rooms.joinById(RoomName.battle, target, {}) : rooms.joinOrCreate(RoomName.battle, options);
+  };
   try {
     const probe = await colyseusBattleProbe(plan.endpoint, join, tally, first, () => (drops += 1));
     movers.push(probe);
@@ -182,7 +186,7 @@ function isError(frame: Buffer): boolean {
 
 function rawMover(client: RawClient, nextSeq: () => number, unacked: (ms: number) => number): Mover {
   return {
-    move: (dx, dy) => client.send(roomData(ClientMessage.move, { dx, dy, seq: nextSeq() })),
+    move: (dx, dy) => client.send(roomData(RoomName.battle, ClientMessage.move, { dx, dy, seq: nextSeq() })),
     unacked,
     bytesIn: () => client.bytesIn,
     close: () => client.close(),
@@ -217,7 +221,7 @@ function startChatting() {
       nonce += 1;
       const speaker = chatters[Math.floor(Math.random() * chatters.length)];
       chatSentAt.set(nonce, performance.now());
-      speaker.send(roomData(ClientMessage.chat, { text: chatText(nonce) }));
+      speaker.send(roomData(RoomName.chat, ClientMessage.chat, { text: chatText(nonce) }));
     }, CHAT_EVERY_MS),
   );
 }

@@ -4,9 +4,10 @@
  */
 import { unpack } from "@colyseus/msgpackr";
 import { decode } from "@colyseus/schema";
-import { Client, Protocol, type Room } from "colyseus.js";
+import { Client, Protocol } from "colyseus.js";
 import type WebSocket from "ws";
-import { ServerMessage, type ChatLine } from "../../server/shared/protocol";
+import { onMessage, send, type GameRoom } from "../../client/rooms";
+import { ClientMessage, ServerMessage, type ChatLine } from "../../server/shared/protocol";
 import { RawClient } from "./rawClient";
 
 /** Samples and counters shared by every probe of the bots process; reset when measuring starts. */
@@ -73,14 +74,14 @@ class AckClock {
 /** Our server: a colyseus.js client that decodes every patch. */
 export async function colyseusBattleProbe(
   endpoint: string,
-  join: (client: Client) => Promise<Room>,
+  join: (client: Client) => Promise<GameRoom<"battle">>,
   tally: ProbeTally,
   first: boolean,
   onDrop: () => void,
 ): Promise<Mover> {
   const room = await join(new Client(endpoint));
   for (const type of Object.values(ServerMessage)) room.onMessage(type, () => {});
-  room.onMessage(ServerMessage.error, () => (tally.refusals += 1));
+  onMessage(room, ServerMessage.error, () => (tally.refusals += 1));
   const acks = new AckClock(tally);
   const lastSpot = new Map<string, number>();
   let bytes = 0;
@@ -120,7 +121,7 @@ export async function colyseusBattleProbe(
 
   return {
     move(dx, dy) {
-      room.send("move", { dx, dy, seq: acks.next() });
+      send(room, ClientMessage.move, { dx, dy, seq: acks.next() });
     },
     unacked: (ms) => acks.unacked(ms),
     bytesIn: () => bytes,

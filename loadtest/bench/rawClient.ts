@@ -12,6 +12,7 @@ import { pack } from "@colyseus/msgpackr";
 import { encode } from "@colyseus/schema";
 import { Protocol } from "colyseus.js";
 import WebSocket from "ws";
+import type { ClientMessageName, ClientMessages, RoomName } from "../../server/shared/wire";
 
 export type MatchmakeMethod = "create" | "joinOrCreate" | "joinById";
 
@@ -39,8 +40,8 @@ export async function reserveSeat(httpEndpoint: string, method: MatchmakeMethod,
   return { room: body.room, sessionId: body.sessionId };
 }
 
-/** Encodes `[ROOM_DATA, type, msgpack(payload)]` the way colyseus.js `room.send` does. */
-export function roomData(type: string, payload: unknown): Buffer {
+/** Encodes `[ROOM_DATA, type, msgpack(payload)]` the way colyseus.js `room.send` does; the payload must match the wire map. */
+export function roomData<R extends RoomName, K extends ClientMessageName<R>>(_room: R, type: K, payload: ClientMessages[R][K]): Buffer {
   const head = Buffer.alloc(1 + 1 + Buffer.byteLength(type) + 4);
   head[0] = Protocol.ROOM_DATA;
   const it = { offset: 1 };

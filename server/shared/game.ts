@@ -12,7 +12,7 @@ import {
   RESPAWN_DELAY_MS,
   SPAWN_CLEARANCE,
   TICK_MS,
-} from "./protocol";
+} from "./tuning";
 
 export interface Point {
   x: number;

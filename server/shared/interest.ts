@@ -5,7 +5,7 @@
  * instead of n x n. The room turns enter/leave into StateView adds and removes.
  */
 import { distanceSquared, type Point } from "./game";
-import { INTEREST_KEEP_RADIUS, INTEREST_RADIUS } from "./protocol";
+import { INTEREST_KEEP_RADIUS, INTEREST_RADIUS } from "./tuning";
 
 /** Grid cell side (world units): a viewer checks the cells within INTEREST_RADIUS of its own. */
 export const INTEREST_CELL = 50;

@@ -5,7 +5,7 @@
  * No clock, no Colyseus: ticks come in as numbers.
  */
 import { resolveAttack, type AttackOutcome, type Fighter, type Point } from "./game";
-import { LAG_COMPENSATION_MAX_TICKS, POSITION_HISTORY_TICKS } from "./protocol";
+import { LAG_COMPENSATION_MAX_TICKS, POSITION_HISTORY_TICKS } from "./tuning";
 
 /** Where one player was at the end of a tick, and whether it could be hit there. */
 interface Seen extends Point {

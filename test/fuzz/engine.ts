@@ -24,8 +24,9 @@ import {
   type ErrorPayload,
 } from "../../server/shared/protocol";
 import { rawUpgrade } from "../helpers/raw";
-import { EVENT_TIMEOUT_MS, hearAll, until } from "../helpers/server";
+import { EVENT_TIMEOUT_MS, hearAll, sdkOf, sendUnchecked, until } from "../helpers/server";
 import { Hostile } from "./generate";
+import { send, onMessage } from "../../client/rooms";
 
 export interface FuzzOptions {
   seed: number;
@@ -158,16 +159,17 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
   try {
     // Honest clients: two players who stand still and one chat member who only listens.
     const channel = `fuzz-${options.seed}`;
-    const honestA = hearAll(await server.sdk.joinOrCreate<BattleState>(RoomName.battle, { name: "HonestA", maxPlayers: 64 }));
-    const honestB = hearAll(await server.sdk.joinById<BattleState>(honestA.roomId, { name: "HonestB" }));
-    const listener = hearAll(await server.sdk.joinOrCreate<ChatState>(RoomName.chat, { channel, name: "Listener" }));
+    const honestA = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "HonestA", maxPlayers: 64 }));
+    const honestB = hearAll(await sdkOf(server).joinById(RoomName.battle, honestA.roomId, { name: "HonestB" }));
+    const listener = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel, name: "Listener" }));
     await until(honestA, (s) => s.players.size === 2, "both honest players");
     const battle = server.getRoomById(honestA.roomId) as unknown as BattleRoom;
     const chat = server.getRoomById(listener.roomId) as unknown as ChatRoom;
     const honestErrors: ErrorPayload[] = [];
-    for (const r of [honestA, honestB, listener]) r.onMessage(ServerMessage.error, (e: ErrorPayload) => honestErrors.push(e));
+    for (const r of [honestA, honestB]) onMessage(r, ServerMessage.error, (e) => honestErrors.push(e));
+    onMessage(listener, ServerMessage.error, (e) => honestErrors.push(e));
     const listenerLines: ChatLine[] = [];
-    listener.onMessage(ServerMessage.chat, (line: ChatLine) => line.kind === "user" && listenerLines.push(line));
+    onMessage(listener, ServerMessage.chat, (line) => line.kind === "user" && listenerLines.push(line));
     const snapshot = () => JSON.stringify([honestA.sessionId, honestB.sessionId].map((id) => battle.state.players.get(id)!.toJSON()));
     const honestBefore = snapshot();
     const listenerBefore = JSON.stringify(chat.state.members.get(listener.sessionId)!.toJSON());
@@ -179,7 +181,8 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
         ? await server.sdk.joinById(honestA.roomId, hostile.chance(0.5) ? {} : { name: hostile.string().slice(0, 12) }).catch(() => server.sdk.joinById(honestA.roomId, {}))
         : await server.sdk.joinOrCreate(RoomName.chat, { channel });
       const fuzzer: Fuzzer = { room, kind, gone: false };
-      room.onMessage(ServerMessage.error, (e: ErrorPayload) => count(figures.refusals, e.code));
+      // A fuzzer is hostile: it reads only the refusal codes, and sends what it likes (sendUnchecked).
+      room.onMessage(ServerMessage.error, (e: { code: string }) => count(figures.refusals, e.code));
       for (const type of Object.values(ServerMessage)) if (type !== ServerMessage.error) room.onMessage(type, () => {});
       room.onLeave((code) => {
         fuzzer.gone = true;
@@ -197,7 +200,7 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
       server.sdk.reconnect(f.room.reconnectionToken).then((back) => hearAll(back).leave(), () => {});
     for (let i = 0; i < options.clientsPerRoom; i++) fuzzers.push(await join("battle"), await join("chat"));
 
-    const send = (f: Fuzzer, what: string, act: () => void) => {
+    const attempt = (f: Fuzzer, what: string, act: () => void) => {
       figures.messagesTried++;
       count(figures.tried, what);
       try {
@@ -224,7 +227,7 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
         const f = fuzzers[i];
         if (f.gone) {
           // After leave: what a client sends on a closed room reaches nobody.
-          send(f, "after leave", () => f.room.send(ClientMessage.move, { dx: 1, dy: 0, seq: 1 }));
+          attempt(f, "after leave", () => sendUnchecked(f.room, ClientMessage.move, { dx: 1, dy: 0, seq: 1 }));
           // Its seat is kept for RECONNECT_SECONDS: take it back and leave, so dropped fuzzers do not
           // fill the room (a long run drops hundreds).
           await reclaim(f);
@@ -234,13 +237,13 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
         for (let n = 0; n < options.perTick; n++) {
           const roll = hostile.int(100);
           const known = hostile.pick(f.kind === "battle" ? battleTypes : chatTypes);
-          if (roll < 60) send(f, `${f.kind}:${known}`, () => f.room.send(known, hostile.refusable(known)));
-          else if (roll < 70 && f.kind === "battle") send(f, "battle:valid move", () => f.room.send(ClientMessage.move, { dx: hostile.number() % 1 || 0, dy: 0.5, seq: seq++ }));
-          else if (roll < 80) send(f, "unknown type", () => f.room.send(hostile.pick([hostile.string().slice(0, 64), "__proto__", "constructor", "*", ""]), hostile.value()));
-          else if (roll < 90) send(f, "binary payload", () => f.room.sendBytes(known, hostile.bytes(256)));
-          else if (roll < 97) send(f, "number type", () => f.room.send(hostile.int(300) as unknown as string, hostile.value()));
-          else if (roll < 99) send(f, "garbage frame", () => f.room.connection.send(hostile.bytes(128).map((b, k) => (k === 0 && hostile.chance(0.5) ? 13 : b))));
-          else send(f, "before join", () => void rawUpgrade(port, `/p/${f.room.roomId}?sessionId=${encodeURIComponent(hostile.string().slice(0, 9))}`).then((r) => {
+          if (roll < 60) attempt(f, `${f.kind}:${known}`, () => sendUnchecked(f.room, known, hostile.refusable(known)));
+          else if (roll < 70 && f.kind === "battle") attempt(f, "battle:valid move", () => sendUnchecked(f.room, ClientMessage.move, { dx: hostile.number() % 1 || 0, dy: 0.5, seq: seq++ }));
+          else if (roll < 80) attempt(f, "unknown type", () => sendUnchecked(f.room, hostile.pick([hostile.string().slice(0, 64), "__proto__", "constructor", "*", ""]), hostile.value()));
+          else if (roll < 90) attempt(f, "binary payload", () => f.room.sendBytes(known, hostile.bytes(256)));
+          else if (roll < 97) attempt(f, "number type", () => sendUnchecked(f.room, hostile.int(300), hostile.value()));
+          else if (roll < 99) attempt(f, "garbage frame", () => f.room.connection.send(hostile.bytes(128).map((b, k) => (k === 0 && hostile.chance(0.5) ? 13 : b))));
+          else attempt(f, "before join", () => void rawUpgrade(port, `/p/${f.room.roomId}?sessionId=${encodeURIComponent(hostile.string().slice(0, 9))}`).then((r) => {
             if (r.status !== 410) figures.problems.push(`an upgrade without a seat got ${r.status}`);
             r.socket?.destroy();
           }));
@@ -263,8 +266,8 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
     if (honestErrors.length > 0) figures.problems.push(`honest clients were refused ${honestErrors.length} times`);
     if (listenerLines.length > 0) figures.problems.push(`the listener heard ${listenerLines.length} fuzz lines: ${JSON.stringify(listenerLines.slice(0, 3).map((l) => l.text))}`);
     // Alive and working: a newcomer's move is applied and acknowledged.
-    const late = hearAll(await server.sdk.joinById<BattleState>(honestA.roomId, { name: "Late" }));
-    late.send(ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
+    const late = hearAll(await sdkOf(server).joinById(RoomName.battle, honestA.roomId, { name: "Late" }));
+    send(late, ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
     await until(late, (s) => s.players?.get(late.sessionId)?.lastInput === 1, "a move after the fuzz");
     await late.leave();
     await until(honestA, (s) => s.players.size === 2, "the newcomer gone");

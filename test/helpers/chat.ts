@@ -1,20 +1,24 @@
 /** Chat helpers shared by the in-process and the multi-process chat tests. */
 import assert from "node:assert/strict";
-import type { Client, Room as ClientRoom } from "colyseus.js";
+import type { Client } from "colyseus.js";
+import { rejoin, type GameRoom } from "../../client/rooms";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
-import { ClientMessage, ServerMessage, type ChatHistory, type ChatLine } from "../../server/shared/protocol";
+import { ClientMessage, ServerMessage, type ChatLine } from "../../server/shared/wire";
+import { send, onMessage } from "../../client/rooms";
+
+type Chat = GameRoom<"chat", ChatState>;
 
 /** Every chat line a client gets, from `history` and live, in arrival order. */
-export function record(room: ClientRoom): ChatLine[] {
+export function record(room: Chat): ChatLine[] {
   const lines: ChatLine[] = [];
-  room.onMessage(ServerMessage.history, (history: ChatHistory) => lines.push(...history.lines));
-  room.onMessage(ServerMessage.chat, (line: ChatLine) => lines.push(line));
-  room.onMessage(ServerMessage.error, () => {});
+  onMessage(room, ServerMessage.history, (history) => lines.push(...history.lines));
+  onMessage(room, ServerMessage.chat, (line) => lines.push(line));
+  onMessage(room, ServerMessage.error, () => {});
   return lines;
 }
 
 /** Resolves once `lines` holds a line matching `predicate` (checked on every message of `room`). */
-export function seen(room: ClientRoom, lines: ChatLine[], predicate: (line: ChatLine) => boolean, what: string, timeoutMs = 8000): Promise<ChatLine> {
+export function seen(room: Chat, lines: ChatLine[], predicate: (line: ChatLine) => boolean, what: string, timeoutMs = 8000): Promise<ChatLine> {
   return new Promise((resolve, reject) => {
     const check = () => {
       const line = lines.find(predicate);
@@ -26,8 +30,8 @@ export function seen(room: ClientRoom, lines: ChatLine[], predicate: (line: Chat
       return true;
     };
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-    const unbindChat = room.onMessage(ServerMessage.chat, () => queueMicrotask(check));
-    const unbindHistory = room.onMessage(ServerMessage.history, () => queueMicrotask(check));
+    const unbindChat = onMessage(room, ServerMessage.chat, () => queueMicrotask(check));
+    const unbindHistory = onMessage(room, ServerMessage.history, () => queueMicrotask(check));
     check();
   });
 }
@@ -40,9 +44,9 @@ export function assertContiguous(lines: ChatLine[]) {
 }
 
 /** Sends `${prefix}1`, `${prefix}2`... every `everyMs` until stopped; returns the text of the last one. */
-export function chatter(room: ClientRoom, prefix: string, everyMs = 20) {
+export function chatter(room: Chat, prefix: string, everyMs = 20) {
   let sent = 0;
-  const timer = setInterval(() => room.send(ClientMessage.chat, { text: `${prefix}${++sent}` }), everyMs);
+  const timer = setInterval(() => send(room, ClientMessage.chat, { text: `${prefix}${++sent}` }), everyMs);
   return {
     count: () => sent,
     stop: () => {
@@ -52,11 +56,11 @@ export function chatter(room: ClientRoom, prefix: string, everyMs = 20) {
   };
 }
 
-/** Reconnects with the token; retries while the server has not yet noticed the dropped socket. */
-export async function reconnect(client: Pick<Client, "reconnect">, token: string): Promise<ClientRoom<ChatState>> {
+/** Reconnects with `dropped`'s token; retries while the server has not yet noticed the dropped socket. */
+export async function reconnect(client: Pick<Client, "reconnect">, dropped: Chat): Promise<Chat> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await client.reconnect<ChatState>(token);
+      return await rejoin(client, dropped);
     } catch (error) {
       if (attempt >= 20) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50));

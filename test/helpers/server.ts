@@ -1,9 +1,12 @@
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
-import type { Room as ClientRoom } from "colyseus.js";
+import type { Client, Room as ClientRoom } from "colyseus.js";
 import { createServer } from "node:net";
+import { onMessage, roomsOf, type GameRoom, type Rooms } from "../../client/rooms";
 import app from "../../server/app.config";
+import type { BattleState } from "../../server/rooms/schema/BattleState";
+import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { RateLimiter } from "../../server/security/rateLimit";
-import { ServerMessage, type ErrorPayload } from "../../server/shared/protocol";
+import { ServerMessage, type RoomName, type ServerMessageName, type ServerMessages } from "../../server/shared/wire";
 
 // Test defaults for LOG_LEVEL, ADMIN_PASSWORD and SHUTDOWN_GRACE_MS: test/helpers/env.ts (mocha loads it first).
 
@@ -17,6 +20,23 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** The state each room type's tests read: the server's schema classes. */
+export interface TestStates {
+  battle: BattleState;
+  chat: ChatState;
+  lobby: undefined;
+}
+
+/** Typed joins through `server.sdk` (or any colyseus.js client): their rooms take `send` and `onMessage` of client/rooms.ts. */
+export function sdkOf(server: ColyseusTestServer | Client): Rooms<TestStates> {
+  return roomsOf<TestStates>("sdk" in server ? server.sdk : server);
+}
+
+/** Sends what the wire map does not allow, for tests of hostile input: no type check on purpose. */
+export function sendUnchecked(room: ClientRoom, type: string | number, payload?: unknown): void {
+  room.send(type, payload);
 }
 
 /** The real app config on a free port, with real websocket clients through `server.sdk`. */
@@ -66,13 +86,13 @@ export function until<S>(room: ClientRoom<S>, predicate: (state: S) => boolean, 
 }
 
 /** The next message of `type` the client receives. */
-export function nextMessage<T>(room: ClientRoom, type: string): Promise<T> {
+export function nextMessage<R extends RoomName, S, K extends ServerMessageName<R>>(room: GameRoom<R, S>, type: K): Promise<ServerMessages[R][K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       unbind();
       reject(new Error(`timed out waiting for message "${type}"`));
     }, EVENT_TIMEOUT_MS);
-    const unbind = room.onMessage(type, (message: T) => {
+    const unbind = onMessage(room, type, (message) => {
       clearTimeout(timer);
       unbind();
       resolve(message);
@@ -81,19 +101,19 @@ export function nextMessage<T>(room: ClientRoom, type: string): Promise<T> {
 }
 
 /** Registers a no-op handler for every server message type, so unheard ones are not logged. */
-export function hearAll(room: ClientRoom): ClientRoom {
+export function hearAll<T extends ClientRoom>(room: T): T {
   for (const type of Object.values(ServerMessage)) room.onMessage(type, () => {});
   return room;
 }
 
 /** Collects every message of `type` a client receives, to check later that none came. */
-export function collect<T>(room: ClientRoom, type: string): T[] {
-  const seen: T[] = [];
-  room.onMessage(type, (message: T) => seen.push(message));
+export function collect<R extends RoomName, S, K extends ServerMessageName<R>>(room: GameRoom<R, S>, type: K): ServerMessages[R][K][] {
+  const seen: ServerMessages[R][K][] = [];
+  onMessage(room, type, (message) => seen.push(message));
   return seen;
 }
 
-export const nextError = (room: ClientRoom) => nextMessage<ErrorPayload>(room, ServerMessage.error);
+export const nextError = <R extends RoomName, S>(room: GameRoom<R, S>) => nextMessage(room, ServerMessage.error);
 
 /**
  * For tests about something other than rate limits (e.g. filling a history fast): the room's

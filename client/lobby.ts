@@ -3,7 +3,7 @@ import type { Client } from "colyseus.js";
 import { LobbyServerMessage, RoomName, type ListedRoom } from "../server/shared/wire";
 import { byId, el } from "./dom";
 import { isAuthRefusal } from "./identity";
-import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError } from "./net";
+import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError, isProtocolMismatch } from "./net";
 import { onMessage, roomsOf, type GameRoom } from "./rooms";
 import type { ClientStates } from "./state";
 
@@ -60,8 +60,8 @@ export class LobbyView {
         if (current() && code !== CLOSE_CONSENTED) void this.retry(0, generation);
       });
     } catch (error) {
-      // A refused token stays refused: say so instead of retrying.
-      if (isAuthRefusal(error)) this.status.textContent = describeJoinError(error);
+      // A refused token, or a page older than the server, stays refused: say so instead of retrying.
+      if (isAuthRefusal(error) || isProtocolMismatch(error)) this.status.textContent = describeJoinError(error);
       else if (current()) await this.retry(attempt, generation);
     }
   }

@@ -3,7 +3,7 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import { Client } from "colyseus.js";
-import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, RECONNECT_SECONDS, type RoomName } from "../server/shared/wire";
+import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, JOIN_PROTOCOL_MISMATCH, RECONNECT_SECONDS, type RoomName } from "../server/shared/wire";
 import { isAuthRefusal } from "./identity";
 import { rejoin, type GameRoom } from "./rooms";
 
@@ -25,9 +25,15 @@ export function backoffDelayMs(attempt: number): number {
   return Math.min(RECONNECT_FIRST_DELAY_MS * 2 ** attempt, RECONNECT_MAX_DELAY_MS);
 }
 
+/** Whether the server refused a join because this page is older or newer than the server: only a reload helps. */
+export function isProtocolMismatch(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === JOIN_PROTOCOL_MISMATCH;
+}
+
 /** A failed join in words a player understands. */
 export function describeJoinError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (isProtocolMismatch(error)) return "This page is out of date: reload it to play.";
   if (isAuthRefusal(error)) return `Sign-in refused: ${message}`;
   if (/not found/i.test(message)) return "That room is gone: it has closed, or the link is wrong.";
   if (/locked/i.test(message)) return "That room is full.";

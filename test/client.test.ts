@@ -6,7 +6,9 @@ import { battleChannel } from "../client/channel";
 import { INTERPOLATION_DELAY_MS, Interpolator, INTERPOLATION_BUFFER, ServerClock, CLOCK_DRIFT_PER_PATCH_MS } from "../client/interpolation";
 import { RoomList } from "../client/lobby";
 import { shutdownText } from "../client/hud";
-import { backoffDelayMs, CLOSE_CONSENTED, finalCloseReason, RECONNECT_MAX_DELAY_MS } from "../client/net";
+import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError, finalCloseReason, RECONNECT_MAX_DELAY_MS } from "../client/net";
+import { roomsOf, type RoomStates } from "../client/rooms";
+import { JOIN_PROTOCOL_MISMATCH, PROTOCOL_VERSION, RoomName } from "../server/shared/wire";
 import { Predictor } from "../client/prediction";
 import { STEP_PER_TICK, stepMove, type Direction, type Point } from "../server/shared/game";
 import { CHANNEL_PATTERN, CLOSE_KICKED, CLOSE_RATE_LIMITED, MAP_HEIGHT, MAP_WIDTH, MAX_QUEUED_MOVES, TICK_MS, type MovePayload } from "../server/shared/protocol";
@@ -205,4 +207,27 @@ describe("client layout", () => {
       for (const path of fromServer) assert.match(path, /^\.\.\/server\/shared\/(wire|tuning|game)$/);
     });
   }
+});
+
+describe("client rooms", () => {
+  it("sends PROTOCOL_VERSION with the join options of every typed join", async () => {
+    const sent: unknown[] = [];
+    const record = async (...args: unknown[]) => (sent.push(args.find((a) => typeof a === "object")), {});
+    const joiner = { joinOrCreate: record, create: record, join: record, joinById: record, reconnect: record } as unknown as Parameters<typeof roomsOf>[0];
+    const rooms = roomsOf<RoomStates>(joiner);
+    await rooms.joinOrCreate(RoomName.chat, { channel: "c" });
+    await rooms.create(RoomName.battle, { private: true });
+    await rooms.join(RoomName.lobby, {});
+    await rooms.joinById(RoomName.battle, "roomid", { name: "Ann" });
+    assert.deepEqual(sent, [
+      { channel: "c", protocol: PROTOCOL_VERSION },
+      { private: true, protocol: PROTOCOL_VERSION },
+      { protocol: PROTOCOL_VERSION },
+      { name: "Ann", protocol: PROTOCOL_VERSION },
+    ]);
+  });
+
+  it("tells the player to reload when the server speaks another protocol", () => {
+    assert.equal(describeJoinError({ code: JOIN_PROTOCOL_MISMATCH, message: "x" }), "This page is out of date: reload it to play.");
+  });
 });

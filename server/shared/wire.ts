@@ -303,6 +303,13 @@ export const LobbyServerMessage = namesOf<ServerMessages["lobby"]>({ error: "err
 export const ServerMessage = { ...BattleServerMessage, ...ChatServerMessage, ...LobbyServerMessage } as const;
 export type ServerMessage = (typeof ServerMessage)[keyof typeof ServerMessage];
 
+/** Every client message name of one room. */
+export const ClientMessagesOf = {
+  battle: BattleClientMessage,
+  chat: ChatClientMessage,
+  lobby: LobbyClientMessage,
+} as const satisfies { [R in RoomName]: { [K in ClientMessageName<R>]: K } };
+
 /** Every server message name of one room, for listeners that hear them all. */
 export const ServerMessagesOf = {
   battle: BattleServerMessage,

@@ -19,7 +19,7 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** How `npm start` runs the server (after building the client). */
+/** How `npm start` runs the server (after building the client, which these tests do not need). */
 export const DEV_SERVER_ARGS = ["--import", "tsx", "server/index.ts"];
 
 /** Starts the server with node (`args`, in `cwd`), with `env` added, on a free port. */

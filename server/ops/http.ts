@@ -5,6 +5,8 @@ import { STATUS_CODES } from "node:http";
 import basicAuth from "express-basic-auth";
 import type { Settings } from "../config";
 import { configureLogs, logger } from "../log";
+import { ChatRoom } from "../rooms/ChatRoom";
+import { chatDataRoutes } from "./chatData";
 import { registry } from "./metrics";
 
 /** Operator endpoints: liveness, readiness, and the admin-only monitor panel and metrics. */
@@ -13,6 +15,8 @@ export const OpsPath = {
   ready: "/ready",
   metrics: "/metrics",
   monitor: "/colyseus",
+  /** Admin API: chat data export and erasure (server/ops/chatData.ts). */
+  admin: "/admin",
 } as const;
 
 /** Monitor list columns; `map`, `channel` and `visibility` come from the rooms' metadata. */
@@ -78,6 +82,7 @@ export function mountOps(app: express.Express, settings: Settings): void {
     }
   });
   app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, monitor({ columns: [...MONITOR_COLUMNS] }));
+  app.use(OpsPath.admin, ...admin, chatDataRoutes(() => ChatRoom.history));
 }
 
 /**

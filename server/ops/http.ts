@@ -59,7 +59,9 @@ function adminOnly(settings: Settings): express.RequestHandler[] {
 export function mountOps(app: express.Express, settings: Settings): void {
   configureLogs(settings);
   // The password itself is shown in the start banner only (server/ops/banner.ts), never in a log line.
-  if (settings.adminPasswordGenerated) logger.warn({ adminUser: settings.adminUser }, "ADMIN_PASSWORD is not set: generated one for this run, shown in the start banner");
+  if (settings.adminPasswordGenerated) {
+    logger.warn({ adminUser: settings.adminUser }, "ADMIN_PASSWORD is not set: generated one for this run, shown in the start banner");
+  }
 
   app.get(OpsPath.health, (_req, res) => {
     res.json({ status: "ok" });

@@ -9,10 +9,11 @@ import { settings } from "../server/config";
 import type { ChatState } from "../server/rooms/schema/ChatState";
 import { ClientMessage, PLAYER_ID_MAX_CHARS, RoomName, ServerMessage, type ChatHistory as HistoryPayload } from "../server/shared/protocol";
 import { record, seen } from "./helpers/chat";
-import { requireRedisServer, startRedis, type RedisProcess } from "./helpers/cluster";
-import { bootServer, hearAll, nextMessage, until } from "./helpers/server";
+import { requireRedisServer, startRedis, startServer, type RedisProcess } from "./helpers/cluster";
+import { bootServer, eventually, hearAll, nextMessage, until } from "./helpers/server";
 
 const HOUR_MS = 3600_000;
+const adminAuth = () => ({ authorization: `Basic ${Buffer.from(`${settings().adminUser}:${settings().adminPassword}`).toString("base64")}` });
 const said = (playerId: string, text: string, time: number): ChatDraft => ({ kind: "user", name: playerId, sessionId: `s-${playerId}`, playerId, text, time });
 
 /** The same behaviour from every store: the in-memory one and the Redis one. */
@@ -68,6 +69,17 @@ function archiveBehaviour(makeStore: () => ChatHistory | Promise<ChatHistory>) {
       await retained.close();
     }
   });
+
+  it("the sweep runs by itself, every sweep interval", async () => {
+    const now = 10 * HOUR_MS;
+    const retained = new RetainedHistory(store, HOUR_MS, (error) => assert.fail(String(error)), () => now, 20);
+    try {
+      await store.append("lobby", said("ann", "early", now - 2 * HOUR_MS));
+      await eventually(async () => (await store.after("lobby", 0, 50)).length === 0, "the sweep deleting the old line");
+    } finally {
+      await retained.close();
+    }
+  });
 }
 
 describe("chat data: retention and erasure in memory", () => {
@@ -113,10 +125,44 @@ describe("chat data: retention and erasure in Redis (real redis-server)", functi
   });
 });
 
+describe("chat data: erasure through a server process with REDIS_URL", function () {
+  this.timeout(30_000);
+  let redis: RedisProcess;
+  before(async function () {
+    requireRedisServer(this);
+    redis = await startRedis();
+  });
+  after(() => redis?.stop());
+
+  it("DELETE /admin/chat/players/:playerId/lines removes the player's lines from Redis", async () => {
+    const server = await startServer(redis.url);
+    const peek = new Redis(redis.url);
+    try {
+      const room = await server.client.joinOrCreate<ChatState>(RoomName.chat, { channel: "e2e", name: "Ann" });
+      const lines = record(room);
+      const state = await until(room, (s) => s.members?.get(room.sessionId)?.playerId !== undefined, "own member");
+      const playerId = state.members.get(room.sessionId)!.playerId;
+      room.send(ClientMessage.chat, { text: "forget me" });
+      await seen(room, lines, (line) => line.text === "forget me", "the line relayed");
+      const kept = async () => (await peek.zrange("chat:{e2e}:lines", 0, -1)).map((json) => JSON.parse(json) as { playerId: string });
+      assert.equal((await kept()).filter((line) => line.playerId === playerId).length, 1, "kept in Redis");
+
+      const res = await fetch(`http://127.0.0.1:${server.port}/admin/chat/players/${encodeURIComponent(playerId)}/lines`, { method: "DELETE", headers: adminAuth() });
+      assert.deepEqual(await res.json(), { erased: 1 });
+      const left = await kept();
+      assert.ok(left.length > 0 && !left.some((line) => line.playerId === playerId), "only the player's line is gone");
+      await room.leave();
+    } finally {
+      await peek.quit();
+      await server.stop("SIGKILL");
+    }
+  });
+});
+
 describe("chat data: the admin API and the monitor action, through a server", () => {
   let server: ColyseusTestServer;
   let base: string;
-  const admin = { authorization: `Basic ${Buffer.from(`${settings().adminUser}:${settings().adminPassword}`).toString("base64")}` };
+  const admin = adminAuth();
 
   before(async () => {
     server = await bootServer();

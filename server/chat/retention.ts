@@ -69,9 +69,10 @@ export class RetainedHistory implements ChatHistory {
     private readonly retentionMs: number,
     onSweepError: (error: unknown) => void,
     private readonly now: () => number = Date.now,
+    sweepEveryMs = RETENTION_SWEEP_MS,
   ) {
     // Process-wide, not a room's: unref'd so it never keeps the process alive.
-    this.sweep = setInterval(() => void this.dropExpired().catch(onSweepError), RETENTION_SWEEP_MS).unref();
+    this.sweep = setInterval(() => void this.dropExpired().catch(onSweepError), sweepEveryMs).unref();
   }
 
   append: ChatHistory["append"] = (channel, draft) => this.store.append(channel, draft);

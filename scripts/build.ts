@@ -1,5 +1,5 @@
 /**
- * The production build (`npm run build`, after the type check): the browser client into dist/client
+ * The production build (`npm run build`; the type check is `npm test`'s): the browser client into dist/client
  * and the server as one JavaScript file, dist/server/index.js, that node runs alone
  * (`npm run start:prod`). Packages stay external: they come from node_modules (`npm ci --omit=dev`).
  */

@@ -34,7 +34,7 @@ export default config({
   initializeTransport: (options) => createTransport(options),
   initializeExpress: (app) => {
     mountOps(app, settings());
-    // The browser client, built by `npm run build:client` (run by `npm start`).
+    // The browser client, built by `npm run build:client` (run by `npm start`) or `npm run build`.
     app.use(express.static(CLIENT_OUT_DIR));
     app.use(hideRouteErrors);
   },

@@ -150,4 +150,18 @@ describe("logs and the start banner", function () {
       server?.child.kill("SIGKILL");
     }
   });
+
+  it("below LOG_LEVEL=info: no banner, only the generated password's line", async () => {
+    let server: ServerProcess | undefined;
+    try {
+      server = await spawnServer({ ADMIN_PASSWORD: "", LOG_LEVEL: "warn" });
+      const running = server;
+      await running.line((l) => l.msg?.startsWith("ADMIN_PASSWORD is not set") === true, "the warning");
+      const line = await eventually(() => running.stderr.find((l) => l.includes("generated for this run")), "the password line");
+      assert.match(line, /^ADMIN_PASSWORD is not set: generated for this run: user admin, password \S{24}$/);
+      assert.ok(!running.stderr.some((l) => l.startsWith("Battle & chat server listening")), "no banner");
+    } finally {
+      server?.child.kill("SIGKILL");
+    }
+  });
 });

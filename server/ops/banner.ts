@@ -126,6 +126,7 @@ export function bannerText(facts: StartFacts, password: string | undefined, colo
 /**
  * Once the server listens: the banner for people, on stdout with readable logs; with JSON logs the
  * `listening` line carries the facts and the banner goes to stderr (stdout stays one JSON object per line).
+ * Below LOG_LEVEL=info only a generated password's line is printed.
  * The generated password appears in the banner only, and never with NODE_ENV=production.
  */
 export function announceStart(gameServer: Server, settings: Settings, env: NodeJS.ProcessEnv = process.env): void {
@@ -135,7 +136,11 @@ export function announceStart(gameServer: Server, settings: Settings, env: NodeJ
   const pretty = logOutput() === "pretty";
   // A readable log says it all in the banner; a JSON log gets the facts as fields.
   if (!pretty) logger.info(facts, "listening");
-  (pretty ? process.stdout : process.stderr).write(bannerText(facts, shownPassword(settings, env), pretty));
+  const out = pretty ? process.stdout : process.stderr;
+  const password = shownPassword(settings, env);
+  // The banner is an info-level announcement; a quieter LOG_LEVEL still learns a generated password.
+  if (logger.isLevelEnabled("info")) out.write(bannerText(facts, password, pretty));
+  else if (password !== undefined) out.write(`ADMIN_PASSWORD is not set: generated for this run: user ${settings.adminUser}, password ${password}\n`);
 }
 
 /** The admin password the banner may show: a generated one only, and never with NODE_ENV=production. */

@@ -60,7 +60,7 @@ export function mountOps(app: express.Express, settings: Settings): void {
   configureLogs(settings);
   // The password itself is shown in the start banner only (server/ops/banner.ts), never in a log line.
   if (settings.adminPasswordGenerated) {
-    logger.warn({ adminUser: settings.adminUser }, "ADMIN_PASSWORD is not set: generated one for this run, shown in the start banner");
+    logger.warn({ adminUser: settings.adminUser }, "ADMIN_PASSWORD is not set: generated one for this run, printed once at start (never logged)");
   }
 
   app.get(OpsPath.health, (_req, res) => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   STEP_PER_TICK,
   attackBlocked,
+  moveRefused,
   nextAttackAt,
   respawnAt,
   respawnDue,
@@ -14,7 +15,7 @@ import {
   stepMove,
   type Fighter,
 } from "../server/shared/game";
-import { ATTACK_COOLDOWN_MS, ATTACK_DAMAGE, ATTACK_RANGE, RESPAWN_DELAY_MS, MAP_HEIGHT, MAP_WIDTH, MAX_HP, NAME_MAX_CHARS, SPAWN_CLEARANCE } from "../server/shared/protocol";
+import { ATTACK_COOLDOWN_MS, ATTACK_DAMAGE, ATTACK_RANGE, RESPAWN_DELAY_MS, MAP_HEIGHT, MAP_WIDTH, MAX_HP, MAX_QUEUED_MOVES, NAME_MAX_CHARS, RefusalCode, SPAWN_CLEARANCE } from "../server/shared/protocol";
 
 const map = { width: MAP_WIDTH, height: MAP_HEIGHT };
 const fighter = (x: number, y: number, hp = MAX_HP): Fighter => ({ x, y, hp, alive: true, kills: 0, deaths: 0 });
@@ -75,13 +76,21 @@ describe("rules: attacks", () => {
     assert.ok(!inAttackRange({ x: 0, y: 0 }, { x: 61, y: 80 }));
   });
 
-  it("refuses an attack while dead or during the cooldown, and says how long is left", () => {
+  it("refuses an attack while dead or during the cooldown, as a refusal that says how long is left", () => {
     const attacker = fighter(0, 0);
     const ready = nextAttackAt(1000);
-    assert.deepEqual(attackBlocked(attacker, ready, 1000), { reason: "cooldown", waitMs: ATTACK_COOLDOWN_MS });
-    assert.deepEqual(attackBlocked(attacker, ready, ready - 1), { reason: "cooldown", waitMs: 1 });
+    assert.deepEqual(attackBlocked(attacker, ready, 1000), { ok: false, code: RefusalCode.cooldown, message: `attack is cooling down (${ATTACK_COOLDOWN_MS} ms left)` });
+    assert.deepEqual(attackBlocked(attacker, ready, ready - 1), { ok: false, code: RefusalCode.cooldown, message: "attack is cooling down (1 ms left)" });
     assert.equal(attackBlocked(attacker, ready, ready), null);
-    assert.deepEqual(attackBlocked({ ...attacker, alive: false, hp: 0 }, 0, ready), { reason: "dead" });
+    assert.deepEqual(attackBlocked({ ...attacker, alive: false, hp: 0 }, 0, ready), { ok: false, code: RefusalCode.dead, message: "you are dead" });
+  });
+
+  it("admits a move only with a larger seq and room in the queue, else refuses it", () => {
+    assert.equal(moveRefused(1, 0, 0), null);
+    assert.equal(moveRefused(8, 5, MAX_QUEUED_MOVES - 1), null);
+    assert.deepEqual(moveRefused(5, 5, 0), { ok: false, code: RefusalCode.staleSeq, message: "move.seq must be larger than 5" });
+    assert.deepEqual(moveRefused(4, 5, 0), { ok: false, code: RefusalCode.staleSeq, message: "move.seq must be larger than 5" });
+    assert.deepEqual(moveRefused(6, 5, MAX_QUEUED_MOVES), { ok: false, code: RefusalCode.moveQueueFull, message: "too many moves queued: send one per tick" });
   });
 
   it("respawns a dead fighter once its delay has passed, and never a living one", () => {

@@ -39,7 +39,7 @@ describe("lag compensation: which tick an attack is judged at", () => {
     assert.deepEqual(rewindTick(0, 2), { ok: true, tick: 0 });
   });
   it("refuses a tick that has not happened", () => {
-    assert.deepEqual(rewindTick(41, 40), { ok: false, reason: "future" });
+    assert.deepEqual(rewindTick(41, 40), { ok: false, code: RefusalCode.futureTick, message: "attack.tick must not be after 40" });
   });
 });
 

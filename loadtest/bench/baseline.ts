@@ -15,7 +15,7 @@ import { encode } from "@colyseus/schema";
 import { Protocol } from "colyseus.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
-import { pickSpawn, seededRng, stepMove, type Fighter } from "../../server/shared/game";
+import { moveRefused, pickSpawn, seededRng, stepMove, type Fighter } from "../../server/shared/game";
 import { parseBattleOptions, parseChat, parseChatOptions, parseMove } from "../../server/shared/parse";
 import {
   BATTLE_DEFAULT_MAX_PLAYERS,
@@ -25,7 +25,6 @@ import {
   MAP_HEIGHT,
   MAP_WIDTH,
   MAX_HP,
-  MAX_QUEUED_MOVES,
   RefusalCode,
   RoomName,
   ServerMessage,
@@ -153,8 +152,8 @@ function onBattleMessage(pilot: Pilot, socket: WebSocket, type: string | number,
   if (type !== ClientMessage.move) return refuse(socket, String(type), RefusalCode.unknownType, "unknown type");
   const move = parseMove(payload);
   if (!move.ok) return refuse(socket, type, move.code, move.message);
-  if (move.value.seq <= pilot.lastSeq) return refuse(socket, type, RefusalCode.staleSeq, "stale seq");
-  if (pilot.moves.length >= MAX_QUEUED_MOVES) return refuse(socket, type, RefusalCode.moveQueueFull, "queue full");
+  const refused = moveRefused(move.value.seq, pilot.lastSeq, pilot.moves.length);
+  if (refused) return refuse(socket, type, refused.code, refused.message);
   pilot.lastSeq = move.value.seq;
   pilot.moves.push(move.value);
 }

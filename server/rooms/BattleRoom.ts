@@ -3,6 +3,7 @@ import type { Identity } from "../auth/identity";
 import {
   attackBlocked,
   generateName,
+  moveRefused,
   nextAttackAt,
   pickSpawn,
   respawn,
@@ -14,8 +15,8 @@ import {
 } from "../shared/game";
 import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
 import { parseAttack, parseBattleOptions, parseMove, type BattleJoin } from "../shared/parse";
-import { MAP_HEIGHT, MAP_WIDTH, MAX_HP, MAX_QUEUED_MOVES, RESPAWN_DELAY_MS, TICK_MS } from "../shared/tuning";
-import { RefusalCode, RoomName, type AttackPayload, type MovePayload } from "../shared/wire";
+import { MAP_HEIGHT, MAP_WIDTH, MAX_HP, RESPAWN_DELAY_MS, TICK_MS } from "../shared/tuning";
+import { RoomName, type AttackPayload, type MovePayload } from "../shared/wire";
 import { timedTick } from "../ops/metrics";
 import { guardedRoom } from "./guardedRoom";
 import type { HandlerTable, Outcome } from "./messages";
@@ -118,12 +119,8 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
   private onMove(client: BattleClient, move: MovePayload): Outcome {
     const pilot = this.pilots.get(client.sessionId);
     if (!pilot) return;
-    if (move.seq <= pilot.lastSeq) {
-      return { ok: false, code: RefusalCode.staleSeq, message: `move.seq must be larger than ${pilot.lastSeq}` };
-    }
-    if (pilot.moves.length >= MAX_QUEUED_MOVES) {
-      return { ok: false, code: RefusalCode.moveQueueFull, message: "too many moves queued: send one per tick" };
-    }
+    const refused = moveRefused(move.seq, pilot.lastSeq, pilot.moves.length);
+    if (refused) return refused;
     pilot.lastSeq = move.seq;
     pilot.moves.push(move);
   }
@@ -133,12 +130,9 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     const pilot = this.pilots.get(client.sessionId);
     if (!attacker || !pilot) return;
     const seenAt = rewindTick(attack.tick, this.state.tick);
-    if (!seenAt.ok) return { ok: false, code: RefusalCode.futureTick, message: `attack.tick must not be after ${this.state.tick}` };
+    if (!seenAt.ok) return seenAt;
     const blocked = attackBlocked(attacker, pilot.nextAttackAt, this.nowMs);
-    if (blocked?.reason === "dead") return { ok: false, code: RefusalCode.dead, message: "you are dead" };
-    if (blocked?.reason === "cooldown") {
-      return { ok: false, code: RefusalCode.cooldown, message: `attack is cooling down (${blocked.waitMs} ms left)` };
-    }
+    if (blocked) return blocked;
     pilot.nextAttackAt = nextAttackAt(this.nowMs);
 
     const outcome = resolveRewoundAttack(client.sessionId, attacker, this.state.players.entries(), this.history, seenAt.tick);

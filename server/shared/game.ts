@@ -11,8 +11,10 @@ import {
   PLAYER_SPEED_PER_S,
   RESPAWN_DELAY_MS,
   SPAWN_CLEARANCE,
+  MAX_QUEUED_MOVES,
   TICK_MS,
 } from "./tuning";
+import { RefusalCode, type Refusal } from "./wire";
 
 export interface Point {
   x: number;
@@ -70,12 +72,22 @@ export function nextAttackAt(nowMs: number): number {
   return nowMs + ATTACK_COOLDOWN_MS;
 }
 
-/** Why a fighter may not attack at `nowMs`, or null when it may. */
-export type AttackBlock = { reason: "dead" } | { reason: "cooldown"; waitMs: number } | null;
+/** Why a fighter may not attack at `nowMs` (dead, or cooling down), or null when it may. */
+export function attackBlocked(attacker: Fighter, nextAttackAtMs: number, nowMs: number): Refusal | null {
+  if (!attacker.alive) return { ok: false, code: RefusalCode.dead, message: "you are dead" };
+  if (nowMs < nextAttackAtMs) {
+    return { ok: false, code: RefusalCode.cooldown, message: `attack is cooling down (${nextAttackAtMs - nowMs} ms left)` };
+  }
+  return null;
+}
 
-export function attackBlocked(attacker: Fighter, nextAttackAtMs: number, nowMs: number): AttackBlock {
-  if (!attacker.alive) return { reason: "dead" };
-  if (nowMs < nextAttackAtMs) return { reason: "cooldown", waitMs: nextAttackAtMs - nowMs };
+/**
+ * Why a move numbered `seq` may not be queued behind `queued` others when the last one received was
+ * `lastSeq`, or null when it may: seqs only grow, and at most MAX_QUEUED_MOVES wait for a tick.
+ */
+export function moveRefused(seq: number, lastSeq: number, queued: number): Refusal | null {
+  if (seq <= lastSeq) return { ok: false, code: RefusalCode.staleSeq, message: `move.seq must be larger than ${lastSeq}` };
+  if (queued >= MAX_QUEUED_MOVES) return { ok: false, code: RefusalCode.moveQueueFull, message: "too many moves queued: send one per tick" };
   return null;
 }
 

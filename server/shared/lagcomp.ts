@@ -6,6 +6,7 @@
  */
 import { resolveAttack, type AttackOutcome, type Fighter, type Point } from "./game";
 import { LAG_COMPENSATION_MAX_TICKS, POSITION_HISTORY_TICKS } from "./tuning";
+import { RefusalCode, type Refusal } from "./wire";
 
 /** Where one player was at the end of a tick, and whether it could be hit there. */
 interface Seen extends Point {
@@ -45,7 +46,7 @@ export class PositionHistory<Id> {
   }
 }
 
-export type RewindTick = { ok: true; tick: number } | { ok: false; reason: "future" };
+export type RewindTick = { ok: true; tick: number } | Refusal;
 
 /**
  * The tick an attack is judged at. No claim: now. A claim after `now`: refused (nobody saw it yet).
@@ -53,7 +54,7 @@ export type RewindTick = { ok: true; tick: number } | { ok: false; reason: "futu
  */
 export function rewindTick(claimed: number | undefined, now: number): RewindTick {
   if (claimed === undefined) return { ok: true, tick: now };
-  if (claimed > now) return { ok: false, reason: "future" };
+  if (claimed > now) return { ok: false, code: RefusalCode.futureTick, message: `attack.tick must not be after ${now}` };
   return { ok: true, tick: Math.max(claimed, now - LAG_COMPENSATION_MAX_TICKS, 0) };
 }
 

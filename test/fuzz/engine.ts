@@ -10,9 +10,20 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { BattleRoom } from "../../server/rooms/BattleRoom";
 import { ChatRoom } from "../../server/rooms/ChatRoom";
+import { LobbyRoom } from "../../server/rooms/LobbyRoom";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
-import { parseAttack, parseChat, parseMove, parseName } from "../../server/shared/parse";
+import {
+  parseAttack,
+  parseBattleOptions,
+  parseChat,
+  parseChatOptions,
+  parseLobbyFilter,
+  parseLobbyOptions,
+  parseMove,
+  parseName,
+  parseVersionedJoin,
+} from "../../server/shared/parse";
 import {
   CHANNEL_PATTERN,
   ClientMessage,
@@ -24,7 +35,7 @@ import {
   type ErrorPayload,
 } from "../../server/shared/protocol";
 import { rawUpgrade } from "../helpers/raw";
-import { EVENT_TIMEOUT_MS, hearAll, sdkOf, sendUnchecked, until } from "../helpers/server";
+import { EVENT_TIMEOUT_MS, hearAll, nextMessage, sdkOf, sendUnchecked, until } from "../helpers/server";
 import { Hostile } from "./generate";
 import { send, onMessage } from "../../client/rooms";
 
@@ -34,8 +45,10 @@ export interface FuzzOptions {
   messages: number;
   /** Hostile payloads fed straight to the parsers. */
   parserCalls: number;
-  /** Fuzzing clients per room (battle and chat). */
+  /** Fuzzing clients per room (battle, chat and lobby). */
   clientsPerRoom: number;
+  /** Matchmaking requests with hostile join options, spread over the run (every room type). */
+  joins: number;
   /** Messages each fuzzing client sends per tick. */
   perTick: number;
 }
@@ -49,6 +62,8 @@ export interface FuzzFigures {
   refusals: Record<string, number>;
   /** Dropped by the rate limiter without an answer (beyond the one error per run). */
   droppedSilently: number;
+  /** Matchmaking requests with hostile join options, by outcome: the ServerError code, or "joined". */
+  joins: Record<string, number>;
   /** Fuzzing clients disconnected by the server, by close code. */
   disconnects: Record<string, number>;
   crashes: number;
@@ -59,7 +74,7 @@ export interface FuzzFigures {
   seconds: number;
 }
 
-type Fuzzer = { room: ClientRoom; kind: "battle" | "chat"; gone: boolean };
+type Fuzzer = { room: ClientRoom; kind: "battle" | "chat" | "lobby"; gone: boolean };
 
 const count = (bag: Record<string, number>, key: string, by = 1) => (bag[key] = (bag[key] ?? 0) + by);
 
@@ -100,14 +115,19 @@ export function chatProblems(state: ChatState): string[] {
   return problems;
 }
 
+/** Parsers that must never throw, whatever they get; what passes is checked by the rooms' tests. */
+const TOTAL_PARSERS = [parseLobbyFilter, parseLobbyOptions, parseBattleOptions, parseChatOptions, parseVersionedJoin];
+
 /** Hostile payloads straight into the parsers: none may throw, and whatever passes must be in range. */
 function fuzzParsers(hostile: Hostile, calls: number, figures: FuzzFigures) {
-  const types = [ClientMessage.move, ClientMessage.attack, ClientMessage.chat];
+  const types = [ClientMessage.move, ClientMessage.attack, ClientMessage.chat, ClientMessage.filter];
   for (let i = 0; i < calls; i++) {
     const type = hostile.pick(types);
-    const payload = hostile.payload(type);
+    const payload = type === ClientMessage.filter && hostile.chance(0.5) ? hostile.joinOptions(hostile.pick(Object.values(RoomName))) : hostile.payload(type);
     try {
-      if (type === ClientMessage.move) {
+      if (type === ClientMessage.filter) {
+        for (const parse of TOTAL_PARSERS) parse(payload);
+      } else if (type === ClientMessage.move) {
         const move = parseMove(payload);
         if (move.ok) {
           const { dx, dy, seq } = move.value;
@@ -134,7 +154,7 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
   const started = performance.now();
   const hostile = new Hostile(options.seed);
   const figures: FuzzFigures = {
-    seed: options.seed, messagesTried: 0, tried: {}, parserCalls: 0, refusals: {}, droppedSilently: 0,
+    seed: options.seed, messagesTried: 0, tried: {}, parserCalls: 0, refusals: {}, droppedSilently: 0, joins: {},
     disconnects: {}, crashes: 0, invalidStates: 0, problems: [], heapBeforeMb: 0, heapAfterMb: 0, seconds: 0,
   };
   fuzzParsers(hostile, options.parserCalls, figures);
@@ -144,7 +164,7 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
     figures.crashes++;
     figures.problems.push(`${where}: ${(error as Error)?.message ?? error}`);
   };
-  const originals = [BattleRoom, ChatRoom].map((R) => [R, R.prototype.onUncaughtException] as const);
+  const originals = [BattleRoom, ChatRoom, LobbyRoom].map((R) => [R, R.prototype.onUncaughtException] as const);
   for (const [R, original] of originals) {
     R.prototype.onUncaughtException = function (this: Room, error: Error, method: string) {
       crashed(`${this.roomName}.${method}`)(error);
@@ -162,12 +182,15 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
     const honestA = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "HonestA", maxPlayers: 64 }));
     const honestB = hearAll(await sdkOf(server).joinById(RoomName.battle, honestA.roomId, { name: "HonestB" }));
     const listener = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel, name: "Listener" }));
+    const watcher = hearAll(await sdkOf(server).joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } }));
     await until(honestA, (s) => s.players.size === 2, "both honest players");
     const battle = server.getRoomById(honestA.roomId) as unknown as BattleRoom;
     const chat = server.getRoomById(listener.roomId) as unknown as ChatRoom;
+    const lobby = server.getRoomById(watcher.roomId) as unknown as LobbyRoom;
     const honestErrors: ErrorPayload[] = [];
     for (const r of [honestA, honestB]) onMessage(r, ServerMessage.error, (e) => honestErrors.push(e));
     onMessage(listener, ServerMessage.error, (e) => honestErrors.push(e));
+    onMessage(watcher, ServerMessage.error, (e) => honestErrors.push(e));
     const listenerLines: ChatLine[] = [];
     onMessage(listener, ServerMessage.chat, (line) => line.kind === "user" && listenerLines.push(line));
     const snapshot = () => JSON.stringify([honestA.sessionId, honestB.sessionId].map((id) => battle.state.players.get(id)!.toJSON()));
@@ -179,7 +202,9 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
     const join = async (kind: Fuzzer["kind"]): Promise<Fuzzer> => {
       const room = kind === "battle"
         ? await server.sdk.joinById(honestA.roomId, hostile.chance(0.5) ? {} : { name: hostile.string().slice(0, 12) }).catch(() => server.sdk.joinById(honestA.roomId, {}))
-        : await server.sdk.joinOrCreate(RoomName.chat, { channel });
+        : kind === "chat"
+          ? await server.sdk.joinOrCreate(RoomName.chat, { channel })
+          : await server.sdk.joinOrCreate(RoomName.lobby, hostile.joinOptions(RoomName.lobby) as never).catch(() => server.sdk.joinOrCreate(RoomName.lobby, {}));
       const fuzzer: Fuzzer = { room, kind, gone: false };
       // A fuzzer is hostile: it reads only the refusal codes, and sends what it likes (sendUnchecked).
       room.onMessage(ServerMessage.error, (e: { code: string }) => count(figures.refusals, e.code));
@@ -198,7 +223,22 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
      */
     const reclaim = (f: Fuzzer) =>
       server.sdk.reconnect(f.room.reconnectionToken).then((back) => hearAll(back).leave(), () => {});
-    for (let i = 0; i < options.clientsPerRoom; i++) fuzzers.push(await join("battle"), await join("chat"));
+    for (let i = 0; i < options.clientsPerRoom; i++) fuzzers.push(await join("battle"), await join("chat"), await join("lobby"));
+
+    /** One matchmaking request with hostile options: refused (4217, 4218), or joined and left at once. */
+    const hostileJoin = async () => {
+      const name = hostile.pick(Object.values(RoomName));
+      count(figures.tried, `join:${name}`);
+      try {
+        const joined = await server.sdk.joinOrCreate(name, hostile.joinOptions(name) as never);
+        count(figures.joins, "joined");
+        await joined.leave();
+      } catch (error) {
+        count(figures.joins, String((error as { code?: unknown }).code ?? "no code"));
+      }
+    };
+    const joinEvery = Math.max(1, Math.floor(options.messages / Math.max(1, options.joins)));
+    let joinsDone = 0;
 
     const attempt = (f: Fuzzer, what: string, act: () => void) => {
       figures.messagesTried++;
@@ -209,8 +249,11 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
         // colyseus.js may refuse to encode some values (or send after leave); the attempt still counts.
       }
     };
-    const battleTypes = [ClientMessage.move, ClientMessage.move, ClientMessage.attack, ClientMessage.chat];
-    const chatTypes = [ClientMessage.chat, ClientMessage.chat, ClientMessage.chat, ClientMessage.move];
+    const types = {
+      battle: [ClientMessage.move, ClientMessage.move, ClientMessage.attack, ClientMessage.chat],
+      chat: [ClientMessage.chat, ClientMessage.chat, ClientMessage.chat, ClientMessage.move],
+      lobby: [ClientMessage.filter, ClientMessage.filter, ClientMessage.filter, ClientMessage.chat],
+    } as const;
     let seq = 1;
     const nextTick = () => new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("the battle room stopped ticking")), EVENT_TIMEOUT_MS);
@@ -236,7 +279,7 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
         }
         for (let n = 0; n < options.perTick; n++) {
           const roll = hostile.int(100);
-          const known = hostile.pick(f.kind === "battle" ? battleTypes : chatTypes);
+          const known = hostile.pick(types[f.kind]);
           if (roll < 60) attempt(f, `${f.kind}:${known}`, () => sendUnchecked(f.room, known, hostile.refusable(known)));
           else if (roll < 70 && f.kind === "battle") attempt(f, "battle:valid move", () => sendUnchecked(f.room, ClientMessage.move, { dx: hostile.number() % 1 || 0, dy: 0.5, seq: seq++ }));
           else if (roll < 80) attempt(f, "unknown type", () => sendUnchecked(f.room, hostile.pick([hostile.string().slice(0, 64), "__proto__", "constructor", "*", ""]), hostile.value()));
@@ -248,6 +291,10 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
             r.socket?.destroy();
           }));
         }
+      }
+      while (joinsDone < options.joins && joinsDone * joinEvery <= figures.messagesTried) {
+        joinsDone++;
+        await hostileJoin();
       }
       await nextTick();
       figures.problems.push(...battleProblems(battle.state), ...chatProblems(chat.state));
@@ -271,13 +318,24 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
     await until(late, (s) => s.players?.get(late.sessionId)?.lastInput === 1, "a move after the fuzz");
     await late.leave();
     await until(honestA, (s) => s.players.size === 2, "the newcomer gone");
-    for (const room of [battle, chat]) {
-      if (room.limits.size !== 0) figures.problems.push(`${room.roomName} rate limiter still holds ${room.limits.size} clients`);
+    // A handler that failed was caught and answered internal_error: a bug all the same.
+    if (figures.refusals.internal_error) {
+      figures.crashes += figures.refusals.internal_error;
+      figures.problems.push(`${figures.refusals.internal_error} messages failed in a handler (internal_error)`);
+    }
+    // The lobby still lists: a new filter gets the battle in a full list.
+    const listed = nextMessage(watcher, ServerMessage.rooms);
+    send(watcher, ClientMessage.filter, { name: RoomName.battle });
+    if (!(await listed).some((room) => room.roomId === honestA.roomId)) figures.problems.push("the lobby stopped listing the battle");
+    for (const room of [battle, chat, lobby]) {
+      // Only the lobby's honest watcher has sent anything of those still connected.
+      const honest = room === lobby ? 1 : 0;
+      if (room.limits.size !== honest) figures.problems.push(`${room.roomName} rate limiter still holds ${room.limits.size} clients`);
       if (room.limits.afterCutOff !== 0) figures.problems.push(`${room.roomName} handled ${room.limits.afterCutOff} messages after a cut-off`);
     }
     figures.invalidStates = figures.problems.length - figures.crashes;
     figures.heapAfterMb = settledHeapMb();
-    await Promise.all([honestA, honestB, listener].map((r) => r.leave()));
+    await Promise.all([honestA, honestB, listener, watcher].map((r) => r.leave()));
   } finally {
     for (const [R, original] of originals) R.prototype.onUncaughtException = original;
     process.off("uncaughtException", onProcessError);
@@ -295,6 +353,7 @@ export function formatFigures(f: FuzzFigures): string {
     `fuzz seed ${f.seed}: ${f.messagesTried} messages tried over the network in ${f.seconds.toFixed(1)} s, ${f.parserCalls} parser calls`,
     `  tried: ${sorted(f.tried)}`,
     `  refusals by reason: ${sorted(f.refusals)}; dropped silently by the rate limiter: ${f.droppedSilently}`,
+    `  hostile joins by outcome: ${sorted(f.joins)}`,
     `  disconnects by close code: ${sorted(f.disconnects)}`,
     `  crashes: ${f.crashes}, invalid states: ${f.invalidStates}`,
     `  heap before/after (after GC): ${f.heapBeforeMb.toFixed(1)} / ${f.heapAfterMb.toFixed(1)} MB`,

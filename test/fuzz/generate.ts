@@ -2,9 +2,10 @@
  * Hostile values and payloads for the fuzz suite, all drawn from one seeded generator so a seed
  * replays the same inputs.
  */
+import { pack, unpack } from "@colyseus/msgpackr";
 import { seededRng, type Rng } from "../../server/shared/game";
 import { parseAttack, parseChat } from "../../server/shared/parse";
-import { ClientMessage, MAX_MESSAGE_BYTES } from "../../server/shared/protocol";
+import { ClientMessage, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, RoomName } from "../../server/shared/protocol";
 
 /**
  * An own enumerable property even for "__proto__": a plain assignment would set the prototype, which
@@ -75,7 +76,7 @@ export class Hostile {
   }
 
   object(depth: number): Record<string, unknown> {
-    const keys = ["dx", "dy", "seq", "text", "x", "y", "hp", "name", "__proto__", "constructor", "target", this.string().slice(0, 20)];
+    const keys = ["dx", "dy", "seq", "text", "x", "y", "hp", "name", "metadata", "filter", "__proto__", "constructor", "target", this.string().slice(0, 20)];
     const out: Record<string, unknown> = {};
     for (let i = this.int(5); i > 0; i--) setOwn(out, this.pick(keys), this.value(depth));
     return out;
@@ -91,12 +92,31 @@ export class Hostile {
   payload(type: ClientMessage): unknown {
     if (this.chance(0.5)) return this.value();
     const valid: Record<string, unknown> =
-      type === ClientMessage.move ? { dx: 1, dy: 0, seq: 1 + this.int(1000) } : type === ClientMessage.chat ? { text: "hi" } : {};
+      type === ClientMessage.move ? { dx: 1, dy: 0, seq: 1 + this.int(1000) }
+      : type === ClientMessage.chat ? { text: "hi" }
+      : type === ClientMessage.filter ? { name: RoomName.battle, metadata: { map: "1000x1000" } }
+      : {};
     const keys = Object.keys(valid);
     const spoil = this.int(3);
     if (spoil === 0 && keys.length > 0) valid[this.pick(keys)] = this.value();
     else if (spoil === 1 && keys.length > 0) delete valid[this.pick(keys)];
     else setOwn(valid, this.pick(["x", "y", "hp", "admin", "__proto__", "seq2"]), this.value());
+    return valid;
+  }
+
+  /** Join options for room type `name`: near-valid ones with one field spoiled, a wrong protocol, or anything at all. */
+  joinOptions(name: RoomName): unknown {
+    if (this.chance(0.4)) return this.value();
+    const valid: Record<string, unknown> =
+      name === RoomName.chat ? { channel: `fuzz-join-${this.int(4)}`, name: "Fuzz" }
+      : name === RoomName.lobby ? { filter: { name: RoomName.battle } }
+      : { name: "Fuzz", maxPlayers: 2 + this.int(10), private: true };
+    const keys = Object.keys(valid);
+    const spoil = this.int(4);
+    if (spoil === 0) valid[this.pick(keys)] = this.value();
+    else if (spoil === 1) setOwn(valid, this.pick(["protocol", "role", "__proto__", "filter", "since"]), this.value());
+    else if (spoil === 2) valid.protocol = this.pick([PROTOCOL_VERSION + 1, 0, -1, "1", null, NaN]);
+    else delete valid[this.pick(keys)];
     return valid;
   }
 
@@ -107,8 +127,10 @@ export class Hostile {
   refusable(type: ClientMessage): unknown {
     for (;;) {
       const payload = this.payload(type);
-      if (type === ClientMessage.attack && parseAttack(payload).ok) continue;
-      if (type === ClientMessage.chat && parseChat(payload).ok) continue;
+      // Judged as the server reads it: msgpack turns lone surrogates into U+FFFD, which is visible text.
+      const received = payload === undefined ? undefined : (unpack(pack(payload)) as unknown);
+      if (type === ClientMessage.attack && parseAttack(received).ok) continue;
+      if (type === ClientMessage.chat && parseChat(received).ok) continue;
       return payload;
     }
   }

@@ -33,6 +33,7 @@ async function main() {
       messages: positiveInt("messages", values.messages!),
       parserCalls: 10 * positiveInt("messages", values.messages!),
       clientsPerRoom: positiveInt("clients", values.clients!),
+      joins: Math.ceil(positiveInt("messages", values.messages!) / 100),
       perTick: positiveInt("per-tick", values["per-tick"]!),
     });
     console.log(formatFigures(figures));

@@ -3,9 +3,10 @@ import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import type { Room as ClientRoom } from "colyseus.js";
 import { onMessage, rejoin, send, type GameRoom } from "../client/rooms";
+import { LOBBY_FULL_LIST_INTERVAL_MS } from "../server/shared/tuning";
 import { ClientMessage, RoomName, ServerMessage, type ServerMessages } from "../server/shared/wire";
 import type { BattleState } from "../server/rooms/schema/BattleState";
-import { bootServer, collect, EVENT_TIMEOUT_MS, hearAll, nextMessage, until, sdkOf } from "./helpers/server";
+import { bootServer, collect, EVENT_TIMEOUT_MS, eventually, hearAll, nextMessage, until, sdkOf } from "./helpers/server";
 
 type LobbyMessages = ServerMessages["lobby"];
 
@@ -59,6 +60,37 @@ describe("lobby, private rooms and reconnection", () => {
     const removed = lobbyMessage(lobby, "-", (id) => id === ann.roomId);
     await server.getRoomById(ann.roomId).disconnect();
     await removed;
+  });
+
+  it(`sends the whole list at most once per ${LOBBY_FULL_LIST_INTERVAL_MS} ms: a filter sooner is answered then, for the latest filter`, async function () {
+    this.timeout(LOBBY_FULL_LIST_INTERVAL_MS + 2 * EVENT_TIMEOUT_MS);
+    const battle = await sdkOf(server).joinOrCreate(RoomName.battle, {});
+    const chat = await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "listed" });
+    const lobby = hearAll(await sdkOf(server).joinOrCreate(RoomName.lobby, { filter: { name: RoomName.chat } }));
+    const lists: { at: number; ids: string[] }[] = [];
+    onMessage(lobby, ServerMessage.rooms, (rooms) => lists.push({ at: performance.now(), ids: rooms.map((r) => r.roomId) }));
+    await eventually(() => lists.length === 1, "the list on join");
+    assert.deepEqual(lists[0].ids, [chat.roomId]);
+
+    send(lobby, ClientMessage.filter, { name: RoomName.chat });
+    send(lobby, ClientMessage.filter, { name: RoomName.battle });
+    await eventually(() => lists.length === 2, "the list for the latest filter", LOBBY_FULL_LIST_INTERVAL_MS + EVENT_TIMEOUT_MS);
+    assert.deepEqual(lists[1].ids, [battle.roomId], "one list, for the latest filter");
+    // The room clock ticks with the patch rate: the list may come up to one tick early.
+    assert.ok(lists[1].at - lists[0].at >= LOBBY_FULL_LIST_INTERVAL_MS - 100, `${(lists[1].at - lists[0].at).toFixed(0)} ms apart`);
+
+    // Changes in between go out one room at a time, for the filter in force.
+    const added = nextMessage(lobby, ServerMessage["+"]);
+    const other = await sdkOf(server).create(RoomName.battle, {});
+    assert.equal((await added)[0], other.roomId);
+    assert.equal(lists.length, 2, "no full list for a change");
+  });
+
+  it("tells lobby clients of a shutdown", async () => {
+    const lobby = hearAll(await sdkOf(server).joinOrCreate(RoomName.lobby, {}));
+    const notice = nextMessage(lobby, ServerMessage.shutdown);
+    server.getRoomById(lobby.roomId).onBeforeShutdown();
+    assert.equal((await notice).reconnect, false);
   });
 
   it("keeps a dropped battle player's seat, position, HP and score for a reconnection", async () => {

@@ -13,6 +13,7 @@ import {
   stepMove,
   type Rng,
 } from "../shared/game";
+import { nameKeys, uniqueName } from "../shared/names";
 import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
 import { parseAttack, parseBattleOptions, parseMove, type BattleJoin } from "../shared/parse";
 import {
@@ -102,7 +103,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     const previous = this.seats.claim(auth.playerId, client.sessionId);
     if (previous !== undefined && this.takeOver(previous, client)) return;
     const player = createPlayer(this.interestManagement);
-    player.name = auth.name ?? generateName(this.rng);
+    // Two players never look alike: a look-alike of a name in use gets a number (server/shared/names.ts).
+    player.name = uniqueName(auth.name ?? generateName(this.rng), nameKeys([...this.state.players.values()].map((p) => p.name)));
     player.hp = MAX_HP;
     const spot = pickSpawn(this.rng, this.state.players.values(), this.state);
     player.x = spot.x;

@@ -7,6 +7,7 @@ import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderati
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 import { generateName, seededRng } from "../shared/game";
+import { nameKeys, uniqueName } from "../shared/names";
 import { parseChat, parseChatOptions, parseResume, type ChatJoin } from "../shared/parse";
 import {
   CHAT_HISTORY_KEEP,
@@ -86,7 +87,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatAuth) {
     const member = new Member();
-    member.name = auth.name ?? generateName(this.rng);
+    const others = [...this.state.members.values()].filter((m) => m.playerId !== auth.playerId);
+    member.name = uniqueName(auth.name ?? generateName(this.rng), nameKeys(others.map((m) => m.name)));
     member.playerId = auth.playerId;
     this.state.members.set(client.sessionId, member);
     void this.sendHistory(client, auth.since);

@@ -295,7 +295,10 @@ export const MAX_JOIN_OPTIONS_BYTES = 2 * 1024;
 export const MAX_OPEN_SOCKETS = 5000;
 /** A seat reserved at matchmaking is released if no socket claims it within this time. */
 export const SEAT_RESERVATION_S = 5;
-/** Longest run of combining marks kept on one character in names and chat: any script, no "Zalgo" stacks. */
+/**
+ * Most combining marks kept on one base character in names and chat, counted across joiners (ZWJ,
+ * variation selectors) between them: any script, no "Zalgo" stacks.
+ */
 export const COMBINING_MARKS_MAX_RUN = 3;
 /** Longest a moderator's mute lasts; also the default when no duration is given. */
 export const MUTE_MAX_S = 24 * 60 * 60;

@@ -1,7 +1,9 @@
 import { Encoder } from "@colyseus/schema";
+import { matchMaker } from "@colyseus/core";
 import config from "@colyseus/tools";
 import express from "express";
 import { CLIENT_OUT_DIR } from "../scripts/client-paths";
+import { MemoryChatHistory } from "./chat/history";
 import { RedisChatHistory } from "./chat/redisHistory";
 import { settings, settingsOrExit } from "./config";
 import { colyseusLogger } from "./log";
@@ -13,7 +15,7 @@ import { SignedLobbyRoom } from "./rooms/LobbyRoom";
 import { scalingOptions } from "./scaling/options";
 import { startDeadProcessSweep } from "./scaling/sweep";
 import { createTransport } from "./security/transport";
-import { CHAT_HISTORY_KEEP, RoomName, STATE_BUFFER_BYTES } from "./shared/protocol";
+import { RoomName, STATE_BUFFER_BYTES } from "./shared/protocol";
 
 // Presence and driver are server options, needed before anything starts: a bad variable stops here.
 const { scaling } = settingsOrExit();
@@ -42,8 +44,10 @@ export default config({
     observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
     // Every member of a channel lands in the same room.
     observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));
+    const bounds = settings().chatHistory;
+    ChatRoom.history = new MemoryChatHistory(bounds, (topic, line) => matchMaker.presence.publish(topic, line));
     if (scaling.mode === "redis") {
-      const history = new RedisChatHistory(scaling.redisUrl, CHAT_HISTORY_KEEP);
+      const history = new RedisChatHistory(scaling.redisUrl, bounds);
       ChatRoom.history = history;
       const stopSweep = startDeadProcessSweep();
       gameServer.onShutdown(async () => {

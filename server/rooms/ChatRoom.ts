@@ -1,8 +1,11 @@
-import { Room, ServerError, matchMaker, type Client } from "@colyseus/core";
+import { Room, ServerError, matchMaker, type AuthContext, type Client } from "@colyseus/core";
 import { logger } from "../log";
 import { identify, playerIdOf, withIdentity, type Identity } from "../auth/identity";
 import { CatchUp } from "../chat/catchUp";
-import { MemoryChatHistory, chatTopic, type ChatHistory } from "../chat/history";
+import { MemoryChatHistory, chatTopic, lineBytes, newestWithin, type ChatDraft, type ChatHistory } from "../chat/history";
+import { PresenceLines } from "../chat/presenceLines";
+import { Resumes } from "../chat/resume";
+import { floodKeyOf } from "../chat/floodKey";
 import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderation";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
@@ -10,11 +13,12 @@ import { generateName, seededRng } from "../shared/game";
 import { nameKeys, uniqueName } from "../shared/names";
 import { parseChat, parseChatOptions, parseResume, type ChatJoin } from "../shared/parse";
 import {
+  CHAT_HISTORY_CHANNELS_MAX,
   CHAT_HISTORY_KEEP,
   CHAT_HISTORY_ON_JOIN,
+  CHAT_HISTORY_REPLY_MAX_BYTES,
+  CHAT_HISTORY_REPLY_MAX_LINES,
   CHAT_MAX_MEMBERS,
-  CHAT_MEMORY_CHANNELS_MAX,
-  CHAT_RESUME_WAIT_MS,
   ClientMessage,
   CLOSE_KICKED,
   JOIN_INVALID_OPTIONS,
@@ -23,7 +27,6 @@ import {
   ServerMessage,
   type ChatHistory as ChatHistoryPayload,
   type ChatLine,
-  type ChatLineKind,
 } from "../shared/protocol";
 import { countChatLine } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
@@ -33,8 +36,8 @@ import { RoomSubscriptions } from "./roomSubscriptions";
 import { evict, Seats } from "./seats";
 import { ChatState, Member } from "./schema/ChatState";
 
-/** `client.auth`: the join options and who the member is. */
-type ChatAuth = ChatJoin & Identity;
+/** `client.auth`: the join options, who the member is, and what its floods are counted by (chat/floodKey.ts). */
+type ChatAuth = ChatJoin & Identity & { floodKey: string };
 type ChatClient = Client<unknown, ChatAuth>;
 
 /**
@@ -44,9 +47,8 @@ type ChatClient = Client<unknown, ChatAuth>;
 export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   /** Shared by every chat room of the process; app.config puts the Redis history here when configured. */
   static history: ChatHistory = new MemoryChatHistory(
-    CHAT_HISTORY_KEEP,
+    { lines: CHAT_HISTORY_KEEP, channels: CHAT_HISTORY_CHANNELS_MAX },
     (topic, line) => matchMaker.presence.publish(topic, line),
-    CHAT_MEMORY_CHANNELS_MAX,
   );
 
   state = new ChatState();
@@ -60,16 +62,18 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   private kicked = new Set<string>();
   private catchUp = new CatchUp(CHAT_HISTORY_KEEP);
   private subscriptions = new RoomSubscriptions(matchMaker.presence);
-  /** Reconnected members who have not sent `resume` yet. */
-  private awaitingResume = new Set<string>();
+  private resumes = new Resumes(this.clock);
+  /** Join and leave lines, throttled per channel and per identity. */
+  private presenceLines = new PresenceLines();
   /** Id of the last line relayed: where a reconnected member that never says `resume` resumes. */
   private lastLineId = 0;
 
   /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
-  static async onAuth(token: string | undefined, options: unknown): Promise<ChatAuth> {
+  static async onAuth(token: string | undefined, options: unknown, context: AuthContext): Promise<ChatAuth> {
     const parsed = parseChatOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
-    return withIdentity(parsed.value, await identify(token));
+    const identity = await identify(token);
+    return { ...withIdentity(parsed.value, identity), floodKey: floodKeyOf(identity, context) };
   }
 
   async onCreate(options: unknown) {
@@ -91,6 +95,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     member.name = uniqueName(auth.name ?? generateName(this.rng), nameKeys(others.map((m) => m.name)));
     member.playerId = auth.playerId;
     this.state.members.set(client.sessionId, member);
+    // Leaving and joining again does not buy a fresh chat burst.
+    this.limits.adopt(client.sessionId, auth.floodKey);
     void this.sendHistory(client, auth.since);
     // The same player joining again (another tab or device) takes its seat over quietly.
     const previous = this.seats.claim(auth.playerId, client.sessionId);
@@ -98,7 +104,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
       this.state.members.delete(previous);
       return evict(this, previous);
     }
-    this.post("system", "", "", `${member.name} joined`);
+    void this.announce(client, `${member.name} joined`);
   }
 
   async onLeave(client: ChatClient, consented: boolean) {
@@ -108,12 +114,12 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     const removed = kicked || replaced || this.limits.wasCutOff(client.sessionId);
     if (!consented && !removed && (await this.waitForReconnection(client))) return;
     this.catchUp.forget(client.sessionId);
-    this.awaitingResume.delete(client.sessionId);
+    this.resumes.forget(client.sessionId);
     const member = this.state.members.get(client.sessionId);
     this.state.members.delete(client.sessionId);
-    this.limits.forget(client.sessionId);
+    this.limits.forget(client.sessionId, client.auth?.floodKey);
     this.seats.release(playerIdOf(client), client.sessionId);
-    if (member) this.post("system", "", "", `${member.name} left`);
+    if (member) void this.announce(client, `${member.name} left`);
   }
 
   onBeforeShutdown() {
@@ -160,15 +166,14 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
 
   /** Holds the member's lines while it is away; true when it came back with its reconnection token. */
   private async waitForReconnection(client: ChatClient): Promise<boolean> {
-    const droppedAfter = this.lastLineId;
     const { sessionId } = client;
+    this.resumes.dropped(sessionId, this.lastLineId);
     this.catchUp.hold(sessionId);
     if (!(await cameBack(this, client, false))) return false;
-    this.awaitingResume.add(sessionId);
-    this.clock.setTimeout(() => {
+    this.resumes.cameBack(sessionId, (since) => {
       const back = this.clients.getById(sessionId);
-      if (this.awaitingResume.delete(sessionId) && back) void this.sendHistory(back, droppedAfter);
-    }, CHAT_RESUME_WAIT_MS);
+      if (back) void this.sendHistory(back, since);
+    });
     return true;
   }
 
@@ -180,7 +185,17 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
     const chat = parseChat(payload);
     if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);
-    this.post("user", member.name, client.sessionId, chat.value.text, playerIdOf(client));
+    const draft: ChatDraft = { kind: "user", name: member.name, sessionId: client.sessionId, playerId: playerIdOf(client), text: chat.value.text, time: Date.now() };
+    const maxBytes = settings().chatHistory.lineBytes;
+    if (lineBytes(draft) > maxBytes) return refuse(client, ClientMessage.chat, RefusalCode.textTooLong, `chat line must be at most ${maxBytes} bytes`);
+    this.post(draft);
+  }
+
+  /** A "joined"/"left" line, unless the member is muted or its identity or the channel is over its allowance. */
+  private async announce(client: ChatClient, text: string) {
+    if (this.mutes.remainingMs(playerIdOf(client), Date.now()) > 0) return;
+    if (!this.presenceLines.allow(client.auth?.floodKey ?? client.sessionId)) return;
+    this.post({ kind: "system", name: "", sessionId: "", playerId: "", text, time: Date.now() });
   }
 
   /** The player id of a member named by sessionId or by player id. */
@@ -198,7 +213,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     if (!resume.ok) return refuse(client, ClientMessage.resume, resume.code, resume.message);
     // Only once, right after a reconnection: otherwise a few bytes would buy the whole history again
     // and again, and a late resume would repeat lines the fallback already sent.
-    if (!this.awaitingResume.delete(client.sessionId)) {
+    if (!this.resumes.takeResume(client.sessionId)) {
       return refuse(client, ClientMessage.resume, RefusalCode.invalidPayload, "resume is only accepted once, right after a reconnection");
     }
     void this.sendHistory(client, resume.value.since);
@@ -209,14 +224,17 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
    * undefined. Live lines wait until it is sent, so none is missed, repeated or out of order.
    */
   private async sendHistory(client: ChatClient, since: number | undefined) {
-    this.catchUp.hold(client.sessionId);
+    const turn = this.catchUp.hold(client.sessionId);
+    const limit = since === undefined ? CHAT_HISTORY_ON_JOIN : CHAT_HISTORY_REPLY_MAX_LINES;
     let lines: ChatLine[] = [];
     try {
-      lines = await ChatRoom.history.after(this.state.channel, since ?? 0, since === undefined ? CHAT_HISTORY_ON_JOIN : CHAT_HISTORY_KEEP);
+      lines = newestWithin(await ChatRoom.history.after(this.state.channel, since ?? 0, limit), limit, CHAT_HISTORY_REPLY_MAX_BYTES);
     } catch (error) {
       logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not read the chat history");
     }
-    if (!this.catchUp.isHeld(client.sessionId)) return; // left meanwhile
+    // Left meanwhile, or dropped and came back again: that reconnection has its own catch-up.
+    if (!this.catchUp.isHeld(client.sessionId, turn)) return;
+    this.resumes.caughtUp(client.sessionId);
     const caughtUp = this.catchUp.release(client.sessionId, since ?? 0, lines);
     const history: ChatHistoryPayload = { lines: caughtUp.history };
     client.send(ServerMessage.history, history);
@@ -224,9 +242,9 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   }
 
   /** Hands a line to the history, which numbers it and publishes it to every room of the channel. */
-  private post(kind: ChatLineKind, name: string, sessionId: string, text: string, playerId = "") {
+  private post(draft: ChatDraft) {
     ChatRoom.history
-      .append(this.state.channel, { kind, name, sessionId, playerId, text, time: Date.now() })
+      .append(this.state.channel, draft)
       .catch((error) => logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line"));
   }
 

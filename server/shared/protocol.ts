@@ -75,14 +75,29 @@ export const CHANNEL_PATTERN = new RegExp(`^[a-z0-9][a-z0-9_-]{0,${CHANNEL_MAX_C
 export const CHAT_TEXT_MAX_CHARS = 500;
 /** Messages a member receives on join. */
 export const CHAT_HISTORY_ON_JOIN = 50;
-/** Messages a channel keeps in memory (the newest). */
+/** Default of CHAT_HISTORY_LINES: the newest lines a channel keeps (join and leave lines apart, below). */
 export const CHAT_HISTORY_KEEP = 200;
+/** Join and leave lines a channel keeps, in a ring of their own: however many come, they never push out what people said. */
+export const CHAT_SYSTEM_LINES_KEEP = 20;
 export const CHAT_MAX_MEMBERS = 2000;
 /**
- * Channels whose history one process keeps in memory without Redis (least recently used dropped):
- * at most 200 lines of 500 characters each, so this bounds history memory to a few hundred MB.
+ * Default of CHAT_HISTORY_CHANNELS: channels whose history is kept in all, in memory or in Redis
+ * (least recently used dropped). Anyone may open a channel, so history memory is bounded by
+ * channels x lines x line bytes: 1000 x 200 x 2 KB = 400 MB at worst.
  */
-export const CHAT_MEMORY_CHANNELS_MAX = 1000;
+export const CHAT_HISTORY_CHANNELS_MAX = 1000;
+/** Default of CHAT_HISTORY_LINE_BYTES: a line over this (its stored JSON, in UTF-8) is refused as too long. */
+export const CHAT_LINE_MAX_BYTES = 2048;
+/**
+ * A channel's first line, and its first after its history was dropped (LRU, TTL, a blank Redis, a
+ * restart without Redis), gets id (UTC ms x this) + 1: ids keep increasing, so no client drops a
+ * new line as already seen, while fewer than this many lines per millisecond are said.
+ */
+export const CHAT_IDS_PER_MS = 1000;
+/** A `history` reply holds at most this many lines (`since` names where it starts)... */
+export const CHAT_HISTORY_REPLY_MAX_LINES = 100;
+/** ...and at most this many bytes of lines (newest kept): a 300-byte join cannot buy 600 KB. */
+export const CHAT_HISTORY_REPLY_MAX_BYTES = 32 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -273,6 +288,16 @@ export const RATE_LIMITS = {
   other: { perSecond: 5, burst: 10 },
 } as const satisfies Record<string, RateLimit>;
 export type RateLimitedType = keyof typeof RATE_LIMITS;
+
+/** "joined"/"left" lines one channel posts; past this the member list still shows who came and went. */
+export const CHAT_PRESENCE_LINES_PER_CHANNEL: RateLimit = { perSecond: 1, burst: 10 };
+/** ...and one identity (player id, or a guest's address): a join/leave loop shows twice a minute at most. */
+export const CHAT_PRESENCE_LINES_PER_IDENTITY: RateLimit = { perSecond: 1 / 30, burst: 4 };
+/**
+ * Identities a chat room remembers buckets of (presence lines; the message buckets of members who
+ * left, so rejoining does not refill a fresh chat burst). Least recently used forgotten.
+ */
+export const CHAT_KEPT_IDENTITIES_MAX = 10_000;
 
 /**
  * Sustained abuse: every dropped message costs one token from a bucket of this size, refilled at

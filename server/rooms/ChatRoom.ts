@@ -144,6 +144,9 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     const playerId = this.resolveMember(member);
     if (playerId === undefined) return { ok: false, reason: "no such member" };
     this.mutes.mute(playerId, duration, Date.now());
+    // A guest's id is new at every join: its address is muted too, or rejoining would lift the mute.
+    const guest = this.clients.find((c) => playerIdOf(c) === playerId && c.auth?.guest);
+    if (guest?.auth) this.mutes.mute(guest.auth.floodKey, duration, Date.now());
     return { ok: true };
   }
 
@@ -151,6 +154,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   unmute(member: unknown): ModerationResult {
     const playerId = this.resolveMember(member) ?? member;
     if (typeof playerId !== "string" || !this.mutes.unmute(playerId)) return { ok: false, reason: "not muted" };
+    const guest = this.clients.find((c) => playerIdOf(c) === playerId && c.auth?.guest);
+    if (guest?.auth) this.mutes.unmute(guest.auth.floodKey);
     return { ok: true };
   }
 
@@ -181,7 +186,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     if (!this.limits.admit(client, ClientMessage.chat)) return;
     const member = this.state.members.get(client.sessionId);
     if (!member) return;
-    const mutedMs = this.mutes.remainingMs(playerIdOf(client), Date.now());
+    const mutedMs = this.mutedMs(client);
     if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
     const chat = parseChat(payload);
     if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);
@@ -193,9 +198,14 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
 
   /** A "joined"/"left" line, unless the member is muted or its identity or the channel is over its allowance. */
   private async announce(client: ChatClient, text: string) {
-    if (this.mutes.remainingMs(playerIdOf(client), Date.now()) > 0) return;
+    if (this.mutedMs(client) > 0) return;
     if (!this.presenceLines.allow(client.auth?.floodKey ?? client.sessionId)) return;
     this.post({ kind: "system", name: "", sessionId: "", playerId: "", text, time: Date.now() });
+  }
+
+  private mutedMs(client: ChatClient): number {
+    const now = Date.now();
+    return Math.max(this.mutes.remainingMs(playerIdOf(client), now), this.mutes.remainingMs(client.auth?.floodKey ?? "", now));
   }
 
   /** The player id of a member named by sessionId or by player id. */

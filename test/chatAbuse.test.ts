@@ -13,6 +13,7 @@ import {
   CHAT_HISTORY_KEEP,
   CHAT_HISTORY_REPLY_MAX_BYTES,
   CHAT_PRESENCE_LINES_PER_IDENTITY,
+  CHAT_RESUME_WAIT_MS,
   ClientMessage,
   RATE_LIMITS,
   RefusalCode,
@@ -20,6 +21,7 @@ import {
   ServerMessage,
   type ChatHistory,
   type ChatLine,
+  type ErrorPayload,
 } from "../server/shared/protocol";
 import { chatter, reconnect, record, seen } from "./helpers/chat";
 import { collect, freePort, eventually, hearAll, liftRateLimits, nextError, nextMessage } from "./helpers/server";
@@ -132,6 +134,48 @@ describe("chat under attack", () => {
     assert.ok(history.lines.length >= 10, `${history.lines.length} lines`);
   });
 
+  it("an earlier reconnection's fallback neither repeats lines nor gets a later genuine resume refused", async function () {
+    this.timeout(20_000);
+    const talker = await join(from("10.0.5.1"), "stale", "Talker");
+    const member = from("10.0.5.2");
+    let room: Chat = await member.joinOrCreate<ChatState>(RoomName.chat, { channel: "stale", name: "Member" });
+    const lines: ChatLine[] = [];
+    const keep = (r: Chat) => {
+      r.onMessage(ServerMessage.history, (h: ChatHistory) => lines.push(...h.lines));
+      r.onMessage(ServerMessage.chat, (l: ChatLine) => lines.push(l));
+    };
+    keep(room);
+    hearAll(room);
+    const serverRoom = server.getRoomById(talker.roomId);
+    const dropAndReturn = async () => {
+      room.connection.close();
+      await eventually(() => serverRoom.clients.length === 1, "the server to notice the drop");
+      room = await reconnect(member, room.reconnectionToken);
+      keep(room);
+      hearAll(room);
+    };
+    await say(talker, "before");
+    await eventually(() => lines.some((l) => l.text === "before"), "the first line");
+    await dropAndReturn();
+    const firstReturn = performance.now();
+    room.send(ClientMessage.resume, { since: lines.at(-1)!.id });
+    await say(talker, "between", room);
+    // The second return comes well after the first, so the old fallback falls due before the new one.
+    await eventually(() => performance.now() > firstReturn + 1000, "a second between the returns");
+    await dropAndReturn();
+    await say(talker, "while back");
+    // The first reconnection's fallback was due CHAT_RESUME_WAIT_MS after it: let that moment pass
+    // (a server timer, no event to wait on), then resume as a slow client would.
+    await eventually(() => performance.now() > firstReturn + CHAT_RESUME_WAIT_MS + 200, "the old fallback's time");
+    const errors = collect<ErrorPayload>(room, ServerMessage.error);
+    room.send(ClientMessage.resume, { since: lines.at(-1)!.id });
+    await say(talker, "after", room);
+    await eventually(() => lines.some((l) => l.text === "after"), "the last line");
+    assert.deepEqual(errors, [], "the genuine resume was accepted");
+    const texts = lines.filter((l) => l.kind === "user").map((l) => l.text);
+    assert.deepEqual(texts, ["before", "between", "while back", "after"]);
+  });
+
   for (const withResume of [true, false]) {
     it(`drops a member again and again while others talk: every line once and in order (${withResume ? "with" : "without"} resume)`, async function () {
       this.timeout(40_000);
@@ -163,8 +207,8 @@ describe("chat under attack", () => {
       }
       const lastSaid = talk.stop();
       await seen(room, lines, (l) => l.text === lastSaid, "the last line", 10_000);
-      await say(talker, "end", room);
-      await eventually(() => lines.some((l) => l.text === "end"), "the end line");
+      await say(talker, "end");
+      await eventually(() => lines.some((l) => l.text === "end"), "the end line", 10_000);
       const talkerLines = lines.filter((l) => l.kind === "user");
       const ids = talkerLines.map((l) => l.id);
       assert.equal(new Set(ids).size, ids.length, `a line came twice: ${ids.join(",")}`);

@@ -41,6 +41,7 @@ import { InterestViews } from "./interest";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 import { evict, Seats } from "./seats";
+import { BattleChatTickets } from "../chat/battleTickets";
 
 /** Server-only bookkeeping for one player; never synchronised. */
 interface Pilot {
@@ -68,6 +69,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
   private seats = new Seats();
+  private chatTickets!: BattleChatTickets;
 
   /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
   static async onAuth(token: string | undefined, options: unknown): Promise<BattleAuth> {
@@ -80,6 +82,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     const parsed = parseBattleOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.state = createBattleState(this.interestManagement);
+    this.chatTickets = new BattleChatTickets(this.presence, this.roomId);
     if (this.interestManagement) this.views = new InterestViews(this);
     this.maxClients = parsed.value.maxPlayers;
     this.setSeatReservationTime(SEAT_RESERVATION_S);
@@ -91,6 +94,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
 
     this.onMessage(ClientMessage.move, (client, payload: unknown) => this.onMove(client, payload));
     this.onMessage(ClientMessage.attack, (client, payload: unknown) => this.onAttack(client, payload));
+    this.onMessage(ClientMessage.chatTicket, (client) => this.onChatTicket(client));
     this.onMessage("*", (client, type) => this.limits.admit(client, "*") && refuseUnknownType(client, type));
 
     // Patches go out right after each tick, so an applied input is acknowledged without waiting
@@ -122,6 +126,17 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     this.limits.forget(client.sessionId);
     this.seats.release(playerIdOf(client), client.sessionId);
     this.views?.leave(client.sessionId);
+    await this.chatTickets.revoke(client.sessionId);
+  }
+
+  async onDispose() {
+    await this.chatTickets.dispose();
+  }
+
+  /** The battle's chat channel and this player's ticket to it (server/chat/battleTickets.ts). */
+  private async onChatTicket(client: BattleClient) {
+    if (!this.limits.admit(client, ClientMessage.chatTicket) || !this.pilots.has(client.sessionId)) return;
+    client.send(ServerMessage.battleChat, await this.chatTickets.ticketFor(client.sessionId));
   }
 
   /**

@@ -6,6 +6,7 @@ import { MemoryChatHistory, chatTopic, lineBytes, newestWithin, type ChatDraft, 
 import { PresenceLines } from "../chat/presenceLines";
 import { Resumes } from "../chat/resume";
 import { floodKeyOf } from "../chat/floodKey";
+import { admits, isBattleChannel } from "../chat/battleTickets";
 import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderation";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
@@ -22,6 +23,7 @@ import {
   ClientMessage,
   CLOSE_KICKED,
   JOIN_INVALID_OPTIONS,
+  JOIN_NOT_A_MEMBER,
   RefusalCode,
   SEAT_RESERVATION_S,
   ServerMessage,
@@ -73,6 +75,10 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     const parsed = parseChatOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     const identity = await identify(token);
+    const { channel, ticket } = parsed.value;
+    if (isBattleChannel(channel) && !(await admits(matchMaker.presence, channel, ticket))) {
+      throw new ServerError(JOIN_NOT_A_MEMBER, "this battle's chat is for its players: join the battle first");
+    }
     return { ...withIdentity(parsed.value, identity), floodKey: floodKeyOf(identity, context) };
   }
 
@@ -81,6 +87,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.state.channel = parsed.value.channel;
     void this.setMetadata({ channel: parsed.value.channel });
+    // A battle's channel would reveal the battle's id in the lobby's room list (private ones too).
+    if (isBattleChannel(parsed.value.channel)) this.listing.unlisted = true;
 
     this.setSeatReservationTime(SEAT_RESERVATION_S);
     this.onMessage(ClientMessage.chat, (client, payload: unknown) => this.onChat(client, payload));

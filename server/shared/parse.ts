@@ -121,7 +121,12 @@ export interface ChatJoin {
   name: string | undefined;
   /** Last line id the client saw; undefined for a first join. */
   since: number | undefined;
+  /** A battle channel's ticket (checked by the room against presence). */
+  ticket: string | undefined;
 }
+
+/** Longest `ticket` join option read. */
+const TICKET_OPTION_MAX_CHARS = 64;
 
 /** A line id the client saw: a whole number from 0 to CHAT_MAX_LINE_ID. */
 function parseSince(input: unknown, what: string): Parsed<number> {
@@ -133,9 +138,12 @@ function parseSince(input: unknown, what: string): Parsed<number> {
 
 /** Join options of a chat room: `{ channel, name?, since? }`. */
 export function parseChatOptions(input: unknown): Parsed<ChatJoin> {
-  const wrong = checkFields(input, ["channel", "name", "since"], "join options");
+  const wrong = checkFields(input, ["channel", "name", "since", "ticket"], "join options");
   if (wrong) return invalid(wrong);
-  const { channel, name, since } = input as Record<string, unknown>;
+  const { channel, name, since, ticket } = input as Record<string, unknown>;
+  if (ticket !== undefined && (typeof ticket !== "string" || ticket.length > TICKET_OPTION_MAX_CHARS)) {
+    return invalid(`ticket must be a string of at most ${TICKET_OPTION_MAX_CHARS} characters`);
+  }
   if (typeof channel !== "string" || !CHANNEL_PATTERN.test(channel)) {
     return invalid(
       `channel must be 1 to ${CHANNEL_MAX_CHARS} characters of a-z, 0-9, '-' or '_', starting with a letter or digit`,
@@ -143,10 +151,11 @@ export function parseChatOptions(input: unknown): Parsed<ChatJoin> {
   }
   const parsedName = parseName(name);
   if (!parsedName.ok) return parsedName;
-  if (since === undefined) return ok({ channel, name: parsedName.value, since: undefined });
+  const given = { channel, name: parsedName.value, ticket: ticket as string | undefined };
+  if (since === undefined) return ok({ ...given, since: undefined });
   const parsedSince = parseSince(since, "since");
   if (!parsedSince.ok) return parsedSince;
-  return ok({ channel, name: parsedName.value, since: parsedSince.value });
+  return ok({ ...given, since: parsedSince.value });
 }
 
 /** `resume` `{ since }`. */

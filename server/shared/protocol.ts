@@ -111,6 +111,8 @@ export const ClientMessage = {
   attack: "attack",
   /** Chat: say something in the channel. */
   chat: "chat",
+  /** Battle: ask for this battle's chat channel and ticket ({@link BattleChatTicket} comes back as `battleChat`). */
+  chatTicket: "chatTicket",
   /** Chat: first message after a reconnection: the id of the last line seen ({@link ChatResumePayload}). */
   resume: "resume",
 } as const;
@@ -124,6 +126,8 @@ export const ServerMessage = {
   attacked: "attacked",
   /** Battle: someone died ({@link KillEvent}). */
   kill: "kill",
+  /** Battle: this battle's chat channel and ticket, answering `chatTicket` ({@link BattleChatTicket}). */
+  battleChat: "battleChat",
   /** Chat: one new line ({@link ChatLine}). */
   chat: "chat",
   /** Chat: the channel's latest lines, sent once on join ({@link ChatHistory}). */
@@ -147,6 +151,8 @@ export interface JoinChatOptions {
   name?: string;
   /** Id of the last line this client saw: `history` then holds every kept line after it. */
   since?: number;
+  /** A battle's channel only: the ticket its battle gave ({@link BattleChatTicket}). */
+  ticket?: string;
 }
 
 /** `move`: the direction the player wants to go this tick; |(dx, dy)| above 1 is scaled down to 1. */
@@ -343,6 +349,17 @@ export const RECONNECT_SECONDS = 20;
  * case-sensitive, channels are lower-case); see client/channel.ts.
  */
 export const BATTLE_CHANNEL_PREFIX = "battle-";
+/**
+ * `battleChat` (server -> client, the answer to `chatTicket`): the battle's chat channel and the
+ * ticket that admits this player to it. A battle channel is joined with `{ channel, ticket }` only,
+ * and is not listed in the lobby: a private battle's chat is for its players.
+ */
+export interface BattleChatTicket {
+  channel: string;
+  ticket: string;
+}
+/** ServerError code of a chat join refused: a battle's channel without a valid ticket of that battle. */
+export const JOIN_NOT_A_MEMBER = 4260;
 
 // ---------------------------------------------------------------------------------------------
 // Scaling and chat resume (issue 5)

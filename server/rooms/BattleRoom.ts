@@ -34,7 +34,7 @@ import {
 } from "../shared/protocol";
 import { timedTick } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
-import { cameBack } from "./reconnect";
+import { cameBack, watchProtocolErrors } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, createBattleState, createPlayer } from "./schema/BattleState";
 import { InterestViews } from "./interest";
@@ -104,6 +104,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   }
 
   onJoin(client: BattleClient, _options: unknown, auth: BattleAuth) {
+    watchProtocolErrors(client);
     const previous = this.seats.claim(auth.playerId, client.sessionId);
     if (previous !== undefined && this.takeOver(previous, client)) return;
     const player = createPlayer(this.interestManagement);

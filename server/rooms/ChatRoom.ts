@@ -33,7 +33,7 @@ import {
 import { countChatLine } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
 import { refuse, refuseUnknownType } from "./refuse";
-import { cameBack } from "./reconnect";
+import { cameBack, watchProtocolErrors } from "./reconnect";
 import { RoomSubscriptions } from "./roomSubscriptions";
 import { evict, Seats } from "./seats";
 import { ChatState, Member } from "./schema/ChatState";
@@ -98,6 +98,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   }
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatAuth) {
+    watchProtocolErrors(client);
     const member = new Member();
     const others = [...this.state.members.values()].filter((m) => m.playerId !== auth.playerId);
     member.name = uniqueName(auth.name ?? generateName(this.rng), nameKeys(others.map((m) => m.name)));

@@ -315,6 +315,11 @@ export const ABUSE_DROP_FORGIVEN_PER_S = 20;
 
 /** WebSocket close code for a client disconnected for sustained flooding (4000-4999: ours). */
 export const CLOSE_RATE_LIMITED = 4429;
+/**
+ * Close codes of a client closed for a protocol error: 1002 protocol error, 1007 bad data, 1009 frame
+ * too big (ws), 4002 a message Colyseus could not decode or validate. No reconnection seat is kept.
+ */
+export const PROTOCOL_ERROR_CLOSE_CODES: readonly number[] = [1002, 1007, 1009, 4002];
 /** WebSocket close code for a chat member removed by a moderator. */
 export const CLOSE_KICKED = 4403;
 

@@ -207,7 +207,10 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
 
     const outcome = resolveRewoundAttack(client.sessionId, attacker, this.state.players.entries(), this.history, seenAt.tick);
     const attacked: AttackedEvent = { by: client.sessionId, x: attacker.x, y: attacker.y, hits: outcome.hits };
-    this.broadcast(ServerMessage.attacked, attacked);
+    // With interest views, an attack is news only to those who see the attacker or a victim.
+    const views = this.views;
+    if (!views) this.broadcast(ServerMessage.attacked, attacked);
+    else for (const c of this.clients) if ([attacked.by, ...attacked.hits].some((id) => views.canSee(c.sessionId, id))) c.send(ServerMessage.attacked, attacked);
     for (const victimId of outcome.killed) {
       const victim = this.state.players.get(victimId)!;
       this.pilots.get(victimId)!.respawnAt = respawnAt(this.nowMs);

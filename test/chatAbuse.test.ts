@@ -101,6 +101,24 @@ describe("chat under attack", () => {
     assert.deepEqual(heard.filter((l) => l.text.startsWith("discord")).map((l) => l.text), ["discord.gg/x joined"]);
   });
 
+  it("a mute outlives its room and holds in every channel (kept in presence), and others still speak", async () => {
+    const honest = await join(from("10.0.6.1"), "mute-a", "Honest");
+    const spammer = from("10.6.6.9");
+    const first = await join(spammer, "mute-a", "Spammer");
+    assert.deepEqual(await matchMaker.remoteRoomCall(first.roomId, "mute", [first.sessionId, 60]), { ok: true });
+    const roomId = first.roomId;
+    await first.leave();
+    await honest.leave();
+    await eventually(() => !matchMaker.getLocalRoomById(roomId), "the muting room disposed");
+    for (const channel of ["mute-a", "mute-b"]) {
+      const again = await join(spammer, channel, "Spammer");
+      again.send(ClientMessage.chat, { text: "still spamming" });
+      assert.equal((await nextError(again)).code, RefusalCode.muted, channel);
+      const other = await join(from("10.0.6.2"), channel, "Other");
+      assert.equal((await say(other, "hello")).text, "hello");
+    }
+  });
+
   it("a rejoin does not refill a fresh chat burst, and another member's burst is its own", async () => {
     const honest = await join(from("10.0.2.1"), "burst", "Honest");
     const flooder = from("10.6.6.8");

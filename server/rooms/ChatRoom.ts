@@ -58,7 +58,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   private rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
   /** Keyed by player id, so leaving and joining again does not lift a mute. */
-  private mutes = new Mutes();
+  private mutes!: Mutes;
   private seats = new Seats();
   /** Members being kicked: their leave is final, no reconnection. */
   private kicked = new Set<string>();
@@ -86,12 +86,13 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     const parsed = parseChatOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.state.channel = parsed.value.channel;
+    this.mutes = new Mutes(this.presence);
     void this.setMetadata({ channel: parsed.value.channel });
     // A battle's channel would reveal the battle's id in the lobby's room list (private ones too).
     if (isBattleChannel(parsed.value.channel)) this.listing.unlisted = true;
 
     this.setSeatReservationTime(SEAT_RESERVATION_S);
-    this.onMessage(ClientMessage.chat, (client, payload: unknown) => this.onChat(client, payload));
+    this.onMessage(ClientMessage.chat, (client, payload: unknown) => void this.onChat(client, payload));
     this.onMessage(ClientMessage.resume, (client, payload: unknown) => this.onResume(client, payload));
     this.onMessage("*", (client, type) => this.limits.admit(client, "*") && refuseUnknownType(client, type));
     await this.subscriptions.subscribe<ChatLine>(chatTopic(this.state.channel), (line) => this.relay(line));
@@ -191,11 +192,11 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     return true;
   }
 
-  private onChat(client: ChatClient, payload: unknown) {
+  private async onChat(client: ChatClient, payload: unknown) {
     if (!this.limits.admit(client, ClientMessage.chat)) return;
+    const mutedMs = await this.mutedMs(client);
     const member = this.state.members.get(client.sessionId);
     if (!member) return;
-    const mutedMs = this.mutedMs(client);
     if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
     const chat = parseChat(payload);
     if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);
@@ -207,14 +208,15 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
 
   /** A "joined"/"left" line, unless the member is muted or its identity or the channel is over its allowance. */
   private async announce(client: ChatClient, text: string) {
-    if (this.mutedMs(client) > 0) return;
+    if ((await this.mutedMs(client)) > 0) return;
     if (!this.presenceLines.allow(client.auth?.floodKey ?? client.sessionId)) return;
     this.post({ kind: "system", name: "", sessionId: "", playerId: "", text, time: Date.now() });
   }
 
-  private mutedMs(client: ChatClient): number {
+  private async mutedMs(client: ChatClient): Promise<number> {
     const now = Date.now();
-    return Math.max(this.mutes.remainingMs(playerIdOf(client), now), this.mutes.remainingMs(client.auth?.floodKey ?? "", now));
+    const [byPlayer, byKey] = await Promise.all([this.mutes.remainingMs(playerIdOf(client), now), this.mutes.remainingMs(client.auth?.floodKey ?? "", now)]);
+    return Math.max(byPlayer, byKey);
   }
 
   /** The player id of a member named by sessionId or by player id. */

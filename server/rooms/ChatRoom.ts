@@ -194,9 +194,10 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
 
   private async onChat(client: ChatClient, payload: unknown) {
     if (!this.limits.admit(client, ClientMessage.chat)) return;
-    const mutedMs = await this.mutedMs(client);
+    // Taken before the mute lookup: a line sent just before leaving is still said.
     const member = this.state.members.get(client.sessionId);
     if (!member) return;
+    const mutedMs = await this.mutedMs(client);
     if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
     const chat = parseChat(payload);
     if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);

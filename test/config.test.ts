@@ -43,6 +43,7 @@ describe("configuration from environment variables", () => {
       rateLimitScale: 1,
       auth: { mode: "guest" },
       interestManagement: false,
+      chatHistory: { lines: 200, lineBytes: 2048, channels: 1000 },
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -61,6 +62,9 @@ describe("configuration from environment variables", () => {
       SHUTDOWN_GRACE_MS: "0",
       SHUTDOWN_TIMEOUT_MS: "2000",
       INTEREST_MANAGEMENT: "true",
+      CHAT_HISTORY_LINES: "50",
+      CHAT_HISTORY_LINE_BYTES: "1024",
+      CHAT_HISTORY_CHANNELS: "10",
     });
     assert.deepEqual(s, {
       port: 3000,
@@ -74,6 +78,7 @@ describe("configuration from environment variables", () => {
       rateLimitScale: 2.5,
       auth: { mode: "guest" },
       interestManagement: true,
+      chatHistory: { lines: 50, lineBytes: 1024, channels: 10 },
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
   });
@@ -116,6 +121,9 @@ describe("configuration from environment variables", () => {
     ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES), AUTH_JWT_PUBLIC_KEY: rsaPem }],
     ["AUTH_JWT_ISSUER", { AUTH_JWT_ISSUER: "https://id.example.com" }],
     ["INTEREST_MANAGEMENT", { INTEREST_MANAGEMENT: "yes" }],
+    ["CHAT_HISTORY_LINES", { CHAT_HISTORY_LINES: "0" }],
+    ["CHAT_HISTORY_LINE_BYTES", { CHAT_HISTORY_LINE_BYTES: "100" }],
+    ["CHAT_HISTORY_CHANNELS", { CHAT_HISTORY_CHANNELS: "many" }],
   ];
   for (const [name, env] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {

@@ -24,6 +24,8 @@ export function readChatHistoryBounds(env: Record<string, string>): ChatHistoryB
   const lines = vars.get("CHAT_HISTORY_LINES").default(String(CHAT_HISTORY_KEEP)).asIntPositive();
   const lineBytes = vars.get("CHAT_HISTORY_LINE_BYTES").default(String(CHAT_LINE_MAX_BYTES)).asIntPositive();
   const channels = vars.get("CHAT_HISTORY_CHANNELS").default(String(CHAT_HISTORY_CHANNELS_MAX)).asIntPositive();
+  if (lines < 1) throw new ConfigError('"CHAT_HISTORY_LINES" must be at least 1');
+  if (channels < 1) throw new ConfigError('"CHAT_HISTORY_CHANNELS" must be at least 1');
   if (lineBytes < CHAT_LINE_BYTES_MIN) throw new ConfigError(`"CHAT_HISTORY_LINE_BYTES" must be at least ${CHAT_LINE_BYTES_MIN}`);
   return { lines, lineBytes, channels };
 }

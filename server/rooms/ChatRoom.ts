@@ -201,9 +201,12 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
     const chat = parseChat(payload);
     if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);
-    const draft: ChatDraft = { kind: "user", name: member.name, sessionId: client.sessionId, playerId: playerIdOf(client), text: chat.value.text, time: Date.now() };
+    const { sessionId } = client;
+    const draft: ChatDraft = { kind: "user", name: member.name, sessionId, playerId: playerIdOf(client), text: chat.value.text, time: Date.now() };
     const maxBytes = settings().chatHistory.lineBytes;
-    if (lineBytes(draft) > maxBytes) return refuse(client, ClientMessage.chat, RefusalCode.textTooLong, `chat line must be at most ${maxBytes} bytes`);
+    if (lineBytes(draft) > maxBytes) {
+      return refuse(client, ClientMessage.chat, RefusalCode.textTooLong, `chat line must be at most ${maxBytes} bytes`);
+    }
     this.post(draft);
   }
 
@@ -216,8 +219,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
 
   private async mutedMs(client: ChatClient): Promise<number> {
     const now = Date.now();
-    const [byPlayer, byKey] = await Promise.all([this.mutes.remainingMs(playerIdOf(client), now), this.mutes.remainingMs(client.auth?.floodKey ?? "", now)]);
-    return Math.max(byPlayer, byKey);
+    const keys = [playerIdOf(client), ...(client.auth?.guest ? [client.auth.floodKey] : [])];
+    return Math.max(0, ...(await Promise.all(keys.map((key) => this.mutes.remainingMs(key, now)))));
   }
 
   /** The player id of a member named by sessionId or by player id. */

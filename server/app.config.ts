@@ -5,6 +5,7 @@ import express from "express";
 import { CLIENT_OUT_DIR } from "../scripts/client-paths";
 import { MemoryChatHistory } from "./chat/history";
 import { RedisChatHistory } from "./chat/redisHistory";
+import { retainChat } from "./chat/retention";
 import { settings, settingsOrExit } from "./config";
 import { colyseusLogger } from "./log";
 import { hideRouteErrors, mountOps } from "./ops/http";
@@ -20,6 +21,9 @@ import { RoomName, STATE_BUFFER_BYTES } from "./shared/protocol";
 // Presence and driver are server options, needed before anything starts: a bad variable stops here.
 const { scaling } = settingsOrExit();
 
+/** The in-memory history, bounded by CHAT_HISTORY_*: each boot wraps this one again (tests boot many times). */
+const memoryHistory = new MemoryChatHistory(settings().chatHistory, (topic, line) => matchMaker.presence.publish(topic, line));
+
 export default config({
   options: {
     ...scalingOptions(scaling),
@@ -32,7 +36,7 @@ export default config({
   initializeTransport: (options) => createTransport(options),
   initializeExpress: (app) => {
     mountOps(app, settings());
-    // The browser client, built by `npm run build:client` (run by `npm start`).
+    // The browser client, built by `npm run build:client` (run by `npm start`) or `npm run build`.
     app.use(express.static(CLIENT_OUT_DIR));
     app.use(hideRouteErrors);
   },
@@ -44,16 +48,10 @@ export default config({
     observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
     // Every member of a channel lands in the same room.
     observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));
-    const bounds = settings().chatHistory;
-    ChatRoom.history = new MemoryChatHistory(bounds, (topic, line) => matchMaker.presence.publish(topic, line));
-    if (scaling.mode === "redis") {
-      const history = new RedisChatHistory(scaling.redisUrl, bounds);
-      ChatRoom.history = history;
-      const stopSweep = startDeadProcessSweep();
-      gameServer.onShutdown(async () => {
-        stopSweep();
-        await history.close();
-      });
-    }
+    const store = scaling.mode === "redis" ? new RedisChatHistory(scaling.redisUrl, settings().chatHistory) : memoryHistory;
+    // CHAT_RETENTION_S: reads leave older lines out and a sweep deletes them (server/chat/retention.ts).
+    const history = (ChatRoom.history = retainChat(store, settings().chatRetentionS));
+    gameServer.onShutdown(() => history.close());
+    if (scaling.mode === "redis") gameServer.onShutdown(startDeadProcessSweep());
   },
 });

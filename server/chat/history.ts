@@ -1,5 +1,6 @@
 import { CHAT_IDS_PER_MS, CHAT_SYSTEM_LINES_KEEP, type ChatLine } from "../shared/protocol";
 import type { ChatHistoryBounds } from "../config/chat";
+import { memoryDrop, memoryLinesOf, type ChatArchive, type KeptLine } from "./retention";
 
 /** A line before the history numbers it. */
 export type ChatDraft = Omit<ChatLine, "id">;
@@ -13,7 +14,7 @@ export const chatTopic = (channel: string) => `chatline:${channel}`;
  * numbered line on {@link chatTopic} in id order. Join and leave lines ("system") are kept apart, in
  * a ring of CHAT_SYSTEM_LINES_KEEP, so a flood of them never pushes out what members said.
  */
-export interface ChatHistory {
+export interface ChatHistory extends ChatArchive {
   append(channel: string, draft: ChatDraft): Promise<ChatLine>;
   /** The newest `limit` kept lines with an id above `since`, oldest first. */
   after(channel: string, since: number, limit: number): Promise<ChatLine[]>;
@@ -52,7 +53,8 @@ export function mergeAbove(user: readonly ChatLine[], system: readonly ChatLine[
 
 interface Kept {
   lastId: number;
-  user: ChatLine[];
+  /** What members said (`lines`, as retention.ts reads it) and, apart, join and leave lines. */
+  lines: ChatLine[];
   system: ChatLine[];
 }
 
@@ -74,10 +76,10 @@ export class MemoryChatHistory implements ChatHistory {
     let kept = this.channels.get(channel);
     // Map order is insertion order: re-inserting marks the channel as the most recently used.
     this.channels.delete(channel);
-    this.channels.set(channel, (kept ??= { lastId: firstLineIdAt(this.now()), user: [], system: [] }));
+    this.channels.set(channel, (kept ??= { lastId: firstLineIdAt(this.now()), lines: [], system: [] }));
     if (this.channels.size > this.bounds.channels) this.channels.delete(this.channels.keys().next().value!);
     const line: ChatLine = { id: ++kept.lastId, ...draft };
-    const ring = line.kind === "system" ? kept.system : kept.user;
+    const ring = line.kind === "system" ? kept.system : kept.lines;
     ring.push(line);
     const keep = line.kind === "system" ? CHAT_SYSTEM_LINES_KEEP : this.bounds.lines;
     if (ring.length > keep) ring.splice(0, ring.length - keep);
@@ -87,7 +89,26 @@ export class MemoryChatHistory implements ChatHistory {
 
   async after(channel: string, since: number, limit: number): Promise<ChatLine[]> {
     const kept = this.channels.get(channel);
-    return kept ? mergeAbove(kept.user, kept.system, since, limit) : [];
+    return kept ? mergeAbove(kept.lines, kept.system, since, limit) : [];
+  }
+
+  // Retention and erasure (server/chat/retention.ts); join and leave lines carry no player id.
+  async linesOf(playerId: string): Promise<KeptLine[]> {
+    return memoryLinesOf(this.channels, playerId);
+  }
+
+  async eraseLinesOf(playerId: string): Promise<number> {
+    return memoryDrop(this.channels, (line) => line.playerId === playerId);
+  }
+
+  async dropBefore(cutoffMs: number): Promise<number> {
+    let dropped = memoryDrop(this.channels, (line) => line.time < cutoffMs);
+    for (const kept of this.channels.values()) {
+      const before = kept.system.length;
+      kept.system = kept.system.filter((line) => line.time >= cutoffMs);
+      dropped += before - kept.system.length;
+    }
+    return dropped;
   }
 
   async close(): Promise<void> {}

@@ -3,6 +3,13 @@ import type { ChatHistoryBounds } from "../config/chat";
 import { logger } from "../log";
 import { CHAT_HISTORY_IDLE_TTL_S, CHAT_SYSTEM_LINES_KEEP, type ChatLine } from "../shared/protocol";
 import { chatTopic, firstLineIdAt, mergeAbove, type ChatDraft, type ChatHistory } from "./history";
+import { redisDropBefore, redisEraseLinesOf, redisLinesOf } from "./redisRetention";
+import type { KeptLine } from "./retention";
+
+/** Every channel's said-lines key matches this (retention and erasure find channels with SCAN)... */
+const LINES_KEY_PATTERN = "chat:{*}:lines";
+/** ...and its join/leave lines key this (retention only: they carry no player id). */
+const SYSTEM_KEY_PATTERN = "chat:{*}:system";
 
 // Numbers, keeps, trims and publishes a line in one atomic step, so ids are unique across processes
 // and restarts (INCR) and every subscriber hears a channel's lines in id order. A missing counter
@@ -96,6 +103,20 @@ export class RedisChatHistory implements ChatHistory {
     const [users, systems] = await Promise.all([read(user), read(system)]);
     const parse = (json: string) => JSON.parse(json) as ChatLine;
     return mergeAbove(users.map(parse), systems.map(parse), since, limit);
+  }
+
+  // Retention and erasure (server/chat/redisRetention.ts).
+  linesOf(playerId: string): Promise<KeptLine[]> {
+    return redisLinesOf(this.redis, LINES_KEY_PATTERN, playerId);
+  }
+
+  eraseLinesOf(playerId: string): Promise<number> {
+    return redisEraseLinesOf(this.redis, LINES_KEY_PATTERN, playerId);
+  }
+
+  async dropBefore(cutoffMs: number): Promise<number> {
+    const [said, system] = await Promise.all([LINES_KEY_PATTERN, SYSTEM_KEY_PATTERN].map((pattern) => redisDropBefore(this.redis, pattern, cutoffMs)));
+    return said + system;
   }
 
   /** Marks `channel` used and drops the least recently used channels' keys beyond `bounds.channels`. */

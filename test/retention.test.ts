@@ -144,7 +144,9 @@ describe("chat data: erasure through a server process with REDIS_URL", function 
       const playerId = state.members.get(room.sessionId)!.playerId;
       room.send(ClientMessage.chat, { text: "forget me" });
       await seen(room, lines, (line) => line.text === "forget me", "the line relayed");
-      const kept = async () => (await peek.zrange("chat:{e2e}:lines", 0, -1)).map((json) => JSON.parse(json) as { playerId: string });
+      // Said lines and, in their own ring, join/leave lines ("Ann joined" stays).
+      const keys = ["chat:{e2e}:lines", "chat:{e2e}:system"];
+      const kept = async () => (await Promise.all(keys.map((key) => peek.zrange(key, 0, -1)))).flat().map((json) => JSON.parse(json) as { playerId: string });
       assert.equal((await kept()).filter((line) => line.playerId === playerId).length, 1, "kept in Redis");
 
       const res = await fetch(`http://127.0.0.1:${server.port}/admin/chat/players/${encodeURIComponent(playerId)}/lines`, { method: "DELETE", headers: adminAuth() });

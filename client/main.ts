@@ -1,7 +1,6 @@
 /** Entry: the lobby screen, then a battle with its chat; back to the lobby on leave. */
-import { RoomName, type CreateBattleOptions } from "../server/shared/wire";
+import { ClientMessage, RoomName, ServerMessage, type BattleChatTicket, type CreateBattleOptions } from "../server/shared/wire";
 import { BattleSession, type BattleRoom } from "./battle";
-import { battleChannel } from "./channel";
 import { ChatPanel } from "./chat";
 import { byId } from "./dom";
 import { Hud, statusText } from "./hud";
@@ -9,7 +8,7 @@ import { LobbyView } from "./lobby";
 import { takeToken, tokenClaims } from "./identity";
 import { createClient, describeJoinError } from "./net";
 import { Renderer } from "./render";
-import { roomsOf } from "./rooms";
+import { onMessage, roomsOf, send } from "./rooms";
 import type { ClientStates } from "./state";
 
 /** Read-only handle for the browser tests and the curious: what the last frame drew. */
@@ -82,12 +81,24 @@ async function startBattle(room: BattleRoom): Promise<void> {
   const name = await ownName(room);
   chatStatus.textContent = "Chat: joining…";
   try {
-    await chat.join(client, { channel: battleChannel(room.roomId), name }, (status) => {
+    const { channel, ticket } = await chatTicket(room);
+    await chat.join(client, { channel, ticket, name }, (status) => {
       chatStatus.textContent = `Chat: ${statusText(status)}`;
     });
   } catch (error) {
     chatStatus.textContent = `Chat unavailable: ${describeJoinError(error)}`;
   }
+}
+
+/** The battle's chat channel and the ticket that admits this player to it. */
+function chatTicket(room: BattleRoom): Promise<BattleChatTicket> {
+  return new Promise((resolve) => {
+    const unbind = onMessage(room, ServerMessage.battleChat, (answer) => {
+      unbind();
+      resolve(answer);
+    });
+    send(room, ClientMessage.chatTicket);
+  });
 }
 
 function ownName(room: BattleRoom): Promise<string | undefined> {

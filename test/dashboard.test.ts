@@ -5,7 +5,8 @@ import type { ColyseusTestServer } from "@colyseus/testing";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { settings } from "../server/config";
 import { ClientMessage, RATE_LIMITS, RoomName } from "../server/shared/protocol";
-import { bootServer, eventually, hearAll } from "./helpers/server";
+import { bootServer, eventually, hearAll, sdkOf } from "./helpers/server";
+import { send } from "../client/rooms";
 
 const DEPLOY = join(__dirname, "..", "deploy");
 const dashboard = JSON.parse(readFileSync(join(DEPLOY, "grafana/dashboards/game.json"), "utf8")) as {
@@ -100,9 +101,9 @@ describe("the Grafana dashboard (deploy/grafana)", () => {
       return Number(family?.metrics.find((m) => m.labels?.type === ClientMessage.chat)?.value ?? 0);
     };
     const before = await count();
-    const room = hearAll(await server.sdk.joinOrCreate(RoomName.chat, { channel: "flood" }));
+    const room = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "flood" }));
     const burst = RATE_LIMITS[ClientMessage.chat].burst;
-    for (let i = 0; i < burst + 5; i++) room.send(ClientMessage.chat, { text: `line ${i}` });
+    for (let i = 0; i < burst + 5; i++) send(room, ClientMessage.chat, { text: `line ${i}` });
     await eventually(async () => (await count()) - before >= 5, "5 chat drops counted");
     await room.leave();
   });

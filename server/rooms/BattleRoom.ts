@@ -13,8 +13,9 @@ import {
   stepMove,
   type Rng,
 } from "../shared/game";
+import { nameKeys, uniqueName } from "../shared/names";
 import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
-import { parseAttack, parseBattleOptions, parseMove, type BattleJoin } from "../shared/parse";
+import { parseAttack, parseBattleOptions, parseMove, parseNoPayload, type BattleJoin } from "../shared/parse";
 import { MAP_HEIGHT, MAP_WIDTH, MAX_HP, RESPAWN_DELAY_MS, TICK_MS } from "../shared/tuning";
 import { RoomName, type AttackPayload, type MovePayload } from "../shared/wire";
 import { timedTick } from "../ops/metrics";
@@ -24,6 +25,8 @@ import { BattleState, createBattleState, createPlayer } from "./schema/BattleSta
 import { InterestViews } from "./interest";
 import { settings } from "../config";
 import { evict } from "./seats";
+import { watchProtocolErrors } from "./reconnect";
+import { BattleChatTickets } from "../chat/battleTickets";
 
 /** Server-only bookkeeping for one player; never synchronised. */
 interface Pilot {
@@ -49,14 +52,17 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
   protected readonly interestManagement = settings().interestManagement;
   private views: InterestViews | null = null;
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
+  private chatTickets!: BattleChatTickets;
 
   readonly messages: HandlerTable<"battle", BattleClient> = {
     move: { parse: parseMove, bucket: "move", handle: (client, move) => this.onMove(client, move) },
     attack: { parse: parseAttack, bucket: "attack", handle: (client, attack) => this.onAttack(client, attack) },
+    chatTicket: { parse: parseNoPayload, bucket: "chatTicket", handle: (client) => this.onChatTicket(client) },
   };
 
   protected create(options: BattleJoin) {
     this.state = createBattleState(this.interestManagement);
+    this.chatTickets = new BattleChatTickets(this.presence, this.roomId);
     if (this.interestManagement) this.views = new InterestViews(this);
     this.maxClients = options.maxPlayers;
     // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
@@ -72,10 +78,12 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
   }
 
   onJoin(client: BattleClient, _options: unknown, auth: BattleAuth) {
+    watchProtocolErrors(client);
     const previous = this.seats.claim(auth.playerId, client.sessionId);
     if (previous !== undefined && this.takeOver(previous, client)) return;
     const player = createPlayer(this.interestManagement);
-    player.name = auth.name ?? generateName(this.rng);
+    // Two players never look alike: a look-alike of a name in use gets a number (server/shared/names.ts).
+    player.name = uniqueName(auth.name ?? generateName(this.rng), nameKeys([...this.state.players.values()].map((p) => p.name)));
     player.hp = MAX_HP;
     const spot = pickSpawn(this.rng, this.state.players.values(), this.state);
     player.x = spot.x;
@@ -85,10 +93,21 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     this.views?.join(client, player);
   }
 
-  protected left(client: BattleClient) {
+  protected async left(client: BattleClient) {
     this.state.players.delete(client.sessionId);
     this.pilots.delete(client.sessionId);
     this.views?.leave(client.sessionId);
+    await this.chatTickets.revoke(client.sessionId);
+  }
+
+  async onDispose() {
+    await this.chatTickets.dispose();
+  }
+
+  /** The battle's chat channel and this player's ticket to it (server/chat/battleTickets.ts). */
+  private async onChatTicket(client: BattleClient) {
+    if (!this.pilots.has(client.sessionId)) return;
+    this.send(client, "battleChat", await this.chatTickets.ticketFor(client.sessionId));
   }
 
   /**
@@ -136,7 +155,11 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     pilot.nextAttackAt = nextAttackAt(this.nowMs);
 
     const outcome = resolveRewoundAttack(client.sessionId, attacker, this.state.players.entries(), this.history, seenAt.tick);
-    this.broadcast("attacked", { by: client.sessionId, x: attacker.x, y: attacker.y, hits: outcome.hits });
+    const attacked = { by: client.sessionId, x: attacker.x, y: attacker.y, hits: outcome.hits };
+    // With interest views, an attack is news only to those who see the attacker or a victim.
+    const views = this.views;
+    if (!views) this.broadcast("attacked", attacked);
+    else for (const c of this.clients) if ([attacked.by, ...attacked.hits].some((id) => views.canSee(c.sessionId, id))) this.send(c, "attacked", attacked);
     for (const victimId of outcome.killed) {
       const victim = this.state.players.get(victimId)!;
       this.pilots.get(victimId)!.respawnAt = respawnAt(this.nowMs);

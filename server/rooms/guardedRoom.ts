@@ -7,7 +7,7 @@
  * - the shutdown notice, exceptions logged with the room id, and the leave: final or a kept seat,
  *   then the shared cleanup.
  */
-import { Room, ServerError, type Client } from "@colyseus/core";
+import { Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
 import { identify, playerIdOf, withIdentity, type Identity } from "../auth/identity";
 import { settings } from "../config";
 import { logger } from "../log";
@@ -47,11 +47,11 @@ export function admitJoin<J>(input: unknown, parse: (options: unknown) => Parsed
  * The base class of room `name`, whose join options `parseJoin` reads. Usage:
  * `const Base = guardedRoom(RoomName.battle, parseBattleOptions); class BattleRoom extends Base<BattleState> {…}`.
  */
-export function guardedRoom<R extends RoomName, J extends object>(name: R, parseJoin: (options: unknown) => Parsed<J>) {
-  type Auth = J & Identity;
+export function guardedRoom<R extends RoomName, J extends object, Extra extends object = object>(name: R, parseJoin: (options: unknown) => Parsed<J>) {
+  /** `client.auth`: the join options, the identity, and what a room's own onAuth adds (`Extra`). */
+  type Auth = J & Identity & Extra;
 
   abstract class GuardedRoom<S extends object> extends Room<S, unknown, unknown, Auth> {
-    static readonly roomType: RoomName = name;
     readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
     /** One seat per player id (./seats.ts). */
     protected readonly seats = new Seats();
@@ -62,10 +62,10 @@ export function guardedRoom<R extends RoomName, J extends object>(name: R, parse
     /** Sets the room up with the first join's options, parsed as onAuth parsed them. */
     protected abstract create(options: J): void | Promise<void>;
     /** A final leave: forget what the room keeps about the client (the base already freed its seat and buckets). */
-    protected abstract left(client: Client<unknown, Auth>): void;
+    protected abstract left(client: Client<unknown, Auth>): void | Promise<void>;
 
     /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
-    static async onAuth(token: string | undefined, options: unknown): Promise<Auth> {
+    static async onAuth(token: string | undefined, options: unknown, _context?: AuthContext): Promise<J & Identity> {
       return withIdentity(admitJoin(options, parseJoin), await identify(token));
     }
 
@@ -95,14 +95,19 @@ export function guardedRoom<R extends RoomName, J extends object>(name: R, parse
 
     async onLeave(client: Client<unknown, Auth>, consented: boolean) {
       if (!consented && !this.isFinalLeave(client) && (await this.waitForReconnection(client))) return;
-      this.limits.forget(client.sessionId);
+      this.limits.forget(client.sessionId, this.limitsKeptAs(client));
       this.seats.release(playerIdOf(client), client.sessionId);
-      this.left(client);
+      await this.left(client);
     }
 
     /** A leave the server caused (cut off for flooding, or replaced by a newer join) keeps no seat. */
     protected isFinalLeave(client: Client<unknown, Auth>): boolean {
       return !this.seats.holds(playerIdOf(client), client.sessionId) || this.limits.wasCutOff(client.sessionId);
+    }
+
+    /** The identity a leaving client's rate-limit buckets are kept under for its next join, if any. */
+    protected limitsKeptAs(_client: Client<unknown, Auth>): string | undefined {
+      return undefined;
     }
 
     /** Keeps a dropped client's seat; true when it came back with its reconnection token. */

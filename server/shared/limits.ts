@@ -20,6 +20,8 @@ export const RATE_LIMITS = {
   chat: { perSecond: 1, burst: 10 },
   /** Each resume reads the channel's history: a few per reconnection at most. */
   resume: { perSecond: 1, burst: 3 },
+  /** A battle's chat ticket: asked once per join or reconnection. */
+  chatTicket: { perSecond: 1, burst: 3 },
   /** Each filter may cost a whole room list (sent at most every LOBBY_FULL_LIST_INTERVAL_MS). */
   filter: { perSecond: 1, burst: 3 },
   /** Any type the room does not handle. */
@@ -48,10 +50,32 @@ export const SHOWN_TYPE_MAX_CHARS = 32;
 
 export const CHAT_MAX_MEMBERS = 2000;
 /**
- * Channels whose history one process keeps in memory without Redis (least recently used dropped):
- * at most CHAT_HISTORY_KEEP lines of 500 characters each, so this bounds history memory to a few hundred MB.
+ * Default of CHAT_HISTORY_CHANNELS: channels whose history is kept in all, in memory or in Redis
+ * (least recently used dropped). Anyone may open a channel, so history memory is bounded by
+ * channels x lines x line bytes: 1000 x 200 x 2 KB = 400 MB at worst.
  */
-export const CHAT_MEMORY_CHANNELS_MAX = 1000;
+export const CHAT_HISTORY_CHANNELS_MAX = 1000;
+/** Default of CHAT_HISTORY_LINE_BYTES: a line over this (its stored JSON, in UTF-8) is refused as too long. */
+export const CHAT_LINE_MAX_BYTES = 2048;
+/**
+ * A channel's first line, and its first after its history was dropped (LRU, TTL, a blank Redis, a
+ * restart without Redis), gets id (UTC ms x this) + 1: ids keep increasing, so no client drops a
+ * new line as already seen, while fewer than this many lines per millisecond are said.
+ */
+export const CHAT_IDS_PER_MS = 1000;
+/** A `history` reply holds at most this many lines (`since` names where it starts)... */
+export const CHAT_HISTORY_REPLY_MAX_LINES = 100;
+/** ...and at most this many bytes of lines (newest kept): a 300-byte join cannot buy 600 KB. */
+export const CHAT_HISTORY_REPLY_MAX_BYTES = 32 * 1024;
+/** "joined"/"left" lines one channel posts; past this the member list still shows who came and went. */
+export const CHAT_PRESENCE_LINES_PER_CHANNEL: RateLimit = { perSecond: 1, burst: 10 };
+/** ...and one identity (player id, or a guest's address): a join/leave loop shows twice a minute at most. */
+export const CHAT_PRESENCE_LINES_PER_IDENTITY: RateLimit = { perSecond: 1 / 30, burst: 4 };
+/**
+ * Identities a chat room remembers buckets of (presence lines; the message buckets of members who
+ * left, so rejoining does not refill a fresh chat burst). Least recently used forgotten.
+ */
+export const CHAT_KEPT_IDENTITIES_MAX = 10_000;
 /** A channel silent this long loses its Redis history and its ids start again from 1. */
 export const CHAT_HISTORY_IDLE_TTL_S = 30 * 24 * 3600;
 

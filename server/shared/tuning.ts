@@ -59,8 +59,10 @@ export const INTEREST_KEEP_RADIUS = 300;
 
 /** Messages a member receives on join. */
 export const CHAT_HISTORY_ON_JOIN = 50;
-/** Messages a channel keeps (the newest); also the most a resume returns. */
+/** Default of CHAT_HISTORY_LINES: the newest lines a channel keeps (join and leave lines apart, below). */
 export const CHAT_HISTORY_KEEP = 200;
+/** Join and leave lines a channel keeps, in a ring of their own: however many come, they never push out what people said. */
+export const CHAT_SYSTEM_LINES_KEEP = 20;
 /** A reconnected member who sends no `resume` within this gets the lines relayed since its drop was noticed. */
 export const CHAT_RESUME_WAIT_MS = 3000;
 /** Longest a moderator's mute lasts; also the default when no duration is given. */

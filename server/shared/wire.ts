@@ -33,7 +33,10 @@ export const CHAT_TEXT_MAX_CHARS = 500;
  * character is refused before any per-character work on a hostile string.
  */
 export const UTF16_UNITS_PER_CHAR_MAX = 16;
-/** Longest run of combining marks kept on one character in names and chat: any script, no "Zalgo" stacks. */
+/**
+ * Most combining marks kept on one base character in names and chat, counted across joiners (ZWJ,
+ * variation selectors) between them: any script, no "Zalgo" stacks.
+ */
 export const COMBINING_MARKS_MAX_RUN = 3;
 /** Keys a lobby filter's `metadata` may name, and the longest string value it may compare. */
 export const LOBBY_FILTER_METADATA_MAX_KEYS = 8;
@@ -78,6 +81,8 @@ export interface JoinChatOptions extends VersionedOptions {
   name?: string;
   /** Id of the last line this client saw: `history` then holds every kept line after it. */
   since?: number;
+  /** A battle's channel only: the ticket its battle gave ({@link BattleChatTicket}). */
+  ticket?: string;
 }
 /** Which listed rooms a lobby client hears of: the room type's name, and metadata values that must match. */
 export interface LobbyFilter {
@@ -113,6 +118,17 @@ export interface ChatPayload {
 /** `resume`: the id of the last chat line the client saw before it lost the connection. */
 export interface ChatResumePayload {
   since: number;
+}
+/** A message that carries nothing (`chatTicket`): no payload, or `{}`. */
+export type NoPayload = Record<string, never>;
+/**
+ * `battleChat` (server -> client, the answer to `chatTicket`): the battle's chat channel and the
+ * ticket that admits this player to it. A battle channel is joined with `{ channel, ticket }` only,
+ * and is not listed in the lobby: a private battle's chat is for its players.
+ */
+export interface BattleChatTicket {
+  channel: string;
+  ticket: string;
 }
 
 export interface AttackedEvent {
@@ -239,6 +255,8 @@ export interface ClientMessages {
     move: MovePayload;
     /** Attack everyone in range; no payload is `{}`, "now". */
     attack: AttackPayload;
+    /** Ask for this battle's chat channel and ticket (answered with `battleChat`). */
+    chatTicket: NoPayload;
   };
   chat: {
     /** Say something in the channel. */
@@ -258,6 +276,8 @@ export interface ServerMessages {
     attacked: AttackedEvent;
     /** Someone died. */
     kill: KillEvent;
+    /** This battle's chat channel and ticket, answering `chatTicket`. */
+    battleChat: BattleChatTicket;
   };
   chat: CommonServerMessages & {
     /** One new line. */
@@ -289,14 +309,20 @@ function namesOf<M>(names: { [K in keyof M]: K }): { readonly [K in keyof M]: K 
   return names;
 }
 
-export const BattleClientMessage = namesOf<ClientMessages["battle"]>({ move: "move", attack: "attack" });
+export const BattleClientMessage = namesOf<ClientMessages["battle"]>({ move: "move", attack: "attack", chatTicket: "chatTicket" });
 export const ChatClientMessage = namesOf<ClientMessages["chat"]>({ chat: "chat", resume: "resume" });
 export const LobbyClientMessage = namesOf<ClientMessages["lobby"]>({ filter: "filter" });
 /** Client -> server message names of every room. */
 export const ClientMessage = { ...BattleClientMessage, ...ChatClientMessage, ...LobbyClientMessage } as const;
 export type ClientMessage = (typeof ClientMessage)[keyof typeof ClientMessage];
 
-export const BattleServerMessage = namesOf<ServerMessages["battle"]>({ error: "error", shutdown: "shutdown", attacked: "attacked", kill: "kill" });
+export const BattleServerMessage = namesOf<ServerMessages["battle"]>({
+  error: "error",
+  shutdown: "shutdown",
+  attacked: "attacked",
+  kill: "kill",
+  battleChat: "battleChat",
+});
 export const ChatServerMessage = namesOf<ServerMessages["chat"]>({ error: "error", shutdown: "shutdown", chat: "chat", history: "history" });
 export const LobbyServerMessage = namesOf<ServerMessages["lobby"]>({ error: "error", shutdown: "shutdown", rooms: "rooms", "+": "+", "-": "-" });
 /** Server -> client message names of every room. */
@@ -328,6 +354,8 @@ export const ServerMessagesOf = {
 export const JOIN_INVALID_OPTIONS = 4217;
 /** `ServerError` code of a join from a client built for another PROTOCOL_VERSION: the page must be reloaded. */
 export const JOIN_PROTOCOL_MISMATCH = 4218;
+/** ServerError code of a chat join refused: a battle's channel without a valid ticket of that battle. */
+export const JOIN_NOT_A_MEMBER = 4260;
 
 /**
  * `ServerError` codes of a join refused for its token, at matchmaking, before a seat is reserved
@@ -356,6 +384,11 @@ export type AuthRefusal = (typeof AuthRefusal)[keyof typeof AuthRefusal];
 
 /** WebSocket close code for a client disconnected for sustained flooding (4000-4999: ours). */
 export const CLOSE_RATE_LIMITED = 4429;
+/**
+ * Close codes of a client closed for a protocol error: 1002 protocol error, 1007 bad data, 1009 frame
+ * too big (ws), 4002 a message Colyseus could not decode or validate. No reconnection seat is kept.
+ */
+export const PROTOCOL_ERROR_CLOSE_CODES: readonly number[] = [1002, 1007, 1009, 4002];
 /** WebSocket close code for a chat member removed by a moderator. */
 export const CLOSE_KICKED = 4403;
 /**

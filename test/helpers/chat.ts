@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Client } from "colyseus.js";
 import { rejoin, type GameRoom } from "../../client/rooms";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
-import { ClientMessage, ServerMessage, type ChatLine } from "../../server/shared/wire";
+import { ClientMessage, ServerMessage, type ChatLine, type RoomName } from "../../server/shared/wire";
 import { send, onMessage } from "../../client/rooms";
 
 type Chat = GameRoom<"chat", ChatState>;
@@ -57,7 +57,7 @@ export function chatter(room: Chat, prefix: string, everyMs = 20) {
 }
 
 /** Reconnects with `dropped`'s token; retries while the server has not yet noticed the dropped socket. */
-export async function reconnect(client: Pick<Client, "reconnect">, dropped: Chat): Promise<Chat> {
+export async function reconnect<R extends RoomName, S>(client: Pick<Client, "reconnect">, dropped: GameRoom<R, S>): Promise<GameRoom<R, S>> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await rejoin(client, dropped);

@@ -1,4 +1,4 @@
-import { BATTLE_CHANNEL_PREFIX, CHANNEL_MAX_CHARS } from "../server/shared/wire";
+import { BATTLE_CHANNEL_PREFIX, CHANNEL_MAX_CHARS } from "./wire";
 
 /**
  * The chat channel of a battle room. Room ids are case-sensitive ("aB" and "Ab" are two rooms)

@@ -3,7 +3,14 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import { Client, type Room } from "colyseus.js";
-import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, RECONNECT_SECONDS } from "../server/shared/protocol";
+import {
+  CLOSE_JOIN_UNACKNOWLEDGED,
+  CLOSE_KICKED,
+  CLOSE_RATE_LIMITED,
+  CLOSE_REPLACED,
+  CLOSE_SEND_BACKLOG,
+  RECONNECT_SECONDS,
+} from "../server/shared/protocol";
 import { isAuthRefusal } from "./identity";
 
 /** Close code of a deliberate leave (Colyseus CloseCode.CONSENTED): nothing to reconnect. */
@@ -48,6 +55,9 @@ export function finalCloseReason(code: number): string | null {
       return "A moderator removed you from this room.";
     case CLOSE_REPLACED:
       return "You joined this room from another tab or device.";
+    case CLOSE_SEND_BACKLOG:
+    case CLOSE_JOIN_UNACKNOWLEDGED:
+      return "Disconnected: the connection was too slow to keep up.";
     default:
       return null;
   }

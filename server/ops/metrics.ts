@@ -107,3 +107,36 @@ export function timedTick(step: () => void): () => void {
 export function countChatLine(kind: string): void {
   chatLines.inc({ kind });
 }
+
+const rateLimitDrops = new Counter({
+  name: "game_rate_limit_drops_total",
+  help: "Messages dropped unread by the per-client rate limiter, by limited type",
+  labelNames: ["type"],
+  registers: [registry],
+});
+const floodCutOffs = new Counter({
+  name: "game_flood_cutoffs_total",
+  help: "Clients disconnected for sustained flooding (close code 4429)",
+  registers: [registry],
+});
+const backpressureDrops = new Counter({
+  name: "game_backpressure_drops_total",
+  help: "Clients dropped for not reading what they are sent, by reason (backlog, stalled, join_unacknowledged)",
+  labelNames: ["reason"],
+  registers: [registry],
+});
+
+/** Rate limiter: one message dropped unread (`type` is a limited type, never a client's string). */
+export function countRateLimitDrop(type: string): void {
+  rateLimitDrops.inc({ type });
+}
+
+/** Rate limiter: one client cut off for flooding. */
+export function countFloodCutOff(): void {
+  floodCutOffs.inc();
+}
+
+/** Backpressure guard: one client dropped. */
+export function countBackpressureDrop(reason: string): void {
+  backpressureDrops.inc({ reason });
+}

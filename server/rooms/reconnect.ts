@@ -1,4 +1,6 @@
 import type { Client, Deferred, Room } from "@colyseus/core";
+import type { WebSocket } from "ws";
+import { droppedForBackpressure } from "../security/backpressure";
 import { RECONNECT_SECONDS } from "../shared/protocol";
 
 /** Seats kept for a dropped client, by sessionId, so a newer join of the same player can end the wait. */
@@ -7,10 +9,11 @@ const waiting = new Map<string, Deferred<Client>>();
 /**
  * Called first in a room's onLeave. A dropped client keeps its seat for RECONNECT_SECONDS; resolves
  * true when it came back, false when it left for good. `final`: the leave was consented, or the
- * server removed the client (cut off for flooding, kicked, replaced), so it may not come back.
+ * server removed the client (cut off for flooding, kicked, replaced), so it may not come back; nor
+ * may a client dropped for not reading what it is sent (server/security/backpressure.ts).
  */
 export async function cameBack(room: Room, client: Client, final: boolean): Promise<boolean> {
-  if (final) return false;
+  if (final || droppedForBackpressure((client as Client & { ref?: WebSocket }).ref)) return false;
   const reconnection = room.allowReconnection(client, RECONNECT_SECONDS);
   waiting.set(client.sessionId, reconnection);
   try {

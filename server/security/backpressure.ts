@@ -91,6 +91,8 @@ class OutgoingGuard {
     clearTimeout(this.joinDeadline);
     countBackpressureDrop(reason);
     logger.warn({ reason, backlogBytes: backlog }, "dropped a client that does not read what it is sent");
+    // Nothing it still sends is handled: a dropped client cannot keep asking for replies it will never read.
+    this.socket.removeAllListeners("message");
     // The close frame reaches a client that catches up; one that does not loses its backlog with the socket.
     this.socket.close(CLOSE_CODE[reason], reason);
     setTimeout(() => this.socket.terminate(), DROP_CLOSE_GRACE_MS).unref();

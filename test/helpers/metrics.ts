@@ -3,10 +3,12 @@ import { settings } from "../../server/config";
 
 /**
  * One sample of `name` with exactly `labels` from GET /metrics of the server at `httpUrl` (the
- * admin credentials of this test run); 0 when the series does not exist yet.
+ * admin credentials of this test run, as a server process started now gets them from the
+ * environment); 0 when the series does not exist yet.
  */
 export async function metricValue(httpUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const { adminUser, adminPassword } = settings();
+  const adminUser = process.env.ADMIN_USER ?? settings().adminUser;
+  const adminPassword = process.env.ADMIN_PASSWORD ?? settings().adminPassword;
   const authorization = `Basic ${Buffer.from(`${adminUser}:${adminPassword}`).toString("base64")}`;
   const res = await fetch(`${httpUrl}/metrics`, { headers: { authorization } });
   if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}`);

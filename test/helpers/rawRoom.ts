@@ -18,6 +18,8 @@ export interface RawRoom {
   joined: Promise<void>;
   /** Resolves with the close code once the socket closed. */
   closed: Promise<number>;
+  /** Resolves once the connection is gone, even while this client does not read (`closed` waits for reading). */
+  gone: Promise<void>;
   /** Stops reading the socket (its kernel buffers fill, then the server's), answering pings with unasked pongs. */
   stopReading(pongEveryMs?: number): void;
   /** Reads again. */
@@ -49,6 +51,10 @@ export async function openRawRoom(
   );
   // A refused or dropped socket also errors; the close code is what tests look at.
   socket.on("error", () => {});
+  const gone = new Promise<void>((resolve) => {
+    void closed.then(() => resolve());
+    socket.once("upgrade", (res) => res.socket.once("close", () => resolve()));
+  });
   const room: RawRoom = {
     seat,
     socket,
@@ -63,6 +69,7 @@ export async function openRawRoom(
       void closed.then((code) => reject(new Error(`closed (${code}) before JOIN_ROOM`)));
     }),
     closed,
+    gone,
     stopReading(pongEveryMs = 500) {
       socket.pause();
       clearInterval(pongs);

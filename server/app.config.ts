@@ -11,6 +11,7 @@ import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
 import { SignedLobbyRoom } from "./rooms/LobbyRoom";
 import { scalingOptions } from "./scaling/options";
+import { redisClients, watchRedis } from "./scaling/redisHealth";
 import { startDeadProcessSweep } from "./scaling/sweep";
 import { createTransport } from "./security/transport";
 import { CHAT_HISTORY_KEEP, RoomName, STATE_BUFFER_BYTES } from "./shared/protocol";
@@ -46,8 +47,11 @@ export default config({
       const history = new RedisChatHistory(scaling.redisUrl, CHAT_HISTORY_KEEP);
       ChatRoom.history = history;
       const stopSweep = startDeadProcessSweep();
+      // /ready, one log line per outage, rooms announced again to a Redis that lost them.
+      const health = watchRedis(scaling.redisUrl, redisClients(history));
       gameServer.onShutdown(async () => {
         stopSweep();
+        await health.stop();
         await history.close();
       });
     }

@@ -225,7 +225,12 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   private post(kind: ChatLineKind, name: string, sessionId: string, text: string, playerId = "") {
     ChatRoom.history
       .append(this.state.channel, { kind, name, sessionId, playerId, text, time: Date.now() })
-      .catch((error) => logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line"));
+      .catch((error) => {
+        logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line");
+        // Lines are relayed once kept, so nobody saw this one: its sender must know.
+        const sender = sessionId ? this.clients.getById(sessionId) : undefined;
+        if (sender) refuse(sender, ClientMessage.chat, RefusalCode.notSaved, "your line was not sent (the chat store is unreachable): say it again");
+      });
   }
 
   private relay(line: ChatLine) {

@@ -215,6 +215,8 @@ export const RefusalCode = {
   muted: "muted",
   /** An attack naming a server tick that has not happened yet. */
   futureTick: "future_tick",
+  /** A chat line the history could not keep (Redis unreachable for too long): nobody saw it, say it again. */
+  notSaved: "not_saved",
 } as const;
 export type RefusalCode = (typeof RefusalCode)[keyof typeof RefusalCode];
 

@@ -19,7 +19,7 @@ export interface ServerProcess {
 
 /** Starts `node --import tsx server/index.ts` as the README does, with `env` added, on a free port. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     env: { ...process.env, LOG_LEVEL: "info", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { loadavg } from "node:os";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { eventually } from "../helpers/server";
-import { joinHonest, type HonestFigures } from "./honest";
+import { fork, type ChildProcess } from "node:child_process";
+import type { HonestFigures } from "./honest";
+import type { HonestCommand, HonestReply } from "./honestProcess";
 import type { AbuseContext, AbuseFigures, AbuseScenario } from "./scenario";
 
 /** The figures every attack must leave intact (issue 13), checked by the full run. */
@@ -76,10 +78,45 @@ function isAlive(server: ServerProcess): boolean {
   return server.child.exitCode === null && server.child.signalCode === null;
 }
 
+/** The honest players, in their own process (./honestProcess.ts). */
+class HonestProcess {
+  private readonly child: ChildProcess = fork(join(__dirname, "honestProcess.ts"), { execArgv: ["--import", "tsx"] });
+
+  ask(command: HonestCommand): Promise<HonestReply> {
+    return new Promise((resolve, reject) => {
+      const onExit = () => reject(new Error("the honest players' process exited"));
+      this.child.once("exit", onExit);
+      this.child.once("message", (reply: HonestReply) => {
+        this.child.off("exit", onExit);
+        if ("error" in reply) reject(new Error(`honest players: ${reply.error}`));
+        else resolve(reply);
+      });
+      this.child.send(command);
+    });
+  }
+
+  async figures(): Promise<HonestFigures> {
+    const reply = await this.ask("stop");
+    if (!("figures" in reply)) throw new Error("honest players sent no figures");
+    return reply.figures;
+  }
+
+  leave(): void {
+    this.child.send("leave");
+  }
+
+  kill(): void {
+    this.child.kill("SIGKILL");
+  }
+}
+
 async function runOne(server: ServerProcess, scenario: AbuseScenario, short: boolean): Promise<AbuseResult> {
   const httpUrl = `http://127.0.0.1:${server.port}`;
   const wsUrl = `ws://127.0.0.1:${server.port}`;
-  const honest = await joinHonest(wsUrl, scenario.name);
+  const honest = new HonestProcess();
+  const kill = () => honest.kill();
+  process.once("exit", kill);
+  await honest.ask({ join: wsUrl, window: scenario.name });
   const pid = server.child.pid!;
   const rssBeforeMb = rssMb(pid);
   let rssPeakMb = rssBeforeMb;
@@ -101,7 +138,7 @@ async function runOne(server: ServerProcess, scenario: AbuseScenario, short: boo
   };
   const logLinesBefore = server.lines.length;
   const startedAt = performance.now();
-  honest.start();
+  await honest.ask("start");
   let figures: AbuseFigures = {};
   let error: string | undefined;
   let overrun: NodeJS.Timeout | undefined;
@@ -120,11 +157,12 @@ async function runOne(server: ServerProcess, scenario: AbuseScenario, short: boo
     abort.abort();
   }
   const seconds = (performance.now() - startedAt) / 1000;
-  const honestFigures = await honest.stop();
+  const honestFigures = await honest.figures();
   clearInterval(sampler);
   const serverAlive = isAlive(server);
   if (serverAlive) rssPeakMb = Math.max(rssPeakMb, rssMb(pid));
-  await honest.leave();
+  honest.leave();
+  process.off("exit", kill);
   return {
     name: scenario.name,
     attack: scenario.attack,

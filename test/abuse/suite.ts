@@ -73,10 +73,10 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** The server process every scenario attacks: default settings but a known admin password. */
+/** The server process every scenario attacks: default settings (one process, whatever the shell says) but a known admin password. */
 export async function startTarget(): Promise<ServerProcess> {
   process.env.ADMIN_PASSWORD ??= "abuse-suite-admin";
-  const server = await spawnServer({ ADMIN_PASSWORD: process.env.ADMIN_PASSWORD });
+  const server = await spawnServer({ ADMIN_PASSWORD: process.env.ADMIN_PASSWORD, REDIS_URL: "", PUBLIC_ADDRESS: "", RATE_LIMIT_SCALE: "1" });
   await eventually(
     () => fetch(`http://127.0.0.1:${server.port}/ready`).then((res) => res.ok, () => false),
     "the server under attack to be ready",

@@ -102,8 +102,14 @@ export class RedisHealth {
     this.checking = true;
     this.lastKeysCheck = performance.now();
     try {
-      // A disposing room has removed its listing already: announcing it again would list a ghost.
-      const rooms = this.rooms().filter((room) => (room as unknown as { _internalState: number })._internalState !== ROOM_DISPOSING);
+      // A disposing room has removed its listing already: announcing it again would list a ghost. One
+      // created moments ago may not have saved its listing yet: the next check sees it.
+      const settledBefore = Date.now() - REDIS_KEYS_CHECK_MS;
+      const rooms = this.rooms().filter(
+        (room) =>
+          (room as unknown as { _internalState: number })._internalState !== ROOM_DISPOSING &&
+          new Date(room.listing.createdAt ?? 0).getTime() <= settledBefore,
+      );
       const cached = rooms.length > 0 ? await this.probe.hmget(ROOM_CACHE_KEY, ...rooms.map((room) => room.roomId)) : [];
       const missing = rooms.filter((_, i) => cached[i] === null);
       const counted = (await this.probe.hexists(ROOM_COUNT_KEY, matchMaker.processId)) === 1;

@@ -86,6 +86,18 @@ export const reconnections = new Counter({
   registers: [registry],
 });
 
+const rateLimitDrops = new Counter({
+  name: "game_rate_limit_drops_total",
+  help: "Client messages dropped unread by the per-client rate limiter, by limited type (move, attack, chat, resume, other)",
+  labelNames: ["type"],
+  registers: [registry],
+});
+
+/** The rate limiter dropped one message of the limited `type` (a RATE_LIMITS key, so a bounded label). */
+export function countRateLimitDrop(type: string): void {
+  rateLimitDrops.inc({ type });
+}
+
 /** refuse(): one refused message. */
 export function countRefusal(type: string, reason: string): void {
   messagesRefused.inc({ type: messageTypeLabel(type), reason });
@@ -108,12 +120,6 @@ export function countChatLine(kind: string): void {
   chatLines.inc({ kind });
 }
 
-const rateLimitDrops = new Counter({
-  name: "game_rate_limit_drops_total",
-  help: "Messages dropped unread by the per-client rate limiter, by limited type",
-  labelNames: ["type"],
-  registers: [registry],
-});
 const floodCutOffs = new Counter({
   name: "game_flood_cutoffs_total",
   help: "Clients disconnected for sustained flooding (close code 4429)",
@@ -125,11 +131,6 @@ const backpressureDrops = new Counter({
   labelNames: ["reason"],
   registers: [registry],
 });
-
-/** Rate limiter: one message dropped unread (`type` is a limited type, never a client's string). */
-export function countRateLimitDrop(type: string): void {
-  rateLimitDrops.inc({ type });
-}
 
 /** Rate limiter: one client cut off for flooding. */
 export function countFloodCutOff(): void {

@@ -41,7 +41,8 @@ function median(values: number[]): number | null {
 export async function joinHonest(wsUrl: string, window: string): Promise<Honest> {
   const client = new Client(wsUrl);
   const battle = hearAll(await client.create<BattleState>(RoomName.battle, { name: "Honest", private: true }));
-  const channel = `abuse-honest-${window}`;
+  // Channel names are at most 32 characters of a-z, 0-9, '-' and '_'.
+  const channel = `honest-${window}`.toLowerCase().replace(/[^a-z0-9_-]/g, "-").slice(0, 32);
   const talker = hearAll(await client.joinOrCreate(RoomName.chat, { channel, name: "Talker" }));
   const listener = hearAll(await client.joinOrCreate(RoomName.chat, { channel, name: "Listener" }));
 

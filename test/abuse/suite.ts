@@ -122,13 +122,13 @@ class HonestProcess {
   }
 }
 
-async function runOne(server: ServerProcess, scenario: AbuseScenario, short: boolean): Promise<AbuseResult> {
+async function runOne(server: ServerProcess, scenario: AbuseScenario, index: number, short: boolean): Promise<AbuseResult> {
   const httpUrl = `http://127.0.0.1:${server.port}`;
   const wsUrl = `ws://127.0.0.1:${server.port}`;
   const honest = new HonestProcess();
   const kill = () => honest.kill();
   process.once("exit", kill);
-  await honest.ask({ join: wsUrl, window: scenario.name });
+  await honest.ask({ join: wsUrl, window: `${index}-${scenario.name}` });
   const pid = server.child.pid!;
   const rssBeforeMb = rssMb(pid);
   let rssPeakMb = rssBeforeMb;
@@ -210,8 +210,8 @@ export async function runAbuseSuite(options: { short: boolean; only?: string[] }
   process.once("exit", kill);
   const results: AbuseResult[] = [];
   try {
-    for (const scenario of scenarios) {
-      results.push(await runOne(server, scenario, options.short));
+    for (const [index, scenario] of scenarios.entries()) {
+      results.push(await runOne(server, scenario, index, options.short));
       if (!isAlive(server)) break;
     }
   } finally {

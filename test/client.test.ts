@@ -8,7 +8,7 @@ import { RoomList } from "../client/lobby";
 import { shutdownText } from "../client/hud";
 import { backoffDelayMs, CLOSE_CONSENTED, finalCloseReason, RECONNECT_MAX_DELAY_MS } from "../client/net";
 import { Predictor } from "../client/prediction";
-import { STEP_PER_TICK, stepMove, type Direction, type Point } from "../server/shared/game";
+import { STEP_PER_TICK, newMoveQueue, stepMove, stepQueue, type Direction, type Point } from "../server/shared/game";
 import { CHANNEL_PATTERN, CLOSE_KICKED, CLOSE_RATE_LIMITED, MAP_HEIGHT, MAP_WIDTH, MAX_QUEUED_MOVES, TICK_MS, type MovePayload } from "../server/shared/protocol";
 
 const MAP = { width: MAP_WIDTH, height: MAP_HEIGHT };
@@ -16,16 +16,17 @@ const RIGHT: Direction = { dx: 1, dy: 0 };
 const DOWN_LEFT: Direction = { dx: -1, dy: 1 };
 
 /**
- * A server as the battle room runs it: moves arrive `latencyTicks` after they are sent, one is
- * applied per tick, and its patch reaches the client `latencyTicks` later.
+ * A server as the battle room runs it: moves arrive `latencyTicks` after they are sent, the room's
+ * own tick step (stepQueue) applies them, and its patch reaches the client `latencyTicks` later.
+ * The server skips the ticks in `stalled` (a stall: moves pile up, then it catches up).
  */
-function simulate(inputs: Direction[], latencyTicks: number, start: Point = { x: 500, y: 500 }) {
+function simulate(inputs: Direction[], latencyTicks: number, start: Point = { x: 500, y: 500 }, stalled = new Set<number>()) {
   const predictor = new Predictor();
   predictor.reconcile({ ...start, alive: true, lastInput: 0 }, MAP);
   const inFlight: Array<{ at: number; move: MovePayload }> = [];
-  const queue: MovePayload[] = [];
+  const queue = newMoveQueue(0);
   const patches: Array<{ at: number; x: number; y: number; lastInput: number }> = [];
-  const server = { ...start, lastInput: 0 };
+  const server = { ...start, alive: true, lastInput: 0 };
   const predicted: Point[] = [];
   const ideal: Point[] = [];
   let expected = start;
@@ -36,14 +37,12 @@ function simulate(inputs: Direction[], latencyTicks: number, start: Point = { x:
       inFlight.push({ at: tick + latencyTicks, move: predictor.input(dir, MAP) });
       expected = stepMove(expected, dir, MAP);
     }
-    // Server tick: take arrived moves, apply one, patch.
-    while (inFlight.length && inFlight[0].at <= tick) queue.push(inFlight.shift()!.move);
-    const move = queue.shift();
-    if (move) {
-      Object.assign(server, stepMove(server, move, MAP));
-      server.lastInput = move.seq;
+    // Server tick: take arrived moves, step the queue, patch.
+    if (!stalled.has(tick)) {
+      while (inFlight.length && inFlight[0].at <= tick) queue.moves.push(inFlight.shift()!.move);
+      stepQueue(server, queue, tick * TICK_MS, MAP);
+      patches.push({ at: tick + latencyTicks, ...server });
     }
-    patches.push({ at: tick + latencyTicks, ...server });
     // Client receives patches.
     while (patches.length && patches[0].at <= tick) {
       const patch = patches.shift()!;
@@ -66,6 +65,15 @@ describe("client prediction", () => {
       assert.deepEqual({ x: server.x, y: server.y }, ideal[ideal.length - 1]);
     });
   }
+
+  it("stays exact while the server catches up after a stall, two moves a tick", () => {
+    const inputs = Array(40).fill(RIGHT);
+    const stall = new Set(Array.from({ length: 8 }, (_, i) => 10 + i));
+    const { predicted, ideal, predictor, server } = simulate(inputs, 1, { x: 100, y: 500 }, stall);
+    assert.deepEqual(predicted, ideal);
+    assert.equal(predictor.unacknowledged, 0);
+    assert.deepEqual({ x: server.x, y: server.y }, ideal[ideal.length - 1]);
+  });
 
   it("takes the server's word and replays the unacknowledged inputs on top", () => {
     const predictor = new Predictor();

@@ -7,6 +7,7 @@ import { INTERPOLATION_DELAY_MS, Interpolator, INTERPOLATION_BUFFER, ServerClock
 import { RoomList } from "../client/lobby";
 import { shutdownText } from "../client/hud";
 import { backoffDelayMs, CLOSE_CONSENTED, finalCloseReason, RECONNECT_MAX_DELAY_MS } from "../client/net";
+import { GLIDE_MS, Glide } from "../client/glide";
 import { Predictor } from "../client/prediction";
 import { STEP_PER_TICK, newMoveQueue, stepMove, stepQueue, type Direction, type Point } from "../server/shared/game";
 import { CHANNEL_PATTERN, CLOSE_KICKED, CLOSE_RATE_LIMITED, MAP_HEIGHT, MAP_WIDTH, MAX_QUEUED_MOVES, TICK_MS, type MovePayload } from "../server/shared/protocol";
@@ -111,6 +112,53 @@ describe("client prediction", () => {
     predictor.reconcile({ x: 10, y: 0, alive: true, lastInput: 1 }, MAP);
     assert.equal(predictor.canSend(), true);
     assert.equal(predictor.input(RIGHT, MAP).seq, MAX_QUEUED_MOVES + 1);
+  });
+});
+
+describe("client: the own player at display rate", () => {
+  it("moves on every 60 Hz frame while a key is held, never past the prediction and never back", () => {
+    const predictor = new Predictor();
+    predictor.reconcile({ x: 100, y: 100, alive: true, lastInput: 0 }, MAP);
+    const glide = new Glide();
+    glide.jump(predictor.position!);
+    const frameMs = 1000 / 60;
+    let nextInput = 5;
+    let last = glide.at(0)!.x;
+    let moved = 0;
+    let frames = 0;
+    for (let now = frameMs; now < 2000; now += frameMs) {
+      // Inputs every TICK_MS, each 0-3 ms late as timers are.
+      while (nextInput <= now) {
+        predictor.input(RIGHT, MAP);
+        glide.step(predictor.position!, nextInput);
+        nextInput += TICK_MS + ((nextInput * 7) % 4);
+      }
+      const x = glide.at(now)!.x;
+      assert.ok(x >= last, `drawn back from ${last} to ${x}`);
+      assert.ok(x <= predictor.position!.x, `drawn at ${x}, ahead of the prediction ${predictor.position!.x}`);
+      if (x > last) moved++;
+      frames++;
+      last = x;
+    }
+    assert.ok(moved / frames >= 0.95, `moved in ${moved} of ${frames} frames`);
+  });
+
+  it("starts the first step on the next frame and ends on the prediction", () => {
+    const glide = new Glide();
+    glide.jump({ x: 100, y: 100 });
+    glide.step({ x: 110, y: 100 }, 1000);
+    assert.ok(glide.at(1001)!.x > 100);
+    assert.deepEqual(glide.at(1000 + GLIDE_MS), { x: 110, y: 100 });
+    assert.deepEqual(glide.at(5000), { x: 110, y: 100 });
+  });
+
+  it("draws a reset (a spawn, a correction) at once", () => {
+    const glide = new Glide();
+    assert.equal(glide.at(0), null);
+    glide.jump({ x: 5, y: 6 });
+    glide.step({ x: 15, y: 6 }, 0);
+    glide.jump({ x: 700, y: 800 });
+    assert.deepEqual(glide.at(1), { x: 700, y: 800 });
   });
 });
 

@@ -61,7 +61,7 @@ export interface BrowserSuite {
   baseUrl: string;
   /** Size of the freshly built client bundle. */
   bundleBytes: number;
-  /** A page on `path` of the server, in a fresh browser profile. */
+  /** A page on `path` of the server (or at a full URL, e.g. through a latency proxy), in a fresh browser profile. */
   open(path: string): Promise<Page>;
 }
 
@@ -82,7 +82,7 @@ export function useBrowserSuite(contextOptions: BrowserContextOptions = {}): Bro
     const port = await freePort();
     suite.server = await boot(app, port);
     suite.baseUrl = `http://127.0.0.1:${port}`;
-    suite.open = (path) => pages!.open(suite.baseUrl + path);
+    suite.open = (path) => pages!.open(new URL(path, suite.baseUrl).href);
   });
   afterEach(async () => {
     const seen = (await pages?.closeAll()) ?? [];

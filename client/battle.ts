@@ -18,7 +18,9 @@ import {
 } from "../server/shared/protocol";
 import type { Hud } from "./hud";
 import { Glide } from "./glide";
+import { refusalText } from "./i18n";
 import { Keyboard, MovePacer } from "./input";
+import { TouchControls } from "./touch";
 import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "./interpolation";
 import { keepConnected, measurePing, PING_INTERVAL_MS } from "./net";
 import { Predictor } from "./prediction";
@@ -47,6 +49,7 @@ export class BattleSession {
   /** The newest tick a patch brought; an attack never names a later one. */
   private latestTick = 0;
   private readonly keyboard: Keyboard;
+  private readonly touch: TouchControls;
   private readonly pacer: MovePacer;
   private readonly stops: Array<() => void> = [];
   private readonly leave: () => Promise<void>;
@@ -57,6 +60,7 @@ export class BattleSession {
     hud.reset();
     this.pacer = new MovePacer(() => this.tick());
     this.keyboard = new Keyboard(() => this.attack(), () => this.pacer.now());
+    this.touch = new TouchControls(() => this.attack(), () => this.pacer.now());
     this.stops.push(() => this.pacer.stop());
     this.leave = keepConnected(client, room, { onRoom: (next) => this.bind(next), onStatus: (s) => hud.showStatus(s) });
     this.startFrames();
@@ -93,7 +97,7 @@ export class BattleSession {
     room.onStateChange((state) => this.onPatch(state));
     room.onMessage(ServerMessage.attacked, (event: AttackedEvent) => this.onAttacked(event));
     room.onMessage(ServerMessage.kill, (event: KillEvent) => this.onKill(event));
-    room.onMessage(ServerMessage.error, (error: ErrorPayload) => this.hud.showNotice(error.message));
+    room.onMessage(ServerMessage.error, (error: ErrorPayload) => this.hud.showNotice(refusalText(error.code)));
     room.onMessage(ServerMessage.shutdown, (notice: ShutdownNotice) => this.hud.showShutdown(notice));
   }
 
@@ -155,7 +159,8 @@ export class BattleSession {
 
   /** One paced client tick: one move while a direction is held, nothing when idle; says whether it sent. */
   private tick(): boolean {
-    const dir = this.keyboard.direction();
+    const keys = this.keyboard.direction();
+    const dir = keys.dx === 0 && keys.dy === 0 ? this.touch.direction() : keys;
     if (dir.dx === 0 && dir.dy === 0) return false;
     if (!this.online || !this.predictor.canSend() || !this.players.get(this.sessionId)?.alive) return false;
     this.room.send(ClientMessage.move, this.predictor.input(dir, this.map));
@@ -208,6 +213,7 @@ export class BattleSession {
   async dispose(): Promise<void> {
     for (const stop of this.stops) stop();
     this.keyboard.dispose();
+    this.touch.dispose();
     await this.leave();
   }
 }

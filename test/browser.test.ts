@@ -128,7 +128,7 @@ describe("browser client (Chromium)", function () {
     // A refusal is shown inline: text of invisible characters only is empty once cleaned.
     await ann.fill("#chat-input", "\u200b\u200b");
     await ann.press("#chat-input", "Enter");
-    await ann.waitForSelector('#chat-log .line.refusal:text("Not sent: chat.text is empty")');
+    await ann.waitForSelector('#chat-log .line.refusal:text("Not sent: the message is empty.")');
   });
 
   it("joins a private room through its link, and keeps it out of the lobby", async () => {

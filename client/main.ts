@@ -146,7 +146,8 @@ window.addEventListener("keydown", (event) => {
     event.preventDefault();
     chatInput.focus();
   } else if (event.key === "Escape" && document.activeElement === chatInput) {
-    chatInput.blur();
+    // Back to the battle view, where the keys steer again.
+    byId("canvas").focus();
   }
 });
 byId("canvas").addEventListener("pointerdown", () => chatInput.blur());

@@ -8,6 +8,7 @@ import { RoomList } from "../client/lobby";
 import { shutdownText } from "../client/hud";
 import { backoffDelayMs, CLOSE_CONSENTED, finalCloseReason, RECONNECT_MAX_DELAY_MS } from "../client/net";
 import { GLIDE_MS, Glide } from "../client/glide";
+import { STICK_DEAD_ZONE, STICK_RADIUS_PX, stickDirection } from "../client/touch";
 import { Predictor } from "../client/prediction";
 import { STEP_PER_TICK, newMoveQueue, stepMove, stepQueue, type Direction, type Point } from "../server/shared/game";
 import { CHANNEL_PATTERN, CLOSE_KICKED, CLOSE_RATE_LIMITED, MAP_HEIGHT, MAP_WIDTH, MAX_QUEUED_MOVES, TICK_MS, type MovePayload } from "../server/shared/protocol";
@@ -162,6 +163,17 @@ describe("client: the own player at display rate", () => {
   });
 });
 
+describe("client: touch stick", () => {
+  it("stands still in the dead zone, steers in any direction, and is full speed from its radius on", () => {
+    assert.deepEqual(stickDirection(STICK_DEAD_ZONE * STICK_RADIUS_PX * 0.9, 0), { dx: 0, dy: 0 });
+    const half = stickDirection(0, -STICK_RADIUS_PX / 2);
+    assert.ok(Math.abs(half.dx) < 1e-9 && Math.abs(half.dy + 0.5) < 1e-9, "analog: half way is half speed");
+    const far = stickDirection(3 * STICK_RADIUS_PX, 3 * STICK_RADIUS_PX);
+    assert.ok(Math.abs(Math.hypot(far.dx, far.dy) - 1) < 1e-9, "never beyond full speed");
+    assert.ok(Math.abs(far.dx - far.dy) < 1e-9, "diagonal");
+  });
+});
+
 describe("client interpolation", () => {
   it("draws the others between the two patches around the drawn moment", () => {
     const other = new Interpolator();
@@ -256,11 +268,12 @@ describe("client helpers", () => {
 
 describe("client layout", () => {
   const CLIENT = join(__dirname, "..", "client");
-  for (const file of readdirSync(CLIENT).filter((f) => f.endsWith(".ts"))) {
+  const files = readdirSync(CLIENT, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+  for (const file of files) {
     it(`${file} takes only the protocol and the pure rules from the server`, () => {
       const source = readFileSync(join(CLIENT, file), "utf8");
-      const fromServer = [...source.matchAll(/from\s+"(\.\.\/server\/[^"]+)"/g)].map((m) => m[1]);
-      for (const path of fromServer) assert.match(path, /^\.\.\/server\/shared\/(protocol|game)$/);
+      const fromServer = [...source.matchAll(/from\s+"((?:\.\.\/)+server\/[^"]+)"/g)].map((m) => m[1]);
+      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(protocol|game)$/);
     });
   }
 });

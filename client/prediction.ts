@@ -48,7 +48,7 @@ export class Predictor {
   /** Resets to the server's word and replays what it has not applied yet. */
   reconcile(server: Authority, map: MapSize): Point {
     this.pending = this.pending.filter((move) => move.seq > server.lastInput);
-    const body: Walker = { x: server.x, y: server.y, alive: server.alive, lastInput: server.lastInput };
+    const body: Walker = { x: server.x, y: server.y, alive: server.alive };
     for (const move of this.pending) applyMove(body, move, map);
     this.predicted = body;
     return { x: body.x, y: body.y };

@@ -28,7 +28,7 @@ function simulate(inputs: Direction[], latencyTicks: number, start: Point = { x:
   const inFlight: Array<{ at: number; move: MovePayload }> = [];
   const queue = newMoveQueue(0);
   const patches: Array<{ at: number; x: number; y: number; lastInput: number }> = [];
-  const server = { ...start, alive: true, lastInput: 0 };
+  const server = { ...start, alive: true };
   const predicted: Point[] = [];
   const ideal: Point[] = [];
   let expected = start;
@@ -43,7 +43,7 @@ function simulate(inputs: Direction[], latencyTicks: number, start: Point = { x:
     if (!stalled.has(tick)) {
       while (inFlight.length && inFlight[0].at <= tick) queue.moves.push(inFlight.shift()!.move);
       stepQueue(server, queue, tick * TICK_MS, MAP);
-      patches.push({ at: tick + latencyTicks, ...server });
+      patches.push({ at: tick + latencyTicks, ...server, lastInput: queue.acked });
     }
     // Client receives patches.
     while (patches.length && patches[0].at <= tick) {

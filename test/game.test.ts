@@ -161,7 +161,7 @@ describe("rules: spawning and names", () => {
 });
 
 describe("rules: the tick step", () => {
-  const walker = (x = 500, y = 500): Walker => ({ x, y, alive: true, lastInput: 0 });
+  const walker = (x = 500, y = 500): Walker => ({ x, y, alive: true });
   const right = (seq: number): MovePayload => ({ dx: 1, dy: 0, seq });
   const queued = (count: number, clockMs = 0, firstSeq = 1): MoveQueue => {
     const queue = newMoveQueue(clockMs);
@@ -173,7 +173,8 @@ describe("rules: the tick step", () => {
     const me = walker();
     const queue = queued(MOVE_QUEUE_BUFFER + 1);
     assert.equal(stepQueue(me, queue, TICK_MS, map), 1);
-    assert.deepEqual(me, { x: 500 + STEP_PER_TICK, y: 500, alive: true, lastInput: 1 });
+    assert.deepEqual(me, { x: 500 + STEP_PER_TICK, y: 500, alive: true });
+    assert.equal(queue.acked, 1);
     assert.equal(queue.moves.length, MOVE_QUEUE_BUFFER);
     assert.equal(stepQueue(me, queue, 2 * TICK_MS, map), 1, "a queue within the buffer gets one move");
     assert.equal(stepQueue(walker(), newMoveQueue(0), TICK_MS, map), 0, "an empty queue moves nothing");
@@ -193,9 +194,10 @@ describe("rules: the tick step", () => {
     const ghost = { ...walker(), alive: false };
     const queue = queued(3);
     assert.equal(stepQueue(ghost, queue, TICK_MS, map), 2);
-    assert.deepEqual(ghost, { x: 500, y: 500, alive: false, lastInput: 2 });
+    assert.deepEqual(ghost, { x: 500, y: 500, alive: false });
+    assert.equal(queue.acked, 2);
     applyMove(ghost, right(3), map);
-    assert.deepEqual([ghost.x, ghost.lastInput], [500, 3]);
+    assert.equal(ghost.x, 500);
   });
 
   it("gives a spammer its catch-up once, then one move per TICK_MS however full it keeps its queue", () => {
@@ -242,7 +244,7 @@ describe("rules: the tick step", () => {
       while (inFlight.length && inFlight[0].at <= now) honest.queue.moves.push(inFlight.shift()!.move);
       while (spammer.queue.moves.length < MAX_QUEUED_MOVES) spammer.queue.moves.push(right(++spammer.seq));
       for (const p of [honest, spammer]) for (let n = stepQueue(p.body, p.queue, now, map); n > 0; n--) p.steps.push(now);
-      const seq = honest.body.lastInput;
+      const seq = honest.queue.acked;
       if (seq > 0 && !honest.ackMs.some(([s]) => s === seq)) honest.ackMs.push([seq, now + latencyMs - honest.sentAt.get(seq)!]);
       acks.push({ at: now + latencyMs, seq });
       // One tick in 40 is followed by a stall of up to 1.5 s; the rest come 0..3 ms late.
@@ -289,13 +291,13 @@ describe("rules: the tick step", () => {
 
 describe("rules: one tick of every player", () => {
   it("moves every player and respawns the dead whose time has come, clear of the living", () => {
-    const living = { ...fighter(500, 500), lastInput: 0 };
-    const dead = { ...fighter(0, 0, 0), alive: false, lastInput: 0 };
+    const living = fighter(500, 500);
+    const dead = { ...fighter(0, 0, 0), alive: false };
     const pilot = (respawnAt: number): Pilot => ({ ...newMoveQueue(0), respawnAt });
     const seated = [[living, pilot(0)], [dead, pilot(RESPAWN_DELAY_MS)]] as const;
     seated[0][1].moves.push({ dx: 0, dy: 1, seq: 1 });
     stepPlayers(seated, { simMs: RESPAWN_DELAY_MS - TICK_MS, clockMs: TICK_MS }, seededRng(3), map);
-    assert.deepEqual([living.x, living.y, living.lastInput, dead.alive], [500, 500 + STEP_PER_TICK, 1, false]);
+    assert.deepEqual([living.x, living.y, seated[0][1].acked, dead.alive], [500, 500 + STEP_PER_TICK, 1, false]);
     stepPlayers(seated, { simMs: RESPAWN_DELAY_MS, clockMs: 2 * TICK_MS }, seededRng(3), map);
     assert.equal(dead.alive, true);
     assert.equal(dead.hp, MAX_HP);

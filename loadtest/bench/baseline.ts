@@ -108,7 +108,7 @@ function matchmake(method: string, target: string, options: unknown): { room: An
   if (room.kind === "battle") {
     if (room.seats.size >= room.capacity) return "room is full";
     const spot = pickSpawn(rng, room.seats.values(), MAP);
-    const seat = { index: Number(sessionId), x: spot.x, y: spot.y, hp: MAX_HP, alive: true, kills: 0, deaths: 0, lastSeq: 0, lastInput: 0 };
+    const seat = { index: Number(sessionId), x: spot.x, y: spot.y, hp: MAX_HP, alive: true, kills: 0, deaths: 0, lastSeq: 0 };
     room.seats.set(sessionId, { ...seat, ...newMoveQueue(performance.now()), respawnAt: 0 });
   } else {
     room.seats.set(sessionId, { name: `member${sessionId}` });
@@ -120,15 +120,15 @@ function record(pilot: Pilot, into: Buffer, offset: number) {
   into.writeUInt16LE(pilot.index, offset);
   into.writeUInt16LE(pilot.x, offset + 2);
   into.writeUInt16LE(pilot.y, offset + 4);
-  into.writeUInt32LE(pilot.lastInput, offset + 6);
+  into.writeUInt32LE(pilot.acked, offset + 6);
 }
 
 function tickBattle(room: BattleRoom) {
   room.tick += 1;
   const pilots = [...room.seats.values()];
-  const acked = pilots.map((pilot) => pilot.lastInput);
+  const acked = pilots.map((pilot) => pilot.acked);
   stepPlayers(pilots.map((pilot) => [pilot, pilot] as const), { simMs: room.tick * TICK_MS, clockMs: performance.now() }, rng, MAP);
-  const changed = pilots.filter((pilot, i) => pilot.lastInput !== acked[i]);
+  const changed = pilots.filter((pilot, i) => pilot.acked !== acked[i]);
   if (changed.length === 0) return;
   const patch = Buffer.alloc(1 + changed.length * BASELINE_RECORD_BYTES);
   patch[0] = Protocol.ROOM_STATE_PATCH;

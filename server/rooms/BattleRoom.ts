@@ -133,7 +133,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     // The new connection numbers its moves from 1 again.
     continued.lastInput = 0;
     this.state.players.set(client.sessionId, continued);
-    this.pilots.set(client.sessionId, { ...pilot, moves: [], lastSeq: 0 });
+    this.pilots.set(client.sessionId, { ...pilot, moves: [], lastSeq: 0, acked: 0 });
     this.views?.join(client, continued);
     return true;
   }
@@ -203,6 +203,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     this.state.tick += 1;
     const seated = [...this.state.players].map(([id, player]) => [player, this.pilots.get(id)!] as const);
     stepPlayers(seated, { simMs: this.nowMs, clockMs: this.clock.elapsedTime }, this.rng, this.state);
+    for (const [player, pilot] of seated) if (player.lastInput !== pilot.acked) player.lastInput = pilot.acked;
     this.history.record(this.state.tick, this.state.players.entries());
     this.views?.update(this.clients);
     this.broadcastPatch();

@@ -56,23 +56,20 @@ export function stepMove(from: Point, dir: Direction, map: MapSize): Point {
   return { x: clamp(x, 0, map.width), y: clamp(y, 0, map.height) };
 }
 
-/** What a move reads and changes on a player: where it is, whether it lives, the last move acknowledged. */
+/** What a move reads and changes on a player: where it is and whether it lives. */
 export interface Walker extends Point {
   alive: boolean;
-  lastInput: number;
 }
 
 /**
- * Applies one move and acknowledges it. A dead player's move is acknowledged but goes nowhere, so
- * the client's prediction (which runs this same function) stays in step across a death.
+ * Applies one move. A dead player's move goes nowhere (and is still acknowledged, see stepQueue),
+ * so the client's prediction, which runs this same function, stays in step across a death.
  */
 export function applyMove(walker: Walker, move: MovePayload, map: MapSize): void {
-  if (walker.alive) {
-    const next = stepMove(walker, move, map);
-    walker.x = next.x;
-    walker.y = next.y;
-  }
-  walker.lastInput = move.seq;
+  if (!walker.alive) return;
+  const next = stepMove(walker, move, map);
+  walker.x = next.x;
+  walker.y = next.y;
 }
 
 /** Most real time a player may have banked for moves: one move per TICK_MS plus the catch-up. */
@@ -86,10 +83,12 @@ export interface MoveQueue {
   budgetMs: number;
   /** Clock time of the last step, in the same clock as `stepQueue`'s `clockMs`. */
   clockMs: number;
+  /** seq of the last move applied, alive or dead: what the room acknowledges (Player.lastInput). */
+  acked: number;
 }
 
 export function newMoveQueue(clockMs: number): MoveQueue {
-  return { moves: [], budgetMs: MOVE_BUDGET_MS, clockMs };
+  return { moves: [], budgetMs: MOVE_BUDGET_MS, clockMs, acked: 0 };
 }
 
 /**
@@ -106,7 +105,9 @@ export function stepQueue(walker: Walker, queue: MoveQueue, clockMs: number, map
   let applied = 0;
   while (queue.moves.length > 0 && applied < MAX_MOVES_PER_TICK && queue.budgetMs >= TICK_MS) {
     if (applied > 0 && queue.moves.length <= MOVE_QUEUE_BUFFER) break;
-    applyMove(walker, queue.moves.shift()!, map);
+    const move = queue.moves.shift()!;
+    applyMove(walker, move, map);
+    queue.acked = move.seq;
     queue.budgetMs -= TICK_MS;
     applied += 1;
   }

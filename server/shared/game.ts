@@ -72,7 +72,7 @@ export function applyMove(walker: Walker, move: MovePayload, map: MapSize): void
   walker.y = next.y;
 }
 
-/** Most real time a player may have banked for moves: one move per TICK_MS plus the catch-up. */
+/** Most real time a player may have banked for moves: MOVE_CATCH_UP_MOVES moves' worth. */
 export const MOVE_BUDGET_MS = MOVE_CATCH_UP_MOVES * TICK_MS;
 
 /** A player's waiting moves and its pace, kept by the server between ticks. */
@@ -132,7 +132,7 @@ export interface TickTime {
  * One tick of every player: its queued moves (stepQueue), then its respawn when due, at a spot
  * clear of the living. Changes the players and pilots in place.
  */
-export function stepPlayers<F extends Fighter & Walker>(seated: ReadonlyArray<readonly [F, Pilot]>, time: TickTime, rng: Rng, map: MapSize): void {
+export function stepPlayers(seated: ReadonlyArray<readonly [Fighter, Pilot]>, time: TickTime, rng: Rng, map: MapSize): void {
   for (const [player, pilot] of seated) {
     stepQueue(player, pilot, time.clockMs, map);
     if (respawnDue(player, pilot.respawnAt, time.simMs)) {

@@ -64,6 +64,11 @@ describe("browser client on a phone (Chromium, touch emulation)", function () {
     await page.waitForFunction("window.game.battle.pendingInputs === 0");
     const stopped = me.x;
     assert.deepEqual(await pageValue(page, "[window.scrollX, window.scrollY, visualViewport.scale]"), [0, 0, 1]);
+    // No browser pan or pinch-zoom on the battle, only vertical scrolling of the side panel.
+    assert.deepEqual(
+      await pageValue(page, `[getComputedStyle(document.getElementById("arena")).touchAction, getComputedStyle(document.getElementById("sidebar")).touchAction]`),
+      ["none", "pan-y"],
+    );
     await untilDrawn(page, "scene.players.some((p) => p.me && p.x === arg)", stopped);
   });
 

@@ -87,6 +87,7 @@ export const en = {
   "refusal.rate_limited": "too many messages: slow down.",
   "refusal.muted": "a moderator muted you.",
   "refusal.future_tick": "the attack named a moment still to come.",
+  "refusal.not_saved": "your line was not sent (the chat store is unreachable): say it again.",
   "refusal.other": "refused ({code}).",
 } as const;
 

@@ -86,5 +86,6 @@ export const es: Catalog = {
   "refusal.rate_limited": "demasiados mensajes: ve más despacio.",
   "refusal.muted": "un moderador te ha silenciado.",
   "refusal.future_tick": "el ataque nombró un momento que aún no ha llegado.",
+  "refusal.not_saved": "tu línea no se envió (el almacén del chat no responde): repítela.",
   "refusal.other": "rechazado ({code}).",
 };

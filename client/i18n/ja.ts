@@ -86,5 +86,6 @@ export const ja: Catalog = {
   "refusal.rate_limited": "メッセージが多すぎます。少し待ってください。",
   "refusal.muted": "モデレーターによってミュートされています。",
   "refusal.future_tick": "攻撃がまだ来ていない時点を指定しました。",
+  "refusal.not_saved": "チャットの保存先に接続できず、発言は送信されませんでした。もう一度送ってください。",
   "refusal.other": "拒否されました（{code}）。",
 };

@@ -1,11 +1,11 @@
 import { Encoder } from "@colyseus/schema";
-import config from "@colyseus/tools";
+import config, { type ConfigOptions } from "@colyseus/tools";
 import express from "express";
 import { CLIENT_OUT_DIR } from "../scripts/client-paths";
 import { RedisChatHistory } from "./chat/redisHistory";
-import { settings, settingsOrExit } from "./config";
+import { useSettings, type Settings } from "./config";
 import { colyseusLogger } from "./log";
-import { hideRouteErrors, mountOps } from "./ops/http";
+import { hideRouteErrors, mountOps, refuseSourceMaps } from "./ops/http";
 import { observeRooms } from "./ops/rooms";
 import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
@@ -15,41 +15,44 @@ import { startDeadProcessSweep } from "./scaling/sweep";
 import { createTransport } from "./security/transport";
 import { CHAT_HISTORY_KEEP, RoomName, STATE_BUFFER_BYTES } from "./shared/protocol";
 
-// Presence and driver are server options, needed before anything starts: a bad variable stops here.
-const { scaling } = settingsOrExit();
-
-export default config({
-  options: {
-    ...scalingOptions(scaling),
-    // Colyseus logs through our structured logger; no banner, no console lines from @colyseus/tools.
-    logger: colyseusLogger,
-    greet: false,
-  },
-  displayLogs: false,
-  // maxPayload, ALLOWED_ORIGINS, socket cap and the matchmaking guard (README "Security").
-  initializeTransport: (options) => createTransport(options),
-  initializeExpress: (app) => {
-    mountOps(app, settings());
-    // The browser client, built by `npm run build:client` (run by `npm start`).
-    app.use(express.static(CLIENT_OUT_DIR));
-    app.use(hideRouteErrors);
-  },
-  initializeGameServer: (gameServer) => {
-    // Room states above schema's 8 KB default buffer were encoded twice per join (and warned).
-    Encoder.BUFFER_SIZE = STATE_BUFFER_BYTES;
-    // The lobby hears of every battle room created, joined, left or disposed.
-    observeRooms(gameServer.define(RoomName.lobby, SignedLobbyRoom));
-    observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
-    // Every member of a channel lands in the same room.
-    observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));
-    if (scaling.mode === "redis") {
-      const history = new RedisChatHistory(scaling.redisUrl, CHAT_HISTORY_KEEP);
-      ChatRoom.history = history;
-      const stopSweep = startDeadProcessSweep();
-      gameServer.onShutdown(async () => {
-        stopSweep();
-        await history.close();
-      });
-    }
-  },
-});
+/** The whole app for `listen()`, built from settings the entry read once (server/index.ts). */
+export function createApp(settings: Settings): ConfigOptions {
+  useSettings(settings);
+  const { scaling } = settings;
+  return config({
+    options: {
+      ...scalingOptions(scaling),
+      // Colyseus logs through our structured logger; no banner, no console lines from @colyseus/tools.
+      logger: colyseusLogger,
+      greet: false,
+    },
+    displayLogs: false,
+    // maxPayload, ALLOWED_ORIGINS, socket caps, the HTTP front door and matchmaking limits (docs/security.md).
+    initializeTransport: (options) => createTransport(options, settings),
+    initializeExpress: (app) => {
+      mountOps(app, settings);
+      // The browser client, built by `npm run build:client` (run by `npm start`).
+      if (settings.production) app.use(refuseSourceMaps);
+      app.use(express.static(CLIENT_OUT_DIR));
+      app.use(hideRouteErrors);
+    },
+    initializeGameServer: (gameServer) => {
+      // Room states above schema's 8 KB default buffer were encoded twice per join (and warned).
+      Encoder.BUFFER_SIZE = STATE_BUFFER_BYTES;
+      // The lobby hears of every battle room created, joined, left or disposed.
+      observeRooms(gameServer.define(RoomName.lobby, SignedLobbyRoom));
+      observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
+      // Every member of a channel lands in the same room.
+      observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));
+      if (scaling.mode === "redis") {
+        const history = new RedisChatHistory(scaling.redisUrl, CHAT_HISTORY_KEEP);
+        ChatRoom.history = history;
+        const stopSweep = startDeadProcessSweep();
+        gameServer.onShutdown(async () => {
+          stopSweep();
+          await history.close();
+        });
+      }
+    },
+  });
+}

@@ -9,6 +9,15 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   readSettings,
 } from "../server/config";
+import {
+  CHAT_CHANNELS_PER_ADDRESS,
+  MATCHMAKE_PER_ADDRESS_PER_S,
+  MAX_OPEN_SOCKETS,
+  MAX_ROOMS_PER_PROCESS,
+  MAX_SOCKETS_PER_ADDRESS,
+  ROOMS_PER_ADDRESS,
+  ROOMS_PER_IDENTITY,
+} from "../server/shared/protocol";
 
 /** The ConfigError `env` causes; fails when it parses. */
 function refusal(env: NodeJS.ProcessEnv): ConfigError {
@@ -33,6 +42,7 @@ describe("configuration from environment variables", () => {
     assert.equal(allowedOrigins.describe, "*", "every origin");
     assert.deepEqual({ ...a, adminPassword: "" }, {
       port: DEFAULT_PORT,
+      production: false,
       logLevel: "info",
       adminUser: "admin",
       adminPassword: "",
@@ -43,6 +53,17 @@ describe("configuration from environment variables", () => {
       rateLimitScale: 1,
       auth: { mode: "guest" },
       interestManagement: false,
+      limits: {
+        maxSockets: MAX_OPEN_SOCKETS,
+        socketsPerAddress: MAX_SOCKETS_PER_ADDRESS,
+        matchmakePerSecond: MATCHMAKE_PER_ADDRESS_PER_S,
+        matchmakeBurst: 2 * MATCHMAKE_PER_ADDRESS_PER_S,
+        roomsPerAddress: ROOMS_PER_ADDRESS,
+        roomsPerIdentity: ROOMS_PER_IDENTITY,
+        maxRooms: MAX_ROOMS_PER_PROCESS,
+        chatChannelsPerAddress: CHAT_CHANNELS_PER_ADDRESS,
+        trustedProxies: new Set(),
+      },
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -61,9 +82,19 @@ describe("configuration from environment variables", () => {
       SHUTDOWN_GRACE_MS: "0",
       SHUTDOWN_TIMEOUT_MS: "2000",
       INTEREST_MANAGEMENT: "true",
+      NODE_ENV: "production",
+      MAX_SOCKETS: "100",
+      MAX_SOCKETS_PER_ADDRESS: "5",
+      MATCHMAKE_PER_ADDRESS_PER_S: "3",
+      ROOMS_PER_ADDRESS: "4",
+      ROOMS_PER_IDENTITY: "2",
+      MAX_ROOMS: "50",
+      CHAT_CHANNELS_PER_ADDRESS: "6",
+      TRUSTED_PROXY: "10.0.0.1, ::ffff:10.0.0.2,fd00::1",
     });
     assert.deepEqual(s, {
       port: 3000,
+      production: true,
       logLevel: "debug",
       adminUser: "ops",
       adminPassword: "correct horse battery",
@@ -74,6 +105,17 @@ describe("configuration from environment variables", () => {
       rateLimitScale: 2.5,
       auth: { mode: "guest" },
       interestManagement: true,
+      limits: {
+        maxSockets: 100,
+        socketsPerAddress: 5,
+        matchmakePerSecond: 3,
+        matchmakeBurst: 6,
+        roomsPerAddress: 4,
+        roomsPerIdentity: 2,
+        maxRooms: 50,
+        chatChannelsPerAddress: 6,
+        trustedProxies: new Set(["10.0.0.1", "10.0.0.2", "fd00::1"]),
+      },
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
   });
@@ -116,6 +158,16 @@ describe("configuration from environment variables", () => {
     ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES), AUTH_JWT_PUBLIC_KEY: rsaPem }],
     ["AUTH_JWT_ISSUER", { AUTH_JWT_ISSUER: "https://id.example.com" }],
     ["INTEREST_MANAGEMENT", { INTEREST_MANAGEMENT: "yes" }],
+    ["ADMIN_PASSWORD", { NODE_ENV: "production" }],
+    ["TRUSTED_PROXY", { TRUSTED_PROXY: "proxy.internal" }],
+    ["TRUSTED_PROXY", { TRUSTED_PROXY: "10.0.0.1,10.0.0.0/8" }],
+    ["MAX_SOCKETS_PER_ADDRESS", { MAX_SOCKETS_PER_ADDRESS: "0" }],
+    ["MATCHMAKE_PER_ADDRESS_PER_S", { MATCHMAKE_PER_ADDRESS_PER_S: "lots" }],
+    ["ROOMS_PER_ADDRESS", { ROOMS_PER_ADDRESS: "-1" }],
+    ["ROOMS_PER_IDENTITY", { ROOMS_PER_IDENTITY: "1.5" }],
+    ["MAX_ROOMS", { MAX_ROOMS: "x" }],
+    ["CHAT_CHANNELS_PER_ADDRESS", { CHAT_CHANNELS_PER_ADDRESS: "0" }],
+    ["MAX_SOCKETS", { MAX_SOCKETS: "none" }],
   ];
   for (const [name, env] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {

@@ -1,5 +1,6 @@
 import type { Client, RegisteredHandler, Room } from "@colyseus/core";
 import { logger } from "../log";
+import { noteRoomCreated, noteRoomDisposed } from "../security/matchmaking";
 
 /** sessionId -> roomId of every joined client, so lines about a client name its room. */
 const roomOfSession = new Map<string, string>();
@@ -21,6 +22,7 @@ export function observeRooms(handler: RegisteredHandler): RegisteredHandler {
   return handler
     .on("create", (room: Room) => {
       logger.info({ roomId: room.roomId, room: room.roomName }, "room created");
+      noteRoomCreated(room);
       void room.setMetadata(visibility(room.listing.private ?? false));
     })
     .on("visibility-change", (room: Room, isPrivate: boolean) => void room.setMetadata(visibility(isPrivate)))
@@ -32,5 +34,8 @@ export function observeRooms(handler: RegisteredHandler): RegisteredHandler {
       roomOfSession.delete(client.sessionId);
       logger.info({ roomId: room.roomId, room: room.roomName, sessionId: client.sessionId, willDispose }, "client left");
     })
-    .on("dispose", (room: Room) => logger.info({ roomId: room.roomId, room: room.roomName }, "room disposed"));
+    .on("dispose", (room: Room) => {
+      noteRoomDisposed(room);
+      logger.info({ roomId: room.roomId, room: room.roomName }, "room disposed");
+    });
 }

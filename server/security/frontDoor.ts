@@ -1,0 +1,98 @@
+/**
+ * The guard in front of every HTTP request, before Colyseus's matchmaking routes and Express alike:
+ * foreign origins, body caps (declared or chunked, never buffered), the matchmaking rate per address,
+ * and no CORS on Express routes (the admin panel, /metrics) for origins ALLOWED_ORIGINS does not list.
+ */
+import { matchMaker } from "@colyseus/core";
+import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from "node:http";
+import type { Settings } from "../config";
+import { logger } from "../log";
+import { LimitRefusal, MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES } from "../shared/protocol";
+import type { AddressLimits } from "./addressLimits";
+import { clientAddress } from "./clientAddress";
+
+/** Colyseus's own route test (Server.attachMatchMakingRoutes): any URL containing "/matchmake". */
+export function isMatchmakeUrl(url: string | undefined): boolean {
+  return (url ?? "").indexOf(`/${matchMaker.controller.matchmakeRoute}`) !== -1;
+}
+
+/** Largest body a request to `url` may carry. */
+export function bodyCapFor(url: string | undefined): number {
+  return isMatchmakeUrl(url) ? MAX_JOIN_OPTIONS_BYTES : MAX_HTTP_BODY_BYTES;
+}
+
+/** Answers in the shape of Colyseus's matchmaking errors (colyseus.js: ServerError(status, error)). */
+function reply(req: IncomingMessage, res: ServerResponse, status: number, body: { code: number; error: string }, cors: boolean, close = false) {
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  if (cors) Object.assign(headers, matchMaker.controller.getCorsHeaders(req));
+  if (close) headers.Connection = "close";
+  res.writeHead(status, headers);
+  // A refused body is never read: once the answer is out, the connection goes, and the rest with it.
+  res.end(JSON.stringify(body), close ? () => req.socket.destroy() : undefined);
+}
+
+function refuseBody(req: IncomingMessage, res: ServerResponse, cap: number) {
+  logger.debug({ method: req.method, url: req.url?.slice(0, 64) }, "HTTP request refused: body too large");
+  req.pause();
+  if (res.headersSent) return void req.socket.destroy();
+  const matchmaking = isMatchmakeUrl(req.url);
+  const error = `${matchmaking ? "join options" : "request body"} too large (at most ${cap} bytes)`;
+  reply(req, res, 413, { code: 413, error }, matchmaking, true);
+}
+
+/**
+ * True when the request may go on. A declared Content-Length is checked at once (Node never delivers
+ * more than it declares); a chunked body is counted as it arrives and cut off at the cap, so at most
+ * the cap plus one chunk is ever held.
+ */
+function admitBody(req: IncomingMessage, res: ServerResponse): boolean {
+  const cap = bodyCapFor(req.url);
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && !(Number(declared) <= cap)) {
+    refuseBody(req, res, cap);
+    return false;
+  }
+  if (req.headers["transfer-encoding"] !== undefined) {
+    let seen = 0;
+    const count = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen <= cap) return;
+      req.off("data", count);
+      refuseBody(req, res, cap);
+    };
+    req.on("data", count);
+  }
+  return true;
+}
+
+/** Drops the CORS headers @colyseus/tools' cors() adds to every Express route, for an unlisted origin. */
+function withoutCors(res: ServerResponse): void {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = ((name: string, value: number | string | readonly string[]) =>
+    /^access-control-/i.test(name) ? res : setHeader(name, value)) as ServerResponse["setHeader"];
+}
+
+/** Wraps every "request" listener of `server` (Colyseus's matchmaking one included) in the guard. */
+export function guardRequests(server: HttpServer, settings: Settings, limits: AddressLimits): void {
+  const origins = settings.allowedOrigins;
+  const listeners = server.listeners("request") as RequestListener[];
+  server.removeAllListeners("request");
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    // A client that hangs up mid-body makes the request emit "error": never an uncaught one.
+    req.on("error", (err) => logger.debug({ err: err.message }, "HTTP request aborted"));
+    if (!origins.allows(req.headers.origin)) {
+      logger.debug({ method: req.method, origin: req.headers.origin }, "HTTP request refused: origin not allowed");
+      return reply(req, res, 403, { code: 403, error: "origin not allowed" }, false);
+    }
+    if (!admitBody(req, res)) return;
+    const matchmaking = isMatchmakeUrl(req.url);
+    if (matchmaking && req.method === "POST" && !limits.admitMatchmake(clientAddress(req, settings.limits.trustedProxies))) {
+      res.setHeader("Retry-After", "1");
+      const error = `too many matchmaking requests from your address (at most ${settings.limits.matchmakePerSecond} per second)`;
+      return reply(req, res, 429, { code: LimitRefusal.matchmakeRate, error }, true);
+    }
+    // Listed origins passed the check above; "every origin" must not extend to the admin pages.
+    if (!matchmaking && origins.describe === "*") withoutCors(res);
+    for (const listener of listeners) listener.call(server, req, res);
+  });
+}

@@ -11,6 +11,9 @@ import { LimitRefusal, MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES } from "../sh
 import type { AddressLimits } from "./addressLimits";
 import { clientAddress } from "./clientAddress";
 
+/** How long a connection whose body was refused stays open, paused, so the client can read the 413. */
+const REFUSED_BODY_LINGER_MS = 500;
+
 /** Colyseus's own route test (Server.attachMatchMakingRoutes): any URL containing "/matchmake". */
 export function isMatchmakeUrl(url: string | undefined): boolean {
   return (url ?? "").indexOf(`/${matchMaker.controller.matchmakeRoute}`) !== -1;
@@ -23,16 +26,20 @@ export function bodyCapFor(url: string | undefined): number {
 
 /** Answers in the shape of Colyseus's matchmaking errors (colyseus.js: ServerError(status, error)). */
 function reply(req: IncomingMessage, res: ServerResponse, status: number, body: { code: number; error: string }, cors: boolean, close = false) {
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  const text = JSON.stringify(body);
+  const headers: Record<string, string> = { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)) };
   if (cors) Object.assign(headers, matchMaker.controller.getCorsHeaders(req));
-  if (close) headers.Connection = "close";
   res.writeHead(status, headers);
-  // A refused body is never read: once the answer is out, the connection goes, and the rest with it.
-  res.end(JSON.stringify(body), close ? () => req.socket.destroy() : undefined);
+  // A refused body is never read: once the answer is out (and had a moment to be read before a reset
+  // could discard it), the connection goes, and the rest of the body with it. No "Connection: close":
+  // Node would close at once, and the reset of the unread body could beat the answer to the client.
+  res.end(text, close ? () => setTimeout(() => req.socket.destroy(), REFUSED_BODY_LINGER_MS).unref() : undefined);
 }
 
 function refuseBody(req: IncomingMessage, res: ServerResponse, cap: number) {
   logger.debug({ method: req.method, url: req.url?.slice(0, 64) }, "HTTP request refused: body too large");
+  // Paused with a reader attached: Node would otherwise read the rest of the body to throw it away.
+  req.on("data", () => {});
   req.pause();
   if (res.headersSent) return void req.socket.destroy();
   const matchmaking = isMatchmakeUrl(req.url);
@@ -41,28 +48,29 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, cap: number) {
 }
 
 /**
- * True when the request may go on. A declared Content-Length is checked at once (Node never delivers
- * more than it declares); a chunked body is counted as it arrives and cut off at the cap, so at most
- * the cap plus one chunk is ever held.
+ * Calls `next` when the request may go on. A declared Content-Length is checked at once (Node never
+ * delivers more than it declares). A chunked body is counted as it arrives and cut off at the cap, so
+ * at most the cap plus one chunk is ever held: Colyseus's matchmaking POST reads it alongside; every
+ * other request (no other route reads a body) goes on once its body is in and dropped, so no route
+ * answers while the count is still running.
  */
-function admitBody(req: IncomingMessage, res: ServerResponse): boolean {
+function admitBody(req: IncomingMessage, res: ServerResponse, next: () => void): void {
   const cap = bodyCapFor(req.url);
   const declared = req.headers["content-length"];
-  if (declared !== undefined && !(Number(declared) <= cap)) {
+  if (declared !== undefined && !(Number(declared) <= cap)) return refuseBody(req, res, cap);
+  if (req.headers["transfer-encoding"] === undefined) return next();
+  let seen = 0;
+  const count = (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen <= cap) return;
+    req.off("data", count);
     refuseBody(req, res, cap);
-    return false;
-  }
-  if (req.headers["transfer-encoding"] !== undefined) {
-    let seen = 0;
-    const count = (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen <= cap) return;
-      req.off("data", count);
-      refuseBody(req, res, cap);
-    };
-    req.on("data", count);
-  }
-  return true;
+  };
+  req.on("data", count);
+  if (isMatchmakeUrl(req.url) && req.method === "POST") return next();
+  req.once("end", () => {
+    if (seen <= cap) next();
+  });
 }
 
 /** Drops the CORS headers @colyseus/tools' cors() adds to every Express route, for an unlisted origin. */
@@ -84,15 +92,16 @@ export function guardRequests(server: HttpServer, settings: Settings, limits: Ad
       logger.debug({ method: req.method, origin: req.headers.origin }, "HTTP request refused: origin not allowed");
       return reply(req, res, 403, { code: 403, error: "origin not allowed" }, false);
     }
-    if (!admitBody(req, res)) return;
     const matchmaking = isMatchmakeUrl(req.url);
     if (matchmaking && req.method === "POST" && !limits.admitMatchmake(clientAddress(req, settings.limits.trustedProxies))) {
       res.setHeader("Retry-After", "1");
       const error = `too many matchmaking requests from your address (at most ${settings.limits.matchmakePerSecond} per second)`;
-      return reply(req, res, 429, { code: LimitRefusal.matchmakeRate, error }, true);
+      return reply(req, res, 429, { code: LimitRefusal.matchmakeRate, error }, true, req.headers["transfer-encoding"] !== undefined);
     }
     // Listed origins passed the check above; "every origin" must not extend to the admin pages.
     if (!matchmaking && origins.describe === "*") withoutCors(res);
-    for (const listener of listeners) listener.call(server, req, res);
+    admitBody(req, res, () => {
+      for (const listener of listeners) listener.call(server, req, res);
+    });
   });
 }

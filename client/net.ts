@@ -3,7 +3,7 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import { Client, type Room } from "colyseus.js";
-import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, RECONNECT_SECONDS } from "../server/shared/protocol";
+import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, LimitRefusal, RECONNECT_SECONDS } from "../server/shared/protocol";
 import { isAuthRefusal } from "./identity";
 
 /** Close code of a deliberate leave (Colyseus CloseCode.CONSENTED): nothing to reconnect. */
@@ -24,10 +24,14 @@ export function backoffDelayMs(attempt: number): number {
   return Math.min(RECONNECT_FIRST_DELAY_MS * 2 ** attempt, RECONNECT_MAX_DELAY_MS);
 }
 
+/** A server limit's refusal; colyseus.js reports the matchmaking rate by its HTTP status, 429. */
+const LIMIT_CODES: ReadonlySet<number> = new Set([...Object.values(LimitRefusal), 429]);
+
 /** A failed join in words a player understands. */
 export function describeJoinError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (isAuthRefusal(error)) return `Sign-in refused: ${message}`;
+  if (LIMIT_CODES.has(Number((error as { code?: unknown } | null)?.code))) return `Refused by the server: ${message}`;
   if (/not found/i.test(message)) return "That room is gone: it has closed, or the link is wrong.";
   if (/locked/i.test(message)) return "That room is full.";
   if (/fetch|network|ECONNREFUSED/i.test(message)) return "The server cannot be reached.";

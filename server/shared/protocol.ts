@@ -440,8 +440,11 @@ export const MAX_SOCKETS_PER_ADDRESS = 64;
 export const MATCHMAKE_PER_ADDRESS_PER_S = 10;
 /** ...and in a burst (a page load joins the lobby, a battle and its chat). */
 export const MATCHMAKE_PER_ADDRESS_BURST = 20;
-/** Open rooms created by one address: beyond it, joinOrCreate only joins and create is refused. */
-export const ROOMS_PER_ADDRESS = 10;
+/**
+ * Open rooms (battles and chat channels) created by one address: beyond it, joinOrCreate only joins
+ * and create is refused. Above CHAT_CHANNELS_PER_ADDRESS, so new channels alone never reach it.
+ */
+export const ROOMS_PER_ADDRESS = 20;
 /** Open rooms created by one player id (signed tokens; a guest's id is new with every join). */
 export const ROOMS_PER_IDENTITY = 5;
 /** Open rooms of one process: beyond it, joinOrCreate only joins and create is refused. */

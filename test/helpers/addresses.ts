@@ -66,3 +66,37 @@ export function clientVia(port: number, address: string, token?: string): Client
   if (token !== undefined) client.auth.token = token;
   return client;
 }
+
+/** The wait after a 429 before an attacker asks again (it keeps within the matchmaking rate). */
+const ATTACKER_BACKOFF_MS = 100;
+
+/**
+ * An attacker at `localAddress` that reserves seats (`optionsFor(n)` for the n-th) and sits in each
+ * with an open socket, until a refusal other than the matchmaking rate; it holds what it got until
+ * `over` settles, then closes every socket it opened.
+ */
+export async function holdSeatsFrom(
+  port: number,
+  localAddress: string,
+  method: string,
+  room: string,
+  optionsFor: (n: number) => object,
+  over: Promise<void>,
+): Promise<{ held: number; refusedWith: number | undefined }> {
+  const sockets: WebSocket[] = [];
+  let stop = false;
+  const ended = over.then(() => (stop = true));
+  let refusedWith: number | undefined;
+  try {
+    while (!stop && refusedWith === undefined) {
+      const seat = await reserveFrom(port, localAddress, method, room, optionsFor(sockets.length));
+      if (seat.status === 429) await new Promise((resolve) => setTimeout(resolve, ATTACKER_BACKOFF_MS));
+      else if (seat.sessionId) sockets.push(await openSeatFrom(port, localAddress, seat));
+      else refusedWith = seat.code;
+    }
+    await ended;
+    return { held: sockets.length, refusedWith };
+  } finally {
+    for (const socket of sockets) socket.close();
+  }
+}

@@ -24,8 +24,23 @@ export function bodyCapFor(url: string | undefined): number {
   return isMatchmakeUrl(url) ? MAX_JOIN_OPTIONS_BYTES : MAX_HTTP_BODY_BYTES;
 }
 
-/** Answers in the shape of Colyseus's matchmaking errors (colyseus.js: ServerError(status, error)). */
+/** True when the request carries a body (declared or chunked). */
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+}
+
+/**
+ * Answers in the shape of Colyseus's matchmaking errors (colyseus.js: ServerError(status, error)).
+ * `close`: the body is left unread and the connection closed (see below).
+ */
 function reply(req: IncomingMessage, res: ServerResponse, status: number, body: { code: number; error: string }, cors: boolean, close = false) {
+  if (close) {
+    // Paused with a reader attached: Node would otherwise read the rest of the body to throw it away.
+    req.on("data", () => {});
+    req.pause();
+    // And no more read from the socket: what the sender still writes waits in the kernel's buffers.
+    req.socket.pause();
+  }
   const text = JSON.stringify(body);
   const headers: Record<string, string> = { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)) };
   if (cors) Object.assign(headers, matchMaker.controller.getCorsHeaders(req));
@@ -34,13 +49,15 @@ function reply(req: IncomingMessage, res: ServerResponse, status: number, body: 
   // could discard it), the connection goes, and the rest of the body with it. No "Connection: close":
   // Node would close at once, and the reset of the unread body could beat the answer to the client.
   res.end(text, close ? () => setTimeout(() => req.socket.destroy(), REFUSED_BODY_LINGER_MS).unref() : undefined);
+  // Whoever else holds this response (Colyseus's matchmaking, on a body that ended as it was cut
+  // off) writes into nothing rather than throwing "headers already sent" out of an event handler.
+  res.writeHead = (() => res) as unknown as ServerResponse["writeHead"];
+  res.write = (() => true) as ServerResponse["write"];
+  res.end = (() => res) as ServerResponse["end"];
 }
 
 function refuseBody(req: IncomingMessage, res: ServerResponse, cap: number) {
   logger.debug({ method: req.method, url: req.url?.slice(0, 64) }, "HTTP request refused: body too large");
-  // Paused with a reader attached: Node would otherwise read the rest of the body to throw it away.
-  req.on("data", () => {});
-  req.pause();
   if (res.headersSent) return void req.socket.destroy();
   const matchmaking = isMatchmakeUrl(req.url);
   const error = `${matchmaking ? "join options" : "request body"} too large (at most ${cap} bytes)`;
@@ -90,13 +107,13 @@ export function guardRequests(server: HttpServer, settings: Settings, limits: Ad
     req.on("error", (err) => logger.debug({ err: err.message }, "HTTP request aborted"));
     if (!origins.allows(req.headers.origin)) {
       logger.debug({ method: req.method, origin: req.headers.origin }, "HTTP request refused: origin not allowed");
-      return reply(req, res, 403, { code: 403, error: "origin not allowed" }, false);
+      return reply(req, res, 403, { code: 403, error: "origin not allowed" }, false, hasBody(req));
     }
     const matchmaking = isMatchmakeUrl(req.url);
     if (matchmaking && req.method === "POST" && !limits.admitMatchmake(clientAddress(req, settings.limits.trustedProxies))) {
       res.setHeader("Retry-After", "1");
       const error = `too many matchmaking requests from your address (at most ${settings.limits.matchmakePerSecond} per second)`;
-      return reply(req, res, 429, { code: LimitRefusal.matchmakeRate, error }, true, req.headers["transfer-encoding"] !== undefined);
+      return reply(req, res, 429, { code: LimitRefusal.matchmakeRate, error }, true, hasBody(req));
     }
     // Listed origins passed the check above; "every origin" must not extend to the admin pages.
     if (!matchmaking && origins.describe === "*") withoutCors(res);

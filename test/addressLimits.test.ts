@@ -6,7 +6,9 @@ import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { createSecretKey } from "node:crypto";
 import { mintToken } from "../scripts/token";
+import type { IncomingMessage } from "node:http";
 import { AddressLimits } from "../server/security/addressLimits";
+import { clientAddress } from "../server/security/clientAddress";
 import { LimitRefusal, RoomName } from "../server/shared/protocol";
 import { readSettings } from "../server/config";
 import { clientVia, joinFrom, reserveFrom } from "./helpers/addresses";
@@ -153,5 +155,20 @@ describe("limits: bookkeeping", () => {
     release();
     release();
     assert.equal(limits.socketRefusal("192.0.2.9", true), undefined);
+  });
+});
+
+describe("limits: the client's address", () => {
+  const request = (peer: string, forwardedFor?: string) =>
+    ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor } }) as unknown as IncomingMessage;
+  const proxies = new Set(["10.0.0.1", "10.0.0.2"]);
+
+  it("believes X-Forwarded-For only from a trusted proxy, and takes the nearest hop that is not one", () => {
+    assert.equal(clientAddress(request("192.0.2.1", "6.6.6.6"), proxies), "192.0.2.1", "an untrusted peer's header is ignored");
+    assert.equal(clientAddress(request("::ffff:192.0.2.1"), proxies), "192.0.2.1", "IPv4-mapped IPv6 as IPv4");
+    assert.equal(clientAddress(request("10.0.0.1", "6.6.6.6, 203.0.113.5"), proxies), "203.0.113.5", "what the client wrote is left of its address");
+    assert.equal(clientAddress(request("10.0.0.1", "203.0.113.5, 10.0.0.2"), proxies), "203.0.113.5", "a chain of trusted proxies");
+    assert.equal(clientAddress(request("10.0.0.1", "203.0.113.5, junk"), proxies), "10.0.0.1", "a malformed hop: nothing left of it is believed");
+    assert.equal(clientAddress(request("10.0.0.1"), proxies), "10.0.0.1", "no header: the proxy itself");
   });
 });

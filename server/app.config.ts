@@ -3,6 +3,7 @@ import config, { type ConfigOptions } from "@colyseus/tools";
 import express from "express";
 import { CLIENT_OUT_DIR } from "../scripts/client-paths";
 import { RedisChatHistory } from "./chat/redisHistory";
+import { retainChat } from "./chat/retention";
 import { useSettings, type Settings } from "./config";
 import { colyseusLogger } from "./log";
 import { hideRouteErrors, mountOps, refuseSourceMaps } from "./ops/http";
@@ -14,6 +15,9 @@ import { scalingOptions } from "./scaling/options";
 import { startDeadProcessSweep } from "./scaling/sweep";
 import { createTransport } from "./security/transport";
 import { CHAT_HISTORY_KEEP, RoomName, STATE_BUFFER_BYTES } from "./shared/protocol";
+
+/** The in-memory history ChatRoom starts with: each boot wraps this one again (tests boot many times). */
+const memoryHistory = ChatRoom.history;
 
 /** The whole app for `listen()`, built from settings the entry read once (server/index.ts). */
 export function createApp(settings: Settings): ConfigOptions {
@@ -31,7 +35,7 @@ export function createApp(settings: Settings): ConfigOptions {
     initializeTransport: (options) => createTransport(options, settings),
     initializeExpress: (app) => {
       mountOps(app, settings);
-      // The browser client, built by `npm run build:client` (run by `npm start`).
+      // The browser client, built by `npm run build:client` (run by `npm start`) or `npm run build`.
       if (settings.production) app.use(refuseSourceMaps);
       app.use(express.static(CLIENT_OUT_DIR));
       app.use(hideRouteErrors);
@@ -44,15 +48,11 @@ export function createApp(settings: Settings): ConfigOptions {
       observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
       // Every member of a channel lands in the same room.
       observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));
-      if (scaling.mode === "redis") {
-        const history = new RedisChatHistory(scaling.redisUrl, CHAT_HISTORY_KEEP);
-        ChatRoom.history = history;
-        const stopSweep = startDeadProcessSweep();
-        gameServer.onShutdown(async () => {
-          stopSweep();
-          await history.close();
-        });
-      }
+      const store = scaling.mode === "redis" ? new RedisChatHistory(scaling.redisUrl, CHAT_HISTORY_KEEP) : memoryHistory;
+      // CHAT_RETENTION_S: reads leave older lines out and a sweep deletes them (server/chat/retention.ts).
+      const history = (ChatRoom.history = retainChat(store, settings.chatRetentionS));
+      gameServer.onShutdown(() => history.close());
+      if (scaling.mode === "redis") gameServer.onShutdown(startDeadProcessSweep());
     },
   });
 }

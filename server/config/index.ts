@@ -4,6 +4,7 @@ import { ConfigError } from "./error";
 import { parseAllowedOrigins, type AllowedOrigins } from "../security/origins";
 import { readLimits, type ServerLimits } from "./limits";
 import { readScalingConfig, type ScalingConfig } from "./scaling";
+import { readChatHistoryBounds, type ChatHistoryBounds } from "./chat";
 
 export { ConfigError };
 
@@ -70,6 +71,8 @@ export interface Settings {
   auth: AuthSettings;
   /** INTEREST_MANAGEMENT: battle clients get positions of players within INTEREST_RADIUS only. */
   interestManagement: boolean;
+  /** CHAT_HISTORY_LINES, CHAT_HISTORY_LINE_BYTES, CHAT_HISTORY_CHANNELS (server/config/chat.ts). */
+  chatHistory: ChatHistoryBounds;
   /** CHAT_RETENTION_S: how long chat lines are kept, in memory and in Redis (server/chat/retention.ts). */
   chatRetentionS: number;
   /** Per-address, per-identity and per-process limits, and TRUSTED_PROXY (server/config/limits.ts). */
@@ -124,6 +127,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       rateLimitScale,
       auth,
       interestManagement,
+      chatHistory: readChatHistoryBounds(set as Record<string, string>),
       chatRetentionS,
       limits: readLimits(vars, set.TRUSTED_PROXY),
     };

@@ -37,6 +37,11 @@ export class InterestViews {
   leave(sessionId: string): void {
     this.sets.forget(sessionId);
   }
+
+  /** Whether `viewer`'s view holds `player` now: the one question events to nearby players ask. */
+  canSee(viewer: string, player: string): boolean {
+    return viewer === player || this.sets.visibleTo(viewer).has(player);
+  }
 }
 
 /**

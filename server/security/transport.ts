@@ -6,6 +6,7 @@
 import { ErrorCode, ServerError, matchMaker, type Room } from "@colyseus/core";
 import type { TransportOptions } from "@colyseus/ws-transport";
 import type { Server as HttpServer } from "node:http";
+import { identify } from "../auth/identity";
 import type { Settings } from "../config";
 import { logger } from "../log";
 import { MeteredTransport } from "../ops/transport";
@@ -83,7 +84,11 @@ function hideInternalErrors() {
     }
     const call = (matchMaker as unknown as Record<string, MatchMakeMethod>)[method];
     try {
-      return await withinLimits(method, roomName, clientOptions, authOptions ?? { headers: {}, ip: "unknown" }, call);
+      return await withinLimits(method, roomName, clientOptions, authOptions ?? { headers: {}, ip: "unknown" }, async (room, options, auth) => {
+        // Colyseus reconnects without onAuth: the token must still be good (expired: AuthRefusal.expired).
+        if (method === "reconnect") await identify(auth.token);
+        return call(room, options, auth);
+      });
     } catch (error) {
       if (isDeliberate(error)) throw new ServerError(error.code || ErrorCode.MATCHMAKE_UNHANDLED, error.message);
       logger.error({ err: error, method, room: roomName }, "matchmaking failed");

@@ -159,8 +159,11 @@ describe("limits: bookkeeping", () => {
 });
 
 describe("limits: the client's address", () => {
-  const request = (peer: string, forwardedFor?: string) =>
-    ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor } }) as unknown as IncomingMessage;
+  const request = (peer: string, forwardedFor?: string, realIp?: string) =>
+    ({
+      socket: { remoteAddress: peer },
+      headers: { ...(forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor }), ...(realIp === undefined ? {} : { "x-real-ip": realIp }) },
+    }) as unknown as IncomingMessage;
   const proxies = new Set(["10.0.0.1", "10.0.0.2"]);
 
   it("believes X-Forwarded-For only from a trusted proxy, and takes the nearest hop that is not one", () => {
@@ -170,5 +173,8 @@ describe("limits: the client's address", () => {
     assert.equal(clientAddress(request("10.0.0.1", "203.0.113.5, 10.0.0.2"), proxies), "203.0.113.5", "a chain of trusted proxies");
     assert.equal(clientAddress(request("10.0.0.1", "203.0.113.5, junk"), proxies), "10.0.0.1", "a malformed hop: nothing left of it is believed");
     assert.equal(clientAddress(request("10.0.0.1"), proxies), "10.0.0.1", "no header: the proxy itself");
+    assert.equal(clientAddress(request("10.0.0.1", undefined, "203.0.113.8"), proxies), "203.0.113.8", "X-Real-IP from a trusted proxy");
+    assert.equal(clientAddress(request("192.0.2.1", undefined, "6.6.6.6"), proxies), "192.0.2.1", "X-Real-IP from anyone else is ignored");
+    assert.equal(clientAddress(request("10.0.0.1", undefined, "junk"), proxies), "10.0.0.1");
   });
 });

@@ -24,9 +24,12 @@ export function bodyCapFor(url: string | undefined): number {
   return isMatchmakeUrl(url) ? MAX_JOIN_OPTIONS_BYTES : MAX_HTTP_BODY_BYTES;
 }
 
-/** True when the request carries a body (declared or chunked). */
-function hasBody(req: IncomingMessage): boolean {
-  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+/**
+ * True when a refused request's body must be left unread, the connection closed: chunked or over the
+ * cap. A small declared body is read and dropped by Node, and the connection stays usable (keep-alive).
+ */
+function mustClose(req: IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || !(Number(req.headers["content-length"] ?? 0) <= bodyCapFor(req.url));
 }
 
 /**
@@ -107,13 +110,13 @@ export function guardRequests(server: HttpServer, settings: Settings, limits: Ad
     req.on("error", (err) => logger.debug({ err: err.message }, "HTTP request aborted"));
     if (!origins.allows(req.headers.origin)) {
       logger.debug({ method: req.method, origin: req.headers.origin }, "HTTP request refused: origin not allowed");
-      return reply(req, res, 403, { code: 403, error: "origin not allowed" }, false, hasBody(req));
+      return reply(req, res, 403, { code: 403, error: "origin not allowed" }, false, mustClose(req));
     }
     const matchmaking = isMatchmakeUrl(req.url);
     if (matchmaking && req.method === "POST" && !limits.admitMatchmake(clientAddress(req, settings.limits.trustedProxies))) {
       res.setHeader("Retry-After", "1");
       const error = `too many matchmaking requests from your address (at most ${settings.limits.matchmakePerSecond} per second)`;
-      return reply(req, res, 429, { code: LimitRefusal.matchmakeRate, error }, true, hasBody(req));
+      return reply(req, res, 429, { code: LimitRefusal.matchmakeRate, error }, true, mustClose(req));
     }
     // Listed origins passed the check above; "every origin" must not extend to the admin pages.
     if (!matchmaking && origins.describe === "*") withoutCors(res);

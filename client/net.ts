@@ -10,6 +10,7 @@ import {
   CLOSE_REPLACED,
   CLOSE_SEND_BACKLOG,
   JOIN_INVALID_OPTIONS,
+  LimitRefusal,
   RECONNECT_SECONDS,
 } from "../server/shared/protocol";
 import { t, tCode } from "./i18n";
@@ -33,6 +34,9 @@ export function backoffDelayMs(attempt: number): number {
   return Math.min(RECONNECT_FIRST_DELAY_MS * 2 ** attempt, RECONNECT_MAX_DELAY_MS);
 }
 
+/** A server limit's refusal; colyseus.js reports the matchmaking rate by its HTTP status, 429. */
+const LIMIT_CODES: ReadonlySet<number> = new Set([...Object.values(LimitRefusal), 429]);
+
 /** Colyseus's code for a room id that matches no open room; its text says "not found" or "is locked" (full). */
 const MATCHMAKE_INVALID_ROOM_ID = 4212;
 
@@ -41,6 +45,7 @@ export function describeJoinError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (isAuthRefusal(error)) return t("join.signInRefused", { reason: tCode("auth", code as number, "refusal.other") });
+  if (LIMIT_CODES.has(code as number)) return t("join.limited");
   if (code === MATCHMAKE_INVALID_ROOM_ID) return t(/locked/i.test(message) ? "join.full" : "join.gone");
   if (code === JOIN_INVALID_OPTIONS) return t("join.invalidOptions");
   if (typeof code !== "number" || /fetch|network|ECONNREFUSED/i.test(message)) return t("join.unreachable");

@@ -1,7 +1,6 @@
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { Client, type Room as ClientRoom } from "colyseus.js";
-import app from "../server/app.config";
 import { BattleRoom } from "../server/rooms/BattleRoom";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "../client/interpolation";
@@ -25,7 +24,7 @@ import {
 } from "../server/shared/protocol";
 import { latencyProxy, type LatencyProxy } from "./helpers/latency";
 import { spawnServer, type ServerProcess } from "./helpers/process";
-import { EVENT_TIMEOUT_MS, collect, eventually, freePort, hearAll, nextError, nextMessage, until } from "./helpers/server";
+import { EVENT_TIMEOUT_MS, collect, eventually, freePort, hearAll, nextError, nextMessage, testApp, until } from "./helpers/server";
 
 type Battle = ClientRoom<BattleStateView>;
 
@@ -73,7 +72,6 @@ class Screen {
   }
 }
 
-
 describe("netcode", function () {
   this.timeout(20_000);
   let server: ColyseusTestServer;
@@ -83,7 +81,7 @@ describe("netcode", function () {
 
   before(async () => {
     port = await freePort();
-    server = await boot(app, port);
+    server = await boot(testApp(), port);
     server.server.define(INTEREST_ROOM, InterestBattleRoom);
   });
   afterEach(async () => {

@@ -67,6 +67,7 @@ export const en = {
   "join.unreachable": "The server cannot be reached.",
   "join.invalidOptions": "The server refused the join options.",
   "join.failed": "Could not join ({code}).",
+  "join.limited": "Refused by the server: too many connections, rooms or requests from your network. Try again later.",
   "join.signInRefused": "Sign-in refused: {reason}",
   "auth.4230": "sign in first: this server needs a token to join.",
   "auth.4231": "the sign-in token is not valid.",

@@ -66,6 +66,7 @@ export const es: Catalog = {
   "join.unreachable": "No se puede contactar con el servidor.",
   "join.invalidOptions": "El servidor rechazó las opciones de entrada.",
   "join.failed": "No se pudo entrar ({code}).",
+  "join.limited": "El servidor lo rechazó: demasiadas conexiones, salas o solicitudes desde tu red. Inténtalo más tarde.",
   "join.signInRefused": "Inicio de sesión rechazado: {reason}",
   "auth.4230": "este servidor pide que inicies sesión primero.",
   "auth.4231": "el token de inicio de sesión no es válido.",

@@ -66,6 +66,7 @@ export const ja: Catalog = {
   "join.unreachable": "サーバーに接続できません。",
   "join.invalidOptions": "サーバーが参加オプションを拒否しました。",
   "join.failed": "参加できませんでした（{code}）。",
+  "join.limited": "サーバーに拒否されました：あなたのネットワークからの接続・ルーム・リクエストが多すぎます。しばらくしてからお試しください。",
   "join.signInRefused": "ログインが拒否されました：{reason}",
   "auth.4230": "このサーバーでは先にログインが必要です。",
   "auth.4231": "ログイントークンが無効です。",

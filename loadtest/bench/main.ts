@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { cpuMeter, processRssBytes } from "./measure";
 import { PROBES, Scenario, type BotReport, type FromBots, type FromServerProbe, type StepPlan, type Target, type ToBots, type ToServerProbe } from "./plan";
 import { writeResults, type BenchResults, type StepResult } from "./report";
+import { ONE_ADDRESS_RIG_ENV } from "../rigEnv";
 
 const HERE = __dirname;
 const ROOT = resolve(HERE, "..", "..");
@@ -116,7 +117,16 @@ async function startServer(target: Target, profileDir: string | undefined, label
     cwd: ROOT,
     execArgv: ["--expose-gc", "--import", "tsx", "--import", join(HERE, "serverProbe.ts"), ...profile],
     // No shutdown grace: the step is over, nobody is playing.
-    env: { ...process.env, PORT: String(port), NODE_ENV: "production", DEBUG: "", SHUTDOWN_GRACE_MS: "0" },
+    env: {
+      ...process.env,
+      ...ONE_ADDRESS_RIG_ENV,
+      PORT: String(port),
+      NODE_ENV: "production",
+      // Production refuses to start without one; nobody logs in during a bench.
+      ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? "bench-admin-password",
+      DEBUG: "",
+      SHUTDOWN_GRACE_MS: "0",
+    },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const endpoint = `http://127.0.0.1:${port}`;

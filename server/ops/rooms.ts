@@ -1,5 +1,6 @@
 import type { Client, RegisteredHandler, Room } from "@colyseus/core";
 import { logger } from "../log";
+import { noteRoomCreated, noteRoomDisposed } from "../security/matchmaking";
 
 /** sessionId -> roomId of every joined client, so lines about a client name its room. */
 const roomOfSession = new Map<string, string>();
@@ -30,6 +31,7 @@ export function observeRooms(handler: RegisteredHandler): RegisteredHandler {
     .on("create", (room: Room) => {
       live.add(room);
       logger.info({ roomId: room.roomId, room: room.roomName }, "room created");
+      noteRoomCreated(room);
       void room.setMetadata(visibility(room.listing.private ?? false));
     })
     .on("visibility-change", (room: Room, isPrivate: boolean) => void room.setMetadata(visibility(isPrivate)))
@@ -43,6 +45,7 @@ export function observeRooms(handler: RegisteredHandler): RegisteredHandler {
     })
     .on("dispose", (room: Room) => {
       live.delete(room);
+      noteRoomDisposed(room);
       logger.info({ roomId: room.roomId, room: room.roomName }, "room disposed");
     });
 }

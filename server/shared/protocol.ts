@@ -491,3 +491,55 @@ export const MAX_TICK = 0xffff_ffff;
  * (BATTLE_MAX_PLAYERS_LIMIT players at ~50 bytes each) or chat channel fits in this.
  */
 export const STATE_BUFFER_BYTES = 128 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Server limits: per address, per identity and per process (defaults of their settings)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `ServerError` codes of a join refused by a per-address, per-identity or per-process limit, at
+ * matchmaking (colyseus.js rejects the join with this `code`; the message says which limit and is
+ * fit to show). After the auth refusals (4230-4237).
+ */
+export const LimitRefusal = {
+  /** This address already holds MAX_SOCKETS_PER_ADDRESS open sockets. */
+  socketsPerAddress: 4240,
+  /** More than MATCHMAKE_PER_ADDRESS_PER_S matchmaking requests from one address (HTTP 429). */
+  matchmakeRate: 4241,
+  /** This address created ROOMS_PER_ADDRESS rooms that are still open. */
+  roomsPerAddress: 4242,
+  /** This player id created ROOMS_PER_IDENTITY rooms that are still open. */
+  roomsPerIdentity: 4243,
+  /** This process holds MAX_ROOMS_PER_PROCESS rooms: no new room until one closes. */
+  roomsPerProcess: 4244,
+  /** This address is in CHAT_CHANNELS_PER_ADDRESS chat channels already. */
+  chatChannels: 4245,
+} as const;
+export type LimitRefusal = (typeof LimitRefusal)[keyof typeof LimitRefusal];
+
+/** Open sockets one address may hold (a household or a school behind one NAT stays under it). */
+export const MAX_SOCKETS_PER_ADDRESS = 64;
+/** Matchmaking requests one address may make per second, sustained... */
+export const MATCHMAKE_PER_ADDRESS_PER_S = 10;
+/** ...and in a burst (a page load joins the lobby, a battle and its chat). */
+export const MATCHMAKE_PER_ADDRESS_BURST = 20;
+/**
+ * Open rooms (battles and chat channels) created by one address: beyond it, joinOrCreate only joins
+ * and create is refused. Above CHAT_CHANNELS_PER_ADDRESS, so new channels alone never reach it.
+ */
+export const ROOMS_PER_ADDRESS = 20;
+/** Open rooms created by one player id (signed tokens; a guest's id is new with every join). */
+export const ROOMS_PER_IDENTITY = 5;
+/** Open rooms of one process: beyond it, joinOrCreate only joins and create is refused. */
+export const MAX_ROOMS_PER_PROCESS = 500;
+/** Chat channels one address may be in at once. */
+export const CHAT_CHANNELS_PER_ADDRESS = 16;
+/** Addresses whose counters one process keeps; the least recently seen are forgotten beyond it. */
+export const TRACKED_ADDRESSES_MAX = 100_000;
+/** Largest body of any HTTP request (matchmaking bodies have their own, smaller cap). */
+export const MAX_HTTP_BODY_BYTES = 16 * 1024;
+/** Wrong admin logins one address may make in ADMIN_LOGIN_WINDOW_S before it gets HTTP 429. */
+export const ADMIN_LOGIN_FAILURES_MAX = 5;
+export const ADMIN_LOGIN_WINDOW_S = 60;
+/** Longest admin user name written to the log (a refused login's name is attacker text). */
+export const LOGGED_USER_MAX_CHARS = 32;

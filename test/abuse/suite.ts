@@ -7,6 +7,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
+import { ONE_ADDRESS_RIG_ENV } from "../../loadtest/rigEnv";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { eventually } from "../helpers/server";
 import { fork, type ChildProcess } from "node:child_process";
@@ -76,7 +77,17 @@ function rssMb(pid: number): number {
 /** The server process every scenario attacks: default settings (one process, whatever the shell says) but a known admin password. */
 export async function startTarget(): Promise<ServerProcess> {
   process.env.ADMIN_PASSWORD ??= "abuse-suite-admin";
-  const server = await spawnServer({ ADMIN_PASSWORD: process.env.ADMIN_PASSWORD, REDIS_URL: "", PUBLIC_ADDRESS: "", RATE_LIMIT_SCALE: "1" });
+  // Production limits: the loopback rig's raised per-address limits (test/helpers/env.ts) are undone,
+  // and attackers named by X-Real-IP or a 127.x source address count as addresses of their own.
+  const productionLimits = Object.fromEntries(Object.keys(ONE_ADDRESS_RIG_ENV).map((name) => [name, ""]));
+  const server = await spawnServer({
+    ...productionLimits,
+    TRUSTED_PROXY: "127.0.0.1",
+    ADMIN_PASSWORD: process.env.ADMIN_PASSWORD,
+    REDIS_URL: "",
+    PUBLIC_ADDRESS: "",
+    RATE_LIMIT_SCALE: "1",
+  });
   await eventually(
     () => fetch(`http://127.0.0.1:${server.port}/ready`).then((res) => res.ok, () => false),
     "the server under attack to be ready",

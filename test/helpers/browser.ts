@@ -5,8 +5,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import type { Scene } from "../../client/render";
 import { buildClient } from "../../scripts/build-client";
-import app from "../../server/app.config";
-import { freePort } from "./server";
+import { freePort, testApp } from "./server";
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -73,7 +72,7 @@ export interface BrowserSuite {
  * built, the real server on a free port; after each test its pages are closed and must have reported
  * no error or dialog.
  */
-export function useBrowserSuite(contextOptions: BrowserContextOptions = {}): BrowserSuite {
+export function useBrowserSuite(contextOptions: BrowserContextOptions = {}, env: Record<string, string> = {}): BrowserSuite {
   const suite = {} as BrowserSuite;
   let browser: Browser | null = null;
   let pages: Pages | null = null;
@@ -83,7 +82,7 @@ export function useBrowserSuite(contextOptions: BrowserContextOptions = {}): Bro
     pages = new Pages(browser, contextOptions);
     suite.bundleBytes = (await buildClient()).bundleBytes;
     const port = await freePort();
-    suite.server = await boot(app, port);
+    suite.server = await boot(testApp(env), port);
     suite.baseUrl = `http://127.0.0.1:${port}`;
     suite.open = (path, options) => pages!.open(new URL(path, suite.baseUrl).href, options);
   });

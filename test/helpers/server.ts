@@ -1,7 +1,9 @@
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import type { Room as ClientRoom } from "colyseus.js";
 import { createServer } from "node:net";
-import app from "../../server/app.config";
+import type { ConfigOptions } from "@colyseus/tools";
+import { createApp } from "../../server/app.config";
+import { readSettings } from "../../server/config";
 import { RateLimiter } from "../../server/security/rateLimit";
 import { ServerMessage, type ErrorPayload } from "../../server/shared/protocol";
 
@@ -19,9 +21,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The real app config on a free port, with real websocket clients through `server.sdk`. */
-export async function bootServer(): Promise<ColyseusTestServer> {
-  return boot(app, await freePort());
+/** The real app, with the test environment (test/helpers/env.ts) plus `env` as its settings. */
+export function testApp(env: Record<string, string> = {}): ConfigOptions {
+  return createApp(readSettings({ ...process.env, ...env }));
+}
+
+/** The real app on a free port, with real websocket clients through `server.sdk`. */
+export async function bootServer(env: Record<string, string> = {}): Promise<ColyseusTestServer> {
+  return boot(testApp(env), await freePort());
 }
 
 /** Longest a test waits for an event before it fails instead of hanging. */

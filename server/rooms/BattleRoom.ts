@@ -18,8 +18,6 @@ import { parseAttack, parseBattleOptions, parseMove, type BattleJoin } from "../
 import {
   ClientMessage,
   JOIN_INVALID_OPTIONS,
-  MAP_HEIGHT,
-  MAP_WIDTH,
   MAX_HP,
   MAX_QUEUED_MOVES,
   RefusalCode,
@@ -37,6 +35,7 @@ import { cameBack } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, createBattleState, createPlayer } from "./schema/BattleState";
 import { InterestViews } from "./interest";
+import { arenaSize } from "../shared/arena";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 import { evict, Seats } from "./seats";
@@ -61,9 +60,10 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   private pilots = new Map<string, Pilot>();
   /** Positions of the last few ticks, for attacks judged where their sender saw the targets. */
   private history = new PositionHistory<string>();
-  /** INTEREST_MANAGEMENT: each client gets positions of nearby players only (README "Netcode"). */
+  /** INTEREST_MANAGEMENT: each client gets positions of nearby players only (docs/netcode.md). */
   protected readonly interestManagement = settings().interestManagement;
-  private views: InterestViews | null = null;
+  /** Who sees whom, and the serializer that sends each client its view and its own ack. */
+  private views!: InterestViews;
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
   private seats = new Seats();
@@ -79,14 +79,15 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     const parsed = parseBattleOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.state = createBattleState(this.interestManagement);
-    if (this.interestManagement) this.views = new InterestViews(this);
+    this.views = new InterestViews(this, this.interestManagement);
     this.maxClients = parsed.value.maxPlayers;
     this.setSeatReservationTime(SEAT_RESERVATION_S);
     // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
     if (parsed.value.private) this.setPrivate(true);
-    this.state.width = MAP_WIDTH;
-    this.state.height = MAP_HEIGHT;
-    void this.setMetadata({ map: `${MAP_WIDTH}x${MAP_HEIGHT}` });
+    const map = arenaSize(parsed.value.maxPlayers);
+    this.state.width = map.width;
+    this.state.height = map.height;
+    void this.setMetadata({ map: `${map.width}x${map.height}` });
 
     this.onMessage(ClientMessage.move, (client, payload: unknown) => this.onMove(client, payload));
     this.onMessage(ClientMessage.attack, (client, payload: unknown) => this.onAttack(client, payload));
@@ -109,7 +110,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     player.y = spot.y;
     this.state.players.set(client.sessionId, player);
     this.pilots.set(client.sessionId, { moves: [], lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
-    this.views?.join(client, player);
+    this.views.join(client.sessionId, player);
   }
 
   async onLeave(client: BattleClient, consented: boolean) {
@@ -119,7 +120,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     this.pilots.delete(client.sessionId);
     this.limits.forget(client.sessionId);
     this.seats.release(playerIdOf(client), client.sessionId);
-    this.views?.leave(client.sessionId);
+    this.views.leave(client.sessionId);
   }
 
   /**
@@ -133,13 +134,13 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     if (!player || !pilot) return false;
     this.state.players.delete(previous);
     this.pilots.delete(previous);
-    this.views?.leave(previous);
+    this.views.leave(previous);
     const continued = player.clone();
     // The new connection numbers its moves from 1 again.
     continued.lastInput = 0;
     this.state.players.set(client.sessionId, continued);
     this.pilots.set(client.sessionId, { ...pilot, moves: [], lastSeq: 0 });
-    this.views?.join(client, continued);
+    this.views.join(client.sessionId, continued);
     return true;
   }
 
@@ -224,7 +225,6 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
       }
     }
     this.history.record(this.state.tick, this.state.players.entries());
-    this.views?.update(this.clients);
     this.broadcastPatch();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The shapes of the synchronised state as the client reads them (see README "Protocol"). The
+ * The shapes of the synchronised state as the client reads them (see docs/protocol.md). The
  * client decodes state by reflection, so it needs no schema classes from the server.
  */
 export interface PlayerState {
@@ -16,7 +16,7 @@ export interface PlayerState {
   inView: boolean;
 }
 
-/** Fields the server sends only for players within the interest radius (README "Netcode"). */
+/** Fields the server sends only for players within the interest radius (docs/netcode.md). */
 type ViewedFields = "x" | "y" | "hp" | "alive" | "lastInput";
 
 /** A player as the synchronised state holds it: the viewed fields are undefined out of view. */

@@ -6,7 +6,7 @@
  *   npm run start:cluster -- --processes 4 --port 2567 --public "127.0.0.1:{port}"
  *
  * REDIS_URL defaults to redis://127.0.0.1:6379. `--public` is each process's PUBLIC_ADDRESS with
- * `{port}` replaced, e.g. "game.example.com/p{port}" behind the nginx config in the README.
+ * `{port}` replaced, e.g. "game.example.com/p{port}" behind the nginx config in docs/scaling.md.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { parseArgs } from "node:util";

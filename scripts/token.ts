@@ -1,7 +1,7 @@
 /**
  * Mints a token for trying auth mode locally, signed with the server's configured key:
  *   npm run token -- --sub alice --name Alice [--expires-in 3600] [--private-key key.pem]
- * Prints the token on stdout (and a ready link on stderr). README "Authentication".
+ * Prints the token on stdout (and a ready link on stderr). docs/security.md "Development tokens".
  */
 import { SignJWT } from "jose";
 import { createPrivateKey, type KeyObject } from "node:crypto";

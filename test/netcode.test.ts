@@ -26,7 +26,7 @@ import { EVENT_TIMEOUT_MS, eventually, freePort, hearAll, nextError, nextMessage
 
 type Battle = ClientRoom<BattleStateView>;
 
-/** Documented bound (README "Netcode"): the predicted own position vs the server's, same input, in world units. */
+/** Documented bound (docs/netcode.md): the predicted own position vs the server's, same input, in world units. */
 const PREDICTION_MAX_ERROR = 1;
 /** The round trip the issue asks the netcode to handle, and a small jitter on top (each way). */
 const RTT_MS = 150;

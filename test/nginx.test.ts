@@ -1,5 +1,5 @@
 /**
- * Runs the README's nginx sample (deploy/nginx.conf) for real in front of two processes, with only
+ * Runs the nginx sample (deploy/nginx.conf, docs/scaling.md) for real in front of two processes, with only
  * the ports changed. Skipped loudly without nginx (apt-get install -y nginx); with CI=true, a failure.
  */
 import assert from "node:assert/strict";

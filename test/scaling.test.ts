@@ -90,7 +90,7 @@ describe("scaling with Redis (real processes)", function () {
     await until(owner, (s) => s.players.get(guest.sessionId)?.lastInput === 1, "owner sees the guest's move");
     assert.notEqual(owner.state.players.get(guest.sessionId)!.x, x0);
 
-    // The figures for the README: joinById until joined, through the other process and through the host.
+    // The figures in docs/scaling.md: joinById until joined, through the other process and through the host.
     for (const [label, client] of [["cross-process", via.client], ["same-process", host.client]] as const) {
       const times: number[] = [];
       for (let i = 0; i < 20; i++) {

@@ -4,7 +4,7 @@ import { endReconnection } from "./reconnect";
 
 /**
  * One seat per player id in a room. The newest join takes the seat over and the older one is
- * closed (README "Authentication": a reloaded tab or a second device gets in at once instead of
+ * closed (docs/security.md "One seat per player id": a reloaded tab or a second device gets in at once instead of
  * waiting out the old seat's reconnection window, and keeps the same character).
  */
 export class Seats {

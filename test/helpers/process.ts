@@ -17,7 +17,7 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node --import tsx server/index.ts` as the README does, with `env` added, on a free port. */
+/** Starts `node --import tsx server/index.ts` as `npm start` does (without the client build), with `env` added, on a free port. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {

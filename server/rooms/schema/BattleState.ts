@@ -30,7 +30,7 @@ export class BattleState extends Schema {
 }
 
 /**
- * The same player for interest management (README "Netcode"): name, kills and deaths go to every
+ * The same player for interest management (docs/netcode.md): name, kills and deaths go to every
  * client (the scoreboard), the `@view()` fields only to clients whose StateView holds this player.
  * Same fields in the same order as Player, so clients decode both alike.
  */

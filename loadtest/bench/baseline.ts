@@ -15,15 +15,14 @@ import { encode } from "@colyseus/schema";
 import { Protocol } from "colyseus.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
-import { pickSpawn, seededRng, stepMove, type Fighter } from "../../server/shared/game";
+import { arenaSize } from "../../server/shared/arena";
+import { pickSpawn, seededRng, stepMove, type Fighter, type MapSize } from "../../server/shared/game";
 import { parseBattleOptions, parseChat, parseChatOptions, parseMove } from "../../server/shared/parse";
 import {
   BATTLE_DEFAULT_MAX_PLAYERS,
   CHAT_HISTORY_KEEP,
   CHAT_HISTORY_ON_JOIN,
   ClientMessage,
-  MAP_HEIGHT,
-  MAP_WIDTH,
   MAX_HP,
   MAX_QUEUED_MOVES,
   RefusalCode,
@@ -36,7 +35,6 @@ import {
 import { BASELINE_RECORD_BYTES, roomDataType } from "./probes";
 
 const PROCESS_ID = "baseline";
-const MAP = { width: MAP_WIDTH, height: MAP_HEIGHT };
 
 interface Pilot extends Fighter {
   index: number;
@@ -50,6 +48,8 @@ interface BattleRoom {
   kind: "battle";
   id: string;
   capacity: number;
+  /** The battle room's map for this capacity (server/shared/arena.ts). */
+  map: MapSize;
   seats: Map<string, Pilot>;
   timer: NodeJS.Timeout;
 }
@@ -78,7 +78,7 @@ function frame(code: number, type: string, payload: unknown): Buffer {
 }
 
 function createBattle(capacity: number): BattleRoom {
-  const room: BattleRoom = { kind: "battle", id: `b${++roomCounter}`, capacity, seats: new Map(), timer: undefined! };
+  const room: BattleRoom = { kind: "battle", id: `b${++roomCounter}`, capacity, map: arenaSize(capacity), seats: new Map(), timer: undefined! };
   room.timer = setInterval(() => tickBattle(room), TICK_MS);
   rooms.set(room.id, room);
   return room;
@@ -109,7 +109,7 @@ function matchmake(method: string, target: string, options: unknown): { room: An
   const sessionId = String(++playerCounter % 0xffff);
   if (room.kind === "battle") {
     if (room.seats.size >= room.capacity) return "room is full";
-    const spot = pickSpawn(rng, room.seats.values(), MAP);
+    const spot = pickSpawn(rng, room.seats.values(), room.map);
     room.seats.set(sessionId, { index: Number(sessionId), x: spot.x, y: spot.y, hp: MAX_HP, alive: true, kills: 0, deaths: 0, moves: [], lastSeq: 0, lastInput: 0 });
   } else {
     room.seats.set(sessionId, { name: `member${sessionId}` });
@@ -129,7 +129,7 @@ function tickBattle(room: BattleRoom) {
   for (const pilot of room.seats.values()) {
     const move = pilot.moves.shift();
     if (!move) continue;
-    const next = stepMove(pilot, move, MAP);
+    const next = stepMove(pilot, move, room.map);
     pilot.x = next.x;
     pilot.y = next.y;
     pilot.lastInput = move.seq;

@@ -5,7 +5,8 @@
  * guarantees a client sees (INTEREST_SEEN_WITHIN on each side). Pure, so it is tested without a browser.
  */
 import { clamp, type MapSize, type Point } from "../server/shared/game";
-import { INTEREST_SEEN_WITHIN, MAP_HEIGHT, MAP_WIDTH } from "../server/shared/protocol";
+import { shownWhole } from "../server/shared/arena";
+import { INTEREST_SEEN_WITHIN } from "../server/shared/protocol";
 
 /** World units shown along the longer side of the screen while following. */
 export const CAMERA_SPAN = 2 * INTEREST_SEEN_WITHIN;
@@ -20,7 +21,7 @@ export interface Camera {
 }
 
 export function camera(map: MapSize, screen: { width: number; height: number }, focus: Point | null, marginPx: number): Camera {
-  if (map.width <= MAP_WIDTH && map.height <= MAP_HEIGHT) {
+  if (shownWhole(map)) {
     // Fit the whole map, centred, whatever the box's shape.
     const scale = Math.max(0.01, Math.min((screen.width - 2 * marginPx) / map.width, (screen.height - 2 * marginPx) / map.height));
     return { scale, left: (screen.width - map.width * scale) / 2, top: (screen.height - map.height * scale) / 2, follows: false };

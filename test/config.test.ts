@@ -42,7 +42,7 @@ describe("configuration from environment variables", () => {
       scaling: { mode: "single" },
       rateLimitScale: 1,
       auth: { mode: "guest" },
-      interestManagement: false,
+      interestManagement: true,
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -60,7 +60,7 @@ describe("configuration from environment variables", () => {
       ADMIN_PASSWORD: "correct horse battery",
       SHUTDOWN_GRACE_MS: "0",
       SHUTDOWN_TIMEOUT_MS: "2000",
-      INTEREST_MANAGEMENT: "true",
+      INTEREST_MANAGEMENT: "false",
     });
     assert.deepEqual(s, {
       port: 3000,
@@ -73,7 +73,7 @@ describe("configuration from environment variables", () => {
       scaling: { mode: "redis", redisUrl: "redis://127.0.0.1:6379/3", publicAddress: "127.0.0.1:3000" },
       rateLimitScale: 2.5,
       auth: { mode: "guest" },
-      interestManagement: true,
+      interestManagement: false,
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
   });

@@ -13,6 +13,8 @@ import {
   ClientMessage,
   INTEREST_CELL,
   INTEREST_HYSTERESIS,
+  MAP_HEIGHT,
+  MAP_WIDTH,
   LAG_COMPENSATION_MAX_TICKS,
   MAX_HP,
   RefusalCode,
@@ -37,6 +39,8 @@ class InterestBattleRoom extends BattleRoom {
   protected readonly interestManagement = true;
 }
 const INTEREST_ROOM = "battle-interest";
+/** Seats of the interest room: a map of 1415 x 1415, so 4 x 4 cells. */
+const INTEREST_ROOM_SEATS = 200;
 
 /**
  * What a player's screen shows, computed as client/battle.ts does: a server clock from the patches'
@@ -92,7 +96,9 @@ describe("netcode", function () {
 
   async function joinThrough(endpoint: string | null, roomId?: string, roomName: string = RoomName.battle): Promise<Battle> {
     const sdk = endpoint === null ? server.sdk : new Client(endpoint);
-    const room = roomId ? await sdk.joinById<BattleStateView>(roomId) : await sdk.create<BattleStateView>(roomName);
+    // An interest room needs a map too big to show whole, or everyone sees everyone.
+    const options = roomName === INTEREST_ROOM ? { maxPlayers: INTEREST_ROOM_SEATS } : {};
+    const room = roomId ? await sdk.joinById<BattleStateView>(roomId) : await sdk.create<BattleStateView>(roomName, options);
     hearAll(room);
     await until(room, (s) => s.players?.get(room.sessionId)?.x !== undefined, "own player");
     return room;
@@ -262,6 +268,16 @@ describe("netcode", function () {
       await until(far, (s) => s.players.get(far.sessionId)?.x === farPlayer.x, "far moved on");
       await until(a, (s) => s.players.get(far.sessionId)?.x === undefined, "far player out of view again");
       assert.equal(a.state.players.get(far.sessionId)!.kills, 7);
+    });
+
+    it("sends every position in a room whose map the client shows whole, even with interest management on", async () => {
+      const a = await server.sdk.create<BattleStateView>(INTEREST_ROOM);
+      hearAll(a);
+      const b = await joinThrough(null, a.roomId);
+      await until(a, (s) => s.players.get(a.sessionId)?.x !== undefined, "own player");
+      await place(a, a.sessionId, 0, 0);
+      await place(b, b.sessionId, MAP_WIDTH, MAP_HEIGHT);
+      await until(a, (s) => s.players.get(b.sessionId)?.x === MAP_WIDTH, "the far corner's player");
     });
 
     it("sends each client its own ack only", async () => {

@@ -53,7 +53,7 @@ const SERVER_START_TIMEOUT_MS = 30_000;
 const JOIN_MS_PER_PLAYER = 60;
 const JOIN_MS_BASE = 15_000;
 
-const USAGE = `npm run bench -- [--quick] [--scenarios arena,rooms,chat] [--steps 50,200] [--no-baseline]
+const USAGE = `npm run bench -- [--quick] [--scenarios arena,rooms,chat,soak] [--steps 50,200] [--no-baseline] [--targets colyseus,interest,baseline]
   [--measure S] [--warmup S] [--out DIR] [--cpu-prof] [--endpoint http://host:port [--server-pid PID]]`;
 
 const { values: args } = parseArgs({
@@ -62,6 +62,7 @@ const { values: args } = parseArgs({
     scenarios: { type: "string", default: "arena,rooms,chat" },
     steps: { type: "string" },
     "no-baseline": { type: "boolean", default: false },
+    targets: { type: "string" },
     measure: { type: "string" },
     warmup: { type: "string" },
     out: { type: "string", default: join(ROOT, "loadtest", "results") },
@@ -333,7 +334,8 @@ async function main() {
   });
 
   for (const scenario of scenarios) {
-    for (const target of TARGETS[scenario].filter((t) => !(skipBaseline && t === "baseline"))) {
+    const chosen = args.targets?.split(",");
+    for (const target of TARGETS[scenario].filter((t) => !(skipBaseline && t === "baseline") && (!chosen || chosen.includes(t)))) {
       // A soak of --steps 500,1000 soaks the largest.
       const counts = scenario === "soak" && customSteps ? [Math.max(...customSteps)] : (customSteps ?? STEPS[mode][scenario]);
       for (const players of counts) {

@@ -28,8 +28,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15000;
 /** RATE_LIMIT_SCALE bounds: from a tenth of the limits to a thousand times them. */
 export const RATE_LIMIT_SCALE_MIN = 0.1;
 export const RATE_LIMIT_SCALE_MAX = 1000;
-/** INTEREST_MANAGEMENT default: measured with the bench's arena (README "Netcode"). */
-export const DEFAULT_INTEREST_MANAGEMENT = false;
+/** INTEREST_MANAGEMENT default: on, as shared cell views cost less than sending everyone everything (docs/netcode.md). */
+export const DEFAULT_INTEREST_MANAGEMENT = true;
 
 /** Shortest AUTH_JWT_SECRET accepted: HS256 wants a key at least as long as its 256-bit hash. */
 export const AUTH_SECRET_MIN_BYTES = 32;
@@ -57,7 +57,7 @@ export interface Settings {
   /** RATE_LIMIT_SCALE: multiplies every per-client message rate and burst (load tests, test rigs). */
   rateLimitScale: number;
   auth: AuthSettings;
-  /** INTEREST_MANAGEMENT: battle clients get positions of players within INTEREST_RADIUS only. */
+  /** INTEREST_MANAGEMENT: on an arena too big to show whole, battle clients get positions of players in the cells around theirs only. */
   interestManagement: boolean;
 }
 

@@ -35,7 +35,7 @@ import { cameBack } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, createBattleState, createPlayer } from "./schema/BattleState";
 import { InterestViews } from "./interest";
-import { arenaSize } from "../shared/arena";
+import { arenaSize, shownWhole } from "../shared/arena";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 import { evict, Seats } from "./seats";
@@ -64,6 +64,8 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   protected readonly interestManagement = settings().interestManagement;
   /** Who sees whom, and the serializer that sends each client its view and its own ack. */
   private views!: InterestViews;
+  /** Whether this room's players are sent by view: INTEREST_MANAGEMENT, on a map too big to show whole. */
+  private viewed = false;
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
   private seats = new Seats();
@@ -78,13 +80,15 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   onCreate(options: unknown) {
     const parsed = parseBattleOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
-    this.state = createBattleState(this.interestManagement);
-    this.views = new InterestViews(this, this.interestManagement);
+    const map = arenaSize(parsed.value.maxPlayers);
+    // Only where the client cannot show the whole map anyway (docs/netcode.md "Interest management").
+    this.viewed = this.interestManagement && !shownWhole(map);
+    this.state = createBattleState(this.viewed);
+    this.views = new InterestViews(this, this.viewed);
     this.maxClients = parsed.value.maxPlayers;
     this.setSeatReservationTime(SEAT_RESERVATION_S);
     // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
     if (parsed.value.private) this.setPrivate(true);
-    const map = arenaSize(parsed.value.maxPlayers);
     this.state.width = map.width;
     this.state.height = map.height;
     void this.setMetadata({ map: `${map.width}x${map.height}` });
@@ -102,7 +106,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   onJoin(client: BattleClient, _options: unknown, auth: BattleAuth) {
     const previous = this.seats.claim(auth.playerId, client.sessionId);
     if (previous !== undefined && this.takeOver(previous, client)) return;
-    const player = createPlayer(this.interestManagement);
+    const player = createPlayer(this.viewed);
     player.name = auth.name ?? generateName(this.rng);
     player.hp = MAX_HP;
     const spot = pickSpawn(this.rng, this.state.players.values(), this.state);

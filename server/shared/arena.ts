@@ -2,6 +2,14 @@
 import type { MapSize } from "./game";
 import { ARENA_AREA_PER_PLAYER, MAP_HEIGHT, MAP_WIDTH } from "./protocol";
 
+/**
+ * Whether the client shows this map whole on one screen: then every client gets every player, as
+ * interest management would hide players on screen. A bigger map is followed by a camera (client/camera.ts).
+ */
+export function shownWhole(map: MapSize): boolean {
+  return map.width <= MAP_WIDTH && map.height <= MAP_HEIGHT;
+}
+
 /** A square map of ARENA_AREA_PER_PLAYER per seat, never smaller than MAP_WIDTH x MAP_HEIGHT. */
 export function arenaSize(maxPlayers: number): MapSize {
   const side = Math.ceil(Math.sqrt(maxPlayers * ARENA_AREA_PER_PLAYER));

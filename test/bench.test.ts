@@ -8,8 +8,8 @@ import { percentiles, processCpuSeconds, processRssBytes } from "../loadtest/ben
 import { cpuRatio, goalChecks, type BenchResults, type StepResult } from "../loadtest/bench/report";
 
 const ROOT = join(__dirname, "..");
-/** The quick bench with the soak must finish in under 2.5 minutes; the test allows a little more on a busy machine. */
-const QUICK_BENCH_TIMEOUT_MS = 200_000;
+/** The quick bench with the soak must finish in under 2.5 minutes; the test allows more on a busy machine. */
+const QUICK_BENCH_TIMEOUT_MS = 240_000;
 
 describe("bench: measuring helpers", () => {
   it("gives nearest-rank percentiles and null without samples", () => {

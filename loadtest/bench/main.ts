@@ -21,6 +21,7 @@ import { cpuMeter, processRssBytes } from "./measure";
 import { AUDIT_PROBES, PROBES, Scenario, type BotReport, type FromBots, type FromServerProbe, type StepPlan, type Target, type ToBots, type ToServerProbe } from "./plan";
 import { writeResults, type BenchResults, type StepResult } from "./report";
 import type { AuditCounts } from "./viewAudit";
+import { arenaSize, shownWhole } from "../../server/shared/arena";
 
 const HERE = __dirname;
 const ROOT = resolve(HERE, "..", "..");
@@ -339,6 +340,9 @@ async function main() {
       // A soak of --steps 500,1000 soaks the largest.
       const counts = scenario === "soak" && customSteps ? [Math.max(...customSteps)] : (customSteps ?? STEPS[mode][scenario]);
       for (const players of counts) {
+        // A map small enough to show whole has no interest cells: that step would repeat `colyseus`.
+        const seats = players + (scenario === "soak" ? AUDIT_PROBES : 0);
+        if (target === "interest" && shownWhole(arenaSize(seats))) continue;
         log(`${scenario} on ${target}: ${players} players`);
         const stepTiming = scenario === "soak" && !args.measure ? SOAK_TIMING[mode] : timing;
         const result = await runStep(scenario, target, players, stepTiming, profileDir);

@@ -8,7 +8,7 @@ import { ClientMessage, RoomName, ServerMessage } from "../../server/shared/prot
 import { percentiles } from "./measure";
 import {
   BENCH_CHANNEL,
-  AUDIT_PROBES,
+  arenaSeats,
   CHAT_EVERY_MS,
   isArena,
   JOIN_CONCURRENCY,
@@ -98,9 +98,7 @@ async function joinAll() {
 
   // The arena's room is created once with room for everybody; everyone else joins it by id.
   if (isArena(plan.scenario)) {
-    // The soak's audit probes (viewAudit.ts) join the same room from the server's process.
-    const seats = plan.players + (plan.scenario === "soak" ? AUDIT_PROBES : 0);
-    const creator = await joinRaw(method, target, { maxPlayers: Math.max(2, seats) }, 0);
+    const creator = await joinRaw(method, target, { maxPlayers: arenaSeats(plan.scenario, plan.players) }, 0);
     next = 1;
     if (!creator) return outcome;
     method = "joinById";

@@ -18,7 +18,7 @@ import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { cpuMeter, processRssBytes } from "./measure";
-import { AUDIT_PROBES, PROBES, Scenario, type BotReport, type FromBots, type FromServerProbe, type StepPlan, type Target, type ToBots, type ToServerProbe } from "./plan";
+import { arenaSeats, AUDIT_PROBES, PROBES, Scenario, type BotReport, type FromBots, type FromServerProbe, type StepPlan, type Target, type ToBots, type ToServerProbe } from "./plan";
 import { writeResults, type BenchResults, type StepResult } from "./report";
 import type { AuditCounts } from "./viewAudit";
 import { arenaSize, shownWhole } from "../../server/shared/arena";
@@ -341,8 +341,7 @@ async function main() {
       const counts = scenario === "soak" && customSteps ? [Math.max(...customSteps)] : (customSteps ?? STEPS[mode][scenario]);
       for (const players of counts) {
         // A map small enough to show whole has no interest cells: that step would repeat `colyseus`.
-        const seats = players + (scenario === "soak" ? AUDIT_PROBES : 0);
-        if (target === "interest" && shownWhole(arenaSize(seats))) continue;
+        if (target === "interest" && shownWhole(arenaSize(arenaSeats(scenario, players)))) continue;
         log(`${scenario} on ${target}: ${players} players`);
         const stepTiming = scenario === "soak" && !args.measure ? SOAK_TIMING[mode] : timing;
         const result = await runStep(scenario, target, players, stepTiming, profileDir);

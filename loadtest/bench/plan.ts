@@ -14,6 +14,8 @@ export type Target = "colyseus" | "interest" | "baseline";
 
 /** One room of everybody, on the map of that many seats. */
 export const isArena = (scenario: Scenario) => scenario === "arena" || scenario === "soak";
+/** Seats of an arena step's room: the soak's audit probes (viewAudit.ts) join it too. */
+export const arenaSeats = (scenario: Scenario, players: number) => Math.max(2, players + (scenario === "soak" ? AUDIT_PROBES : 0));
 
 /** Players per room in the `rooms` scenario: the battle room's default capacity. */
 export const ROOMS_SCENARIO_ROOM_SIZE = 16;

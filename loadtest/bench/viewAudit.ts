@@ -37,7 +37,7 @@ type Truth = Map<string, Point>;
 export class ViewAudit {
   readonly counts: AuditCounts = { patches: 0, checked: 0, ghosts: 0, missing: 0, stale: 0, decodeErrors: 0, viewChanges: 0 };
   private readonly truth = new Map<number, Map<string, Truth>>();
-  private readonly probes: ClientRoom<BattleStateView>[] = [];
+  private probes: ClientRoom<BattleStateView>[] = [];
   private readonly lastView = new Map<string, unknown>();
   private readonly restoreConsole: () => void;
 
@@ -60,7 +60,11 @@ export class ViewAudit {
 
   /** Joins a probe that walks: it changes cells, which is what the audit is for. */
   async probe(endpoint: string, seed: number): Promise<ClientRoom<BattleStateView>> {
-    const room = await new Client(endpoint).joinById<BattleStateView>(this.room.roomId);
+    return this.watch(await new Client(endpoint).joinById<BattleStateView>(this.room.roomId), seed);
+  }
+
+  /** Audits (and walks) a client already in the room, such as one that just reconnected. */
+  watch(room: ClientRoom<BattleStateView>, seed: number): ClientRoom<BattleStateView> {
     for (const type of Object.values(ServerMessage)) room.onMessage(type, () => {});
     const serializer = room.serializer as unknown as { patch(...a: unknown[]): unknown; setState(...a: unknown[]): unknown };
     for (const method of ["patch", "setState"] as const) {
@@ -85,6 +89,11 @@ export class ViewAudit {
     });
     this.probes.push(room);
     return room;
+  }
+
+  /** Stops auditing `room` (it dropped): its successor is watched on its own. */
+  forget(room: ClientRoom<BattleStateView>): void {
+    this.probes = this.probes.filter((probe) => probe !== room);
   }
 
   async stop(): Promise<AuditCounts> {

@@ -3,6 +3,7 @@ import config from "@colyseus/tools";
 import express from "express";
 import { CLIENT_OUT_DIR } from "../scripts/client-paths";
 import { RedisChatHistory } from "./chat/redisHistory";
+import { retainChat } from "./chat/retention";
 import { settings, settingsOrExit } from "./config";
 import { colyseusLogger } from "./log";
 import { hideRouteErrors, mountOps } from "./ops/http";
@@ -14,6 +15,9 @@ import { scalingOptions } from "./scaling/options";
 import { startDeadProcessSweep } from "./scaling/sweep";
 import { createTransport } from "./security/transport";
 import { CHAT_HISTORY_KEEP, RoomName, STATE_BUFFER_BYTES } from "./shared/protocol";
+
+/** The in-memory history ChatRoom starts with: each boot wraps this one again (tests boot many times). */
+const memoryHistory = ChatRoom.history;
 
 // Presence and driver are server options, needed before anything starts: a bad variable stops here.
 const { scaling } = settingsOrExit();
@@ -30,7 +34,7 @@ export default config({
   initializeTransport: (options) => createTransport(options),
   initializeExpress: (app) => {
     mountOps(app, settings());
-    // The browser client, built by `npm run build:client` (run by `npm start`).
+    // The browser client, built by `npm run build:client` (run by `npm start`) or `npm run build`.
     app.use(express.static(CLIENT_OUT_DIR));
     app.use(hideRouteErrors);
   },
@@ -42,14 +46,10 @@ export default config({
     observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
     // Every member of a channel lands in the same room.
     observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));
-    if (scaling.mode === "redis") {
-      const history = new RedisChatHistory(scaling.redisUrl, CHAT_HISTORY_KEEP);
-      ChatRoom.history = history;
-      const stopSweep = startDeadProcessSweep();
-      gameServer.onShutdown(async () => {
-        stopSweep();
-        await history.close();
-      });
-    }
+    const store = scaling.mode === "redis" ? new RedisChatHistory(scaling.redisUrl, CHAT_HISTORY_KEEP) : memoryHistory;
+    // CHAT_RETENTION_S: reads leave older lines out and a sweep deletes them (server/chat/retention.ts).
+    const history = (ChatRoom.history = retainChat(store, settings().chatRetentionS));
+    gameServer.onShutdown(() => history.close());
+    if (scaling.mode === "redis") gameServer.onShutdown(startDeadProcessSweep());
   },
 });

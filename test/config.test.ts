@@ -3,7 +3,9 @@ import { generateKeyPairSync } from "node:crypto";
 import {
   ADMIN_PASSWORD_MIN_CHARS,
   AUTH_SECRET_MIN_BYTES,
+  CHAT_RETENTION_MAX_S,
   ConfigError,
+  DEFAULT_CHAT_RETENTION_S,
   DEFAULT_PORT,
   DEFAULT_SHUTDOWN_GRACE_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
@@ -34,6 +36,7 @@ describe("configuration from environment variables", () => {
     assert.deepEqual({ ...a, adminPassword: "" }, {
       port: DEFAULT_PORT,
       logLevel: "info",
+      logFormat: "auto",
       adminUser: "admin",
       adminPassword: "",
       adminPasswordGenerated: true,
@@ -43,6 +46,7 @@ describe("configuration from environment variables", () => {
       rateLimitScale: 1,
       auth: { mode: "guest" },
       interestManagement: true,
+      chatRetentionS: DEFAULT_CHAT_RETENTION_S,
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -61,10 +65,13 @@ describe("configuration from environment variables", () => {
       SHUTDOWN_GRACE_MS: "0",
       SHUTDOWN_TIMEOUT_MS: "2000",
       INTEREST_MANAGEMENT: "false",
+      LOG_FORMAT: "json",
+      CHAT_RETENTION_S: "3600",
     });
     assert.deepEqual(s, {
       port: 3000,
       logLevel: "debug",
+      logFormat: "json",
       adminUser: "ops",
       adminPassword: "correct horse battery",
       adminPasswordGenerated: false,
@@ -74,6 +81,7 @@ describe("configuration from environment variables", () => {
       rateLimitScale: 2.5,
       auth: { mode: "guest" },
       interestManagement: false,
+      chatRetentionS: 3600,
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
   });
@@ -98,6 +106,9 @@ describe("configuration from environment variables", () => {
     ["PORT", { PORT: "70000" }],
     ["PORT", { PORT: "80.5" }],
     ["LOG_LEVEL", { LOG_LEVEL: "loud" }],
+    ["LOG_FORMAT", { LOG_FORMAT: "text" }],
+    ["CHAT_RETENTION_S", { CHAT_RETENTION_S: "0" }],
+    ["CHAT_RETENTION_S", { CHAT_RETENTION_S: String(CHAT_RETENTION_MAX_S + 1) }],
     ["ADMIN_USER", { ADMIN_USER: "a:b" }],
     ["ADMIN_PASSWORD", { ADMIN_PASSWORD: "x".repeat(ADMIN_PASSWORD_MIN_CHARS - 1) }],
     ["SHUTDOWN_GRACE_MS", { SHUTDOWN_GRACE_MS: "-1" }],

@@ -1,4 +1,5 @@
 import type { ChatLine } from "../shared/protocol";
+import { memoryDrop, memoryLinesOf, type ChatArchive, type KeptLine } from "./retention";
 
 /** A line before the history numbers it. */
 export type ChatDraft = Omit<ChatLine, "id">;
@@ -10,7 +11,7 @@ export const chatTopic = (channel: string) => `chatline:${channel}`;
  * A channel's numbered, bounded history. Ids are unique and increase by one per line of the channel;
  * `append` publishes the numbered line on {@link chatTopic} in id order.
  */
-export interface ChatHistory {
+export interface ChatHistory extends ChatArchive {
   append(channel: string, draft: ChatDraft): Promise<ChatLine>;
   /** The newest `limit` kept lines with an id above `since`, oldest first. */
   after(channel: string, since: number, limit: number): Promise<ChatLine[]>;
@@ -47,6 +48,19 @@ export class MemoryChatHistory implements ChatHistory {
   async after(channel: string, since: number, limit: number): Promise<ChatLine[]> {
     const lines = this.channels.get(channel)?.lines ?? [];
     return lines.filter((line) => line.id > since).slice(-limit);
+  }
+
+  // Retention and erasure (server/chat/retention.ts).
+  async linesOf(playerId: string): Promise<KeptLine[]> {
+    return memoryLinesOf(this.channels, playerId);
+  }
+
+  async eraseLinesOf(playerId: string): Promise<number> {
+    return memoryDrop(this.channels, (line) => line.playerId === playerId);
+  }
+
+  async dropBefore(cutoffMs: number): Promise<number> {
+    return memoryDrop(this.channels, (line) => line.time < cutoffMs);
   }
 
   async close(): Promise<void> {}

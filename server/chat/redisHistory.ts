@@ -1,6 +1,11 @@
 import { Redis } from "ioredis";
 import { CHAT_HISTORY_IDLE_TTL_S, type ChatLine } from "../shared/protocol";
 import { chatTopic, type ChatDraft, type ChatHistory } from "./history";
+import { redisDropBefore, redisEraseLinesOf, redisLinesOf } from "./redisRetention";
+import type { KeptLine } from "./retention";
+
+/** Every channel's lines key matches this (retention and erasure find channels with SCAN). */
+const LINES_KEY_PATTERN = "chat:{*}:lines";
 
 // Numbers, keeps, trims and publishes a line in one atomic step, so ids are unique across processes
 // and restarts (INCR) and every subscriber hears a channel's lines in id order.
@@ -46,6 +51,19 @@ export class RedisChatHistory implements ChatHistory {
   async after(channel: string, since: number, limit: number): Promise<ChatLine[]> {
     const newestFirst = await this.redis.zrevrangebyscore(`chat:{${channel}}:lines`, "+inf", `(${since}`, "LIMIT", 0, limit);
     return newestFirst.reverse().map((json) => JSON.parse(json) as ChatLine);
+  }
+
+  // Retention and erasure (server/chat/redisRetention.ts).
+  linesOf(playerId: string): Promise<KeptLine[]> {
+    return redisLinesOf(this.redis, LINES_KEY_PATTERN, playerId);
+  }
+
+  eraseLinesOf(playerId: string): Promise<number> {
+    return redisEraseLinesOf(this.redis, LINES_KEY_PATTERN, playerId);
+  }
+
+  dropBefore(cutoffMs: number): Promise<number> {
+    return redisDropBefore(this.redis, LINES_KEY_PATTERN, cutoffMs);
   }
 
   async close(): Promise<void> {

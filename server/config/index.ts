@@ -14,6 +14,10 @@ export { ConfigError };
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** LOG_FORMAT: `auto` is readable lines at a terminal and JSON anywhere else (server/log.ts). */
+export const LOG_FORMATS = ["auto", "json", "pretty"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export const DEFAULT_PORT = 2567;
 export const DEFAULT_LOG_LEVEL: LogLevel = "info";
 export const DEFAULT_ADMIN_USER = "admin";
@@ -30,6 +34,9 @@ export const RATE_LIMIT_SCALE_MIN = 0.1;
 export const RATE_LIMIT_SCALE_MAX = 1000;
 /** INTEREST_MANAGEMENT default: on, as shared cell views cost less than sending everyone everything (docs/netcode.md). */
 export const DEFAULT_INTEREST_MANAGEMENT = true;
+/** CHAT_RETENTION_S default and bounds: a chat line is deleted this long after it was said (docs/operating.md). */
+export const DEFAULT_CHAT_RETENTION_S = 30 * 24 * 3600;
+export const CHAT_RETENTION_MAX_S = 365 * 24 * 3600;
 
 /** Shortest AUTH_JWT_SECRET accepted: HS256 wants a key at least as long as its 256-bit hash. */
 export const AUTH_SECRET_MIN_BYTES = 32;
@@ -44,6 +51,7 @@ export type AuthSettings =
 export interface Settings {
   port: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   adminUser: string;
   adminPassword: string;
   /** True when ADMIN_PASSWORD was not set and `adminPassword` was generated for this run. */
@@ -59,6 +67,8 @@ export interface Settings {
   auth: AuthSettings;
   /** INTEREST_MANAGEMENT: on an arena too big to show whole, battle clients get positions of players in the cells around theirs only. */
   interestManagement: boolean;
+  /** CHAT_RETENTION_S: how long chat lines are kept, in memory and in Redis (server/chat/retention.ts). */
+  chatRetentionS: number;
 }
 
 
@@ -69,6 +79,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
   try {
     const port = vars.get("PORT").default(String(DEFAULT_PORT)).asPortNumber();
     const logLevel = vars.get("LOG_LEVEL").default(DEFAULT_LOG_LEVEL).asEnum(LOG_LEVELS);
+    const logFormat = vars.get("LOG_FORMAT").default("auto").asEnum(LOG_FORMATS);
     const adminUser = vars.get("ADMIN_USER").default(DEFAULT_ADMIN_USER).asString();
     if (adminUser.includes(":")) throw new ConfigError('"ADMIN_USER" must not contain ":"');
     const givenPassword = vars.get("ADMIN_PASSWORD").asString();
@@ -85,10 +96,15 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     if (shutdownTimeoutMs <= shutdownGraceMs) {
       throw new ConfigError(`"SHUTDOWN_TIMEOUT_MS" must be larger than SHUTDOWN_GRACE_MS (${shutdownGraceMs})`);
     }
+    const chatRetentionS = vars.get("CHAT_RETENTION_S").default(String(DEFAULT_CHAT_RETENTION_S)).asIntPositive();
+    if (chatRetentionS < 1 || chatRetentionS > CHAT_RETENTION_MAX_S) {
+      throw new ConfigError(`"CHAT_RETENTION_S" must be from 1 to ${CHAT_RETENTION_MAX_S} (365 days)`);
+    }
     const auth = readAuth(vars);
     return {
       port,
       logLevel,
+      logFormat,
       adminUser,
       adminPassword: givenPassword ?? randomBytes(GENERATED_PASSWORD_BYTES).toString("base64url"),
       adminPasswordGenerated: givenPassword === undefined,
@@ -99,6 +115,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       rateLimitScale,
       auth,
       interestManagement,
+      chatRetentionS,
     };
   } catch (error) {
     if (error instanceof EnvVarError) throw new ConfigError(error.message.replace(/^env-var: /, ""));

@@ -4,7 +4,9 @@ import type express from "express";
 import { STATUS_CODES } from "node:http";
 import basicAuth from "express-basic-auth";
 import type { Settings } from "../config";
-import { logger } from "../log";
+import { configureLogs, logger } from "../log";
+import { ChatRoom } from "../rooms/ChatRoom";
+import { chatDataRoutes } from "./chatData";
 import { registry } from "./metrics";
 
 /** Operator endpoints: liveness, readiness, and the admin-only monitor panel and metrics. */
@@ -13,6 +15,8 @@ export const OpsPath = {
   ready: "/ready",
   metrics: "/metrics",
   monitor: "/colyseus",
+  /** Admin API: chat data export and erasure (server/ops/chatData.ts). */
+  admin: "/admin",
 } as const;
 
 /** Monitor list columns; `map`, `channel` and `visibility` come from the rooms' metadata. */
@@ -51,21 +55,13 @@ function adminOnly(settings: Settings): express.RequestHandler[] {
   return [sameSiteOnly, credentials];
 }
 
-/** Prints the generated admin password once per process (it exists nowhere else). */
-let passwordAnnounced = false;
-function announceGeneratedPassword(settings: Settings): void {
-  if (!settings.adminPasswordGenerated || passwordAnnounced) return;
-  passwordAnnounced = true;
-  const line = { adminUser: settings.adminUser, adminPassword: settings.adminPassword };
-  const msg = "ADMIN_PASSWORD is not set: generated one for this run (set ADMIN_PASSWORD to choose it)";
-  if (logger.isLevelEnabled("warn")) logger.warn(line, msg);
-  else process.stderr.write(`${msg}: user ${line.adminUser}, password ${line.adminPassword}\n`);
-}
-
-/** Applies the log level and mounts the operator endpoints (`initializeExpress`). */
+/** Applies LOG_LEVEL and LOG_FORMAT and mounts the operator endpoints (`initializeExpress`). */
 export function mountOps(app: express.Express, settings: Settings): void {
-  logger.level = settings.logLevel;
-  announceGeneratedPassword(settings);
+  configureLogs(settings);
+  // The password itself is shown in the start banner only (server/ops/banner.ts), never in a log line.
+  if (settings.adminPasswordGenerated) {
+    logger.warn({ adminUser: settings.adminUser }, "ADMIN_PASSWORD is not set: generated one for this run, printed once at start (never logged)");
+  }
 
   app.get(OpsPath.health, (_req, res) => {
     res.json({ status: "ok" });
@@ -88,6 +84,7 @@ export function mountOps(app: express.Express, settings: Settings): void {
     }
   });
   app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, monitor({ columns: [...MONITOR_COLUMNS] }));
+  app.use(OpsPath.admin, ...admin, chatDataRoutes(() => ChatRoom.history));
 }
 
 /**

@@ -86,6 +86,18 @@ export const reconnections = new Counter({
   registers: [registry],
 });
 
+const rateLimitDrops = new Counter({
+  name: "game_rate_limit_drops_total",
+  help: "Client messages dropped unread by the per-client rate limiter, by limited type (move, attack, chat, resume, other)",
+  labelNames: ["type"],
+  registers: [registry],
+});
+
+/** The rate limiter dropped one message of the limited `type` (a RATE_LIMITS key, so a bounded label). */
+export function countRateLimitDrop(type: string): void {
+  rateLimitDrops.inc({ type });
+}
+
 /** refuse(): one refused message. */
 export function countRefusal(type: string, reason: string): void {
   messagesRefused.inc({ type: messageTypeLabel(type), reason });

@@ -4,6 +4,7 @@ import { identify, playerIdOf, withIdentity, type Identity } from "../auth/ident
 import { CatchUp } from "../chat/catchUp";
 import { MemoryChatHistory, chatTopic, type ChatHistory } from "../chat/history";
 import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderation";
+import { erasePlayerLines, exportPlayerLines, type EraseResult, type ExportResult } from "../chat/retention";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 import { generateName, seededRng } from "../shared/game";
@@ -154,6 +155,16 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     this.kicked.add(client.sessionId);
     client.leave(CLOSE_KICKED, "kicked");
     return { ok: true };
+  }
+
+  /** Chat data (monitor room-call API): one player's kept lines in every channel, not only this one. */
+  exportLinesOf(playerId: unknown): Promise<ExportResult> {
+    return exportPlayerLines(ChatRoom.history, playerId);
+  }
+
+  /** Chat data: erases one player's kept lines in every channel (docs/operating.md "Chat data"). */
+  eraseLinesOf(playerId: unknown): Promise<EraseResult> {
+    return erasePlayerLines(ChatRoom.history, playerId);
   }
 
   /** Holds the member's lines while it is away; true when it came back with its reconnection token. */

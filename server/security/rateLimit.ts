@@ -5,6 +5,7 @@
  */
 import { ClientState, type Client } from "@colyseus/core";
 import { logger } from "../log";
+import { countRateLimitDrop } from "../ops/metrics";
 import { refuse } from "../rooms/refuse";
 import {
   ABUSE_DROP_BURST,
@@ -97,6 +98,7 @@ export class RateLimiter {
       return true;
     }
     this.dropped[kind] = (this.dropped[kind] ?? 0) + 1;
+    countRateLimitDrop(kind);
     const shown = String(type).slice(0, SHOWN_TYPE_MAX_CHARS);
     if (!allowance.abuse.take(now)) {
       this.kicked++;

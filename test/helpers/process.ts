@@ -10,6 +10,8 @@ export interface ServerProcess {
   port: number;
   /** Every JSON line the server printed on stdout so far. */
   lines: LogLine[];
+  /** Lines on stdout that were not JSON (none are expected). */
+  otherStdout: string[];
   stderr: string[];
   /** Resolves with the first line (already printed or still to come) that matches. */
   line(match: (line: LogLine) => boolean, what: string): Promise<LogLine>;
@@ -17,21 +19,26 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node --import tsx server/index.ts` as `npm start` does (without the client build), with `env` added, on a free port. */
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+/** How `npm start` runs the server (after building the client, which these tests do not need). */
+export const DEV_SERVER_ARGS = ["--import", "tsx", "server/index.ts"];
+
+/** Starts the server with node (`args`, in `cwd`), with `env` added, on a free port. */
+export async function spawnServer(env: Record<string, string>, args = DEV_SERVER_ARGS, cwd?: string): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { ...process.env, LOG_LEVEL: "info", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: LogLine[] = [];
+  const otherStdout: string[] = [];
   const stderr: string[] = [];
   const waiters = new Set<() => void>();
   createInterface({ input: child.stdout! }).on("line", (text) => {
     try {
       lines.push(JSON.parse(text) as LogLine);
     } catch {
-      return; // banner lines of @colyseus/tools' .env loading are not ours
+      return void otherStdout.push(text);
     }
     for (const wake of waiters) wake();
   });
@@ -58,5 +65,5 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
       check();
     });
   }
-  return { child, port, lines, stderr, line, exited };
+  return { child, port, lines, otherStdout, stderr, line, exited };
 }

@@ -1,8 +1,7 @@
 /** Entry: the lobby screen, then a battle with its chat; back to the lobby on leave. */
 import type { Room } from "colyseus.js";
-import { RoomName, type CreateBattleOptions } from "../server/shared/protocol";
+import { ClientMessage, RoomName, ServerMessage, type BattleChatTicket, type CreateBattleOptions } from "../server/shared/protocol";
 import { BattleSession } from "./battle";
-import { battleChannel } from "./channel";
 import { ChatPanel } from "./chat";
 import { byId } from "./dom";
 import { Hud, statusText } from "./hud";
@@ -81,12 +80,24 @@ async function startBattle(room: Room<BattleStateView>): Promise<void> {
   const name = await ownName(room);
   chatStatus.textContent = "Chat: joining…";
   try {
-    await chat.join(client, { channel: battleChannel(room.roomId), name }, (status) => {
+    const { channel, ticket } = await chatTicket(room);
+    await chat.join(client, { channel, ticket, name }, (status) => {
       chatStatus.textContent = `Chat: ${statusText(status)}`;
     });
   } catch (error) {
     chatStatus.textContent = `Chat unavailable: ${describeJoinError(error)}`;
   }
+}
+
+/** The battle's chat channel and the ticket that admits this player to it. */
+function chatTicket(room: Room<BattleStateView>): Promise<BattleChatTicket> {
+  return new Promise((resolve) => {
+    const unbind = room.onMessage(ServerMessage.battleChat, (answer: BattleChatTicket) => {
+      unbind();
+      resolve(answer);
+    });
+    room.send(ClientMessage.chatTicket);
+  });
 }
 
 function ownName(room: Room<BattleStateView>): Promise<string | undefined> {

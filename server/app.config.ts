@@ -1,7 +1,9 @@
 import { Encoder } from "@colyseus/schema";
+import { matchMaker } from "@colyseus/core";
 import config from "@colyseus/tools";
 import express from "express";
 import { CLIENT_OUT_DIR } from "../scripts/client-paths";
+import { MemoryChatHistory } from "./chat/history";
 import { RedisChatHistory } from "./chat/redisHistory";
 import { retainChat } from "./chat/retention";
 import { settings, settingsOrExit } from "./config";
@@ -14,13 +16,13 @@ import { SignedLobbyRoom } from "./rooms/LobbyRoom";
 import { scalingOptions } from "./scaling/options";
 import { startDeadProcessSweep } from "./scaling/sweep";
 import { createTransport } from "./security/transport";
-import { CHAT_HISTORY_KEEP, RoomName, STATE_BUFFER_BYTES } from "./shared/protocol";
-
-/** The in-memory history ChatRoom starts with: each boot wraps this one again (tests boot many times). */
-const memoryHistory = ChatRoom.history;
+import { RoomName, STATE_BUFFER_BYTES } from "./shared/protocol";
 
 // Presence and driver are server options, needed before anything starts: a bad variable stops here.
 const { scaling } = settingsOrExit();
+
+/** The in-memory history, bounded by CHAT_HISTORY_*: each boot wraps this one again (tests boot many times). */
+const memoryHistory = new MemoryChatHistory(settings().chatHistory, (topic, line) => matchMaker.presence.publish(topic, line));
 
 export default config({
   options: {
@@ -46,7 +48,7 @@ export default config({
     observeRooms(gameServer.define(RoomName.battle, BattleRoom).enableRealtimeListing());
     // Every member of a channel lands in the same room.
     observeRooms(gameServer.define(RoomName.chat, ChatRoom).filterBy(["channel"]));
-    const store = scaling.mode === "redis" ? new RedisChatHistory(scaling.redisUrl, CHAT_HISTORY_KEEP) : memoryHistory;
+    const store = scaling.mode === "redis" ? new RedisChatHistory(scaling.redisUrl, settings().chatHistory) : memoryHistory;
     // CHAT_RETENTION_S: reads leave older lines out and a sweep deletes them (server/chat/retention.ts).
     const history = (ChatRoom.history = retainChat(store, settings().chatRetentionS));
     gameServer.onShutdown(() => history.close());

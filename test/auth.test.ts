@@ -171,6 +171,22 @@ describe("player identity", () => {
       await caughtUp;
       assert.equal((await say(back, "still me")).playerId, "carol");
     });
+
+    it("checks the token again on reconnection: one expired meanwhile is refused with its own code", async () => {
+      const client = player(await tokenFor({ sub: "dave", name: "Dave" }));
+      const chat = await joinChat(client);
+      const dropped = new Promise<void>((resolve) => chat.onLeave(() => resolve()));
+      chat.connection.close();
+      await dropped;
+      client.auth.token = await tokenFor({ sub: "dave", expiresInS: -2 * AUTH_CLOCK_TOLERANCE_S });
+      await assert.rejects(client.reconnect(chat.reconnectionToken), { code: AuthRefusal.expired });
+      client.auth.token = undefined as unknown as string;
+      await assert.rejects(client.reconnect(chat.reconnectionToken), { code: AuthRefusal.missing });
+      // With a fresh token the seat is still there.
+      client.auth.token = await tokenFor({ sub: "dave", name: "Dave" });
+      const back = hearAll(await client.reconnect<ChatState>(chat.reconnectionToken));
+      assert.equal(back.sessionId, chat.sessionId);
+    });
   });
 
   describe("one seat per player id: the newest join takes it over", () => {

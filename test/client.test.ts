@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { battleChannel } from "../client/channel";
+import { battleChannel } from "../server/shared/channel";
 import { INTERPOLATION_DELAY_MS, Interpolator, INTERPOLATION_BUFFER, ServerClock, CLOCK_DRIFT_PER_PATCH_MS } from "../client/interpolation";
 import { RoomList } from "../client/lobby";
 import { shutdownText } from "../client/hud";

@@ -46,6 +46,7 @@ describe("configuration from environment variables", () => {
       rateLimitScale: 1,
       auth: { mode: "guest" },
       interestManagement: true,
+      chatHistory: { lines: 200, lineBytes: 2048, channels: 1000 },
       chatRetentionS: DEFAULT_CHAT_RETENTION_S,
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
@@ -65,6 +66,9 @@ describe("configuration from environment variables", () => {
       SHUTDOWN_GRACE_MS: "0",
       SHUTDOWN_TIMEOUT_MS: "2000",
       INTEREST_MANAGEMENT: "false",
+      CHAT_HISTORY_LINES: "50",
+      CHAT_HISTORY_LINE_BYTES: "1024",
+      CHAT_HISTORY_CHANNELS: "10",
       LOG_FORMAT: "json",
       CHAT_RETENTION_S: "3600",
     });
@@ -81,6 +85,7 @@ describe("configuration from environment variables", () => {
       rateLimitScale: 2.5,
       auth: { mode: "guest" },
       interestManagement: false,
+      chatHistory: { lines: 50, lineBytes: 1024, channels: 10 },
       chatRetentionS: 3600,
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
@@ -127,6 +132,9 @@ describe("configuration from environment variables", () => {
     ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES), AUTH_JWT_PUBLIC_KEY: rsaPem }],
     ["AUTH_JWT_ISSUER", { AUTH_JWT_ISSUER: "https://id.example.com" }],
     ["INTEREST_MANAGEMENT", { INTEREST_MANAGEMENT: "yes" }],
+    ["CHAT_HISTORY_LINES", { CHAT_HISTORY_LINES: "0" }],
+    ["CHAT_HISTORY_LINE_BYTES", { CHAT_HISTORY_LINE_BYTES: "100" }],
+    ["CHAT_HISTORY_CHANNELS", { CHAT_HISTORY_CHANNELS: "many" }],
   ];
   for (const [name, env] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {

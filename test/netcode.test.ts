@@ -24,7 +24,7 @@ import {
   type AttackedEvent,
 } from "../server/shared/protocol";
 import { latencyProxy, type LatencyProxy } from "./helpers/latency";
-import { EVENT_TIMEOUT_MS, eventually, freePort, hearAll, nextError, nextMessage, until } from "./helpers/server";
+import { EVENT_TIMEOUT_MS, collect, eventually, freePort, hearAll, nextError, nextMessage, until } from "./helpers/server";
 
 type Battle = ClientRoom<BattleStateView>;
 
@@ -289,6 +289,25 @@ describe("netcode", function () {
       await until(b, (s) => s.players.get(b.sessionId)!.lastInput === 1, "own ack");
       await until(a, (s) => s.players.get(b.sessionId)?.x !== 120, "b's move");
       assert.equal(a.state.players.get(b.sessionId)!.lastInput, undefined, "nobody else gets b's ack");
+    });
+
+    it("sends `attacked` only to clients whose view holds the attacker or a victim", async () => {
+      const a = await joinThrough(null, undefined, INTEREST_ROOM);
+      const near = await joinThrough(null, a.roomId);
+      const far = await joinThrough(null, a.roomId);
+      await place(a, a.sessionId, 100, 100);
+      await place(a, near.sessionId, 150, 100);
+      await place(far, far.sessionId, 900, 900);
+      const farHeard = collect<AttackedEvent>(far, ServerMessage.attacked);
+      const nearHeard = nextMessage<AttackedEvent>(near, ServerMessage.attacked);
+      a.send(ClientMessage.attack, {});
+      assert.deepEqual((await nextMessage<AttackedEvent>(a, ServerMessage.attacked)).hits, [near.sessionId]);
+      assert.equal((await nearHeard).by, a.sessionId, "the victim hears of it");
+      // The far player's own attack reaches it after anything sent before it: a's never came.
+      const own = nextMessage<AttackedEvent>(far, ServerMessage.attacked);
+      far.send(ClientMessage.attack, {});
+      assert.equal((await own).by, far.sessionId);
+      assert.deepEqual(farHeard.map((e) => e.by), [far.sessionId]);
     });
   });
 });

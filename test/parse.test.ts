@@ -107,7 +107,7 @@ describe("parsing: join options", () => {
   });
 
   it("chat: needs a channel of a-z, 0-9, '-' and '_'", () => {
-    assert.deepEqual(parseChatOptions({ channel: "general" }), { ok: true, value: { channel: "general", name: undefined, since: undefined } });
+    assert.deepEqual(parseChatOptions({ channel: "general" }), { ok: true, value: { channel: "general", name: undefined, since: undefined, ticket: undefined } });
     assert.equal(parseChatOptions({ channel: "battle_x-1", name: "Al" }).ok, true);
     for (const input of [undefined, {}, { channel: "" }, { channel: "General" }, { channel: "a b" }, { channel: "-x" }, { channel: "x".repeat(33) }, { channel: 5 }, { channel: "ok", extra: 1 }]) {
       assert.equal(parseChatOptions(input).ok, false, JSON.stringify(input));

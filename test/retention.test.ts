@@ -83,7 +83,7 @@ function archiveBehaviour(makeStore: () => ChatHistory | Promise<ChatHistory>) {
 }
 
 describe("chat data: retention and erasure in memory", () => {
-  archiveBehaviour(() => new MemoryChatHistory(200, () => {}, 100));
+  archiveBehaviour(() => new MemoryChatHistory({ lines: 200, channels: 100 }, () => {}));
 });
 
 describe("chat data: retention and erasure in Redis (real redis-server)", function () {
@@ -108,14 +108,14 @@ describe("chat data: retention and erasure in Redis (real redis-server)", functi
   });
 
   archiveBehaviour(() => {
-    const store = new RedisChatHistory(redis.url, 200);
+    const store = new RedisChatHistory(redis.url, { lines: 200, channels: 100 });
     stores.push(store);
     return store;
   });
 
   it("reaches a channel no process has open (found with SCAN), and another process sees the erasure", async () => {
-    const one = new RedisChatHistory(redis.url, 200);
-    const other = new RedisChatHistory(redis.url, 200);
+    const one = new RedisChatHistory(redis.url, { lines: 200, channels: 100 });
+    const other = new RedisChatHistory(redis.url, { lines: 200, channels: 100 });
     stores.push(one, other);
     await one.append("quiet", said("ann", "said long ago", 1000));
     await other.append("busy", said("ann", "said here", 2000));
@@ -144,7 +144,9 @@ describe("chat data: erasure through a server process with REDIS_URL", function 
       const playerId = state.members.get(room.sessionId)!.playerId;
       room.send(ClientMessage.chat, { text: "forget me" });
       await seen(room, lines, (line) => line.text === "forget me", "the line relayed");
-      const kept = async () => (await peek.zrange("chat:{e2e}:lines", 0, -1)).map((json) => JSON.parse(json) as { playerId: string });
+      // Said lines and, in their own ring, join/leave lines ("Ann joined" stays).
+      const keys = ["chat:{e2e}:lines", "chat:{e2e}:system"];
+      const kept = async () => (await Promise.all(keys.map((key) => peek.zrange(key, 0, -1)))).flat().map((json) => JSON.parse(json) as { playerId: string });
       assert.equal((await kept()).filter((line) => line.playerId === playerId).length, 1, "kept in Redis");
 
       const res = await fetch(`http://127.0.0.1:${server.port}/admin/chat/players/${encodeURIComponent(playerId)}/lines`, { method: "DELETE", headers: adminAuth() });

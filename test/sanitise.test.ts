@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { nameKey, uniqueName } from "../server/shared/names";
 import { cleanText, parseChat, parseName, visibleLength } from "../server/shared/parse";
 import { COMBINING_MARKS_MAX_RUN, NAME_MAX_CHARS } from "../server/shared/protocol";
 
@@ -51,5 +52,50 @@ describe("sanitising names and chat text", () => {
 
   it("applies the same cleaning to chat text", () => {
     assert.deepEqual(parseChat({ text: "hi\u{E0041}\u{E0042} \uD800there" }), { ok: true, value: { text: "hi there" } });
+  });
+});
+
+describe("names that show nothing, smear or look alike", () => {
+  const blanks: [string, string][] = [
+    ["ZWJ", "\u200D"],
+    ["ZWNJ", "\u200C"],
+    ["U+206A", "\u206A"],
+    ["a lone U+FE0F", "\uFE0F"],
+    ["U+1D173", "\u{1D173}"],
+    ["U+1BCA0", "\u{1BCA0}"],
+    ["U+13430", "\u{13430}"],
+    ["joiners and selectors mixed", "\u200D\u200C\uFE0F\u200D\uFE0E"],
+    ["a combining mark on nothing", "\u0301\u200D\u0301"],
+  ];
+  for (const [what, chars] of blanks) {
+    it(`refuses a name (and a chat line) of ${what} only`, () => {
+      const parsed = parseName(chars);
+      assert.ok(!parsed.ok && /at least one visible character/.test(parsed.message), JSON.stringify(parsed));
+      assert.equal(parseChat({ text: chars }).ok, false);
+    });
+  }
+
+  it("keeps names that are visible with joiners: emoji sequences, Persian, keycaps", () => {
+    for (const keep of ["👨‍👩‍👧", "می‌خواهم", "1️⃣", "❤️"]) assert.deepEqual(parseName(keep), { ok: true, value: keep });
+  });
+
+  it("caps combining marks per base character even when joiners separate them", () => {
+    const smear = ("a" + "\u0301\u200D".repeat(50)).repeat(7);
+    const cleaned = cleanText(smear);
+    for (const cluster of new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(cleaned)) {
+      assert.ok((cluster.segment.match(/\p{M}/gu) ?? []).length <= COMBINING_MARKS_MAX_RUN, JSON.stringify(cluster.segment));
+    }
+    assert.equal(visibleLength(cleaned), 7);
+    assert.ok(cleaned.length <= 7 * (1 + 2 * COMBINING_MARKS_MAX_RUN), `${cleaned.length} code units left`);
+    // Real text keeps its marks: Vietnamese stacks two on one letter.
+    assert.equal(cleanText("Việt"), "Việt");
+  });
+
+  it("folds names so that look-alikes share a key, and makes a newcomer's name distinct", () => {
+    for (const alike of ["Alice\u200D", "ALICE", "Ａｌｉｃｅ", "Al\u00ADice", "A\uFE0Flice"]) assert.equal(nameKey(alike), nameKey("Alice"), JSON.stringify(alike));
+    assert.notEqual(nameKey("Alicé"), nameKey("Alice"));
+    const taken = new Set([nameKey("Alice"), nameKey("Alice 2")]);
+    assert.equal(uniqueName("alice\u200D", taken), "alice\u200D 3");
+    assert.equal(uniqueName("Bob", taken), "Bob");
   });
 });

@@ -116,7 +116,7 @@ describe("chat catch-up", () => {
 
 describe("parsing: chat resume", () => {
   it("accepts the last line id seen in join options and in resume", () => {
-    assert.deepEqual(parseChatOptions({ channel: "c", since: 41 }), { ok: true, value: { channel: "c", name: undefined, since: 41 } });
+    assert.deepEqual(parseChatOptions({ channel: "c", since: 41 }), { ok: true, value: { channel: "c", name: undefined, since: 41, ticket: undefined } });
     assert.deepEqual(parseResume({ since: 0 }), { ok: true, value: { since: 0 } });
   });
 

@@ -10,18 +10,25 @@ import type { ChatLine } from "../shared/protocol";
  */
 export class CatchUp {
   private held = new Map<string, ChatLine[]>();
+  /** Bumped at every hold: a history read begun before a later hold must not end that hold. */
+  private turns = new Map<string, number>();
   /** Highest id a released member got; removed once live lines pass it. */
   private floors = new Map<string, number>();
 
   constructor(private readonly bufferLimit: number) {}
 
-  hold(sessionId: string): void {
+  /** Starts (or continues) holding; returns this hold's turn, for {@link isHeld}. */
+  hold(sessionId: string): number {
     if (!this.held.has(sessionId)) this.held.set(sessionId, []);
     this.floors.delete(sessionId);
+    const turn = (this.turns.get(sessionId) ?? 0) + 1;
+    this.turns.set(sessionId, turn);
+    return turn;
   }
 
-  isHeld(sessionId: string): boolean {
-    return this.held.has(sessionId);
+  /** Still held, and by the hold that gave `turn` when given (no newer reconnection since). */
+  isHeld(sessionId: string, turn?: number): boolean {
+    return this.held.has(sessionId) && (turn === undefined || this.turns.get(sessionId) === turn);
   }
 
   /** Members that must not get this live line by broadcast: held (buffered here) or already given it. */
@@ -57,6 +64,7 @@ export class CatchUp {
 
   forget(sessionId: string): void {
     this.held.delete(sessionId);
+    this.turns.delete(sessionId);
     this.floors.delete(sessionId);
   }
 }

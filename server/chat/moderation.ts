@@ -1,3 +1,4 @@
+import type { Presence } from "@colyseus/core";
 import { MUTE_MAX_S } from "../shared/protocol";
 
 /** Result of a moderation call, shaped for the monitor's room-call API (plain JSON). */
@@ -13,28 +14,37 @@ export function parseMuteSeconds(seconds: unknown): number | null {
   return seconds;
 }
 
+/** The presence key of a mute: in presence, so it outlives its room and holds on every process. */
+const muteKey = (id: string) => `mute:${id}`;
+
 /**
- * Who is muted until when (ms), by player id: a mute outlasts leaving and joining again. Entries go
- * when the mute ends (ended ones are swept at every new mute, so only live mutes take memory).
+ * Who is muted until when (ms), by player id (or a guest's address): kept in presence with its own
+ * expiry, so a mute outlasts leaving, the room itself, and holds in every room on every process.
+ * This room's own mutes are also kept locally (swept at every new mute), so a mute holds at once.
  */
 export class Mutes {
   private until = new Map<string, number>();
 
+  constructor(private readonly presence: Presence) {}
+
   mute(playerId: string, seconds: number, now: number): void {
     for (const [id, end] of this.until) if (end <= now) this.until.delete(id);
     this.until.set(playerId, now + seconds * 1000);
+    void Promise.resolve(this.presence.setex(muteKey(playerId), String(now + seconds * 1000), Math.ceil(seconds))).catch(() => {});
   }
 
+  /** Lifts the mute everywhere; true when this room knew of it. */
   unmute(playerId: string): boolean {
+    void Promise.resolve(this.presence.del(muteKey(playerId))).catch(() => {});
     return this.until.delete(playerId);
   }
 
-  /** Milliseconds of mute left for `playerId` (0: may speak). */
-  remainingMs(playerId: string, now: number): number {
-    const until = this.until.get(playerId);
-    if (until === undefined) return 0;
-    if (now < until) return until - now;
+  /** Milliseconds of mute left for `playerId` (0: may speak), wherever the mute was given. */
+  async remainingMs(playerId: string, now: number): Promise<number> {
+    const local = this.until.get(playerId);
+    if (local !== undefined && now < local) return local - now;
     this.until.delete(playerId);
-    return 0;
+    const shared = Number(await this.presence.get(muteKey(playerId)));
+    return Number.isFinite(shared) && shared > now ? shared - now : 0;
   }
 }

@@ -3,6 +3,7 @@ import { EnvVarError, from } from "env-var";
 import { ConfigError } from "./error";
 import { parseAllowedOrigins, type AllowedOrigins } from "../security/origins";
 import { readScalingConfig, type ScalingConfig } from "./scaling";
+import { readChatHistoryBounds, type ChatHistoryBounds } from "./chat";
 
 export { ConfigError };
 
@@ -67,6 +68,8 @@ export interface Settings {
   auth: AuthSettings;
   /** INTEREST_MANAGEMENT: on an arena too big to show whole, battle clients get positions of players in the cells around theirs only. */
   interestManagement: boolean;
+  /** CHAT_HISTORY_LINES, CHAT_HISTORY_LINE_BYTES, CHAT_HISTORY_CHANNELS (server/config/chat.ts). */
+  chatHistory: ChatHistoryBounds;
   /** CHAT_RETENTION_S: how long chat lines are kept, in memory and in Redis (server/chat/retention.ts). */
   chatRetentionS: number;
 }
@@ -115,6 +118,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       rateLimitScale,
       auth,
       interestManagement,
+      chatHistory: readChatHistoryBounds(set as Record<string, string>),
       chatRetentionS,
     };
   } catch (error) {

@@ -13,6 +13,7 @@ import {
   stepMove,
   type Rng,
 } from "../shared/game";
+import { nameKeys, uniqueName } from "../shared/names";
 import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
 import { parseAttack, parseBattleOptions, parseMove, type BattleJoin } from "../shared/parse";
 import {
@@ -31,7 +32,7 @@ import {
 } from "../shared/protocol";
 import { timedTick } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
-import { cameBack } from "./reconnect";
+import { cameBack, watchProtocolErrors } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, createBattleState, createPlayer } from "./schema/BattleState";
 import { InterestViews } from "./interest";
@@ -39,6 +40,7 @@ import { arenaSize, shownWhole } from "../shared/arena";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 import { evict, Seats } from "./seats";
+import { BattleChatTickets } from "../chat/battleTickets";
 
 /** Server-only bookkeeping for one player; never synchronised. */
 interface Pilot {
@@ -69,6 +71,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
   private seats = new Seats();
+  private chatTickets!: BattleChatTickets;
 
   /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
   static async onAuth(token: string | undefined, options: unknown): Promise<BattleAuth> {
@@ -85,6 +88,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     this.viewed = this.interestManagement && !shownWhole(map);
     this.state = createBattleState(this.viewed);
     this.views = new InterestViews(this, this.viewed);
+    this.chatTickets = new BattleChatTickets(this.presence, this.roomId);
     this.maxClients = parsed.value.maxPlayers;
     this.setSeatReservationTime(SEAT_RESERVATION_S);
     // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
@@ -95,6 +99,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
 
     this.onMessage(ClientMessage.move, (client, payload: unknown) => this.onMove(client, payload));
     this.onMessage(ClientMessage.attack, (client, payload: unknown) => this.onAttack(client, payload));
+    this.onMessage(ClientMessage.chatTicket, (client) => this.onChatTicket(client));
     this.onMessage("*", (client, type) => this.limits.admit(client, "*") && refuseUnknownType(client, type));
 
     // Patches go out right after each tick, so an applied input is acknowledged without waiting
@@ -104,10 +109,12 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   }
 
   onJoin(client: BattleClient, _options: unknown, auth: BattleAuth) {
+    watchProtocolErrors(client);
     const previous = this.seats.claim(auth.playerId, client.sessionId);
     if (previous !== undefined && this.takeOver(previous, client)) return;
     const player = createPlayer(this.viewed);
-    player.name = auth.name ?? generateName(this.rng);
+    // Two players never look alike: a look-alike of a name in use gets a number (server/shared/names.ts).
+    player.name = uniqueName(auth.name ?? generateName(this.rng), nameKeys([...this.state.players.values()].map((p) => p.name)));
     player.hp = MAX_HP;
     const spot = pickSpawn(this.rng, this.state.players.values(), this.state);
     player.x = spot.x;
@@ -125,6 +132,17 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     this.limits.forget(client.sessionId);
     this.seats.release(playerIdOf(client), client.sessionId);
     this.views.leave(client.sessionId);
+    await this.chatTickets.revoke(client.sessionId);
+  }
+
+  async onDispose() {
+    await this.chatTickets.dispose();
+  }
+
+  /** The battle's chat channel and this player's ticket to it (server/chat/battleTickets.ts). */
+  private async onChatTicket(client: BattleClient) {
+    if (!this.limits.admit(client, ClientMessage.chatTicket) || !this.pilots.has(client.sessionId)) return;
+    client.send(ServerMessage.battleChat, await this.chatTickets.ticketFor(client.sessionId));
   }
 
   /**
@@ -194,7 +212,10 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
 
     const outcome = resolveRewoundAttack(client.sessionId, attacker, this.state.players.entries(), this.history, seenAt.tick);
     const attacked: AttackedEvent = { by: client.sessionId, x: attacker.x, y: attacker.y, hits: outcome.hits };
-    this.broadcast(ServerMessage.attacked, attacked);
+    // With interest views, an attack is news only to those who see the attacker or a victim.
+    const views = this.views;
+    if (!this.viewed) this.broadcast(ServerMessage.attacked, attacked);
+    else for (const c of this.clients) if ([attacked.by, ...attacked.hits].some((id) => views.canSee(c.sessionId, id))) c.send(ServerMessage.attacked, attacked);
     for (const victimId of outcome.killed) {
       const victim = this.state.players.get(victimId)!;
       this.pilots.get(victimId)!.respawnAt = respawnAt(this.nowMs);

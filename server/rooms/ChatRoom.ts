@@ -1,40 +1,46 @@
-import { Room, ServerError, matchMaker, type Client } from "@colyseus/core";
+import { Room, ServerError, matchMaker, type AuthContext, type Client } from "@colyseus/core";
 import { logger } from "../log";
 import { identify, playerIdOf, withIdentity, type Identity } from "../auth/identity";
 import { CatchUp } from "../chat/catchUp";
-import { MemoryChatHistory, chatTopic, type ChatHistory } from "../chat/history";
+import { MemoryChatHistory, chatTopic, lineBytes, newestWithin, type ChatDraft, type ChatHistory } from "../chat/history";
+import { PresenceLines } from "../chat/presenceLines";
+import { Resumes } from "../chat/resume";
+import { floodKeyOf } from "../chat/floodKey";
+import { admits, isBattleChannel } from "../chat/battleTickets";
 import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderation";
 import { erasePlayerLines, exportPlayerLines, type EraseResult, type ExportResult } from "../chat/retention";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 import { generateName, seededRng } from "../shared/game";
+import { nameKeys, uniqueName } from "../shared/names";
 import { parseChat, parseChatOptions, parseResume, type ChatJoin } from "../shared/parse";
 import {
+  CHAT_HISTORY_CHANNELS_MAX,
   CHAT_HISTORY_KEEP,
   CHAT_HISTORY_ON_JOIN,
+  CHAT_HISTORY_REPLY_MAX_BYTES,
+  CHAT_HISTORY_REPLY_MAX_LINES,
   CHAT_MAX_MEMBERS,
-  CHAT_MEMORY_CHANNELS_MAX,
-  CHAT_RESUME_WAIT_MS,
   ClientMessage,
   CLOSE_KICKED,
   JOIN_INVALID_OPTIONS,
+  JOIN_NOT_A_MEMBER,
   RefusalCode,
   SEAT_RESERVATION_S,
   ServerMessage,
   type ChatHistory as ChatHistoryPayload,
   type ChatLine,
-  type ChatLineKind,
 } from "../shared/protocol";
 import { countChatLine } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
 import { refuse, refuseUnknownType } from "./refuse";
-import { cameBack } from "./reconnect";
+import { cameBack, watchProtocolErrors } from "./reconnect";
 import { RoomSubscriptions } from "./roomSubscriptions";
 import { evict, Seats } from "./seats";
 import { ChatState, Member } from "./schema/ChatState";
 
-/** `client.auth`: the join options and who the member is. */
-type ChatAuth = ChatJoin & Identity;
+/** `client.auth`: the join options, who the member is, and what its floods are counted by (chat/floodKey.ts). */
+type ChatAuth = ChatJoin & Identity & { floodKey: string };
 type ChatClient = Client<unknown, ChatAuth>;
 
 /**
@@ -44,9 +50,8 @@ type ChatClient = Client<unknown, ChatAuth>;
 export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   /** Shared by every chat room of the process; app.config puts the Redis history here when configured. */
   static history: ChatHistory = new MemoryChatHistory(
-    CHAT_HISTORY_KEEP,
+    { lines: CHAT_HISTORY_KEEP, channels: CHAT_HISTORY_CHANNELS_MAX },
     (topic, line) => matchMaker.presence.publish(topic, line),
-    CHAT_MEMORY_CHANNELS_MAX,
   );
 
   state = new ChatState();
@@ -54,42 +59,55 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   private rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
   /** Keyed by player id, so leaving and joining again does not lift a mute. */
-  private mutes = new Mutes();
+  private mutes!: Mutes;
   private seats = new Seats();
   /** Members being kicked: their leave is final, no reconnection. */
   private kicked = new Set<string>();
   private catchUp = new CatchUp(CHAT_HISTORY_KEEP);
   private subscriptions = new RoomSubscriptions(matchMaker.presence);
-  /** Reconnected members who have not sent `resume` yet. */
-  private awaitingResume = new Set<string>();
+  private resumes = new Resumes(this.clock);
+  /** Join and leave lines, throttled per channel and per identity. */
+  private presenceLines = new PresenceLines();
   /** Id of the last line relayed: where a reconnected member that never says `resume` resumes. */
   private lastLineId = 0;
 
   /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
-  static async onAuth(token: string | undefined, options: unknown): Promise<ChatAuth> {
+  static async onAuth(token: string | undefined, options: unknown, context: AuthContext): Promise<ChatAuth> {
     const parsed = parseChatOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
-    return withIdentity(parsed.value, await identify(token));
+    const identity = await identify(token);
+    const { channel, ticket } = parsed.value;
+    if (isBattleChannel(channel) && !(await admits(matchMaker.presence, channel, ticket))) {
+      throw new ServerError(JOIN_NOT_A_MEMBER, "this battle's chat is for its players: join the battle first");
+    }
+    return { ...withIdentity(parsed.value, identity), floodKey: floodKeyOf(identity, context) };
   }
 
   async onCreate(options: unknown) {
     const parsed = parseChatOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
     this.state.channel = parsed.value.channel;
+    this.mutes = new Mutes(this.presence);
     void this.setMetadata({ channel: parsed.value.channel });
+    // A battle's channel would reveal the battle's id in the lobby's room list (private ones too).
+    if (isBattleChannel(parsed.value.channel)) this.listing.unlisted = true;
 
     this.setSeatReservationTime(SEAT_RESERVATION_S);
-    this.onMessage(ClientMessage.chat, (client, payload: unknown) => this.onChat(client, payload));
+    this.onMessage(ClientMessage.chat, (client, payload: unknown) => void this.onChat(client, payload));
     this.onMessage(ClientMessage.resume, (client, payload: unknown) => this.onResume(client, payload));
     this.onMessage("*", (client, type) => this.limits.admit(client, "*") && refuseUnknownType(client, type));
     await this.subscriptions.subscribe<ChatLine>(chatTopic(this.state.channel), (line) => this.relay(line));
   }
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatAuth) {
+    watchProtocolErrors(client);
     const member = new Member();
-    member.name = auth.name ?? generateName(this.rng);
+    const others = [...this.state.members.values()].filter((m) => m.playerId !== auth.playerId);
+    member.name = uniqueName(auth.name ?? generateName(this.rng), nameKeys(others.map((m) => m.name)));
     member.playerId = auth.playerId;
     this.state.members.set(client.sessionId, member);
+    // Leaving and joining again does not buy a fresh chat burst.
+    this.limits.adopt(client.sessionId, auth.floodKey);
     void this.sendHistory(client, auth.since);
     // The same player joining again (another tab or device) takes its seat over quietly.
     const previous = this.seats.claim(auth.playerId, client.sessionId);
@@ -97,7 +115,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
       this.state.members.delete(previous);
       return evict(this, previous);
     }
-    this.post("system", "", "", `${member.name} joined`);
+    void this.announce(client, `${member.name} joined`);
   }
 
   async onLeave(client: ChatClient, consented: boolean) {
@@ -107,12 +125,12 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     const removed = kicked || replaced || this.limits.wasCutOff(client.sessionId);
     if (!consented && !removed && (await this.waitForReconnection(client))) return;
     this.catchUp.forget(client.sessionId);
-    this.awaitingResume.delete(client.sessionId);
+    this.resumes.forget(client.sessionId);
     const member = this.state.members.get(client.sessionId);
     this.state.members.delete(client.sessionId);
-    this.limits.forget(client.sessionId);
+    this.limits.forget(client.sessionId, client.auth?.floodKey);
     this.seats.release(playerIdOf(client), client.sessionId);
-    if (member) this.post("system", "", "", `${member.name} left`);
+    if (member) void this.announce(client, `${member.name} left`);
   }
 
   onBeforeShutdown() {
@@ -137,6 +155,9 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     const playerId = this.resolveMember(member);
     if (playerId === undefined) return { ok: false, reason: "no such member" };
     this.mutes.mute(playerId, duration, Date.now());
+    // A guest's id is new at every join: its address is muted too, or rejoining would lift the mute.
+    const guest = this.clients.find((c) => playerIdOf(c) === playerId && c.auth?.guest);
+    if (guest?.auth) this.mutes.mute(guest.auth.floodKey, duration, Date.now());
     return { ok: true };
   }
 
@@ -144,6 +165,8 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   unmute(member: unknown): ModerationResult {
     const playerId = this.resolveMember(member) ?? member;
     if (typeof playerId !== "string" || !this.mutes.unmute(playerId)) return { ok: false, reason: "not muted" };
+    const guest = this.clients.find((c) => playerIdOf(c) === playerId && c.auth?.guest);
+    if (guest?.auth) this.mutes.unmute(guest.auth.floodKey);
     return { ok: true };
   }
 
@@ -169,27 +192,46 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
 
   /** Holds the member's lines while it is away; true when it came back with its reconnection token. */
   private async waitForReconnection(client: ChatClient): Promise<boolean> {
-    const droppedAfter = this.lastLineId;
     const { sessionId } = client;
+    this.resumes.dropped(sessionId, this.lastLineId);
     this.catchUp.hold(sessionId);
     if (!(await cameBack(this, client, false))) return false;
-    this.awaitingResume.add(sessionId);
-    this.clock.setTimeout(() => {
+    this.resumes.cameBack(sessionId, (since) => {
       const back = this.clients.getById(sessionId);
-      if (this.awaitingResume.delete(sessionId) && back) void this.sendHistory(back, droppedAfter);
-    }, CHAT_RESUME_WAIT_MS);
+      if (back) void this.sendHistory(back, since);
+    });
     return true;
   }
 
-  private onChat(client: ChatClient, payload: unknown) {
+  private async onChat(client: ChatClient, payload: unknown) {
     if (!this.limits.admit(client, ClientMessage.chat)) return;
+    // Taken before the mute lookup: a line sent just before leaving is still said.
     const member = this.state.members.get(client.sessionId);
     if (!member) return;
-    const mutedMs = this.mutes.remainingMs(playerIdOf(client), Date.now());
+    const mutedMs = await this.mutedMs(client);
     if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
     const chat = parseChat(payload);
     if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);
-    this.post("user", member.name, client.sessionId, chat.value.text, playerIdOf(client));
+    const { sessionId } = client;
+    const draft: ChatDraft = { kind: "user", name: member.name, sessionId, playerId: playerIdOf(client), text: chat.value.text, time: Date.now() };
+    const maxBytes = settings().chatHistory.lineBytes;
+    if (lineBytes(draft) > maxBytes) {
+      return refuse(client, ClientMessage.chat, RefusalCode.textTooLong, `chat line must be at most ${maxBytes} bytes`);
+    }
+    this.post(draft);
+  }
+
+  /** A "joined"/"left" line, unless the member is muted or its identity or the channel is over its allowance. */
+  private async announce(client: ChatClient, text: string) {
+    if ((await this.mutedMs(client)) > 0) return;
+    if (!this.presenceLines.allow(client.auth?.floodKey ?? client.sessionId)) return;
+    this.post({ kind: "system", name: "", sessionId: "", playerId: "", text, time: Date.now() });
+  }
+
+  private async mutedMs(client: ChatClient): Promise<number> {
+    const now = Date.now();
+    const keys = [playerIdOf(client), ...(client.auth?.guest ? [client.auth.floodKey] : [])];
+    return Math.max(0, ...(await Promise.all(keys.map((key) => this.mutes.remainingMs(key, now)))));
   }
 
   /** The player id of a member named by sessionId or by player id. */
@@ -207,7 +249,7 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     if (!resume.ok) return refuse(client, ClientMessage.resume, resume.code, resume.message);
     // Only once, right after a reconnection: otherwise a few bytes would buy the whole history again
     // and again, and a late resume would repeat lines the fallback already sent.
-    if (!this.awaitingResume.delete(client.sessionId)) {
+    if (!this.resumes.takeResume(client.sessionId)) {
       return refuse(client, ClientMessage.resume, RefusalCode.invalidPayload, "resume is only accepted once, right after a reconnection");
     }
     void this.sendHistory(client, resume.value.since);
@@ -218,14 +260,17 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
    * undefined. Live lines wait until it is sent, so none is missed, repeated or out of order.
    */
   private async sendHistory(client: ChatClient, since: number | undefined) {
-    this.catchUp.hold(client.sessionId);
+    const turn = this.catchUp.hold(client.sessionId);
+    const limit = since === undefined ? CHAT_HISTORY_ON_JOIN : CHAT_HISTORY_REPLY_MAX_LINES;
     let lines: ChatLine[] = [];
     try {
-      lines = await ChatRoom.history.after(this.state.channel, since ?? 0, since === undefined ? CHAT_HISTORY_ON_JOIN : CHAT_HISTORY_KEEP);
+      lines = newestWithin(await ChatRoom.history.after(this.state.channel, since ?? 0, limit), limit, CHAT_HISTORY_REPLY_MAX_BYTES);
     } catch (error) {
       logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not read the chat history");
     }
-    if (!this.catchUp.isHeld(client.sessionId)) return; // left meanwhile
+    // Left meanwhile, or dropped and came back again: that reconnection has its own catch-up.
+    if (!this.catchUp.isHeld(client.sessionId, turn)) return;
+    this.resumes.caughtUp(client.sessionId);
     const caughtUp = this.catchUp.release(client.sessionId, since ?? 0, lines);
     const history: ChatHistoryPayload = { lines: caughtUp.history };
     client.send(ServerMessage.history, history);
@@ -233,9 +278,9 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   }
 
   /** Hands a line to the history, which numbers it and publishes it to every room of the channel. */
-  private post(kind: ChatLineKind, name: string, sessionId: string, text: string, playerId = "") {
+  private post(draft: ChatDraft) {
     ChatRoom.history
-      .append(this.state.channel, { kind, name, sessionId, playerId, text, time: Date.now() })
+      .append(this.state.channel, draft)
       .catch((error) => logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line"));
   }
 

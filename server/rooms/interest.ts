@@ -240,8 +240,8 @@ export class InterestViews {
     this.serializer.cells?.unwatch(sessionId);
   }
 
-  /** Whether `viewer`'s client holds `target`'s position (for events that reveal positions). */
+  /** Whether `viewer`'s client holds `target`'s position (for events that reveal positions); a client always sees itself. */
   canSee(viewer: string, target: string): boolean {
-    return this.serializer.canSee(viewer, target);
+    return viewer === target || this.serializer.canSee(viewer, target);
   }
 }

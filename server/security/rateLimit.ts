@@ -7,11 +7,13 @@ import { ClientState, type Client } from "@colyseus/core";
 import { logger } from "../log";
 import { countRateLimitDrop } from "../ops/metrics";
 import { refuse } from "../rooms/refuse";
+import { BoundedMap } from "../shared/lru";
 import {
   ABUSE_DROP_BURST,
   ABUSE_DROP_FORGIVEN_PER_S,
   CLOSE_RATE_LIMITED,
   RATE_LIMITS,
+  CHAT_KEPT_IDENTITIES_MAX,
   RefusalCode,
   SHOWN_TYPE_MAX_CHARS,
   type RateLimit,
@@ -68,6 +70,8 @@ function scaled(limit: RateLimit, scale: number): RateLimit {
 
 export class RateLimiter {
   private allowances = new Map<string, Allowance>();
+  /** Buckets of clients that left, by identity (see `forget`). */
+  private kept = new BoundedMap<string, Allowance>(CHAT_KEPT_IDENTITIES_MAX);
   /** Dropped messages by limited type, and clients cut off, since the room started (for figures). */
   readonly dropped: Partial<Record<RateLimitedType, number>> = {};
   kicked = 0;
@@ -121,9 +125,20 @@ export class RateLimiter {
     return this.allowances.get(sessionId)?.cutOff === true;
   }
 
-  /** Drops a leaving client's buckets. */
-  forget(sessionId: string): void {
+  /**
+   * Drops a leaving client's buckets; with `keepAs` (its identity) they are kept, bounded, for the
+   * identity's next join to {@link adopt}: leaving and joining again must not buy a fresh burst.
+   */
+  forget(sessionId: string, keepAs?: string): void {
+    const allowance = this.allowances.get(sessionId);
     this.allowances.delete(sessionId);
+    if (allowance && keepAs !== undefined) this.kept.set(keepAs, { ...allowance, warned: new Set(), cutOff: false });
+  }
+
+  /** A joining client takes over the buckets its identity left with, if they are still kept. */
+  adopt(sessionId: string, identity: string): void {
+    const kept = this.kept.take(identity);
+    if (kept) this.allowances.set(sessionId, kept);
   }
 
   /** Clients with buckets (for tests: must fall back to the room's clients). */

@@ -5,6 +5,7 @@
 import { ErrorCode, ServerError, matchMaker } from "@colyseus/core";
 import type { TransportOptions } from "@colyseus/ws-transport";
 import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from "node:http";
+import { identify } from "../auth/identity";
 import { logger } from "../log";
 import { MeteredTransport } from "../ops/transport";
 import { MAX_JOIN_OPTIONS_BYTES, MAX_MESSAGE_BYTES, MAX_OPEN_SOCKETS } from "../shared/protocol";
@@ -109,6 +110,8 @@ function hideInternalErrors() {
     }
     const call = (matchMaker as unknown as Record<string, MatchMakeMethod>)[method];
     try {
+      // Colyseus reconnects without onAuth: the token must still be good (expired: AuthRefusal.expired).
+      if (method === "reconnect") await identify((authOptions as { token?: string } | undefined)?.token);
       return await call(roomName, clientOptions, authOptions);
     } catch (error) {
       if (isDeliberate(error)) throw new ServerError(error.code || ErrorCode.MATCHMAKE_UNHANDLED, error.message);

@@ -11,7 +11,6 @@ import {
   CHANNEL_PATTERN,
   CHAT_MAX_LINE_ID,
   CHAT_TEXT_MAX_CHARS,
-  COMBINING_MARKS_MAX_RUN,
   MAX_SEQ,
   MAX_TICK,
   NAME_MAX_CHARS,
@@ -21,6 +20,7 @@ import {
   type ChatResumePayload,
   type MovePayload,
 } from "./protocol";
+import { capMarksPerBase, hasVisible } from "./names";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; code: RefusalCode; message: string };
 
@@ -63,20 +63,20 @@ export function visibleLength(text: string): number {
 // (U+200C) stay: emoji sequences and Persian/Indic scripts need them.
 // Also removed: lone surrogates, the combining grapheme joiner, blank "letters" that render as
 // nothing (Hangul fillers, Khmer inherent vowels, Mongolian vowel separator, Braille blank),
-// interlinear annotation marks, and the tag and supplementary variation-selector blocks, which can
+// interlinear annotation marks, the deprecated format characters (U+206A-206F), the Egyptian,
+// shorthand and musical format controls, and the tag and supplementary variation-selector blocks, which can
 // carry hidden text (they also drop the tag part of subdivision flags such as England's).
 const INVISIBLE =
-  /[\p{Cc}\p{Cs}\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u2800\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
-const COMBINING_RUN = new RegExp(`(\\p{M}{${COMBINING_MARKS_MAX_RUN}})\\p{M}+`, "gu");
+  /[\p{Cc}\p{Cs}\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u2800\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{13430}-\u{1343F}\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
 
 /** Removes invisible and control characters, cuts stacks of combining marks, folds runs of white space, trims. */
 export function cleanText(text: string): string {
-  return text
+  const cleaned = text
     .replace(/\s+/gu, " ")
     .replace(INVISIBLE, "")
-    .replace(COMBINING_RUN, "$1")
     .replace(/ {2,}/g, " ")
     .trim();
+  return capMarksPerBase(cleaned);
 }
 
 /** Display name: absent means "generate one"; present must be 1..NAME_MAX_CHARS visible characters. */
@@ -86,7 +86,7 @@ export function parseName(input: unknown): Parsed<string | undefined> {
   // Cheap cap before any per-character work on a hostile string.
   if (input.length > NAME_MAX_CHARS * UTF16_UNITS_PER_CHAR_MAX) return invalid(`name must be at most ${NAME_MAX_CHARS} characters`);
   const name = cleanText(input);
-  if (name.length === 0) return invalid("name must have at least one visible character");
+  if (!hasVisible(name)) return invalid("name must have at least one visible character");
   if (visibleLength(name) > NAME_MAX_CHARS) return invalid(`name must be at most ${NAME_MAX_CHARS} characters`);
   return ok(name);
 }
@@ -121,7 +121,12 @@ export interface ChatJoin {
   name: string | undefined;
   /** Last line id the client saw; undefined for a first join. */
   since: number | undefined;
+  /** A battle channel's ticket (checked by the room against presence). */
+  ticket: string | undefined;
 }
+
+/** Longest `ticket` join option read. */
+const TICKET_OPTION_MAX_CHARS = 64;
 
 /** A line id the client saw: a whole number from 0 to CHAT_MAX_LINE_ID. */
 function parseSince(input: unknown, what: string): Parsed<number> {
@@ -133,9 +138,12 @@ function parseSince(input: unknown, what: string): Parsed<number> {
 
 /** Join options of a chat room: `{ channel, name?, since? }`. */
 export function parseChatOptions(input: unknown): Parsed<ChatJoin> {
-  const wrong = checkFields(input, ["channel", "name", "since"], "join options");
+  const wrong = checkFields(input, ["channel", "name", "since", "ticket"], "join options");
   if (wrong) return invalid(wrong);
-  const { channel, name, since } = input as Record<string, unknown>;
+  const { channel, name, since, ticket } = input as Record<string, unknown>;
+  if (ticket !== undefined && (typeof ticket !== "string" || ticket.length > TICKET_OPTION_MAX_CHARS)) {
+    return invalid(`ticket must be a string of at most ${TICKET_OPTION_MAX_CHARS} characters`);
+  }
   if (typeof channel !== "string" || !CHANNEL_PATTERN.test(channel)) {
     return invalid(
       `channel must be 1 to ${CHANNEL_MAX_CHARS} characters of a-z, 0-9, '-' or '_', starting with a letter or digit`,
@@ -143,10 +151,11 @@ export function parseChatOptions(input: unknown): Parsed<ChatJoin> {
   }
   const parsedName = parseName(name);
   if (!parsedName.ok) return parsedName;
-  if (since === undefined) return ok({ channel, name: parsedName.value, since: undefined });
+  const given = { channel, name: parsedName.value, ticket: ticket as string | undefined };
+  if (since === undefined) return ok({ ...given, since: undefined });
   const parsedSince = parseSince(since, "since");
   if (!parsedSince.ok) return parsedSince;
-  return ok({ channel, name: parsedName.value, since: parsedSince.value });
+  return ok({ ...given, since: parsedSince.value });
 }
 
 /** `resume` `{ since }`. */
@@ -200,7 +209,7 @@ export function parseChat(input: unknown): Parsed<ChatPayload> {
   const tooLong = `chat.text must be at most ${CHAT_TEXT_MAX_CHARS} characters`;
   if (text.length > CHAT_TEXT_MAX_CHARS * UTF16_UNITS_PER_CHAR_MAX) return invalid(tooLong, RefusalCode.textTooLong);
   const clean = cleanText(text);
-  if (clean.length === 0) return invalid("chat.text is empty", RefusalCode.textEmpty);
+  if (!hasVisible(clean)) return invalid("chat.text is empty", RefusalCode.textEmpty);
   if (visibleLength(clean) > CHAT_TEXT_MAX_CHARS) return invalid(tooLong, RefusalCode.textTooLong);
   return ok({ text: clean });
 }

@@ -83,14 +83,29 @@ export const CHANNEL_PATTERN = new RegExp(`^[a-z0-9][a-z0-9_-]{0,${CHANNEL_MAX_C
 export const CHAT_TEXT_MAX_CHARS = 500;
 /** Messages a member receives on join. */
 export const CHAT_HISTORY_ON_JOIN = 50;
-/** Messages a channel keeps in memory (the newest). */
+/** Default of CHAT_HISTORY_LINES: the newest lines a channel keeps (join and leave lines apart, below). */
 export const CHAT_HISTORY_KEEP = 200;
+/** Join and leave lines a channel keeps, in a ring of their own: however many come, they never push out what people said. */
+export const CHAT_SYSTEM_LINES_KEEP = 20;
 export const CHAT_MAX_MEMBERS = 2000;
 /**
- * Channels whose history one process keeps in memory without Redis (least recently used dropped):
- * at most 200 lines of 500 characters each, so this bounds history memory to a few hundred MB.
+ * Default of CHAT_HISTORY_CHANNELS: channels whose history is kept in all, in memory or in Redis
+ * (least recently used dropped). Anyone may open a channel, so history memory is bounded by
+ * channels x lines x line bytes: 1000 x 200 x 2 KB = 400 MB at worst.
  */
-export const CHAT_MEMORY_CHANNELS_MAX = 1000;
+export const CHAT_HISTORY_CHANNELS_MAX = 1000;
+/** Default of CHAT_HISTORY_LINE_BYTES: a line over this (its stored JSON, in UTF-8) is refused as too long. */
+export const CHAT_LINE_MAX_BYTES = 2048;
+/**
+ * A channel's first line, and its first after its history was dropped (LRU, TTL, a blank Redis, a
+ * restart without Redis), gets id (UTC ms x this) + 1: ids keep increasing, so no client drops a
+ * new line as already seen, while fewer than this many lines per millisecond are said.
+ */
+export const CHAT_IDS_PER_MS = 1000;
+/** A `history` reply holds at most this many lines (`since` names where it starts)... */
+export const CHAT_HISTORY_REPLY_MAX_LINES = 100;
+/** ...and at most this many bytes of lines (newest kept): a 300-byte join cannot buy 600 KB. */
+export const CHAT_HISTORY_REPLY_MAX_BYTES = 32 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -104,6 +119,8 @@ export const ClientMessage = {
   attack: "attack",
   /** Chat: say something in the channel. */
   chat: "chat",
+  /** Battle: ask for this battle's chat channel and ticket ({@link BattleChatTicket} comes back as `battleChat`). */
+  chatTicket: "chatTicket",
   /** Chat: first message after a reconnection: the id of the last line seen ({@link ChatResumePayload}). */
   resume: "resume",
 } as const;
@@ -117,6 +134,8 @@ export const ServerMessage = {
   attacked: "attacked",
   /** Battle: someone died ({@link KillEvent}). */
   kill: "kill",
+  /** Battle: this battle's chat channel and ticket, answering `chatTicket` ({@link BattleChatTicket}). */
+  battleChat: "battleChat",
   /** Chat: one new line ({@link ChatLine}). */
   chat: "chat",
   /** Chat: the channel's latest lines, sent once on join ({@link ChatHistory}). */
@@ -140,6 +159,8 @@ export interface JoinChatOptions {
   name?: string;
   /** Id of the last line this client saw: `history` then holds every kept line after it. */
   since?: number;
+  /** A battle's channel only: the ticket its battle gave ({@link BattleChatTicket}). */
+  ticket?: string;
 }
 
 /** `move`: the direction the player wants to go this tick; |(dx, dy)| above 1 is scaled down to 1. */
@@ -282,6 +303,16 @@ export const RATE_LIMITS = {
 } as const satisfies Record<string, RateLimit>;
 export type RateLimitedType = keyof typeof RATE_LIMITS;
 
+/** "joined"/"left" lines one channel posts; past this the member list still shows who came and went. */
+export const CHAT_PRESENCE_LINES_PER_CHANNEL: RateLimit = { perSecond: 1, burst: 10 };
+/** ...and one identity (player id, or a guest's address): a join/leave loop shows twice a minute at most. */
+export const CHAT_PRESENCE_LINES_PER_IDENTITY: RateLimit = { perSecond: 1 / 30, burst: 4 };
+/**
+ * Identities a chat room remembers buckets of (presence lines; the message buckets of members who
+ * left, so rejoining does not refill a fresh chat burst). Least recently used forgotten.
+ */
+export const CHAT_KEPT_IDENTITIES_MAX = 10_000;
+
 /**
  * Sustained abuse: every dropped message costs one token from a bucket of this size, refilled at
  * this rate. When it runs dry the client is disconnected with {@link CLOSE_RATE_LIMITED}. A flood
@@ -292,6 +323,11 @@ export const ABUSE_DROP_FORGIVEN_PER_S = 20;
 
 /** WebSocket close code for a client disconnected for sustained flooding (4000-4999: ours). */
 export const CLOSE_RATE_LIMITED = 4429;
+/**
+ * Close codes of a client closed for a protocol error: 1002 protocol error, 1007 bad data, 1009 frame
+ * too big (ws), 4002 a message Colyseus could not decode or validate. No reconnection seat is kept.
+ */
+export const PROTOCOL_ERROR_CLOSE_CODES: readonly number[] = [1002, 1007, 1009, 4002];
 /** WebSocket close code for a chat member removed by a moderator. */
 export const CLOSE_KICKED = 4403;
 
@@ -303,7 +339,10 @@ export const MAX_JOIN_OPTIONS_BYTES = 2 * 1024;
 export const MAX_OPEN_SOCKETS = 5000;
 /** A seat reserved at matchmaking is released if no socket claims it within this time. */
 export const SEAT_RESERVATION_S = 5;
-/** Longest run of combining marks kept on one character in names and chat: any script, no "Zalgo" stacks. */
+/**
+ * Most combining marks kept on one base character in names and chat, counted across joiners (ZWJ,
+ * variation selectors) between them: any script, no "Zalgo" stacks.
+ */
 export const COMBINING_MARKS_MAX_RUN = 3;
 /** Longest a moderator's mute lasts; also the default when no duration is given. */
 export const MUTE_MAX_S = 24 * 60 * 60;
@@ -323,6 +362,17 @@ export const RECONNECT_SECONDS = 20;
  * case-sensitive, channels are lower-case); see client/channel.ts.
  */
 export const BATTLE_CHANNEL_PREFIX = "battle-";
+/**
+ * `battleChat` (server -> client, the answer to `chatTicket`): the battle's chat channel and the
+ * ticket that admits this player to it. A battle channel is joined with `{ channel, ticket }` only,
+ * and is not listed in the lobby: a private battle's chat is for its players.
+ */
+export interface BattleChatTicket {
+  channel: string;
+  ticket: string;
+}
+/** ServerError code of a chat join refused: a battle's channel without a valid ticket of that battle. */
+export const JOIN_NOT_A_MEMBER = 4260;
 
 // ---------------------------------------------------------------------------------------------
 // Scaling and chat resume (issue 5)

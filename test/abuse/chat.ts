@@ -1,0 +1,45 @@
+/** What the chat scenarios share: clients from chosen addresses, and loops bounded by the attack time. */
+import assert from "node:assert/strict";
+import { Client, type Room } from "colyseus.js";
+import { RoomName, ServerMessage, type ChatHistory, type ChatLine, type JoinChatOptions } from "../../server/shared/protocol";
+import type { AbuseContext } from "./scenario";
+
+/** A colyseus.js client matchmaking as `address` (X-Real-IP), like a browser on another network. */
+export function clientFrom(ctx: AbuseContext, address: string): Client {
+  const client = new Client(ctx.httpUrl);
+  (client.http as unknown as { headers: Record<string, string> }).headers = { "X-Real-IP": address };
+  return client;
+}
+
+/** Joins a channel and hears every server message type (nothing unheard is logged). */
+export async function joinChat(client: Client, options: JoinChatOptions): Promise<Room> {
+  const room = await client.joinOrCreate(RoomName.chat, options);
+  for (const type of Object.values(ServerMessage)) room.onMessage(type, () => {});
+  return room;
+}
+
+/** Every chat line `room` gets, history and live. */
+export function heard(room: Room): ChatLine[] {
+  const lines: ChatLine[] = [];
+  room.onMessage(ServerMessage.history, (history: ChatHistory) => lines.push(...history.lines));
+  room.onMessage(ServerMessage.chat, (line: ChatLine) => lines.push(line));
+  return lines;
+}
+
+/** Runs `step` again and again until the attack time is over or `max` steps ran; returns the count. */
+export async function loopFor(ctx: AbuseContext, ms: number, max: number, step: (i: number) => Promise<void>): Promise<number> {
+  let over = false;
+  void ctx.attackFor(ms).then(() => (over = true));
+  let i = 0;
+  while (!over && i < max) await step(i++);
+  return i;
+}
+
+/** Resolves once `check` holds, polled; fails after `timeoutMs`. */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    assert.ok(performance.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { nameKey } from "../../../server/shared/names";
+import { JOIN_INVALID_OPTIONS, RoomName, ServerMessage } from "../../../server/shared/protocol";
+import { clientFrom, loopFor, waitFor } from "../chat";
+import type { AbuseScenario } from "../scenario";
+
+/** Each once accepted and shown blank, smeared, or exactly like another player's name. */
+const INVISIBLE = ["\u200D", "\u200C", "\u206A", "\uFE0F", "\u{1D173}", "\u{1BCA0}", "\u{13430}", "\u200D\u0301\u200D\u0301"];
+const LOOK_ALIKES = ["Alice\u200D", "ＡＬＩＣＥ", "A\u00ADlice", "alice\uFE0F"];
+
+/** Issue 13 item 8: blank names, combining marks smeared across ZWJ, and look-alikes of a player's name. */
+export const scenario: AbuseScenario = {
+  name: "invisible-names",
+  attack: "blank, smeared and look-alike names in a battle",
+  async run(ctx) {
+    const alice = await clientFrom(ctx, "10.5.0.1").create(RoomName.battle, { name: "Alice" });
+    for (const type of Object.values(ServerMessage)) alice.onMessage(type, () => {});
+    const attacker = clientFrom(ctx, "10.5.6.6");
+    let refused = 0;
+    let accepted = 0;
+    const tries = await loopFor(ctx, ctx.short ? 1000 : 20_000, ctx.short ? INVISIBLE.length : 2000, async (i) => {
+      try {
+        await (await attacker.joinById(alice.roomId, { name: INVISIBLE[i % INVISIBLE.length] })).leave();
+        accepted++;
+      } catch (error) {
+        if ((error as { code?: number }).code === JOIN_INVALID_OPTIONS) refused++;
+        else throw error;
+      }
+    });
+    const smear = await attacker.joinById(alice.roomId, { name: "a" + "\u0301\u200D".repeat(40) });
+    const alikes = [];
+    for (const name of LOOK_ALIKES) alikes.push(await attacker.joinById(alice.roomId, { name }));
+    type Players = { players: Map<string, { name: string }> };
+    const state = () => alice.state as unknown as Players;
+    await waitFor(() => state()?.players?.size === LOOK_ALIKES.length + 2, "every player in Alice's view");
+    const names = [...state().players.values()].map((p) => p.name);
+    const smeared = state().players.get(smear.sessionId)!.name;
+    await Promise.all([smear, ...alikes, alice].map((room) => room.leave()));
+    assert.equal(accepted, 0, "a blank name was accepted");
+    assert.equal(new Set(names.map(nameKey)).size, names.length, `look-alike names: ${JSON.stringify(names)}`);
+    const marks = smeared.match(/\p{M}/gu)?.length ?? 0;
+    assert.ok(marks <= 3, `${marks} combining marks kept on one letter`);
+    return { tries, refused, accepted, distinctNames: names.length, marksKeptOnSmear: marks };
+  },
+};

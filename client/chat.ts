@@ -11,18 +11,18 @@ import {
   type ShutdownNotice,
 } from "../server/shared/protocol";
 import { byId, el } from "./dom";
+import { formatStamp, formatTime, refusalText, t } from "./i18n";
 import { keepConnected, type LinkStatus } from "./net";
 import type { ChatStateView } from "./state";
 
 /** Lines kept in the chat log (older ones scroll away for good). */
 export const CHAT_LOG_LINES = 200;
 
-/** A line's server time (UTC milliseconds) in the player's own time zone; the exact UTC instant on hover. */
+/** A line's server time (UTC milliseconds) in the player's locale and own time zone; date and seconds on hover. */
 export function localTime(utcMs: number): HTMLTimeElement {
-  const at = new Date(utcMs);
-  const time = el("time", "time", at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
-  time.dateTime = at.toISOString();
-  time.title = at.toLocaleString();
+  const time = el("time", "time", formatTime(utcMs));
+  time.dateTime = new Date(utcMs).toISOString();
+  time.title = formatStamp(utcMs);
   return time;
 }
 
@@ -64,7 +64,7 @@ export class ChatPanel {
     room.onMessage(ServerMessage.chat, (line: ChatLine) => this.add(line));
     room.onMessage(ServerMessage.error, (error: ErrorPayload) => this.refused(error));
     room.onMessage(ServerMessage.shutdown, (notice: ShutdownNotice) =>
-      this.append(el("div", "line system", `${notice.reason}: chat closes in ${Math.ceil(notice.inMs / 1000)} s.`)),
+      this.append(el("div", "line system", t("shutdown.chat", { seconds: Math.ceil(notice.inMs / 1000) }))),
     );
     // Back with the reconnection token: ask for exactly the lines said while this member was away.
     if (reconnected) room.send(ClientMessage.resume, { since: this.lastLineId });
@@ -83,7 +83,7 @@ export class ChatPanel {
   }
 
   private refused(error: ErrorPayload): void {
-    this.append(el("div", "line refusal", `Not sent: ${error.message}`));
+    this.append(el("div", "line refusal", t("chat.notSent", { reason: refusalText(error.code) })));
   }
 
   private append(row: HTMLElement): void {

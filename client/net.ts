@@ -3,7 +3,8 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import { Client, type Room } from "colyseus.js";
-import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, RECONNECT_SECONDS } from "../server/shared/protocol";
+import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, JOIN_INVALID_OPTIONS, RECONNECT_SECONDS } from "../server/shared/protocol";
+import { t, tCode } from "./i18n";
 import { isAuthRefusal } from "./identity";
 
 /** Close code of a deliberate leave (Colyseus CloseCode.CONSENTED): nothing to reconnect. */
@@ -24,14 +25,18 @@ export function backoffDelayMs(attempt: number): number {
   return Math.min(RECONNECT_FIRST_DELAY_MS * 2 ** attempt, RECONNECT_MAX_DELAY_MS);
 }
 
-/** A failed join in words a player understands. */
+/** Colyseus's code for a room id that matches no open room; its text says "not found" or "is locked" (full). */
+const MATCHMAKE_INVALID_ROOM_ID = 4212;
+
+/** A failed join in the player's words, from its code (the server's English text is for logs). */
 export function describeJoinError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (isAuthRefusal(error)) return `Sign-in refused: ${message}`;
-  if (/not found/i.test(message)) return "That room is gone: it has closed, or the link is wrong.";
-  if (/locked/i.test(message)) return "That room is full.";
-  if (/fetch|network|ECONNREFUSED/i.test(message)) return "The server cannot be reached.";
-  return `Could not join: ${message}`;
+  if (isAuthRefusal(error)) return t("join.signInRefused", { reason: tCode("auth", code as number, "refusal.other") });
+  if (code === MATCHMAKE_INVALID_ROOM_ID) return t(/locked/i.test(message) ? "join.full" : "join.gone");
+  if (code === JOIN_INVALID_OPTIONS) return t("join.invalidOptions");
+  if (typeof code !== "number" || /fetch|network|ECONNREFUSED/i.test(message)) return t("join.unreachable");
+  return t("join.failed", { code: String(code) });
 }
 
 /**
@@ -41,13 +46,13 @@ export function describeJoinError(error: unknown): string {
 export function finalCloseReason(code: number): string | null {
   switch (code) {
     case CLOSE_CONSENTED:
-      return "The server closed this room.";
+      return t("close.consented");
     case CLOSE_RATE_LIMITED:
-      return "Disconnected for sending too many messages.";
+      return t("close.rateLimited");
     case CLOSE_KICKED:
-      return "A moderator removed you from this room.";
+      return t("close.kicked");
     case CLOSE_REPLACED:
-      return "You joined this room from another tab or device.";
+      return t("close.replaced");
     default:
       return null;
   }
@@ -104,7 +109,7 @@ export function keepConnected<S>(client: Client, first: Room<S>, link: Link<S>):
         if (/not found|expired|invalid/i.test(error instanceof Error ? error.message : "")) break;
       }
     }
-    if (!leaving) link.onStatus({ kind: "lost", reason: "The connection was lost and could not be restored." });
+    if (!leaving) link.onStatus({ kind: "lost", reason: t("status.lost") });
   };
 
   watch(first);

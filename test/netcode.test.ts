@@ -13,9 +13,9 @@ import {
   ClientMessage,
   INTEREST_CELL,
   INTEREST_HYSTERESIS,
+  LAG_COMPENSATION_MAX_TICKS,
   MAP_HEIGHT,
   MAP_WIDTH,
-  LAG_COMPENSATION_MAX_TICKS,
   MAX_HP,
   RefusalCode,
   RoomName,
@@ -24,6 +24,7 @@ import {
   type AttackedEvent,
 } from "../server/shared/protocol";
 import { latencyProxy, type LatencyProxy } from "./helpers/latency";
+import { spawnServer, type ServerProcess } from "./helpers/process";
 import { EVENT_TIMEOUT_MS, collect, eventually, freePort, hearAll, nextError, nextMessage, until } from "./helpers/server";
 
 type Battle = ClientRoom<BattleStateView>;
@@ -309,5 +310,69 @@ describe("netcode", function () {
       assert.equal((await own).by, far.sessionId);
       assert.deepEqual(farHeard.map((e) => e.by), [far.sessionId]);
     });
+  });
+});
+
+describe("input catch-up (a real server process, stopped and continued)", function () {
+  this.timeout(40_000);
+  const STALL_MS = 1500;
+  /** How soon after a stall move→ack must be back, and how close to before. */
+  const RECOVERY_MS = 2000;
+  const RECOVERED_RATIO = 1.5;
+  let server: ServerProcess | undefined;
+  let proxy: LatencyProxy | undefined;
+  const stops: Array<() => void> = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) stop();
+    await proxy?.close();
+    if (server?.child.exitCode === null) server.child.kill("SIGKILL");
+  });
+
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+  it(`brings move→ack back within ${RECOVERED_RATIO}x of before within ${RECOVERY_MS / 1000} s of a ${STALL_MS / 1000} s server stall, the key held (${RTT_MS} ms RTT)`, async () => {
+    server = await spawnServer({});
+    await server.line((line) => line.msg === "listening", "server listening");
+    proxy = await latencyProxy(server.port, { rttMs: RTT_MS, jitterMs: JITTER_MS, seed: 14 });
+    const room: Battle = hearAll(await new Client(proxy.endpoint).create<BattleStateView>(RoomName.battle)) as Battle;
+    const map = { width: MAP_WIDTH, height: MAP_HEIGHT };
+    const predictor = new Predictor();
+    const sentAt = new Map<number, number>();
+    /** [sent at, move→ack ms] of every acknowledged move. */
+    const acks: Array<[number, number]> = [];
+    room.onStateChange((state) => {
+      const me = state.players.get(room.sessionId);
+      if (me?.x === undefined) return;
+      const now = performance.now();
+      for (const [seq, at] of sentAt) if (seq <= me.lastInput!) (acks.push([at, now - at]), sentAt.delete(seq));
+      predictor.reconcile({ x: me.x, y: me.y!, alive: me.alive!, lastInput: me.lastInput! }, map);
+    });
+    await until(room, () => predictor.position !== null, "own player");
+    // The key held: a move every TICK_MS while the server's queue has room, as client/battle.ts paces.
+    let dx = 1;
+    const pacer = setInterval(() => {
+      if (!predictor.canSend()) return;
+      const at = predictor.position!.x;
+      if (at >= MAP_WIDTH - 50 || at <= 50) dx = at <= 50 ? 1 : -1;
+      const move = predictor.input({ dx, dy: 0 }, map);
+      sentAt.set(move.seq, performance.now());
+      room.send(ClientMessage.move, move);
+    }, TICK_MS);
+    stops.push(() => clearInterval(pacer));
+    const sentBetween = (from: number, to: number) => acks.filter(([at]) => at >= from && at < to).map(([, ms]) => ms);
+
+    const steadyFrom = performance.now() + 500;
+    await eventually(() => sentBetween(steadyFrom, Infinity).length >= 40, "2 s of steady acknowledgements", 10_000);
+    const before = median(sentBetween(steadyFrom, Infinity));
+
+    server.child.kill("SIGSTOP");
+    await new Promise((resolve) => setTimeout(resolve, STALL_MS)); // the stall itself: its length is the scenario
+    server.child.kill("SIGCONT");
+    const resumed = performance.now();
+    await eventually(() => acks.some(([at]) => at >= resumed + RECOVERY_MS + 1000), "acks of moves sent 3 s after the stall", 10_000);
+    const worst = Math.max(...sentBetween(resumed - STALL_MS, resumed + RECOVERY_MS));
+    const after = median(sentBetween(resumed + RECOVERY_MS, resumed + RECOVERY_MS + 1000));
+    console.log(`      move→ack p50 ${before.toFixed(0)} ms before, ${after.toFixed(0)} ms from ${RECOVERY_MS / 1000} s after a ${STALL_MS} ms stall (worst in between ${worst.toFixed(0)} ms)`);
+    assert.ok(after <= RECOVERED_RATIO * before, `p50 ${after.toFixed(0)} ms after the stall against ${before.toFixed(0)} ms before`);
   });
 });

@@ -16,7 +16,7 @@ import { Protocol } from "colyseus.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
 import { arenaSize } from "../../server/shared/arena";
-import { pickSpawn, seededRng, stepMove, type Fighter, type MapSize } from "../../server/shared/game";
+import { newMoveQueue, pickSpawn, seededRng, stepPlayers, type Fighter, type Pilot as PilotBase, type MapSize, type Walker } from "../../server/shared/game";
 import { parseBattleOptions, parseChat, parseChatOptions, parseMove } from "../../server/shared/parse";
 import {
   BATTLE_DEFAULT_MAX_PLAYERS,
@@ -30,18 +30,15 @@ import {
   ServerMessage,
   TICK_MS,
   type ChatLine,
-  type MovePayload,
 } from "../../server/shared/protocol";
 import { BASELINE_RECORD_BYTES, roomDataType } from "./probes";
 
 const PROCESS_ID = "baseline";
 
-interface Pilot extends Fighter {
+interface Pilot extends Fighter, Walker, PilotBase {
   index: number;
   socket?: WebSocket;
-  moves: MovePayload[];
   lastSeq: number;
-  lastInput: number;
 }
 
 interface BattleRoom {
@@ -52,6 +49,7 @@ interface BattleRoom {
   map: MapSize;
   seats: Map<string, Pilot>;
   timer: NodeJS.Timeout;
+  tick: number;
 }
 interface ChatRoom {
   kind: "chat";
@@ -78,7 +76,7 @@ function frame(code: number, type: string, payload: unknown): Buffer {
 }
 
 function createBattle(capacity: number): BattleRoom {
-  const room: BattleRoom = { kind: "battle", id: `b${++roomCounter}`, capacity, map: arenaSize(capacity), seats: new Map(), timer: undefined! };
+  const room: BattleRoom = { kind: "battle", id: `b${++roomCounter}`, capacity, map: arenaSize(capacity), seats: new Map(), timer: undefined!, tick: 0 };
   room.timer = setInterval(() => tickBattle(room), TICK_MS);
   rooms.set(room.id, room);
   return room;
@@ -110,7 +108,8 @@ function matchmake(method: string, target: string, options: unknown): { room: An
   if (room.kind === "battle") {
     if (room.seats.size >= room.capacity) return "room is full";
     const spot = pickSpawn(rng, room.seats.values(), room.map);
-    room.seats.set(sessionId, { index: Number(sessionId), x: spot.x, y: spot.y, hp: MAX_HP, alive: true, kills: 0, deaths: 0, moves: [], lastSeq: 0, lastInput: 0 });
+    const seat = { index: Number(sessionId), x: spot.x, y: spot.y, hp: MAX_HP, alive: true, kills: 0, deaths: 0, lastSeq: 0 };
+    room.seats.set(sessionId, { ...seat, ...newMoveQueue(performance.now()), respawnAt: 0 });
   } else {
     room.seats.set(sessionId, { name: `member${sessionId}` });
   }
@@ -121,20 +120,15 @@ function record(pilot: Pilot, into: Buffer, offset: number) {
   into.writeUInt16LE(pilot.index, offset);
   into.writeUInt16LE(pilot.x, offset + 2);
   into.writeUInt16LE(pilot.y, offset + 4);
-  into.writeUInt32LE(pilot.lastInput, offset + 6);
+  into.writeUInt32LE(pilot.acked, offset + 6);
 }
 
 function tickBattle(room: BattleRoom) {
-  const changed: Pilot[] = [];
-  for (const pilot of room.seats.values()) {
-    const move = pilot.moves.shift();
-    if (!move) continue;
-    const next = stepMove(pilot, move, room.map);
-    pilot.x = next.x;
-    pilot.y = next.y;
-    pilot.lastInput = move.seq;
-    changed.push(pilot);
-  }
+  room.tick += 1;
+  const pilots = [...room.seats.values()];
+  const acked = pilots.map((pilot) => pilot.acked);
+  stepPlayers(pilots.map((pilot) => [pilot, pilot] as const), { simMs: room.tick * TICK_MS, clockMs: performance.now() }, rng, room.map);
+  const changed = pilots.filter((pilot, i) => pilot.acked !== acked[i]);
   if (changed.length === 0) return;
   const patch = Buffer.alloc(1 + changed.length * BASELINE_RECORD_BYTES);
   patch[0] = Protocol.ROOM_STATE_PATCH;

@@ -4,13 +4,13 @@ import { identify, playerIdOf, withIdentity, type Identity } from "../auth/ident
 import {
   attackBlocked,
   generateName,
+  newMoveQueue,
   nextAttackAt,
   pickSpawn,
-  respawn,
   respawnAt,
-  respawnDue,
   seededRng,
-  stepMove,
+  stepPlayers,
+  type Pilot as PilotBase,
   type Rng,
 } from "../shared/game";
 import { nameKeys, uniqueName } from "../shared/names";
@@ -28,7 +28,6 @@ import {
   TICK_MS,
   type AttackedEvent,
   type KillEvent,
-  type MovePayload,
 } from "../shared/protocol";
 import { timedTick } from "../ops/metrics";
 import { closeRoomGracefully } from "../ops/shutdown";
@@ -43,14 +42,10 @@ import { evict, Seats } from "./seats";
 import { BattleChatTickets } from "../chat/battleTickets";
 
 /** Server-only bookkeeping for one player; never synchronised. */
-interface Pilot {
-  /** Moves waiting for a tick, oldest first; one is applied per tick. */
-  moves: MovePayload[];
+interface Pilot extends PilotBase {
   /** Highest seq received, applied or queued. */
   lastSeq: number;
   nextAttackAt: number;
-  /** Simulation time of the respawn while dead. */
-  respawnAt: number;
 }
 
 /** `client.auth`: the join options and who the player is. */
@@ -120,7 +115,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     player.x = spot.x;
     player.y = spot.y;
     this.state.players.set(client.sessionId, player);
-    this.pilots.set(client.sessionId, { moves: [], lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
+    this.pilots.set(client.sessionId, { ...newMoveQueue(this.clock.elapsedTime), lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
     this.views.join(client.sessionId, player);
   }
 
@@ -161,7 +156,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     // The new connection numbers its moves from 1 again.
     continued.lastInput = 0;
     this.state.players.set(client.sessionId, continued);
-    this.pilots.set(client.sessionId, { ...pilot, moves: [], lastSeq: 0 });
+    this.pilots.set(client.sessionId, { ...pilot, moves: [], lastSeq: 0, acked: 0 });
     this.views.join(client.sessionId, continued);
     return true;
   }
@@ -232,23 +227,9 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
 
   private tick() {
     this.state.tick += 1;
-    const now = this.nowMs;
-    for (const [sessionId, player] of this.state.players) {
-      const pilot = this.pilots.get(sessionId)!;
-      const move = pilot.moves.shift();
-      if (move) {
-        // A dead player's moves are acknowledged but go nowhere, so its prediction stays in step.
-        if (player.alive) {
-          const next = stepMove(player, move, this.state);
-          player.x = next.x;
-          player.y = next.y;
-        }
-        player.lastInput = move.seq;
-      }
-      if (respawnDue(player, pilot.respawnAt, now)) {
-        respawn(player, pickSpawn(this.rng, this.state.players.values(), this.state));
-      }
-    }
+    const seated = [...this.state.players].map(([id, player]) => [player, this.pilots.get(id)!] as const);
+    stepPlayers(seated, { simMs: this.nowMs, clockMs: this.clock.elapsedTime }, this.rng, this.state);
+    for (const [player, pilot] of seated) if (player.lastInput !== pilot.acked) player.lastInput = pilot.acked;
     this.history.record(this.state.tick, this.state.players.entries());
     this.broadcastPatch();
   }

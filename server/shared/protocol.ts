@@ -53,8 +53,19 @@ export const RESPAWN_DELAY_MS = 3000;
 /** A respawn spot keeps at least this distance from every living player when the map allows it. */
 export const SPAWN_CLEARANCE = ATTACK_RANGE;
 
-/** Moves a player may have queued; one is applied per tick, so this is 500 ms of input. */
+/** Moves a player may have queued: 500 ms of input at one move per tick. */
 export const MAX_QUEUED_MOVES = 10;
+/** Queued moves kept as a jitter buffer: only a deeper queue makes a tick apply more than one. */
+export const MOVE_QUEUE_BUFFER = 1;
+/** Most moves one tick applies while catching up (2: a catching-up player moves at most 2x speed). */
+export const MAX_MOVES_PER_TICK = 2;
+/**
+ * Moves a player may take beyond one per TICK_MS of real time, to make up time a stall lost
+ * (a stalled server or network delivers a whole queue at once); at most one queue's worth.
+ */
+export const MOVE_CATCH_UP_MOVES = MAX_QUEUED_MOVES;
+/** The speed limit: no player, honest or not, takes more moves than this in any 1000 ms. */
+export const MAX_MOVES_PER_S = 1000 / TICK_MS + MOVE_CATCH_UP_MOVES;
 /** Highest `seq` a move may carry (Player.lastInput is a uint32). */
 export const MAX_SEQ = 0xffff_ffff;
 /** Default and ceiling for a battle room's `maxPlayers` create option. */

@@ -61,8 +61,11 @@ export interface BrowserSuite {
   baseUrl: string;
   /** Size of the freshly built client bundle. */
   bundleBytes: number;
-  /** A page on `path` of the server, in a fresh browser profile. */
-  open(path: string): Promise<Page>;
+  /**
+   * A page on `path` of the server (or at a full URL, e.g. through a latency proxy), in a fresh
+   * browser profile; `options` add to the suite's (a locale, a time zone).
+   */
+  open(path: string, options?: BrowserContextOptions): Promise<Page>;
 }
 
 /**
@@ -82,7 +85,7 @@ export function useBrowserSuite(contextOptions: BrowserContextOptions = {}): Bro
     const port = await freePort();
     suite.server = await boot(app, port);
     suite.baseUrl = `http://127.0.0.1:${port}`;
-    suite.open = (path) => pages!.open(suite.baseUrl + path);
+    suite.open = (path, options) => pages!.open(new URL(path, suite.baseUrl).href, options);
   });
   afterEach(async () => {
     const seen = (await pages?.closeAll()) ?? [];
@@ -106,8 +109,8 @@ class Pages {
 
   constructor(private readonly browser: Browser, private readonly options: BrowserContextOptions = {}) {}
 
-  async open(url: string): Promise<Page> {
-    const context = await this.browser.newContext({ viewport: { width: 1280, height: 720 }, ...this.options });
+  async open(url: string, options: BrowserContextOptions = {}): Promise<Page> {
+    const context = await this.browser.newContext({ viewport: { width: 1280, height: 720 }, ...this.options, ...options });
     this.contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(PAGE_TIMEOUT_MS);

@@ -3,7 +3,15 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import { Client, type Room } from "colyseus.js";
-import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, JOIN_INVALID_OPTIONS, RECONNECT_SECONDS } from "../server/shared/protocol";
+import {
+  CLOSE_JOIN_UNACKNOWLEDGED,
+  CLOSE_KICKED,
+  CLOSE_RATE_LIMITED,
+  CLOSE_REPLACED,
+  CLOSE_SEND_BACKLOG,
+  JOIN_INVALID_OPTIONS,
+  RECONNECT_SECONDS,
+} from "../server/shared/protocol";
 import { t, tCode } from "./i18n";
 import { isAuthRefusal } from "./identity";
 
@@ -53,6 +61,9 @@ export function finalCloseReason(code: number): string | null {
       return t("close.kicked");
     case CLOSE_REPLACED:
       return t("close.replaced");
+    case CLOSE_SEND_BACKLOG:
+    case CLOSE_JOIN_UNACKNOWLEDGED:
+      return t("close.tooSlow");
     default:
       return null;
   }

@@ -14,6 +14,7 @@ import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
 import { SignedLobbyRoom } from "./rooms/LobbyRoom";
 import { scalingOptions } from "./scaling/options";
+import { redisClients, watchRedis } from "./scaling/redisHealth";
 import { startDeadProcessSweep } from "./scaling/sweep";
 import { createTransport } from "./security/transport";
 import { RoomName, STATE_BUFFER_BYTES } from "./shared/protocol";
@@ -52,6 +53,11 @@ export default config({
     // CHAT_RETENTION_S: reads leave older lines out and a sweep deletes them (server/chat/retention.ts).
     const history = (ChatRoom.history = retainChat(store, settings().chatRetentionS));
     gameServer.onShutdown(() => history.close());
-    if (scaling.mode === "redis") gameServer.onShutdown(startDeadProcessSweep());
+    if (scaling.mode === "redis") {
+      gameServer.onShutdown(startDeadProcessSweep());
+      // /ready, one log line per outage, rooms announced again to a Redis that lost them.
+      const health = watchRedis(scaling.redisUrl, redisClients(store));
+      gameServer.onShutdown(() => health.stop());
+    }
   },
 });

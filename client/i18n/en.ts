@@ -52,6 +52,7 @@ export const en = {
   "close.rateLimited": "Disconnected for sending too many messages.",
   "close.kicked": "A moderator removed you from this room.",
   "close.replaced": "You joined this room from another tab or device.",
+  "close.tooSlow": "Disconnected: the connection was too slow to keep up.",
   "shutdown.room": "The server is shutting down: this room closes in {seconds} s. Join again from the lobby afterwards.",
   "shutdown.chat": "The server is shutting down: chat closes in {seconds} s.",
   "chat.label": "Chat message",
@@ -86,6 +87,7 @@ export const en = {
   "refusal.rate_limited": "too many messages: slow down.",
   "refusal.muted": "a moderator muted you.",
   "refusal.future_tick": "the attack named a moment still to come.",
+  "refusal.not_saved": "your line was not sent (the chat store is unreachable): say it again.",
   "refusal.other": "refused ({code}).",
 } as const;
 

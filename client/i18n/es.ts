@@ -51,6 +51,7 @@ export const es: Catalog = {
   "close.rateLimited": "Desconectado por enviar demasiados mensajes.",
   "close.kicked": "Un moderador te sacó de esta sala.",
   "close.replaced": "Entraste en esta sala desde otra pestaña u otro dispositivo.",
+  "close.tooSlow": "Desconectado: la conexión era demasiado lenta para seguir el ritmo.",
   "shutdown.room": "El servidor se está apagando: esta sala cierra en {seconds} s. Vuelve a entrar desde el vestíbulo después.",
   "shutdown.chat": "El servidor se está apagando: el chat cierra en {seconds} s.",
   "chat.label": "Mensaje de chat",
@@ -85,5 +86,6 @@ export const es: Catalog = {
   "refusal.rate_limited": "demasiados mensajes: ve más despacio.",
   "refusal.muted": "un moderador te ha silenciado.",
   "refusal.future_tick": "el ataque nombró un momento que aún no ha llegado.",
+  "refusal.not_saved": "tu línea no se envió (el almacén del chat no responde): repítela.",
   "refusal.other": "rechazado ({code}).",
 };

@@ -51,6 +51,7 @@ export const ja: Catalog = {
   "close.rateLimited": "メッセージの送りすぎで切断されました。",
   "close.kicked": "モデレーターによってルームから退出させられました。",
   "close.replaced": "別のタブか端末からこのルームに参加しました。",
+  "close.tooSlow": "接続が遅すぎて追いつけないため切断されました。",
   "shutdown.room": "サーバーが停止します。このルームは {seconds} 秒後に閉じます。その後ロビーから参加し直してください。",
   "shutdown.chat": "サーバーが停止します。チャットは {seconds} 秒後に閉じます。",
   "chat.label": "チャットメッセージ",
@@ -85,5 +86,6 @@ export const ja: Catalog = {
   "refusal.rate_limited": "メッセージが多すぎます。少し待ってください。",
   "refusal.muted": "モデレーターによってミュートされています。",
   "refusal.future_tick": "攻撃がまだ来ていない時点を指定しました。",
+  "refusal.not_saved": "チャットの保存先に接続できず、発言は送信されませんでした。もう一度送ってください。",
   "refusal.other": "拒否されました（{code}）。",
 };

@@ -7,6 +7,7 @@ import type { Settings } from "../config";
 import { configureLogs, logger } from "../log";
 import { ChatRoom } from "../rooms/ChatRoom";
 import { chatDataRoutes } from "./chatData";
+import { redisReachable } from "../scaling/redisHealth";
 import { registry } from "./metrics";
 
 /** Operator endpoints: liveness, readiness, and the admin-only monitor panel and metrics. */
@@ -66,9 +67,11 @@ export function mountOps(app: express.Express, settings: Settings): void {
   app.get(OpsPath.health, (_req, res) => {
     res.json({ status: "ok" });
   });
-  // Ready while matchmaking accepts players: not yet while starting, never again once shutting down.
+  // Ready while matchmaking accepts players: not yet while starting, never again once shutting down,
+  // not while Redis (when configured) does not answer.
   app.get(OpsPath.ready, (_req, res) => {
     const state = matchMaker.state;
+    if (state === matchMaker.MatchMakerState.READY && !redisReachable()) return void res.status(503).json({ status: "redis_unreachable" });
     if (state === matchMaker.MatchMakerState.READY) return void res.json({ status: "ready" });
     const status = state === matchMaker.MatchMakerState.SHUTTING_DOWN ? "shutting_down" : "starting";
     res.status(503).json({ status });

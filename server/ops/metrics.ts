@@ -119,3 +119,25 @@ export function timedTick(step: () => void): () => void {
 export function countChatLine(kind: string): void {
   chatLines.inc({ kind });
 }
+
+const floodCutOffs = new Counter({
+  name: "game_flood_cutoffs_total",
+  help: "Clients disconnected for sustained flooding (close code 4429)",
+  registers: [registry],
+});
+const backpressureDrops = new Counter({
+  name: "game_backpressure_drops_total",
+  help: "Clients dropped for not reading what they are sent, by reason (backlog, stalled, join_unacknowledged)",
+  labelNames: ["reason"],
+  registers: [registry],
+});
+
+/** Rate limiter: one client cut off for flooding. */
+export function countFloodCutOff(): void {
+  floodCutOffs.inc();
+}
+
+/** Backpressure guard: one client dropped. */
+export function countBackpressureDrop(reason: string): void {
+  backpressureDrops.inc({ reason });
+}

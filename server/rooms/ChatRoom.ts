@@ -39,6 +39,9 @@ import { RoomSubscriptions } from "./roomSubscriptions";
 import { evict, Seats } from "./seats";
 import { ChatState, Member } from "./schema/ChatState";
 
+/** What the sender of a line the chat store could not keep is told (RefusalCode.notSaved). */
+const NOT_SAVED = "your line was not sent (the chat store is unreachable): say it again";
+
 /** `client.auth`: the join options, who the member is, and what its floods are counted by (chat/floodKey.ts). */
 type ChatAuth = ChatJoin & Identity & { floodKey: string };
 type ChatClient = Client<unknown, ChatAuth>;
@@ -208,7 +211,9 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
     // Taken before the mute lookup: a line sent just before leaving is still said.
     const member = this.state.members.get(client.sessionId);
     if (!member) return;
-    const mutedMs = await this.mutedMs(client);
+    // The mute lookup reads presence: with Redis down too long it fails, and the line is not said.
+    const mutedMs = await this.mutedMs(client).catch(() => undefined);
+    if (mutedMs === undefined) return refuse(client, ClientMessage.chat, RefusalCode.notSaved, NOT_SAVED);
     if (mutedMs > 0) return refuse(client, ClientMessage.chat, RefusalCode.muted, `you are muted for ${Math.ceil(mutedMs / 1000)} s`);
     const chat = parseChat(payload);
     if (!chat.ok) return refuse(client, ClientMessage.chat, chat.code, chat.message);
@@ -281,7 +286,12 @@ export class ChatRoom extends Room<ChatState, unknown, unknown, ChatAuth> {
   private post(draft: ChatDraft) {
     ChatRoom.history
       .append(this.state.channel, draft)
-      .catch((error) => logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line"));
+      .catch((error) => {
+        logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line");
+        // Lines are relayed once kept, so nobody saw this one: its sender must know.
+        const sender = draft.sessionId ? this.clients.getById(draft.sessionId) : undefined;
+        if (sender) refuse(sender, ClientMessage.chat, RefusalCode.notSaved, NOT_SAVED);
+      });
   }
 
   private relay(line: ChatLine) {

@@ -4,10 +4,12 @@
  */
 import { ErrorCode, ServerError, matchMaker } from "@colyseus/core";
 import type { TransportOptions } from "@colyseus/ws-transport";
+import type { WebSocket } from "ws";
 import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from "node:http";
 import { identify } from "../auth/identity";
 import { logger } from "../log";
 import { MeteredTransport } from "../ops/transport";
+import { guardOutgoing } from "./backpressure";
 import { MAX_JOIN_OPTIONS_BYTES, MAX_MESSAGE_BYTES, MAX_OPEN_SOCKETS } from "../shared/protocol";
 import { parseAllowedOrigins, type AllowedOrigins } from "./origins";
 
@@ -18,6 +20,12 @@ export interface TransportLimits {
 
 /** The metered transport (server/ops/transport.ts), able to count its sockets. */
 export class GuardedTransport extends MeteredTransport {
+  // Unbound like MeteredTransport's: caps what may wait to be sent to each socket (./backpressure).
+  protected override async onConnection(rawClient: WebSocket & { pingCount: number }, req: IncomingMessage) {
+    guardOutgoing(rawClient);
+    return super.onConnection(rawClient, req);
+  }
+
   get openSockets(): number {
     return this.wss.clients.size;
   }

@@ -255,6 +255,8 @@ export const RefusalCode = {
   muted: "muted",
   /** An attack naming a server tick that has not happened yet. */
   futureTick: "future_tick",
+  /** A chat line the history could not keep (Redis unreachable for too long): nobody saw it, say it again. */
+  notSaved: "not_saved",
 } as const;
 export type RefusalCode = (typeof RefusalCode)[keyof typeof RefusalCode];
 
@@ -341,6 +343,26 @@ export const CLOSE_RATE_LIMITED = 4429;
 export const PROTOCOL_ERROR_CLOSE_CODES: readonly number[] = [1002, 1007, 1009, 4002];
 /** WebSocket close code for a chat member removed by a moderator. */
 export const CLOSE_KICKED = 4403;
+
+/**
+ * Outgoing backpressure (server/security/backpressure.ts): bytes waiting to be sent to one client,
+ * in the socket's buffer plus what Colyseus queues before the client acknowledges JOIN_ROOM. Over
+ * it the client is dropped with {@link CLOSE_SEND_BACKLOG} and keeps no seat. 1 MiB is about 7 s of
+ * a 1000-player arena's patches; the kernel's own socket buffers come on top of it.
+ */
+export const OUTGOING_MAX_BYTES = 1024 * 1024;
+/** A client whose waiting bytes stay above OUTGOING_DRAINED_BYTES this long is not keeping up (pongs do not count). */
+export const OUTGOING_STALL_MS = 10_000;
+/** Waiting bytes at or below this count as drained. */
+export const OUTGOING_DRAINED_BYTES = 64 * 1024;
+/** A client must acknowledge JOIN_ROOM within this of the server sending it, else {@link CLOSE_JOIN_UNACKNOWLEDGED}. */
+export const JOIN_ACK_DEADLINE_MS = 10_000;
+/** A dropped client's socket gets this long to deliver its close frame before it is destroyed. */
+export const DROP_CLOSE_GRACE_MS = 1000;
+/** WebSocket close code for a client that does not read what it is sent (see OUTGOING_MAX_BYTES). */
+export const CLOSE_SEND_BACKLOG = 4413;
+/** WebSocket close code for a client that never acknowledged JOIN_ROOM (see JOIN_ACK_DEADLINE_MS). */
+export const CLOSE_JOIN_UNACKNOWLEDGED = 4408;
 
 /** Largest WebSocket frame the server reads; bigger frames close the sender's connection (1009). */
 export const MAX_MESSAGE_BYTES = 4 * 1024;

@@ -273,7 +273,7 @@ describe("client layout", () => {
     it(`${file} takes only the protocol and the pure rules from the server`, () => {
       const source = readFileSync(join(CLIENT, file), "utf8");
       const fromServer = [...source.matchAll(/from\s+"((?:\.\.\/)+server\/[^"]+)"/g)].map((m) => m[1]);
-      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(protocol|game)$/);
+      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(protocol|game|arena)$/);
     });
   }
 });

@@ -55,7 +55,7 @@ describe("configuration from environment variables", () => {
       scaling: { mode: "single" },
       rateLimitScale: 1,
       auth: { mode: "guest" },
-      interestManagement: false,
+      interestManagement: true,
       chatHistory: { lines: 200, lineBytes: 2048, channels: 1000 },
       chatRetentionS: DEFAULT_CHAT_RETENTION_S,
       limits: {
@@ -86,7 +86,7 @@ describe("configuration from environment variables", () => {
       ADMIN_PASSWORD: "correct horse battery",
       SHUTDOWN_GRACE_MS: "0",
       SHUTDOWN_TIMEOUT_MS: "2000",
-      INTEREST_MANAGEMENT: "true",
+      INTEREST_MANAGEMENT: "false",
       CHAT_HISTORY_LINES: "50",
       CHAT_HISTORY_LINE_BYTES: "1024",
       CHAT_HISTORY_CHANNELS: "10",
@@ -115,7 +115,7 @@ describe("configuration from environment variables", () => {
       scaling: { mode: "redis", redisUrl: "redis://127.0.0.1:6379/3", publicAddress: "127.0.0.1:3000" },
       rateLimitScale: 2.5,
       auth: { mode: "guest" },
-      interestManagement: true,
+      interestManagement: false,
       chatHistory: { lines: 50, lineBytes: 1024, channels: 10 },
       chatRetentionS: 3600,
       limits: {

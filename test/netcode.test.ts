@@ -10,8 +10,8 @@ import { STEP_PER_TICK, type Direction, type Point } from "../server/shared/game
 import {
   ATTACK_RANGE,
   ClientMessage,
-  INTEREST_KEEP_RADIUS,
-  INTEREST_RADIUS,
+  INTEREST_CELL,
+  INTEREST_HYSTERESIS,
   LAG_COMPENSATION_MAX_TICKS,
   MAP_HEIGHT,
   MAP_WIDTH,
@@ -39,6 +39,8 @@ class InterestBattleRoom extends BattleRoom {
   protected readonly interestManagement = true;
 }
 const INTEREST_ROOM = "battle-interest";
+/** Seats of the interest room: a map of 1415 x 1415, so 4 x 4 cells. */
+const INTEREST_ROOM_SEATS = 200;
 
 /**
  * What a player's screen shows, computed as client/battle.ts does: a server clock from the patches'
@@ -93,7 +95,9 @@ describe("netcode", function () {
 
   async function joinThrough(endpoint: string | null, roomId?: string, roomName: string = RoomName.battle): Promise<Battle> {
     const sdk = endpoint === null ? server.sdk : new Client(endpoint);
-    const room = roomId ? await sdk.joinById<BattleStateView>(roomId) : await sdk.create<BattleStateView>(roomName);
+    // An interest room needs a map too big to show whole, or everyone sees everyone.
+    const options = roomName === INTEREST_ROOM ? { maxPlayers: INTEREST_ROOM_SEATS } : {};
+    const room = roomId ? await sdk.joinById<BattleStateView>(roomId) : await sdk.create<BattleStateView>(roomName, options);
     hearAll(room);
     await until(room, (s) => s.players?.get(room.sessionId)?.x !== undefined, "own player");
     return room;
@@ -237,36 +241,53 @@ describe("netcode", function () {
     });
   });
 
-  describe("interest management (StateView)", () => {
-    it("sends positions of nearby players only, keeps names and scores of all, and always the own player", async () => {
+  describe("interest management (cell views)", () => {
+    it("sends positions of players in the cells around only, keeps names and scores of all, and always the own player", async () => {
       const a = await joinThrough(null, undefined, INTEREST_ROOM);
       const near = await joinThrough(null, a.roomId);
       const far = await joinThrough(null, a.roomId);
       const room = server.getRoomById<BattleState>(a.roomId);
+      // a in cell 0, near in cell 1, far in cell 2: far and a are out of each other's view, near is in both.
       await place(a, a.sessionId, 100, 100);
-      await place(a, near.sessionId, 100 + INTEREST_RADIUS - 10, 100);
-      room.state.players.get(far.sessionId)!.x = 900;
-      room.state.players.get(far.sessionId)!.y = 900;
-      room.state.players.get(far.sessionId)!.kills = 7;
-      await until(a, (s) => s.players.get(far.sessionId)?.kills === 7, "far player's score");
+      await place(a, near.sessionId, INTEREST_CELL + 100, 100);
+      const farPlayer = room.state.players.get(far.sessionId)!;
+      Object.assign(farPlayer, { x: 2 * INTEREST_CELL + 100, y: 100, kills: 7 });
+      await until(a, (s) => s.players.get(far.sessionId)?.kills === 7 && s.players.get(far.sessionId)?.x === undefined, "far player's score, not its position");
       const seenFar = a.state.players.get(far.sessionId)!;
-      assert.equal(seenFar.x, undefined, "no position of a far player");
       assert.equal(seenFar.hp, undefined);
       assert.equal(typeof seenFar.name, "string", "its name is there for the scoreboard");
-      assert.equal(a.state.players.get(near.sessionId)!.x, 100 + INTEREST_RADIUS - 10);
-      // The far client has its own socket: wait until it has had the same patch.
-      await until(far, (s) => s.players.get(far.sessionId)?.x === 900 && s.players.get(a.sessionId) !== undefined, "far client's view");
+      assert.equal(a.state.players.get(near.sessionId)!.x, INTEREST_CELL + 100);
+      await until(far, (s) => s.players.get(far.sessionId)?.x === farPlayer.x && s.players.get(near.sessionId)?.x === INTEREST_CELL + 100, "far client's view");
       assert.equal(far.state.players.get(a.sessionId)?.x, undefined, "and the far one does not see us");
-      assert.equal(far.state.players.get(far.sessionId)!.x, 900, "everyone sees itself");
 
-      // Walking in: the far player shows up with its position once within the radius.
-      await place(a, far.sessionId, 100, 100 + INTEREST_RADIUS);
-      // Between the two radii it stays; beyond the keep radius it goes.
-      const between = 100 + Math.floor((INTEREST_RADIUS + INTEREST_KEEP_RADIUS) / 2);
-      await place(a, far.sessionId, 100, between);
-      room.state.players.get(far.sessionId)!.y = 100 + INTEREST_KEEP_RADIUS + 10;
-      await until(a, (s) => s.players.get(far.sessionId)?.y === undefined, "far player out of view again");
+      // Walking in: in cell 1 it shows up; back just past the border it keeps cell 1 (hysteresis).
+      await place(a, far.sessionId, INTEREST_CELL + 300, 100);
+      await place(a, far.sessionId, 2 * INTEREST_CELL + INTEREST_HYSTERESIS - 1, 100);
+      farPlayer.x = 2 * INTEREST_CELL + INTEREST_HYSTERESIS;
+      await until(far, (s) => s.players.get(far.sessionId)?.x === farPlayer.x, "far moved on");
+      await until(a, (s) => s.players.get(far.sessionId)?.x === undefined, "far player out of view again");
       assert.equal(a.state.players.get(far.sessionId)!.kills, 7);
+    });
+
+    it("sends every position in a room whose map the client shows whole, even with interest management on", async () => {
+      const a = await server.sdk.create<BattleStateView>(INTEREST_ROOM);
+      hearAll(a);
+      const b = await joinThrough(null, a.roomId);
+      await until(a, (s) => s.players.get(a.sessionId)?.x !== undefined, "own player");
+      await place(a, a.sessionId, 0, 0);
+      await place(b, b.sessionId, MAP_WIDTH, MAP_HEIGHT);
+      await until(a, (s) => s.players.get(b.sessionId)?.x === MAP_WIDTH, "the far corner's player");
+    });
+
+    it("sends each client its own ack only", async () => {
+      const a = await joinThrough(null, undefined, INTEREST_ROOM);
+      const b = await joinThrough(null, a.roomId);
+      await place(a, a.sessionId, 100, 100);
+      await place(a, b.sessionId, 120, 100);
+      b.send(ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
+      await until(b, (s) => s.players.get(b.sessionId)!.lastInput === 1, "own ack");
+      await until(a, (s) => s.players.get(b.sessionId)?.x !== 120, "b's move");
+      assert.equal(a.state.players.get(b.sessionId)!.lastInput, undefined, "nobody else gets b's ack");
     });
 
     it("sends `attacked` only to clients whose view holds the attacker or a victim", async () => {

@@ -15,15 +15,14 @@ import { encode } from "@colyseus/schema";
 import { Protocol } from "colyseus.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
-import { newMoveQueue, pickSpawn, seededRng, stepPlayers, type Fighter, type Pilot as PilotBase, type Walker } from "../../server/shared/game";
+import { arenaSize } from "../../server/shared/arena";
+import { newMoveQueue, pickSpawn, seededRng, stepPlayers, type Fighter, type Pilot as PilotBase, type MapSize, type Walker } from "../../server/shared/game";
 import { parseBattleOptions, parseChat, parseChatOptions, parseMove } from "../../server/shared/parse";
 import {
   BATTLE_DEFAULT_MAX_PLAYERS,
   CHAT_HISTORY_KEEP,
   CHAT_HISTORY_ON_JOIN,
   ClientMessage,
-  MAP_HEIGHT,
-  MAP_WIDTH,
   MAX_HP,
   MAX_QUEUED_MOVES,
   RefusalCode,
@@ -35,7 +34,6 @@ import {
 import { BASELINE_RECORD_BYTES, roomDataType } from "./probes";
 
 const PROCESS_ID = "baseline";
-const MAP = { width: MAP_WIDTH, height: MAP_HEIGHT };
 
 interface Pilot extends Fighter, Walker, PilotBase {
   index: number;
@@ -47,6 +45,8 @@ interface BattleRoom {
   kind: "battle";
   id: string;
   capacity: number;
+  /** The battle room's map for this capacity (server/shared/arena.ts). */
+  map: MapSize;
   seats: Map<string, Pilot>;
   timer: NodeJS.Timeout;
   tick: number;
@@ -76,7 +76,7 @@ function frame(code: number, type: string, payload: unknown): Buffer {
 }
 
 function createBattle(capacity: number): BattleRoom {
-  const room: BattleRoom = { kind: "battle", id: `b${++roomCounter}`, capacity, seats: new Map(), timer: undefined!, tick: 0 };
+  const room: BattleRoom = { kind: "battle", id: `b${++roomCounter}`, capacity, map: arenaSize(capacity), seats: new Map(), timer: undefined!, tick: 0 };
   room.timer = setInterval(() => tickBattle(room), TICK_MS);
   rooms.set(room.id, room);
   return room;
@@ -107,7 +107,7 @@ function matchmake(method: string, target: string, options: unknown): { room: An
   const sessionId = String(++playerCounter % 0xffff);
   if (room.kind === "battle") {
     if (room.seats.size >= room.capacity) return "room is full";
-    const spot = pickSpawn(rng, room.seats.values(), MAP);
+    const spot = pickSpawn(rng, room.seats.values(), room.map);
     const seat = { index: Number(sessionId), x: spot.x, y: spot.y, hp: MAX_HP, alive: true, kills: 0, deaths: 0, lastSeq: 0 };
     room.seats.set(sessionId, { ...seat, ...newMoveQueue(performance.now()), respawnAt: 0 });
   } else {
@@ -127,7 +127,7 @@ function tickBattle(room: BattleRoom) {
   room.tick += 1;
   const pilots = [...room.seats.values()];
   const acked = pilots.map((pilot) => pilot.acked);
-  stepPlayers(pilots.map((pilot) => [pilot, pilot] as const), { simMs: room.tick * TICK_MS, clockMs: performance.now() }, rng, MAP);
+  stepPlayers(pilots.map((pilot) => [pilot, pilot] as const), { simMs: room.tick * TICK_MS, clockMs: performance.now() }, rng, room.map);
   const changed = pilots.filter((pilot, i) => pilot.acked !== acked[i]);
   if (changed.length === 0) return;
   const patch = Buffer.alloc(1 + changed.length * BASELINE_RECORD_BYTES);

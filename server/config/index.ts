@@ -34,8 +34,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15000;
 /** RATE_LIMIT_SCALE bounds: from a tenth of the limits to a thousand times them. */
 export const RATE_LIMIT_SCALE_MIN = 0.1;
 export const RATE_LIMIT_SCALE_MAX = 1000;
-/** INTEREST_MANAGEMENT default: measured with the bench's arena (README "Netcode"). */
-export const DEFAULT_INTEREST_MANAGEMENT = false;
+/** INTEREST_MANAGEMENT default: on, as shared cell views cost less than sending everyone everything (docs/netcode.md). */
+export const DEFAULT_INTEREST_MANAGEMENT = true;
 /** CHAT_RETENTION_S default and bounds: a chat line is deleted this long after it was said (docs/operating.md). */
 export const DEFAULT_CHAT_RETENTION_S = 30 * 24 * 3600;
 export const CHAT_RETENTION_MAX_S = 365 * 24 * 3600;
@@ -69,7 +69,7 @@ export interface Settings {
   /** RATE_LIMIT_SCALE: multiplies every per-client message rate and burst (load tests, test rigs). */
   rateLimitScale: number;
   auth: AuthSettings;
-  /** INTEREST_MANAGEMENT: battle clients get positions of players within INTEREST_RADIUS only. */
+  /** INTEREST_MANAGEMENT: on an arena too big to show whole, battle clients get positions of players in the cells around theirs only. */
   interestManagement: boolean;
   /** CHAT_HISTORY_LINES, CHAT_HISTORY_LINE_BYTES, CHAT_HISTORY_CHANNELS (server/config/chat.ts). */
   chatHistory: ChatHistoryBounds;

@@ -19,8 +19,6 @@ import { parseAttack, parseBattleOptions, parseMove, type BattleJoin } from "../
 import {
   ClientMessage,
   JOIN_INVALID_OPTIONS,
-  MAP_HEIGHT,
-  MAP_WIDTH,
   MAX_HP,
   MAX_QUEUED_MOVES,
   RefusalCode,
@@ -37,6 +35,7 @@ import { cameBack, watchProtocolErrors } from "./reconnect";
 import { refuse, refuseUnknownType } from "./refuse";
 import { BattleState, createBattleState, createPlayer } from "./schema/BattleState";
 import { InterestViews } from "./interest";
+import { arenaSize, shownWhole } from "../shared/arena";
 import { settings } from "../config";
 import { RateLimiter } from "../security/rateLimit";
 import { evict, Seats } from "./seats";
@@ -58,9 +57,12 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   private pilots = new Map<string, Pilot>();
   /** Positions of the last few ticks, for attacks judged where their sender saw the targets. */
   private history = new PositionHistory<string>();
-  /** INTEREST_MANAGEMENT: each client gets positions of nearby players only (README "Netcode"). */
+  /** INTEREST_MANAGEMENT: each client gets positions of nearby players only (docs/netcode.md). */
   protected readonly interestManagement = settings().interestManagement;
-  private views: InterestViews | null = null;
+  /** Who sees whom, and the serializer that sends each client its view and its own ack. */
+  private views!: InterestViews;
+  /** Whether this room's players are sent by view: INTEREST_MANAGEMENT, on a map too big to show whole. */
+  private viewed = false;
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
   private seats = new Seats();
@@ -76,16 +78,19 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
   onCreate(options: unknown) {
     const parsed = parseBattleOptions(options);
     if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
-    this.state = createBattleState(this.interestManagement);
+    const map = arenaSize(parsed.value.maxPlayers);
+    // Only where the client cannot show the whole map anyway (docs/netcode.md "Interest management").
+    this.viewed = this.interestManagement && !shownWhole(map);
+    this.state = createBattleState(this.viewed);
+    this.views = new InterestViews(this, this.viewed);
     this.chatTickets = new BattleChatTickets(this.presence, this.roomId);
-    if (this.interestManagement) this.views = new InterestViews(this);
     this.maxClients = parsed.value.maxPlayers;
     this.setSeatReservationTime(SEAT_RESERVATION_S);
     // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
     if (parsed.value.private) this.setPrivate(true);
-    this.state.width = MAP_WIDTH;
-    this.state.height = MAP_HEIGHT;
-    void this.setMetadata({ map: `${MAP_WIDTH}x${MAP_HEIGHT}` });
+    this.state.width = map.width;
+    this.state.height = map.height;
+    void this.setMetadata({ map: `${map.width}x${map.height}` });
 
     this.onMessage(ClientMessage.move, (client, payload: unknown) => this.onMove(client, payload));
     this.onMessage(ClientMessage.attack, (client, payload: unknown) => this.onAttack(client, payload));
@@ -102,7 +107,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     watchProtocolErrors(client);
     const previous = this.seats.claim(auth.playerId, client.sessionId);
     if (previous !== undefined && this.takeOver(previous, client)) return;
-    const player = createPlayer(this.interestManagement);
+    const player = createPlayer(this.viewed);
     // Two players never look alike: a look-alike of a name in use gets a number (server/shared/names.ts).
     player.name = uniqueName(auth.name ?? generateName(this.rng), nameKeys([...this.state.players.values()].map((p) => p.name)));
     player.hp = MAX_HP;
@@ -111,7 +116,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     player.y = spot.y;
     this.state.players.set(client.sessionId, player);
     this.pilots.set(client.sessionId, { ...newMoveQueue(this.clock.elapsedTime), lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
-    this.views?.join(client, player);
+    this.views.join(client.sessionId, player);
   }
 
   async onLeave(client: BattleClient, consented: boolean) {
@@ -121,7 +126,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     this.pilots.delete(client.sessionId);
     this.limits.forget(client.sessionId);
     this.seats.release(playerIdOf(client), client.sessionId);
-    this.views?.leave(client.sessionId);
+    this.views.leave(client.sessionId);
     await this.chatTickets.revoke(client.sessionId);
   }
 
@@ -146,13 +151,13 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     if (!player || !pilot) return false;
     this.state.players.delete(previous);
     this.pilots.delete(previous);
-    this.views?.leave(previous);
+    this.views.leave(previous);
     const continued = player.clone();
     // The new connection numbers its moves from 1 again.
     continued.lastInput = 0;
     this.state.players.set(client.sessionId, continued);
     this.pilots.set(client.sessionId, { ...pilot, moves: [], lastSeq: 0, acked: 0 });
-    this.views?.join(client, continued);
+    this.views.join(client.sessionId, continued);
     return true;
   }
 
@@ -204,7 +209,7 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     const attacked: AttackedEvent = { by: client.sessionId, x: attacker.x, y: attacker.y, hits: outcome.hits };
     // With interest views, an attack is news only to those who see the attacker or a victim.
     const views = this.views;
-    if (!views) this.broadcast(ServerMessage.attacked, attacked);
+    if (!this.viewed) this.broadcast(ServerMessage.attacked, attacked);
     else for (const c of this.clients) if ([attacked.by, ...attacked.hits].some((id) => views.canSee(c.sessionId, id))) c.send(ServerMessage.attacked, attacked);
     for (const victimId of outcome.killed) {
       const victim = this.state.players.get(victimId)!;
@@ -226,7 +231,6 @@ export class BattleRoom extends Room<BattleState, unknown, unknown, BattleAuth> 
     stepPlayers(seated, { simMs: this.nowMs, clockMs: this.clock.elapsedTime }, this.rng, this.state);
     for (const [player, pilot] of seated) if (player.lastInput !== pilot.acked) player.lastInput = pilot.acked;
     this.history.record(this.state.tick, this.state.players.entries());
-    this.views?.update(this.clients);
     this.broadcastPatch();
   }
 }

@@ -29,9 +29,17 @@ export const TICK_MS = 1000 / TICK_RATE_HZ;
 // Battle rules (seed proportions: range 10 and 10 damage against 100 HP on a 100x100 map, x10)
 // ---------------------------------------------------------------------------------------------
 
-/** Map size in world units; positions are whole units in [0, MAP_WIDTH] x [0, MAP_HEIGHT]. */
+/**
+ * Smallest map in world units; positions are whole units in [0, width] x [0, height]. A bigger
+ * arena grows to ARENA_AREA_PER_PLAYER per seat (server/shared/arena.ts).
+ */
 export const MAP_WIDTH = 1000;
 export const MAP_HEIGHT = 1000;
+/**
+ * World area per seat of a battle room (square units): one player per 100 x 100, so a full arena
+ * shows each client about 110 players in its interest block (9 x INTEREST_CELL^2) at any size.
+ */
+export const ARENA_AREA_PER_PLAYER = 100 * 100;
 /** Top speed in world units per second (10 units per tick: 5 s to cross the map). */
 export const PLAYER_SPEED_PER_S = 200;
 export const MAX_HP = 100;
@@ -472,12 +480,15 @@ export const LAG_COMPENSATION_MAX_TICKS = LAG_COMPENSATION_MAX_MS / TICK_MS;
 /** Ticks of positions the server keeps: the current one plus every tick the cap reaches back to. */
 export const POSITION_HISTORY_TICKS = LAG_COMPENSATION_MAX_TICKS + 1;
 /**
- * Interest management: a client gets position, HP and state of the players within this distance of
- * its own player (world units; 2.5 attack ranges), and only name, kills and deaths of the others.
+ * Interest management: the map is cut into square cells of this side (world units); a client gets
+ * position, HP and state of the players whose cell is its own cell or one of the 8 around it, and
+ * only name, kills and deaths of the others. Every client in one cell shares one view.
  */
-export const INTEREST_RADIUS = 250;
-/** A player in view stays in view until it is this far: no flicker of adds and removes at the edge. */
-export const INTEREST_KEEP_RADIUS = 300;
+export const INTEREST_CELL = 350;
+/** A player keeps its cell until it is this far past the cell's edge: no flicker at borders. */
+export const INTEREST_HYSTERESIS = 25;
+/** Every player this close (on each axis) is always in view: INTEREST_CELL - 2 x INTEREST_HYSTERESIS. */
+export const INTEREST_SEEN_WITHIN = INTEREST_CELL - 2 * INTEREST_HYSTERESIS;
 /** Highest tick an `attack` may name (BattleState.tick is a uint32). */
 export const MAX_TICK = 0xffff_ffff;
 

@@ -1,12 +1,11 @@
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import app from "../server/app.config";
 import { BattleRoom } from "../server/rooms/BattleRoom";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { BattleStateView } from "../client/state";
 import { ViewAudit } from "../loadtest/bench/viewAudit";
 import { TICK_MS } from "../server/shared/protocol";
-import { eventually, freePort, hearAll } from "./helpers/server";
+import { eventually, freePort, hearAll, testApp } from "./helpers/server";
 import { seededRng, type Point } from "../server/shared/game";
 import { InterestCells, type ViewChange } from "../server/shared/interest";
 import { INTEREST_CELL, INTEREST_HYSTERESIS, INTEREST_SEEN_WITHIN } from "../server/shared/protocol";
@@ -145,7 +144,7 @@ describe("interest management: soak with decoding probes", function () {
 
   before(async () => {
     const port = await freePort();
-    server = await boot(app, port);
+    server = await boot(testApp(), port);
     server.server.define(INTEREST_ROOM, InterestBattleRoom);
     endpoint = `ws://127.0.0.1:${port}`;
   });

@@ -15,12 +15,15 @@ export const FILTER_FRAME = roomData("filter", { name: RoomName.battle });
 const FILTERS_PER_BURST = 5;
 const BURST_EVERY_MS = 10;
 
-/** `count` public battle rooms, each held by one raw client that reads normally. */
+/**
+ * `count` public battle rooms, each held by one raw client that reads normally, each from an address
+ * of its own (X-Real-IP through the suite's trusted proxy): scenery, not the attacking address.
+ */
 export async function holdBattleRooms(httpUrl: string, count: number): Promise<RawRoom[]> {
   const holders: RawRoom[] = [];
   for (let i = 0; i < count; i++) {
     try {
-      const holder = await openRawRoom(httpUrl, "create", RoomName.battle, { name: `Holder${i}` });
+      const holder = await openRawRoom(httpUrl, "create", RoomName.battle, { name: `Holder${i}` }, { headers: { "X-Real-IP": `10.9.0.${i + 1}` } });
       await holder.joined;
       holders.push(holder);
     } catch {

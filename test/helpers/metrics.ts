@@ -1,5 +1,5 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { settings } from "../../server/config";
+import { DEFAULT_ADMIN_USER } from "../../server/config";
 
 /**
  * One sample of `name` with exactly `labels` from GET /metrics of the server at `httpUrl` (the
@@ -7,8 +7,9 @@ import { settings } from "../../server/config";
  * environment); 0 when the series does not exist yet.
  */
 export async function metricValue(httpUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const adminUser = process.env.ADMIN_USER ?? settings().adminUser;
-  const adminPassword = process.env.ADMIN_PASSWORD ?? settings().adminPassword;
+  const adminUser = process.env.ADMIN_USER || DEFAULT_ADMIN_USER;
+  const adminPassword = process.env.ADMIN_PASSWORD;
+  if (!adminPassword) throw new Error("metricValue needs ADMIN_PASSWORD (test/helpers/env.ts sets it)");
   const authorization = `Basic ${Buffer.from(`${adminUser}:${adminPassword}`).toString("base64")}`;
   const res = await fetch(`${httpUrl}/metrics`, { headers: { authorization } });
   if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}`);

@@ -34,9 +34,9 @@ export async function openRawRoom(
   method: MatchmakeMethod,
   target: string,
   options: object,
-  { acknowledge = true }: { acknowledge?: boolean } = {},
+  { acknowledge = true, headers = {} }: { acknowledge?: boolean; headers?: Record<string, string> } = {},
 ): Promise<RawRoom> {
-  const seat = await reserveSeat(httpUrl, method, target, options);
+  const seat = await reserveSeat(httpUrl, method, target, options, headers);
   const wsUrl = httpUrl.replace(/^http/, "ws");
   const socket = new WebSocket(`${wsUrl}/${seat.room.processId}/${seat.room.roomId}?sessionId=${seat.sessionId}`, {
     perMessageDeflate: false,

@@ -3,17 +3,20 @@
  * the keyboard, the renderer and the HUD, and follows the room across reconnections.
  */
 import type { Client } from "colyseus.js";
-import type { MapSize } from "../server/shared/game";
+import type { MapSize, Point } from "../server/shared/game";
 import { MAP_HEIGHT, MAP_WIDTH, TICK_MS } from "../server/shared/tuning";
 import { ClientMessage, ServerMessage, type AttackedEvent, type KillEvent } from "../server/shared/wire";
 import type { Hud } from "./hud";
-import { everyTick, Keyboard } from "./input";
+import { Glide } from "./glide";
+import { refusalText } from "./i18n";
+import { Keyboard, MovePacer } from "./input";
+import { TouchControls } from "./touch";
 import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "./interpolation";
 import { keepConnected, measurePing, PING_INTERVAL_MS } from "./net";
 import { Predictor } from "./prediction";
 import { onMessage, send, type GameRoom } from "./rooms";
 import { EFFECT_MS, type DrawnPlayer, type Effect, type Renderer, type Scene } from "./render";
-import type { BattleStateView, PlayerState, SyncedPlayer } from "./state";
+import { ownAck, type BattleStateView, type PlayerState, type SyncedPlayer } from "./state";
 
 export type BattleRoom = GameRoom<"battle", BattleStateView>;
 
@@ -21,6 +24,11 @@ export class BattleSession {
   readonly sessionId: string;
   private room: BattleRoom;
   private readonly predictor = new Predictor();
+  /** The own player as drawn: gliding between predicted steps. */
+  private readonly glide = new Glide();
+  /** Patches that moved the living own player away from where it was predicted (0 when prediction is exact). */
+  private correctionCount = 0;
+  private lastAck = 0;
   private readonly clock = new ServerClock();
   private readonly others = new Map<string, Interpolator>();
   /** Latest server word on every player, copied out of the synchronised state. */
@@ -34,6 +42,8 @@ export class BattleSession {
   /** The newest tick a patch brought; an attack never names a later one. */
   private latestTick = 0;
   private readonly keyboard: Keyboard;
+  private readonly touch: TouchControls;
+  private readonly pacer: MovePacer;
   private readonly stops: Array<() => void> = [];
   private readonly leave: () => Promise<void>;
 
@@ -41,8 +51,10 @@ export class BattleSession {
     this.sessionId = room.sessionId;
     this.room = room;
     hud.reset();
-    this.keyboard = new Keyboard(() => this.attack());
-    this.stops.push(everyTick(() => this.tick()));
+    this.pacer = new MovePacer(() => this.tick());
+    this.keyboard = new Keyboard(() => this.attack(), () => this.pacer.now());
+    this.touch = new TouchControls(() => this.attack(), () => this.pacer.now());
+    this.stops.push(() => this.pacer.stop());
     this.leave = keepConnected(client, room, { onRoom: (next) => this.bind(next), onStatus: (s) => hud.showStatus(s) });
     this.startFrames();
     this.startPing();
@@ -58,6 +70,16 @@ export class BattleSession {
     return this.predictor.unacknowledged;
   }
 
+  /** Patches that corrected the prediction of the living own player. */
+  get corrections(): number {
+    return this.correctionCount;
+  }
+
+  /** Where the prediction has the own player (the drawn position glides towards it). */
+  get predicted(): Point | null {
+    return this.predictor.position;
+  }
+
   get roomId(): string {
     return this.room.roomId;
   }
@@ -68,7 +90,7 @@ export class BattleSession {
     room.onStateChange((state) => this.onPatch(state));
     onMessage(room, ServerMessage.attacked, (event) => this.onAttacked(event));
     onMessage(room, ServerMessage.kill, (event) => this.onKill(event));
-    onMessage(room, ServerMessage.error, (error) => this.hud.showNotice(error.message));
+    onMessage(room, ServerMessage.error, (error) => this.hud.showNotice(refusalText(error.code)));
     onMessage(room, ServerMessage.shutdown, (notice) => this.hud.showShutdown(notice));
   }
 
@@ -81,10 +103,11 @@ export class BattleSession {
     const present = new Set<string>();
     state.players.forEach((p, id) => {
       present.add(id);
-      const copy = copyPlayer(p, this.players.get(id));
+      const before = this.players.get(id);
+      const copy = copyPlayer(p, before);
       this.players.set(id, copy);
       if (!copy.inView) this.others.delete(id);
-      else if (id === this.sessionId) this.predictor.reconcile(copy, this.map);
+      else if (id === this.sessionId) this.reconcile(copy, before?.alive === true, ownAck(state, id));
       else this.interpolator(id).push(serverTime, copy);
     });
     for (const id of [...this.players.keys()]) {
@@ -94,6 +117,16 @@ export class BattleSession {
     }
     if (this.players.get(this.sessionId)?.alive) this.respawnAt = null;
     this.hud.showScores([...this.players], this.sessionId);
+  }
+
+  private reconcile(own: PlayerState, wasAlive: boolean, ack: number | undefined): void {
+    this.lastAck = ack ?? this.lastAck;
+    const at = this.predictor.reconcile({ ...own, lastInput: this.lastAck }, this.map);
+    const target = this.glide.target;
+    if (target && target.x === at.x && target.y === at.y) return;
+    // Only a living player's move is a misprediction; the first patch and a respawn just place it.
+    if (target && wasAlive && own.alive) this.correctionCount += 1;
+    this.glide.jump(at);
   }
 
   private interpolator(id: string): Interpolator {
@@ -117,12 +150,15 @@ export class BattleSession {
     return this.room.connection?.isOpen === true;
   }
 
-  /** One fixed client tick: one move while a direction is held, nothing when idle. */
-  private tick(): void {
-    const dir = this.keyboard.direction();
-    if (dir.dx === 0 && dir.dy === 0) return;
-    if (!this.online || !this.predictor.canSend() || !this.players.get(this.sessionId)?.alive) return;
+  /** One paced client tick: one move while a direction is held, nothing when idle; says whether it sent. */
+  private tick(): boolean {
+    const keys = this.keyboard.direction();
+    const dir = keys.dx === 0 && keys.dy === 0 ? this.touch.direction() : keys;
+    if (dir.dx === 0 && dir.dy === 0) return false;
+    if (!this.online || !this.predictor.canSend() || !this.players.get(this.sessionId)?.alive) return false;
     send(this.room, ClientMessage.move, this.predictor.input(dir, this.map));
+    this.glide.step(this.predictor.position!, performance.now());
+    return true;
   }
 
   private attack(): void {
@@ -151,7 +187,7 @@ export class BattleSession {
     for (const [id, p] of this.players) {
       if (!p.inView) continue;
       const me = id === this.sessionId;
-      const at = me ? this.predictor.position : drawnAt === null ? null : this.others.get(id)?.at(drawnAt);
+      const at = me ? this.glide.at(now) : drawnAt === null ? null : this.others.get(id)?.at(drawnAt);
       players.push({ id, name: p.name, x: at?.x ?? p.x, y: at?.y ?? p.y, hp: p.hp, alive: p.alive, me });
     }
     this.effects = this.effects.filter((effect) => now - effect.start < EFFECT_MS);
@@ -169,6 +205,7 @@ export class BattleSession {
   async dispose(): Promise<void> {
     for (const stop of this.stops) stop();
     this.keyboard.dispose();
+    this.touch.dispose();
     await this.leave();
   }
 }

@@ -2,6 +2,7 @@
 import type { Client } from "colyseus.js";
 import { ClientMessage, RoomName, ServerMessage, type ChatLine, type ErrorPayload, type JoinChatOptions } from "../server/shared/wire";
 import { byId, el } from "./dom";
+import { formatStamp, formatTime, refusalText, t } from "./i18n";
 import { keepConnected, type LinkStatus } from "./net";
 import { onMessage, roomsOf, send, type GameRoom } from "./rooms";
 import type { ChatStateView, ClientStates } from "./state";
@@ -9,12 +10,11 @@ import type { ChatStateView, ClientStates } from "./state";
 /** Lines kept in the chat log (older ones scroll away for good). */
 export const CHAT_LOG_LINES = 200;
 
-/** A line's server time (UTC milliseconds) in the player's own time zone; the exact UTC instant on hover. */
+/** A line's server time (UTC milliseconds) in the player's locale and own time zone; date and seconds on hover. */
 export function localTime(utcMs: number): HTMLTimeElement {
-  const at = new Date(utcMs);
-  const time = el("time", "time", at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
-  time.dateTime = at.toISOString();
-  time.title = at.toLocaleString();
+  const time = el("time", "time", formatTime(utcMs));
+  time.dateTime = new Date(utcMs).toISOString();
+  time.title = formatStamp(utcMs);
   return time;
 }
 
@@ -56,7 +56,7 @@ export class ChatPanel {
     onMessage(room, ServerMessage.chat, (line) => this.add(line));
     onMessage(room, ServerMessage.error, (error) => this.refused(error));
     onMessage(room, ServerMessage.shutdown, (notice) =>
-      this.append(el("div", "line system", `${notice.reason}: chat closes in ${Math.ceil(notice.inMs / 1000)} s.`)),
+      this.append(el("div", "line system", t("shutdown.chat", { seconds: Math.ceil(notice.inMs / 1000) }))),
     );
     // Back with the reconnection token: ask for exactly the lines said while this member was away.
     if (reconnected) send(room, ClientMessage.resume, { since: this.lastLineId });
@@ -75,7 +75,7 @@ export class ChatPanel {
   }
 
   private refused(error: ErrorPayload): void {
-    this.append(el("div", "line refusal", `Not sent: ${error.message}`));
+    this.append(el("div", "line refusal", t("chat.notSent", { reason: refusalText(error.code) })));
   }
 
   private append(row: HTMLElement): void {

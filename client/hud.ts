@@ -1,6 +1,8 @@
 /** The battle's side panel: connection status, ping, scoreboard, kill feed, death overlay. */
 import type { KillEvent, ShutdownNotice } from "../server/shared/wire";
 import { byId, el } from "./dom";
+import { formatNumber, t } from "./i18n";
+import { translatedNodes } from "./i18n/dom";
 import type { LinkStatus } from "./net";
 import type { PlayerState } from "./state";
 
@@ -13,7 +15,8 @@ export class Hud {
   private readonly scores = byId<HTMLTableSectionElement>("scores");
   private readonly feed = byId("kill-feed");
   private readonly overlay = byId("death-overlay");
-  private readonly countdown = byId("respawn-countdown");
+  private readonly respawnLine = byId("respawn-line");
+  private readonly countdown = Object.assign(el("span"), { id: "respawn-countdown" });
   private readonly notice = byId("battle-notice");
   private shutdownTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -23,7 +26,7 @@ export class Hud {
   }
 
   showPing(ms: number | null): void {
-    this.ping.textContent = ms === null ? "ping: –" : `ping: ${Math.round(ms)} ms`;
+    this.ping.textContent = ms === null ? t("hud.pingNone") : t("hud.ping", { ms: Math.round(ms) });
   }
 
   /** A refusal or other short note from the server ("attack is cooling down"). */
@@ -49,7 +52,8 @@ export class Hud {
     const sorted = [...players].sort(([, a], [, b]) => b.kills - a.kills || a.deaths - b.deaths || a.name.localeCompare(b.name));
     const rows = sorted.map(([id, p]) => {
       const row = el("tr", id === meId ? "me" : "");
-      row.append(el("td", "name", p.name), el("td", "num", String(p.kills)), el("td", "num", String(p.deaths)), el("td", "num", p.inView ? String(p.hp) : "–"));
+      const hp = p.inView ? formatNumber(p.hp) : t("score.outOfView");
+      row.append(el("td", "name", p.name), el("td", "num", formatNumber(p.kills)), el("td", "num", formatNumber(p.deaths)), el("td", "num", hp));
       return row;
     });
     this.scores.replaceChildren(...rows);
@@ -58,9 +62,10 @@ export class Hud {
   addKill(kill: KillEvent, meId: string): void {
     const line = el("li");
     line.append(
-      el("span", kill.killer === meId ? "me" : "", kill.killerName),
-      document.createTextNode(" defeated "),
-      el("span", kill.victim === meId ? "me" : "", kill.victimName),
+      ...translatedNodes("battle.kill", {
+        killer: el("span", kill.killer === meId ? "me" : "", kill.killerName),
+        victim: el("span", kill.victim === meId ? "me" : "", kill.victimName),
+      }),
     );
     this.feed.prepend(line);
     while (this.feed.children.length > KILL_FEED_LINES) this.feed.lastElementChild!.remove();
@@ -69,7 +74,9 @@ export class Hud {
   /** Shows the overlay while `respawnInMs` > 0, hides it otherwise. */
   showDeath(respawnInMs: number | null): void {
     this.overlay.hidden = respawnInMs === null;
-    if (respawnInMs !== null) this.countdown.textContent = (Math.max(0, respawnInMs) / 1000).toFixed(1);
+    if (respawnInMs === null) return;
+    if (!this.respawnLine.hasChildNodes()) this.respawnLine.append(...translatedNodes("battle.respawnIn", { seconds: this.countdown }));
+    this.countdown.textContent = formatNumber(Math.max(0, respawnInMs) / 1000, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   }
 
   reset(): void {
@@ -77,6 +84,8 @@ export class Hud {
     this.feed.replaceChildren();
     this.scores.replaceChildren();
     this.notice.textContent = "";
+    // Built again in the language of the next battle.
+    this.respawnLine.replaceChildren();
     this.showDeath(null);
     this.showPing(null);
   }
@@ -85,19 +94,19 @@ export class Hud {
 /** How often the shutdown countdown is redrawn. */
 export const SHUTDOWN_COUNTDOWN_STEP_MS = 250;
 
-export function shutdownText(notice: ShutdownNotice, leftMs: number): string {
-  const seconds = Math.max(0, Math.ceil(leftMs / 1000));
-  return `${notice.reason}: this room closes in ${seconds} s. Join again from the lobby afterwards.`;
+/** The shutdown warning in the player's language (the notice's `reason` is the server's English, for logs). */
+export function shutdownText(_notice: ShutdownNotice, leftMs: number): string {
+  return t("shutdown.room", { seconds: Math.max(0, Math.ceil(leftMs / 1000)) });
 }
 
 export function statusText(status: LinkStatus): string {
   switch (status.kind) {
     case "connected":
-      return "Connected";
+      return t("status.connected");
     case "reconnecting":
-      return `Connection dropped: reconnecting (attempt ${status.attempt})…`;
+      return t("status.reconnecting", { attempt: status.attempt });
     case "reconnected":
-      return "Reconnected: same player, same score";
+      return t("status.reconnected");
     case "lost":
       return status.reason;
   }

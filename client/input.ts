@@ -20,13 +20,16 @@ export class Keyboard {
   private held = new Set<string>();
   private readonly controller = new AbortController();
 
-  constructor(onAttack: () => void) {
+  /** `onSteer`: a direction key went down, so the first step can go out at once. */
+  constructor(onAttack: () => void, onSteer: () => void) {
     const signal = this.controller.signal;
     window.addEventListener("keydown", (event) => {
       if (typing(event)) return;
       if (event.code in AXES) {
+        const fresh = !this.held.has(event.code);
         this.held.add(event.code);
         event.preventDefault();
+        if (fresh) onSteer();
       } else if (event.code === "Space") {
         event.preventDefault();
         if (!event.repeat) onAttack();
@@ -54,8 +57,35 @@ export class Keyboard {
   }
 }
 
-/** Calls `tick` every TICK_MS, the server's tick: one move per tick keeps its queue short. */
-export function everyTick(tick: () => void): () => void {
-  const timer = setInterval(tick, TICK_MS);
-  return () => clearInterval(timer);
+/**
+ * Paces moves at one per TICK_MS, the server's tick, which keeps its queue short. `send` runs
+ * every TICK_MS and says whether it sent; `now()` sends at once when the last move is at least
+ * TICK_MS old (a key just went down) and keeps the pace from there.
+ */
+export class MovePacer {
+  private timer: ReturnType<typeof setInterval>;
+  private lastSentMs = -Infinity;
+
+  constructor(private readonly send: () => boolean) {
+    this.timer = this.start();
+  }
+
+  now(): void {
+    if (performance.now() - this.lastSentMs < TICK_MS) return;
+    clearInterval(this.timer);
+    this.run();
+    this.timer = this.start();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private start(): ReturnType<typeof setInterval> {
+    return setInterval(() => this.run(), TICK_MS);
+  }
+
+  private run(): void {
+    if (this.send()) this.lastSentMs = performance.now();
+  }
 }

@@ -2,6 +2,7 @@
 import type { Client } from "colyseus.js";
 import { LobbyServerMessage, RoomName, type ListedRoom } from "../server/shared/wire";
 import { byId, el } from "./dom";
+import { t } from "./i18n";
 import { isAuthRefusal } from "./identity";
 import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError, isProtocolMismatch } from "./net";
 import { onMessage, roomsOf, type GameRoom } from "./rooms";
@@ -45,7 +46,7 @@ export class LobbyView {
   /** Joins the lobby, and joins it again with backoff if the socket drops. */
   async connect(attempt = 0, generation = ++this.generation): Promise<void> {
     this.active = true;
-    this.status.textContent = "(connecting…)";
+    this.status.textContent = t("lobby.connecting");
     const current = () => this.active && generation === this.generation;
     try {
       const room = await roomsOf<ClientStates>(this.client).joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } });
@@ -67,7 +68,7 @@ export class LobbyView {
   }
 
   private async retry(attempt: number, generation: number): Promise<void> {
-    this.status.textContent = "(connection lost, retrying…)";
+    this.status.textContent = t("lobby.retrying");
     await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt)));
     if (this.active && generation === this.generation) await this.connect(attempt + 1, generation);
   }
@@ -80,11 +81,16 @@ export class LobbyView {
     if (room?.connection?.isOpen) await room.leave(true);
   }
 
+  /** Draws the list again (after a language change). */
+  refresh(): void {
+    if (this.room) this.update(() => {});
+  }
+
   private update(change: () => void): void {
     change();
     const battles = this.rooms.battles();
     if (battles.length === 0) {
-      this.list.replaceChildren(el("li", "empty", "No open battles yet: Quick play starts one."));
+      this.list.replaceChildren(el("li", "empty", t("lobby.empty")));
       return;
     }
     this.list.replaceChildren(...battles.map((room) => this.row(room)));
@@ -94,10 +100,11 @@ export class LobbyView {
     const full = room.locked === true || room.clients >= room.maxClients;
     const item = el("li");
     item.dataset.roomId = room.roomId;
-    const join = el("button", "join", full ? "Full" : "Join");
+    const join = el("button", "join", t(full ? "lobby.full" : "lobby.join"));
+    join.setAttribute("aria-label", t("lobby.joinRoom", { room: room.roomId }));
     join.disabled = full;
     join.addEventListener("click", () => this.onJoin(room.roomId));
-    item.append(el("span", "room-id", room.roomId), el("span", "count", `${room.clients}/${room.maxClients} players`), join);
+    item.append(el("span", "room-id", room.roomId), el("span", "count", t("lobby.players", { count: room.clients, max: room.maxClients })), join);
     return item;
   }
 }

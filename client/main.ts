@@ -2,14 +2,17 @@
 import { ClientMessage, RoomName, ServerMessage, type BattleChatTicket, type CreateBattleOptions } from "../server/shared/wire";
 import { BattleSession, type BattleRoom } from "./battle";
 import { ChatPanel } from "./chat";
-import { byId } from "./dom";
+import { byId, el } from "./dom";
 import { Hud, statusText } from "./hud";
+import { LANGUAGE_KEY, LANGUAGE_NAMES, pickLanguage, t, useLanguage, type Language } from "./i18n";
+import { translatePage } from "./i18n/dom";
 import { LobbyView } from "./lobby";
 import { takeToken, tokenClaims } from "./identity";
 import { createClient, describeJoinError } from "./net";
 import { Renderer } from "./render";
 import { onMessage, roomsOf, send } from "./rooms";
 import type { ClientStates } from "./state";
+import { isCoarsePointer } from "./touch";
 
 /** Read-only handle for the browser tests and the curious: what the last frame drew. */
 declare global {
@@ -34,6 +37,28 @@ const chatStatus = byId("chat-status");
 const hud = new Hud();
 const renderer = new Renderer(byId<HTMLCanvasElement>("canvas"));
 const lobby = new LobbyView(client, (roomId) => enter(() => rooms.joinById(RoomName.battle, roomId, options())));
+
+const preferred = navigator.languages?.length ? navigator.languages : [navigator.language];
+const languagePicker = byId<HTMLSelectElement>("language");
+for (const [code, name] of Object.entries(LANGUAGE_NAMES)) {
+  const option = el("option", "", name);
+  option.value = code;
+  option.lang = code;
+  languagePicker.append(option);
+}
+function applyLanguage(language: Language): void {
+  useLanguage(language, preferred);
+  translatePage();
+  languagePicker.value = language;
+  lobby.refresh();
+}
+applyLanguage(pickLanguage(preferred, localStorage.getItem(LANGUAGE_KEY)));
+languagePicker.addEventListener("change", () => {
+  localStorage.setItem(LANGUAGE_KEY, languagePicker.value);
+  applyLanguage(pickLanguage([], languagePicker.value));
+});
+// Touch controls and the phone layouts only where the pointer is a finger.
+document.body.classList.toggle("touch", isCoarsePointer());
 
 let battle: BattleSession | null = null;
 let chat: ChatPanel | null = null;
@@ -73,20 +98,23 @@ async function enter(join: () => Promise<BattleRoom>): Promise<void> {
 async function startBattle(room: BattleRoom): Promise<void> {
   lobbyScreen.hidden = true;
   battleScreen.hidden = false;
+  document.body.classList.add("playing");
+  // Keyboard play starts here: the quick-play button just vanished with the lobby.
+  byId("canvas").focus();
   history.replaceState(null, "", `/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`);
   inviteLink.value = `${location.origin}/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`;
   battle = new BattleSession(client, room, renderer, hud);
   chat = new ChatPanel();
   // The chat shows the name the battle gave us (the server may have generated it).
   const name = await ownName(room);
-  chatStatus.textContent = "Chat: joining…";
+  chatStatus.textContent = t("chat.joining");
   try {
     const { channel, ticket } = await chatTicket(room);
     await chat.join(client, { channel, ticket, name }, (status) => {
-      chatStatus.textContent = `Chat: ${statusText(status)}`;
+      chatStatus.textContent = t("chat.status", { status: statusText(status) });
     });
   } catch (error) {
-    chatStatus.textContent = `Chat unavailable: ${describeJoinError(error)}`;
+    chatStatus.textContent = t("chat.unavailable", { reason: describeJoinError(error) });
   }
 }
 
@@ -114,6 +142,8 @@ async function leaveBattle(): Promise<void> {
   history.replaceState(null, "", "/");
   battleScreen.hidden = true;
   lobbyScreen.hidden = false;
+  document.body.classList.remove("playing", "chat-open");
+  byId("quick-play").focus();
   void lobby.connect();
 }
 
@@ -128,10 +158,19 @@ window.addEventListener("keydown", (event) => {
     event.preventDefault();
     chatInput.focus();
   } else if (event.key === "Escape" && document.activeElement === chatInput) {
-    chatInput.blur();
+    // Back to the battle view, where the keys steer again.
+    byId("canvas").focus();
   }
 });
 byId("canvas").addEventListener("pointerdown", () => chatInput.blur());
+
+// Phones: the chat opens in the side panel in place of the scores, never over the map.
+const chatToggle = byId("chat-toggle");
+chatToggle.addEventListener("click", () => {
+  const open = document.body.classList.toggle("chat-open");
+  chatToggle.setAttribute("aria-expanded", String(open));
+  if (open) chatInput.focus();
+});
 
 const invited = new URLSearchParams(location.search).get(ROOM_PARAM);
 if (invited) {

@@ -3,7 +3,19 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import { Client } from "colyseus.js";
-import { CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, JOIN_PROTOCOL_MISMATCH, RECONNECT_SECONDS, type RoomName } from "../server/shared/wire";
+import {
+  CLOSE_JOIN_UNACKNOWLEDGED,
+  CLOSE_KICKED,
+  CLOSE_RATE_LIMITED,
+  CLOSE_REPLACED,
+  CLOSE_SEND_BACKLOG,
+  JOIN_INVALID_OPTIONS,
+  JOIN_PROTOCOL_MISMATCH,
+  LimitRefusal,
+  RECONNECT_SECONDS,
+  type RoomName,
+} from "../server/shared/wire";
+import { t, tCode } from "./i18n";
 import { isAuthRefusal } from "./identity";
 import { rejoin, type GameRoom } from "./rooms";
 
@@ -30,15 +42,23 @@ export function isProtocolMismatch(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === JOIN_PROTOCOL_MISMATCH;
 }
 
-/** A failed join in words a player understands. */
+/** A server limit's refusal; colyseus.js reports the matchmaking rate by its HTTP status, 429. */
+const LIMIT_CODES: ReadonlySet<number> = new Set([...Object.values(LimitRefusal), 429]);
+
+/** Colyseus's code for a room id that matches no open room; its text says "not found" or "is locked" (full). */
+const MATCHMAKE_INVALID_ROOM_ID = 4212;
+
+/** A failed join in the player's words, from its code (the server's English text is for logs). */
 export function describeJoinError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (isProtocolMismatch(error)) return "This page is out of date: reload it to play.";
-  if (isAuthRefusal(error)) return `Sign-in refused: ${message}`;
-  if (/not found/i.test(message)) return "That room is gone: it has closed, or the link is wrong.";
-  if (/locked/i.test(message)) return "That room is full.";
-  if (/fetch|network|ECONNREFUSED/i.test(message)) return "The server cannot be reached.";
-  return `Could not join: ${message}`;
+  if (isProtocolMismatch(error)) return t("join.protocolMismatch");
+  if (isAuthRefusal(error)) return t("join.signInRefused", { reason: tCode("auth", code as number, "refusal.other") });
+  if (LIMIT_CODES.has(code as number)) return t("join.limited");
+  if (code === MATCHMAKE_INVALID_ROOM_ID) return t(/locked/i.test(message) ? "join.full" : "join.gone");
+  if (code === JOIN_INVALID_OPTIONS) return t("join.invalidOptions");
+  if (typeof code !== "number" || /fetch|network|ECONNREFUSED/i.test(message)) return t("join.unreachable");
+  return t("join.failed", { code: String(code) });
 }
 
 /**
@@ -48,13 +68,16 @@ export function describeJoinError(error: unknown): string {
 export function finalCloseReason(code: number): string | null {
   switch (code) {
     case CLOSE_CONSENTED:
-      return "The server closed this room.";
+      return t("close.consented");
     case CLOSE_RATE_LIMITED:
-      return "Disconnected for sending too many messages.";
+      return t("close.rateLimited");
     case CLOSE_KICKED:
-      return "A moderator removed you from this room.";
+      return t("close.kicked");
     case CLOSE_REPLACED:
-      return "You joined this room from another tab or device.";
+      return t("close.replaced");
+    case CLOSE_SEND_BACKLOG:
+    case CLOSE_JOIN_UNACKNOWLEDGED:
+      return t("close.tooSlow");
     default:
       return null;
   }
@@ -111,7 +134,7 @@ export function keepConnected<R extends RoomName, S>(client: Client, first: Game
         if (/not found|expired|invalid/i.test(error instanceof Error ? error.message : "")) break;
       }
     }
-    if (!leaving) link.onStatus({ kind: "lost", reason: "The connection was lost and could not be restored." });
+    if (!leaving) link.onStatus({ kind: "lost", reason: t("status.lost") });
   };
 
   watch(first);

@@ -1,10 +1,11 @@
 /**
  * Client-side prediction of the own player: every input sent is applied at once with the very
- * `stepMove` the server runs, and on every patch the prediction restarts from the server's
- * position and replays the inputs the server has not applied yet (seq > lastInput).
+ * `applyMove` the server's tick runs, and on every patch the prediction restarts from the server's
+ * position and replays the inputs the server has not applied yet (seq > lastInput). However many
+ * moves the server applies in one tick, each is one `applyMove`, so the replay stays exact.
  * Pure: no DOM, no clock, no network, so it is tested without a browser.
  */
-import { stepMove, type Direction, type MapSize, type Point } from "../server/shared/game";
+import { applyMove, type Direction, type MapSize, type Point, type Walker } from "../server/shared/game";
 import { MAX_QUEUED_MOVES } from "../server/shared/tuning";
 import type { MovePayload } from "../server/shared/wire";
 
@@ -18,12 +19,11 @@ export class Predictor {
   /** Sent and not yet acknowledged, oldest first. */
   private pending: MovePayload[] = [];
   private lastSeq = 0;
-  private predicted: Point | null = null;
-  private alive = true;
+  private predicted: Walker | null = null;
 
   /** The predicted position, or null before the first patch. */
   get position(): Point | null {
-    return this.predicted;
+    return this.predicted && { x: this.predicted.x, y: this.predicted.y };
   }
 
   get unacknowledged(): number {
@@ -42,18 +42,16 @@ export class Predictor {
   input(dir: Direction, map: MapSize): MovePayload {
     const move: MovePayload = { dx: dir.dx, dy: dir.dy, seq: ++this.lastSeq };
     this.pending.push(move);
-    if (this.predicted && this.alive) this.predicted = stepMove(this.predicted, move, map);
+    if (this.predicted) applyMove(this.predicted, move, map);
     return move;
   }
 
   /** Resets to the server's word and replays what it has not applied yet. */
   reconcile(server: Authority, map: MapSize): Point {
     this.pending = this.pending.filter((move) => move.seq > server.lastInput);
-    this.alive = server.alive;
-    let position: Point = { x: server.x, y: server.y };
-    // A dead player's moves are acknowledged but move nothing, on the server as here.
-    if (server.alive) for (const move of this.pending) position = stepMove(position, move, map);
-    this.predicted = position;
-    return position;
+    const body: Walker = { x: server.x, y: server.y, alive: server.alive };
+    for (const move of this.pending) applyMove(body, move, map);
+    this.predicted = body;
+    return { x: body.x, y: body.y };
   }
 }

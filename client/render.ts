@@ -1,6 +1,7 @@
-/** Draws the battle on a canvas that fills its box and always shows the whole map. */
+/** Draws the battle on a canvas that fills its box: the whole map, or a camera on the own player and a minimap. */
 import { ATTACK_RANGE, MAX_HP } from "../server/shared/tuning";
 import { clamp, type MapSize } from "../server/shared/game";
+import { camera, type Camera } from "./camera";
 
 export interface DrawnPlayer {
   id: string;
@@ -33,6 +34,9 @@ export const EFFECT_MS = 300;
 const PLAYER_RADIUS = 14;
 /** Room around the map for the name and HP bar of a player on its edge. */
 const MARGIN_PX = 40;
+/** Longer side of the minimap, CSS pixels, and its distance from the canvas corner. */
+const MINIMAP_PX = 160;
+const MINIMAP_INSET_PX = 12;
 
 export class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
@@ -54,10 +58,9 @@ export class Renderer {
     ctx.fillStyle = "#10131a";
     ctx.fillRect(0, 0, canvas.width, canvas.height);
 
-    // Fit the whole map, centred, whatever the box's shape and the device pixel ratio.
-    const scale = Math.max(0.01, Math.min((cssWidth - 2 * MARGIN_PX) / scene.map.width, (cssHeight - 2 * MARGIN_PX) / scene.map.height));
-    const left = (cssWidth - scene.map.width * scale) / 2;
-    const top = (cssHeight - scene.map.height * scale) / 2;
+    const me = scene.players.find((p) => p.me) ?? null;
+    const view = camera(scene.map, { width: cssWidth, height: cssHeight }, me, MARGIN_PX);
+    const { scale, left, top } = view;
     ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * left, dpr * top);
     const px = 1 / scale; // one CSS pixel in world units
 
@@ -68,6 +71,29 @@ export class Renderer {
     // Visible world x range, so a name near the left or right edge is shifted inside.
     const visible = { min: -left * px, max: (cssWidth - left) * px };
     for (const player of ordered) this.drawPlayer(player, scene, px, visible);
+    if (view.follows) this.drawMinimap(scene, view, { width: cssWidth, height: cssHeight }, dpr);
+  }
+
+  /** The whole map in a corner: players in view as dots, the own one brighter, the screen as a frame. */
+  private drawMinimap(scene: Scene, view: Camera, screen: { width: number; height: number }, dpr: number): void {
+    const { ctx } = this;
+    const { map } = scene;
+    const k = MINIMAP_PX / Math.max(map.width, map.height);
+    const x0 = screen.width - MINIMAP_INSET_PX - map.width * k;
+    const y0 = screen.height - MINIMAP_INSET_PX - map.height * k;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = "rgba(16, 19, 26, 0.85)";
+    ctx.fillRect(x0, y0, map.width * k, map.height * k);
+    ctx.strokeStyle = "#4a5878";
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x0, y0, map.width * k, map.height * k);
+    for (const player of scene.players) {
+      ctx.fillStyle = player.me ? "#4fc3f7" : "#f0a35e";
+      const r = player.me ? 2.5 : 1.5;
+      ctx.fillRect(x0 + player.x * k - r, y0 + player.y * k - r, 2 * r, 2 * r);
+    }
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.6)";
+    ctx.strokeRect(x0 + (-view.left / view.scale) * k, y0 + (-view.top / view.scale) * k, (screen.width / view.scale) * k, (screen.height / view.scale) * k);
   }
 
   private drawGround(map: MapSize, px: number): void {

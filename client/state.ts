@@ -36,6 +36,14 @@ export interface BattleStateView {
   tick: number;
 }
 
+/**
+ * The seq of the last own move the server applied. The one place that knows how the
+ * acknowledgement reaches the client, so moving it elsewhere changes only this function.
+ */
+export function ownAck(state: BattleStateView, sessionId: string): number | undefined {
+  return state.players.get(sessionId)?.lastInput;
+}
+
 export interface ChatStateView {
   channel: string;
   members: SyncedMap<{ name: string }>;

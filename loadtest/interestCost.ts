@@ -1,46 +1,37 @@
 /**
- * The CPU cost of interest management, in one process and without sockets: a battle state of N
- * players moving like the bench's arena bots, encoded per tick the way Colyseus 0.16's
- * SchemaSerializer.applyPatches does it, once without views (one shared patch for every client) and
- * once with a StateView per client (shared patch + one encodeView pass per client), the views kept
- * by the room's own InterestViews (with its fix of the views' buffer, see server/rooms/interest.ts;
- * `--unfixed` measures Colyseus's own way instead). Prints milliseconds per tick and patch bytes per client per second.
+ * The CPU cost of the battle room's patches, in one process and without sockets: a battle state of N
+ * players on the arena map of N seats, moving like the bench's arena bots, patched every tick by the
+ * room's own serializer (server/rooms/interest.ts) to N clients that only count bytes, once with
+ * interest management off (one shared patch plus each client's ack) and once on (cell views).
+ * Prints milliseconds per tick and patch bytes per client per second.
  *
- *   node --import tsx loadtest/interestCost.ts [--players 500,1000] [--ticks 200] [--unfixed]
+ *   node --import tsx loadtest/interestCost.ts [--players 500,1000,2000] [--ticks 200]
  */
-import type { Client, Room } from "@colyseus/core";
-import { Encoder, StateView } from "@colyseus/schema";
+import { ClientState, type Client, type Room } from "@colyseus/core";
+import { Encoder } from "@colyseus/schema";
 import { parseArgs } from "node:util";
 import { InterestViews } from "../server/rooms/interest";
 import { createBattleState, createPlayer, type BattleState } from "../server/rooms/schema/BattleState";
+import { arenaSize } from "../server/shared/arena";
 import { pickSpawn, seededRng, stepMove } from "../server/shared/game";
-import { MAP_HEIGHT, MAP_WIDTH, STATE_BUFFER_BYTES, TICK_RATE_HZ } from "../server/shared/protocol";
+import { STATE_BUFFER_BYTES, TICK_RATE_HZ } from "../server/shared/protocol";
 import { MOVE_EVERY_MS, TURN_EVERY_MS } from "./bench/plan";
 
-const { values: args } = parseArgs({ options: { players: { type: "string", default: "500,1000" }, ticks: { type: "string", default: "200" }, unfixed: { type: "boolean", default: false } } });
+const { values: args } = parseArgs({ options: { players: { type: "string", default: "500,1000,2000" }, ticks: { type: "string", default: "200" } } });
 const WARMUP_TICKS = 40;
 /** The bench's bots move every MOVE_EVERY_MS and turn every TURN_EVERY_MS: the chance per tick of each. */
 const MOVE_CHANCE = 1000 / TICK_RATE_HZ / MOVE_EVERY_MS;
 const TURN_CHANCE = 1000 / TICK_RATE_HZ / TURN_EVERY_MS;
 
-interface Sample {
-  interestMs: number;
-  sharedMs: number;
-  viewsMs: number;
-  bytesPerClient: number;
-}
-
 function run(players: number, ticks: number, interest: boolean) {
   Encoder.BUFFER_SIZE = STATE_BUFFER_BYTES;
   const rng = seededRng(players);
   const state: BattleState = createBattleState(interest);
-  state.width = MAP_WIDTH;
-  state.height = MAP_HEIGHT;
-  const encoder = new Encoder(state);
-  const room = { state, _serializer: { encoder } } as unknown as Room<BattleState>;
-  const colyseusEncodeView = encoder.encodeView;
-  const views = interest ? new InterestViews(room) : null;
-  if (args.unfixed) encoder.encodeView = colyseusEncodeView;
+  Object.assign(state, arenaSize(players));
+  const room = { state, _serializer: { encoder: new Encoder(state) }, setSerializer(s: unknown) { this._serializer = s as never; } };
+  const views = new InterestViews(room as unknown as Room<BattleState>, interest);
+  const serializer = room._serializer as unknown as { applyPatches(clients: Client[]): boolean; getFullState(client: Client): Buffer };
+  let bytes = 0;
   const clients: Client[] = [];
   const dirs = new Map<string, { dx: number; dy: number }>();
   for (let i = 0; i < players; i++) {
@@ -50,18 +41,17 @@ function run(players: number, ticks: number, interest: boolean) {
     player.hp = 100;
     Object.assign(player, pickSpawn(rng, [], state));
     state.players.set(sessionId, player);
-    const client = { sessionId, view: undefined as StateView | undefined } as unknown as Client;
-    views?.join(client, player);
+    views.join(sessionId, player);
+    const client = { sessionId, state: ClientState.JOINED, raw: (data: Buffer) => (bytes += data.byteLength) } as unknown as Client;
     clients.push(client);
     dirs.set(sessionId, { dx: 0, dy: 0 });
   }
-  // Everyone has the full state before the first patch, as after their joins.
-  encoder.encodeAll();
-  encoder.discardChanges();
-  for (const client of clients) client.view?.changes.clear();
+  serializer.applyPatches(clients);
 
-  const samples: Sample[] = [];
+  let ms = 0;
+  bytes = 0;
   for (let tick = 0; tick < WARMUP_TICKS + ticks; tick++) {
+    if (tick === WARMUP_TICKS) (ms = 0), (bytes = 0);
     state.tick += 1;
     for (const [id, player] of state.players) {
       const dir = dirs.get(id)!;
@@ -73,32 +63,17 @@ function run(players: number, ticks: number, interest: boolean) {
       player.lastInput += 1;
     }
     const t0 = performance.now();
-    views?.update(clients);
-    const t1 = performance.now();
-    const it = { offset: 1 };
-    const shared = encoder.encode(it);
-    const t2 = performance.now();
-    let bytes = 0;
-    if (interest) {
-      const sharedOffset = it.offset;
-      for (const client of clients) bytes += encoder.encodeView(client.view!, sharedOffset, it).byteLength;
-    } else {
-      bytes = shared.byteLength * clients.length;
-    }
-    const t3 = performance.now();
-    encoder.discardChanges();
-    if (tick >= WARMUP_TICKS) samples.push({ interestMs: t1 - t0, sharedMs: t2 - t1, viewsMs: t3 - t2, bytesPerClient: bytes / clients.length });
+    serializer.applyPatches(clients);
+    ms += performance.now() - t0;
   }
-  const mean = (pick: (s: Sample) => number) => samples.reduce((sum, s) => sum + pick(s), 0) / samples.length;
   const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
   return {
     players,
     interest,
-    interestUpdateMs: round(mean((s) => s.interestMs)),
-    sharedEncodeMs: round(mean((s) => s.sharedMs)),
-    perClientEncodeMs: round(mean((s) => s.viewsMs)),
-    totalMsPerTick: round(mean((s) => s.interestMs + s.sharedMs + s.viewsMs)),
-    patchBytesPerClientPerS: Math.round(mean((s) => s.bytesPerClient) * TICK_RATE_HZ),
+    map: `${state.width}x${state.height}`,
+    patchMsPerTick: round(ms / ticks),
+    cpuPercentOfCoreAt20Hz: round((ms / ticks / (1000 / TICK_RATE_HZ)) * 100, 1),
+    patchBytesPerClientPerS: Math.round((bytes / ticks / players) * TICK_RATE_HZ),
   };
 }
 

@@ -1,14 +1,25 @@
 import { takeEnvNotices } from "./envNotices"; // first: before @colyseus/tools loads .env files
 import { listen } from "@colyseus/tools";
-import app from "./app.config";
-import { settingsOrExit } from "./config";
+import { createApp } from "./app.config";
+import { ConfigError, readSettings, type Settings } from "./config";
 import { logger } from "./log";
 import { announceStart } from "./ops/banner";
 import { guardShutdown } from "./ops/shutdown";
 
+/** The settings from process.env (with the .env files @colyseus/tools loaded on import), or exit 1 naming the bad variable. */
+function settingsOrExit(): Settings {
+  try {
+    return readSettings(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Invalid configuration: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 const settings = settingsOrExit();
 guardShutdown(settings);
-listen(app, settings.port).then(
+listen(createApp(settings), settings.port).then(
   (gameServer) => {
     for (const notice of takeEnvNotices()) logger.info({ ns: "colyseus" }, notice.replace(/^\W+/u, ""));
     announceStart(gameServer, settings);

@@ -8,8 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createSecretKey, generateKeyPairSync } from "node:crypto";
 import { Client, type Room as ClientRoom } from "colyseus.js";
-import app from "../server/app.config";
-import { GUEST_ID_PREFIX, identify, useAuthSettings } from "../server/auth/identity";
+import { GUEST_ID_PREFIX, identify } from "../server/auth/identity";
 import type { AuthSettings } from "../server/config";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { ChatState } from "../server/rooms/schema/ChatState";
@@ -25,7 +24,7 @@ import {
   type ChatLine,
 } from "../server/shared/protocol";
 import { mintToken, type TokenClaims } from "../scripts/token";
-import { collect, freePort, hearAll, nextError, nextMessage, until, sdkOf } from "./helpers/server";
+import { collect, freePort, hearAll, nextError, nextMessage, testApp, until, sdkOf } from "./helpers/server";
 import { send, onMessage, type GameRoom, rejoin } from "../client/rooms";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
@@ -33,6 +32,7 @@ const AUDIENCE = "battle-tests";
 const ISSUER = "https://id.test";
 const KEY = createSecretKey(Buffer.from(SECRET));
 const jwtAuth: AuthSettings = { mode: "jwt", key: KEY, algorithm: "HS256", audience: AUDIENCE, issuer: ISSUER };
+const JWT_ENV = { AUTH_JWT_SECRET: SECRET, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWT_ISSUER: ISSUER };
 
 /** A token as our backend would issue it (audience and issuer right), with `claims` on top. */
 const tokenFor = (claims: TokenClaims) => mintToken(KEY, "HS256", { audience: AUDIENCE, issuer: ISSUER, ...claims });
@@ -41,16 +41,13 @@ describe("player identity", () => {
   let server: ColyseusTestServer;
   let endpoint: string;
 
-  before(async () => {
+  async function start(env: Record<string, string>) {
     const port = await freePort();
-    server = await boot(app, port);
+    server = await boot(testApp(env), port);
     endpoint = `http://127.0.0.1:${port}`;
-  });
-  beforeEach(() => useAuthSettings(jwtAuth));
-  afterEach(async () => {
-    useAuthSettings(undefined);
-    await server.cleanup();
-  });
+  }
+  before(() => start(JWT_ENV));
+  afterEach(() => server.cleanup());
   after(() => server.shutdown());
 
   /** A separate colyseus.js client (its own `auth.token`), like a separate browser. */
@@ -123,16 +120,16 @@ describe("player identity", () => {
 
     it("verifies ES256 tokens with a public key, and refuses one signed with HS256 using that key as the secret, or unsigned", async () => {
       const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-      useAuthSettings({ mode: "jwt", key: publicKey, algorithm: "ES256" });
+      const es256: AuthSettings = { mode: "jwt", key: publicKey, algorithm: "ES256" };
       const good = await mintToken(privateKey, "ES256", { sub: "alice", name: "Alice" });
-      assert.deepEqual(await identify(good), { playerId: "alice", verifiedName: "Alice", guest: false });
+      assert.deepEqual(await identify(good, es256), { playerId: "alice", verifiedName: "Alice", guest: false });
       const pem = publicKey.export({ type: "spki", format: "pem" });
       const forged = await mintToken(createSecretKey(Buffer.from(pem)), "HS256", { sub: "alice" });
-      await assert.rejects(identify(forged), { code: AuthRefusal.badSignature });
+      await assert.rejects(identify(forged, es256), { code: AuthRefusal.badSignature });
       // An unsigned token ("alg": "none") with the same claims.
       const [, payload] = good.split(".");
       const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`;
-      await assert.rejects(identify(unsigned), { code: AuthRefusal.badSignature });
+      await assert.rejects(identify(unsigned, es256), { code: AuthRefusal.badSignature });
     });
   });
 
@@ -270,8 +267,12 @@ describe("player identity", () => {
     });
   });
 
+  // Last: swaps the signed-token server for one with no key configured.
   describe("guest mode (no key configured)", () => {
-    beforeEach(() => useAuthSettings({ mode: "guest" }));
+    before(async () => {
+      await server.shutdown();
+      await start({});
+    });
 
     it("lets anyone in with a chosen name, gives each join its own guest id and ignores any token", async () => {
       const ann = await joinChat(player(), "guests");
@@ -297,14 +298,11 @@ describe("npm run token (dev helper)", () => {
     });
   }
 
-  afterEach(() => useAuthSettings(undefined));
-
   it("mints a token the server accepts, with the configured audience and issuer", async () => {
     const run = runTokenScript(["--sub", "alice", "--name", "Ålice 🦊"], { AUTH_JWT_SECRET: SECRET, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWT_ISSUER: ISSUER });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /\?token=/);
-    useAuthSettings(jwtAuth);
-    assert.deepEqual(await identify(run.stdout.trim()), { playerId: "alice", verifiedName: "Ålice 🦊", guest: false });
+    assert.deepEqual(await identify(run.stdout.trim(), jwtAuth), { playerId: "alice", verifiedName: "Ålice 🦊", guest: false });
   });
 
   it("says what is missing instead of minting", () => {

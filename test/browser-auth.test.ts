@@ -7,19 +7,17 @@ import assert from "node:assert/strict";
 import { createSecretKey } from "node:crypto";
 import type { Page } from "playwright-core";
 import { mintToken } from "../scripts/token";
-import { useAuthSettings } from "../server/auth/identity";
 import { untilDrawn, useBrowserSuite } from "./helpers/browser";
 
 const BROWSER_TEST_TIMEOUT_MS = 45_000;
-const KEY = createSecretKey(Buffer.from("browser-test-secret-browser-test-secret"));
+const SECRET = "browser-test-secret-browser-test-secret";
+const KEY = createSecretKey(Buffer.from(SECRET));
 /** Pages run in a time zone far from UTC, so a time shown in UTC would not pass for local time. */
 const TIME_ZONE = "Asia/Kolkata";
 
 describe("browser client in auth mode (Chromium)", function () {
   this.timeout(BROWSER_TEST_TIMEOUT_MS);
-  const suite = useBrowserSuite({ timezoneId: TIME_ZONE, locale: "en-GB" });
-  before(() => useAuthSettings({ mode: "jwt", key: KEY, algorithm: "HS256" }));
-  after(() => useAuthSettings(undefined));
+  const suite = useBrowserSuite({ timezoneId: TIME_ZONE, locale: "en-GB" }, { AUTH_JWT_SECRET: SECRET });
   const open = (path: string): Promise<Page> => suite.open(path);
 
   it("signs in with ?token=, plays under the token's name and shows chat times in local time", async () => {

@@ -1,11 +1,10 @@
 /**
  * Chat attacks against a real server, each checked on both halves: the attacker is stopped and an
  * honest member of the same channel is unaffected (issue 13 items 3, 5, 6). Guests from different
- * addresses are told apart by X-Real-IP, which Colyseus puts in the auth context.
+ * addresses are told apart by X-Forwarded-For, believed from the trusted proxy 127.0.0.1.
  */
 import { matchMaker } from "@colyseus/core";
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
-import app from "../server/app.config";
 import assert from "node:assert/strict";
 import { Client } from "colyseus.js";
 import type { ChatState } from "../server/rooms/schema/ChatState";
@@ -22,7 +21,7 @@ import {
   type ChatLine,
 } from "../server/shared/protocol";
 import { chatter, reconnect, record, seen } from "./helpers/chat";
-import { collect, freePort, eventually, hearAll, liftRateLimits, nextError, nextMessage, sdkOf } from "./helpers/server";
+import { collect, freePort, eventually, hearAll, liftRateLimits, nextError, nextMessage, sdkOf, testApp } from "./helpers/server";
 import { send, onMessage, type GameRoom } from "../client/rooms";
 
 type Chat = GameRoom<"chat", ChatState>;
@@ -33,7 +32,7 @@ describe("chat under attack", () => {
 
   before(async () => {
     const port = await freePort();
-    server = await boot(app, port);
+    server = await boot(testApp({ TRUSTED_PROXY: "127.0.0.1" }), port);
     endpoint = `http://127.0.0.1:${port}`;
   });
   afterEach(() => server.cleanup());
@@ -42,7 +41,7 @@ describe("chat under attack", () => {
   /** A colyseus.js client that matchmakes from `address`, like a browser on another network. */
   function from(address: string): Client {
     const client = new Client(endpoint);
-    (client.http as unknown as { headers: Record<string, string> }).headers = { "X-Real-IP": address };
+    (client.http as unknown as { headers: Record<string, string> }).headers = { "X-Forwarded-For": address };
     return client;
   }
 

@@ -9,8 +9,10 @@ import { shutdownText } from "../client/hud";
 import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError, finalCloseReason, RECONNECT_MAX_DELAY_MS } from "../client/net";
 import { roomsOf, type RoomStates } from "../client/rooms";
 import { JOIN_PROTOCOL_MISMATCH, PROTOCOL_VERSION, RoomName } from "../server/shared/wire";
+import { GLIDE_MS, Glide } from "../client/glide";
+import { STICK_DEAD_ZONE, STICK_RADIUS_PX, stickDirection } from "../client/touch";
 import { Predictor } from "../client/prediction";
-import { STEP_PER_TICK, stepMove, type Direction, type Point } from "../server/shared/game";
+import { STEP_PER_TICK, newMoveQueue, stepMove, stepQueue, type Direction, type Point } from "../server/shared/game";
 import { CHANNEL_PATTERN, CLOSE_KICKED, CLOSE_RATE_LIMITED, MAP_HEIGHT, MAP_WIDTH, MAX_QUEUED_MOVES, TICK_MS, type MovePayload } from "../server/shared/protocol";
 
 const MAP = { width: MAP_WIDTH, height: MAP_HEIGHT };
@@ -18,16 +20,17 @@ const RIGHT: Direction = { dx: 1, dy: 0 };
 const DOWN_LEFT: Direction = { dx: -1, dy: 1 };
 
 /**
- * A server as the battle room runs it: moves arrive `latencyTicks` after they are sent, one is
- * applied per tick, and its patch reaches the client `latencyTicks` later.
+ * A server as the battle room runs it: moves arrive `latencyTicks` after they are sent, the room's
+ * own tick step (stepQueue) applies them, and its patch reaches the client `latencyTicks` later.
+ * The server skips the ticks in `stalled` (a stall: moves pile up, then it catches up).
  */
-function simulate(inputs: Direction[], latencyTicks: number, start: Point = { x: 500, y: 500 }) {
+function simulate(inputs: Direction[], latencyTicks: number, start: Point = { x: 500, y: 500 }, stalled = new Set<number>()) {
   const predictor = new Predictor();
   predictor.reconcile({ ...start, alive: true, lastInput: 0 }, MAP);
   const inFlight: Array<{ at: number; move: MovePayload }> = [];
-  const queue: MovePayload[] = [];
+  const queue = newMoveQueue(0);
   const patches: Array<{ at: number; x: number; y: number; lastInput: number }> = [];
-  const server = { ...start, lastInput: 0 };
+  const server = { ...start, alive: true };
   const predicted: Point[] = [];
   const ideal: Point[] = [];
   let expected = start;
@@ -38,14 +41,12 @@ function simulate(inputs: Direction[], latencyTicks: number, start: Point = { x:
       inFlight.push({ at: tick + latencyTicks, move: predictor.input(dir, MAP) });
       expected = stepMove(expected, dir, MAP);
     }
-    // Server tick: take arrived moves, apply one, patch.
-    while (inFlight.length && inFlight[0].at <= tick) queue.push(inFlight.shift()!.move);
-    const move = queue.shift();
-    if (move) {
-      Object.assign(server, stepMove(server, move, MAP));
-      server.lastInput = move.seq;
+    // Server tick: take arrived moves, step the queue, patch.
+    if (!stalled.has(tick)) {
+      while (inFlight.length && inFlight[0].at <= tick) queue.moves.push(inFlight.shift()!.move);
+      stepQueue(server, queue, tick * TICK_MS, MAP);
+      patches.push({ at: tick + latencyTicks, ...server, lastInput: queue.acked });
     }
-    patches.push({ at: tick + latencyTicks, ...server });
     // Client receives patches.
     while (patches.length && patches[0].at <= tick) {
       const patch = patches.shift()!;
@@ -68,6 +69,15 @@ describe("client prediction", () => {
       assert.deepEqual({ x: server.x, y: server.y }, ideal[ideal.length - 1]);
     });
   }
+
+  it("stays exact while the server catches up after a stall, two moves a tick", () => {
+    const inputs = Array(40).fill(RIGHT);
+    const stall = new Set(Array.from({ length: 8 }, (_, i) => 10 + i));
+    const { predicted, ideal, predictor, server } = simulate(inputs, 1, { x: 100, y: 500 }, stall);
+    assert.deepEqual(predicted, ideal);
+    assert.equal(predictor.unacknowledged, 0);
+    assert.deepEqual({ x: server.x, y: server.y }, ideal[ideal.length - 1]);
+  });
 
   it("takes the server's word and replays the unacknowledged inputs on top", () => {
     const predictor = new Predictor();
@@ -105,6 +115,64 @@ describe("client prediction", () => {
     predictor.reconcile({ x: 10, y: 0, alive: true, lastInput: 1 }, MAP);
     assert.equal(predictor.canSend(), true);
     assert.equal(predictor.input(RIGHT, MAP).seq, MAX_QUEUED_MOVES + 1);
+  });
+});
+
+describe("client: the own player at display rate", () => {
+  it("moves on every 60 Hz frame while a key is held, never past the prediction and never back", () => {
+    const predictor = new Predictor();
+    predictor.reconcile({ x: 100, y: 100, alive: true, lastInput: 0 }, MAP);
+    const glide = new Glide();
+    glide.jump(predictor.position!);
+    const frameMs = 1000 / 60;
+    let nextInput = 5;
+    let last = glide.at(0)!.x;
+    let moved = 0;
+    let frames = 0;
+    for (let now = frameMs; now < 2000; now += frameMs) {
+      // Inputs every TICK_MS, each 0-3 ms late as timers are.
+      while (nextInput <= now) {
+        predictor.input(RIGHT, MAP);
+        glide.step(predictor.position!, nextInput);
+        nextInput += TICK_MS + ((nextInput * 7) % 4);
+      }
+      const x = glide.at(now)!.x;
+      assert.ok(x >= last, `drawn back from ${last} to ${x}`);
+      assert.ok(x <= predictor.position!.x, `drawn at ${x}, ahead of the prediction ${predictor.position!.x}`);
+      if (x > last) moved++;
+      frames++;
+      last = x;
+    }
+    assert.ok(moved / frames >= 0.95, `moved in ${moved} of ${frames} frames`);
+  });
+
+  it("starts the first step on the next frame and ends on the prediction", () => {
+    const glide = new Glide();
+    glide.jump({ x: 100, y: 100 });
+    glide.step({ x: 110, y: 100 }, 1000);
+    assert.ok(glide.at(1001)!.x > 100);
+    assert.deepEqual(glide.at(1000 + GLIDE_MS), { x: 110, y: 100 });
+    assert.deepEqual(glide.at(5000), { x: 110, y: 100 });
+  });
+
+  it("draws a reset (a spawn, a correction) at once", () => {
+    const glide = new Glide();
+    assert.equal(glide.at(0), null);
+    glide.jump({ x: 5, y: 6 });
+    glide.step({ x: 15, y: 6 }, 0);
+    glide.jump({ x: 700, y: 800 });
+    assert.deepEqual(glide.at(1), { x: 700, y: 800 });
+  });
+});
+
+describe("client: touch stick", () => {
+  it("stands still in the dead zone, steers in any direction, and is full speed from its radius on", () => {
+    assert.deepEqual(stickDirection(STICK_DEAD_ZONE * STICK_RADIUS_PX * 0.9, 0), { dx: 0, dy: 0 });
+    const half = stickDirection(0, -STICK_RADIUS_PX / 2);
+    assert.ok(Math.abs(half.dx) < 1e-9 && Math.abs(half.dy + 0.5) < 1e-9, "analog: half way is half speed");
+    const far = stickDirection(3 * STICK_RADIUS_PX, 3 * STICK_RADIUS_PX);
+    assert.ok(Math.abs(Math.hypot(far.dx, far.dy) - 1) < 1e-9, "never beyond full speed");
+    assert.ok(Math.abs(far.dx - far.dy) < 1e-9, "diagonal");
   });
 });
 
@@ -181,7 +249,7 @@ describe("client helpers", () => {
 
   it("counts the shutdown warning down in whole seconds, never below zero", () => {
     const notice = { reason: "server is shutting down", reconnect: false, inMs: 5000 };
-    assert.equal(shutdownText(notice, 4200), "server is shutting down: this room closes in 5 s. Join again from the lobby afterwards.");
+    assert.equal(shutdownText(notice, 4200), "The server is shutting down: this room closes in 5 s. Join again from the lobby afterwards.");
     assert.match(shutdownText(notice, 0), /closes in 0 s/);
     assert.match(shutdownText(notice, -300), /closes in 0 s/);
   });
@@ -200,11 +268,12 @@ describe("client helpers", () => {
 
 describe("client layout", () => {
   const CLIENT = join(__dirname, "..", "client");
-  for (const file of readdirSync(CLIENT).filter((f) => f.endsWith(".ts"))) {
+  const files = readdirSync(CLIENT, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+  for (const file of files) {
     it(`${file} takes only the wire, the rule tuning and the pure rules from the server`, () => {
       const source = readFileSync(join(CLIENT, file), "utf8");
-      const fromServer = [...source.matchAll(/from\s+"(\.\.\/server\/[^"]+)"/g)].map((m) => m[1]);
-      for (const path of fromServer) assert.match(path, /^\.\.\/server\/shared\/(wire|tuning|game)$/);
+      const fromServer = [...source.matchAll(/from\s+"((?:\.\.\/)+server\/[^"]+)"/g)].map((m) => m[1]);
+      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(wire|tuning|game|arena)$/);
     });
   }
 });

@@ -11,6 +11,15 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   readSettings,
 } from "../server/config";
+import {
+  CHAT_CHANNELS_PER_ADDRESS,
+  MATCHMAKE_PER_ADDRESS_PER_S,
+  MAX_OPEN_SOCKETS,
+  MAX_ROOMS_PER_PROCESS,
+  MAX_SOCKETS_PER_ADDRESS,
+  ROOMS_PER_ADDRESS,
+  ROOMS_PER_IDENTITY,
+} from "../server/shared/protocol";
 
 /** The ConfigError `env` causes; fails when it parses. */
 function refusal(env: NodeJS.ProcessEnv): ConfigError {
@@ -35,6 +44,7 @@ describe("configuration from environment variables", () => {
     assert.equal(allowedOrigins.describe, "*", "every origin");
     assert.deepEqual({ ...a, adminPassword: "" }, {
       port: DEFAULT_PORT,
+      production: false,
       logLevel: "info",
       logFormat: "auto",
       adminUser: "admin",
@@ -45,9 +55,20 @@ describe("configuration from environment variables", () => {
       scaling: { mode: "single" },
       rateLimitScale: 1,
       auth: { mode: "guest" },
-      interestManagement: false,
+      interestManagement: true,
       chatHistory: { lines: 200, lineBytes: 2048, channels: 1000 },
       chatRetentionS: DEFAULT_CHAT_RETENTION_S,
+      limits: {
+        maxSockets: MAX_OPEN_SOCKETS,
+        socketsPerAddress: MAX_SOCKETS_PER_ADDRESS,
+        matchmakePerSecond: MATCHMAKE_PER_ADDRESS_PER_S,
+        matchmakeBurst: 2 * MATCHMAKE_PER_ADDRESS_PER_S,
+        roomsPerAddress: ROOMS_PER_ADDRESS,
+        roomsPerIdentity: ROOMS_PER_IDENTITY,
+        maxRooms: MAX_ROOMS_PER_PROCESS,
+        chatChannelsPerAddress: CHAT_CHANNELS_PER_ADDRESS,
+        trustedProxies: new Set(),
+      },
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -65,15 +86,25 @@ describe("configuration from environment variables", () => {
       ADMIN_PASSWORD: "correct horse battery",
       SHUTDOWN_GRACE_MS: "0",
       SHUTDOWN_TIMEOUT_MS: "2000",
-      INTEREST_MANAGEMENT: "true",
+      INTEREST_MANAGEMENT: "false",
       CHAT_HISTORY_LINES: "50",
       CHAT_HISTORY_LINE_BYTES: "1024",
       CHAT_HISTORY_CHANNELS: "10",
       LOG_FORMAT: "json",
       CHAT_RETENTION_S: "3600",
+      NODE_ENV: "production",
+      MAX_SOCKETS: "100",
+      MAX_SOCKETS_PER_ADDRESS: "5",
+      MATCHMAKE_PER_ADDRESS_PER_S: "3",
+      ROOMS_PER_ADDRESS: "4",
+      ROOMS_PER_IDENTITY: "2",
+      MAX_ROOMS: "50",
+      CHAT_CHANNELS_PER_ADDRESS: "6",
+      TRUSTED_PROXY: "10.0.0.1, ::ffff:10.0.0.2,fd00::1",
     });
     assert.deepEqual(s, {
       port: 3000,
+      production: true,
       logLevel: "debug",
       logFormat: "json",
       adminUser: "ops",
@@ -84,9 +115,20 @@ describe("configuration from environment variables", () => {
       scaling: { mode: "redis", redisUrl: "redis://127.0.0.1:6379/3", publicAddress: "127.0.0.1:3000" },
       rateLimitScale: 2.5,
       auth: { mode: "guest" },
-      interestManagement: true,
+      interestManagement: false,
       chatHistory: { lines: 50, lineBytes: 1024, channels: 10 },
       chatRetentionS: 3600,
+      limits: {
+        maxSockets: 100,
+        socketsPerAddress: 5,
+        matchmakePerSecond: 3,
+        matchmakeBurst: 6,
+        roomsPerAddress: 4,
+        roomsPerIdentity: 2,
+        maxRooms: 50,
+        chatChannelsPerAddress: 6,
+        trustedProxies: new Set(["10.0.0.1", "10.0.0.2", "fd00::1"]),
+      },
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
   });
@@ -135,6 +177,16 @@ describe("configuration from environment variables", () => {
     ["CHAT_HISTORY_LINES", { CHAT_HISTORY_LINES: "0" }],
     ["CHAT_HISTORY_LINE_BYTES", { CHAT_HISTORY_LINE_BYTES: "100" }],
     ["CHAT_HISTORY_CHANNELS", { CHAT_HISTORY_CHANNELS: "many" }],
+    ["ADMIN_PASSWORD", { NODE_ENV: "production" }],
+    ["TRUSTED_PROXY", { TRUSTED_PROXY: "proxy.internal" }],
+    ["TRUSTED_PROXY", { TRUSTED_PROXY: "10.0.0.1,10.0.0.0/8" }],
+    ["MAX_SOCKETS_PER_ADDRESS", { MAX_SOCKETS_PER_ADDRESS: "0" }],
+    ["MATCHMAKE_PER_ADDRESS_PER_S", { MATCHMAKE_PER_ADDRESS_PER_S: "lots" }],
+    ["ROOMS_PER_ADDRESS", { ROOMS_PER_ADDRESS: "-1" }],
+    ["ROOMS_PER_IDENTITY", { ROOMS_PER_IDENTITY: "1.5" }],
+    ["MAX_ROOMS", { MAX_ROOMS: "x" }],
+    ["CHAT_CHANNELS_PER_ADDRESS", { CHAT_CHANNELS_PER_ADDRESS: "0" }],
+    ["MAX_SOCKETS", { MAX_SOCKETS: "none" }],
   ];
   for (const [name, env] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {

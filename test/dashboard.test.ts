@@ -46,9 +46,10 @@ function exportedSeries(text: string): Set<string> {
 describe("the Grafana dashboard (deploy/grafana)", () => {
   let server: ColyseusTestServer;
   let base: string;
-  const admin = { authorization: `Basic ${Buffer.from(`${settings().adminUser}:${settings().adminPassword}`).toString("base64")}` };
+  // Read once the server is booted: settings() are the ones its app was built with.
+  const admin = () => ({ authorization: `Basic ${Buffer.from(`${settings().adminUser}:${settings().adminPassword}`).toString("base64")}` });
   const scrape = async () => {
-    const res = await fetch(`${base}/metrics`, { headers: admin });
+    const res = await fetch(`${base}/metrics`, { headers: admin() });
     assert.equal(res.status, 200);
     return res.text();
   };

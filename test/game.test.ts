@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import {
+  MOVE_BUDGET_MS,
   STEP_PER_TICK,
+  applyMove,
   attackBlocked,
   moveRefused,
+  newMoveQueue,
+  stepPlayers,
+  stepQueue,
+  type MoveQueue,
+  type Pilot,
+  type Walker,
   nextAttackAt,
   respawnAt,
   respawnDue,
@@ -15,7 +23,25 @@ import {
   stepMove,
   type Fighter,
 } from "../server/shared/game";
-import { ATTACK_COOLDOWN_MS, ATTACK_DAMAGE, ATTACK_RANGE, RESPAWN_DELAY_MS, MAP_HEIGHT, MAP_WIDTH, MAX_HP, MAX_QUEUED_MOVES, NAME_MAX_CHARS, RefusalCode, SPAWN_CLEARANCE } from "../server/shared/protocol";
+import {
+  ATTACK_COOLDOWN_MS,
+  ATTACK_DAMAGE,
+  ATTACK_RANGE,
+  MAP_HEIGHT,
+  MAP_WIDTH,
+  MAX_HP,
+  MAX_MOVES_PER_S,
+  MAX_MOVES_PER_TICK,
+  MAX_QUEUED_MOVES,
+  MOVE_CATCH_UP_MOVES,
+  MOVE_QUEUE_BUFFER,
+  NAME_MAX_CHARS,
+  RefusalCode,
+  RESPAWN_DELAY_MS,
+  SPAWN_CLEARANCE,
+  TICK_MS,
+  type MovePayload,
+} from "../server/shared/protocol";
 
 const map = { width: MAP_WIDTH, height: MAP_HEIGHT };
 const fighter = (x: number, y: number, hp = MAX_HP): Fighter => ({ x, y, hp, alive: true, kills: 0, deaths: 0 });
@@ -141,5 +167,150 @@ describe("rules: spawning and names", () => {
       const name = generateName(rng);
       assert.ok(name.length >= 1 && name.length <= NAME_MAX_CHARS, name);
     }
+  });
+});
+
+describe("rules: the tick step", () => {
+  const walker = (x = 500, y = 500): Walker => ({ x, y, alive: true });
+  const right = (seq: number): MovePayload => ({ dx: 1, dy: 0, seq });
+  const queued = (count: number, clockMs = 0, firstSeq = 1): MoveQueue => {
+    const queue = newMoveQueue(clockMs);
+    for (let i = 0; i < count; i++) queue.moves.push(right(firstSeq + i));
+    return queue;
+  };
+
+  it("applies one move per tick while the queue is within its buffer, and acknowledges it", () => {
+    const me = walker();
+    const queue = queued(MOVE_QUEUE_BUFFER + 1);
+    assert.equal(stepQueue(me, queue, TICK_MS, map), 1);
+    assert.deepEqual(me, { x: 500 + STEP_PER_TICK, y: 500, alive: true });
+    assert.equal(queue.acked, 1);
+    assert.equal(queue.moves.length, MOVE_QUEUE_BUFFER);
+    assert.equal(stepQueue(me, queue, 2 * TICK_MS, map), 1, "a queue within the buffer gets one move");
+    assert.equal(stepQueue(walker(), newMoveQueue(0), TICK_MS, map), 0, "an empty queue moves nothing");
+  });
+
+  it("drains a queue a stall filled, at most MAX_MOVES_PER_TICK a tick, down to the buffer", () => {
+    const me = walker();
+    const queue = queued(MAX_QUEUED_MOVES);
+    const applied: number[] = [];
+    for (let tick = 1; queue.moves.length > MOVE_QUEUE_BUFFER; tick++) applied.push(stepQueue(me, queue, tick * TICK_MS, map));
+    assert.ok(applied.every((n) => n <= MAX_MOVES_PER_TICK));
+    assert.equal(applied.length, Math.ceil((MAX_QUEUED_MOVES - MOVE_QUEUE_BUFFER) / MAX_MOVES_PER_TICK));
+    assert.equal(me.x, 500 + (MAX_QUEUED_MOVES - MOVE_QUEUE_BUFFER) * STEP_PER_TICK);
+  });
+
+  it("acknowledges a dead player's moves without moving it, at the same pace", () => {
+    const ghost = { ...walker(), alive: false };
+    const queue = queued(3);
+    assert.equal(stepQueue(ghost, queue, TICK_MS, map), 2);
+    assert.deepEqual(ghost, { x: 500, y: 500, alive: false });
+    assert.equal(queue.acked, 2);
+    applyMove(ghost, right(3), map);
+    assert.equal(ghost.x, 500);
+  });
+
+  it("gives a spammer its catch-up once, then one move per TICK_MS however full it keeps its queue", () => {
+    const me = walker(0);
+    const queue = newMoveQueue(0);
+    let seq = 0;
+    const applied: number[] = [];
+    for (let tick = 1; tick <= 200; tick++) {
+      while (queue.moves.length < MAX_QUEUED_MOVES) queue.moves.push(right(++seq));
+      applied.push(stepQueue(me, queue, tick * TICK_MS, map));
+    }
+    const total = applied.reduce((a, b) => a + b, 0);
+    assert.ok(total <= applied.length + MOVE_BUDGET_MS / TICK_MS, `took ${total} moves in ${applied.length} ticks`);
+    assert.deepEqual(new Set(applied.slice(MOVE_CATCH_UP_MOVES)), new Set([1]));
+  });
+
+  /**
+   * A seeded run of one room: ticks every TICK_MS (plus jitter) with stalls in between, an honest
+   * client sending one move per TICK_MS while fewer than MAX_QUEUED_MOVES are unacknowledged, and
+   * a spammer topping its queue up to the limit; `latencyMs` each way.
+   */
+  function run(seed: number, latencyMs: number) {
+    const rng = seededRng(seed);
+    const durationMs = 20_000;
+    const honest = { body: walker(0), queue: newMoveQueue(0), seq: 0, steps: [] as number[], sentAt: new Map<number, number>(), ackMs: [] as Array<[number, number]> };
+    const spammer = { body: walker(0, 100), queue: newMoveQueue(0), seq: 0, steps: [] as number[] };
+    const inFlight: Array<{ at: number; move: MovePayload }> = [];
+    const acks: Array<{ at: number; seq: number }> = [];
+    let acked = 0;
+    let nextSend = 0;
+    let nextTick = TICK_MS;
+    const stalls: number[] = [];
+    for (let now = 0; now < durationMs; now++) {
+      while (acks.length && acks[0].at <= now) acked = Math.max(acked, acks.shift()!.seq);
+      if (now >= nextSend) {
+        nextSend += TICK_MS;
+        if (honest.seq - acked < MAX_QUEUED_MOVES) {
+          const move = right(++honest.seq);
+          honest.sentAt.set(move.seq, now);
+          inFlight.push({ at: now + latencyMs, move });
+        }
+      }
+      if (now < nextTick) continue;
+      while (inFlight.length && inFlight[0].at <= now) honest.queue.moves.push(inFlight.shift()!.move);
+      while (spammer.queue.moves.length < MAX_QUEUED_MOVES) spammer.queue.moves.push(right(++spammer.seq));
+      for (const p of [honest, spammer]) for (let n = stepQueue(p.body, p.queue, now, map); n > 0; n--) p.steps.push(now);
+      const seq = honest.queue.acked;
+      if (seq > 0 && !honest.ackMs.some(([s]) => s === seq)) honest.ackMs.push([seq, now + latencyMs - honest.sentAt.get(seq)!]);
+      acks.push({ at: now + latencyMs, seq });
+      // One tick in 40 is followed by a stall of up to 1.5 s; the rest come 0..3 ms late.
+      const stall = rng() < 1 / 40 ? Math.floor(rng() * 1500) : 0;
+      if (stall > 0) stalls.push(now);
+      nextTick = now + TICK_MS + Math.floor(rng() * 4) + stall;
+    }
+    return { honest, spammer, stalls, durationMs };
+  }
+
+  const mostInOneSecond = (steps: number[]) => {
+    let most = 0;
+    for (let first = 0, last = 0; last < steps.length; last++) {
+      while (steps[last] - steps[first] >= 1000) first++;
+      most = Math.max(most, last - first + 1);
+    }
+    return most;
+  };
+
+  it(`never lets anyone, honest or spamming, take more than MAX_MOVES_PER_S (${MAX_MOVES_PER_S}) moves in any 1000 ms`, () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const { honest, spammer } = run(seed, 75);
+      assert.ok(mostInOneSecond(honest.steps) <= MAX_MOVES_PER_S, `seed ${seed}: honest ${mostInOneSecond(honest.steps)}`);
+      assert.ok(mostInOneSecond(spammer.steps) <= MAX_MOVES_PER_S, `seed ${seed}: spammer ${mostInOneSecond(spammer.steps)}`);
+      // Over the whole run the spammer is no faster than real time allows an honest player.
+      assert.ok(spammer.steps.length <= 20_000 / TICK_MS + MOVE_CATCH_UP_MOVES, `seed ${seed}: spammer took ${spammer.steps.length}`);
+    }
+  });
+
+  it("brings an honest player's input delay back within a second of a stall, with the key held", () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const { honest, stalls } = run(seed, 75);
+      const steady = 2 * 75 + 2 * TICK_MS;
+      for (const stall of stalls) {
+        const late = honest.ackMs.filter(([seq]) => {
+          const sent = honest.sentAt.get(seq)!;
+          return sent >= stall + 1500 + 1000 && sent < stall + 1500 + 2000 && !stalls.some((s) => s > stall && s < sent + 1000);
+        });
+        for (const [seq, ms] of late) assert.ok(ms <= steady, `seed ${seed}: move ${seq} acked after ${ms} ms, ${((stall / 1000).toFixed(1))} s stall`);
+      }
+    }
+  });
+});
+
+describe("rules: one tick of every player", () => {
+  it("moves every player and respawns the dead whose time has come, clear of the living", () => {
+    const living = fighter(500, 500);
+    const dead = { ...fighter(0, 0, 0), alive: false };
+    const pilot = (respawnAt: number): Pilot => ({ ...newMoveQueue(0), respawnAt });
+    const seated = [[living, pilot(0)], [dead, pilot(RESPAWN_DELAY_MS)]] as const;
+    seated[0][1].moves.push({ dx: 0, dy: 1, seq: 1 });
+    stepPlayers(seated, { simMs: RESPAWN_DELAY_MS - TICK_MS, clockMs: TICK_MS }, seededRng(3), map);
+    assert.deepEqual([living.x, living.y, seated[0][1].acked, dead.alive], [500, 500 + STEP_PER_TICK, 1, false]);
+    stepPlayers(seated, { simMs: RESPAWN_DELAY_MS, clockMs: 2 * TICK_MS }, seededRng(3), map);
+    assert.equal(dead.alive, true);
+    assert.equal(dead.hp, MAX_HP);
+    assert.ok(Math.hypot(dead.x - living.x, dead.y - living.y) >= SPAWN_CLEARANCE);
   });
 });

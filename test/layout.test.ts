@@ -29,6 +29,6 @@ describe("layout: the browser bundle", () => {
       logLevel: "silent",
     });
     const fromServer = Object.keys(result.metafile.inputs).filter((path) => path.startsWith("server/")).sort();
-    assert.deepEqual(fromServer, ["server/shared/game.ts", "server/shared/tuning.ts", "server/shared/wire.ts"]);
+    assert.deepEqual(fromServer, ["server/shared/arena.ts", "server/shared/game.ts", "server/shared/tuning.ts", "server/shared/wire.ts"]);
   });
 });

@@ -9,8 +9,7 @@ import { join } from "node:path";
 import type { BattleRoom } from "../server/rooms/BattleRoom";
 import type { ChatRoom } from "../server/rooms/ChatRoom";
 import { RoomName } from "../server/shared/protocol";
-import app from "../server/app.config";
-import { eventually, freePort } from "./helpers/server";
+import { eventually, freePort, testApp } from "./helpers/server";
 
 const ROOT = join(__dirname, "..");
 /** Bots start one after another through the tool; a few take a couple of seconds on a busy machine. */
@@ -31,7 +30,7 @@ describe("loadtest: @colyseus/loadtest bots", function () {
 
   before(async () => {
     port = await freePort();
-    server = await boot(app, port);
+    server = await boot(testApp(), port);
   });
   after(async () => {
     await server.shutdown();

@@ -2,7 +2,8 @@
 import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { createSecretKey } from "node:crypto";
-import { identify, useAuthSettings } from "../server/auth/identity";
+import { identify } from "../server/auth/identity";
+import type { AuthSettings } from "../server/config";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { ChatState } from "../server/rooms/schema/ChatState";
 import { nameKey } from "../server/shared/names";
@@ -35,17 +36,13 @@ describe("names in rooms", () => {
   });
 
   it("refuses the same names as a token's name claim", async () => {
-    useAuthSettings({ mode: "jwt", key: KEY, algorithm: "HS256" });
-    try {
-      for (const name of INVISIBLE_NAMES) {
-        const token = await mintToken(KEY, "HS256", { sub: "mallory", name });
-        await assert.rejects(identify(token), { code: AuthRefusal.badClaims }, JSON.stringify(name));
-      }
-      const identity = await identify(await mintToken(KEY, "HS256", { sub: "alice", name: "Alice" }));
-      assert.equal(identity.verifiedName, "Alice");
-    } finally {
-      useAuthSettings(undefined);
+    const auth: AuthSettings = { mode: "jwt", key: KEY, algorithm: "HS256" };
+    for (const name of INVISIBLE_NAMES) {
+      const token = await mintToken(KEY, "HS256", { sub: "mallory", name });
+      await assert.rejects(identify(token, auth), { code: AuthRefusal.badClaims }, JSON.stringify(name));
     }
+    const identity = await identify(await mintToken(KEY, "HS256", { sub: "alice", name: "Alice" }), auth);
+    assert.equal(identity.verifiedName, "Alice");
   });
 
   it("gives a look-alike of a name in use a distinct name, in a battle and in a chat channel", async () => {

@@ -1,7 +1,6 @@
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { Client } from "colyseus.js";
-import app from "../server/app.config";
 import { BattleRoom } from "../server/rooms/BattleRoom";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "../client/interpolation";
@@ -11,9 +10,11 @@ import { STEP_PER_TICK, type Direction, type Point } from "../server/shared/game
 import {
   ATTACK_RANGE,
   ClientMessage,
-  INTEREST_KEEP_RADIUS,
-  INTEREST_RADIUS,
+  INTEREST_CELL,
+  INTEREST_HYSTERESIS,
   LAG_COMPENSATION_MAX_TICKS,
+  MAP_HEIGHT,
+  MAP_WIDTH,
   MAX_HP,
   RefusalCode,
   RoomName,
@@ -21,7 +22,8 @@ import {
   TICK_MS,
 } from "../server/shared/protocol";
 import { latencyProxy, type LatencyProxy } from "./helpers/latency";
-import { EVENT_TIMEOUT_MS, collect, eventually, freePort, hearAll, nextError, nextMessage, until } from "./helpers/server";
+import { spawnServer, type ServerProcess } from "./helpers/process";
+import { EVENT_TIMEOUT_MS, collect, eventually, freePort, hearAll, nextError, nextMessage, testApp, until } from "./helpers/server";
 import { asRoom, send, type GameRoom } from "../client/rooms";
 
 type Battle = GameRoom<"battle", BattleStateView>;
@@ -37,6 +39,8 @@ class InterestBattleRoom extends BattleRoom {
   protected readonly interestManagement = true;
 }
 const INTEREST_ROOM = "battle-interest";
+/** Seats of the interest room: a map of 1415 x 1415, so 4 x 4 cells. */
+const INTEREST_ROOM_SEATS = 200;
 
 /**
  * What a player's screen shows, computed as client/battle.ts does: a server clock from the patches'
@@ -70,7 +74,6 @@ class Screen {
   }
 }
 
-
 describe("netcode", function () {
   this.timeout(20_000);
   let server: ColyseusTestServer;
@@ -80,7 +83,7 @@ describe("netcode", function () {
 
   before(async () => {
     port = await freePort();
-    server = await boot(app, port);
+    server = await boot(testApp(), port);
     server.server.define(INTEREST_ROOM, InterestBattleRoom);
   });
   afterEach(async () => {
@@ -92,7 +95,9 @@ describe("netcode", function () {
 
   async function joinThrough(endpoint: string | null, roomId?: string, roomName: string = RoomName.battle): Promise<Battle> {
     const sdk = endpoint === null ? server.sdk : new Client(endpoint);
-    const joined = roomId ? await sdk.joinById<BattleStateView>(roomId) : await sdk.create<BattleStateView>(roomName);
+    // An interest room needs a map too big to show whole, or everyone sees everyone.
+    const options = roomName === INTEREST_ROOM ? { maxPlayers: INTEREST_ROOM_SEATS } : {};
+    const joined = roomId ? await sdk.joinById<BattleStateView>(roomId) : await sdk.create<BattleStateView>(roomName, options);
     // `roomName` may be the interest-managed battle defined under a test name.
     const room = asRoom(RoomName.battle, joined);
     hearAll(room);
@@ -238,36 +243,53 @@ describe("netcode", function () {
     });
   });
 
-  describe("interest management (StateView)", () => {
-    it("sends positions of nearby players only, keeps names and scores of all, and always the own player", async () => {
+  describe("interest management (cell views)", () => {
+    it("sends positions of players in the cells around only, keeps names and scores of all, and always the own player", async () => {
       const a = await joinThrough(null, undefined, INTEREST_ROOM);
       const near = await joinThrough(null, a.roomId);
       const far = await joinThrough(null, a.roomId);
       const room = server.getRoomById<BattleState>(a.roomId);
+      // a in cell 0, near in cell 1, far in cell 2: far and a are out of each other's view, near is in both.
       await place(a, a.sessionId, 100, 100);
-      await place(a, near.sessionId, 100 + INTEREST_RADIUS - 10, 100);
-      room.state.players.get(far.sessionId)!.x = 900;
-      room.state.players.get(far.sessionId)!.y = 900;
-      room.state.players.get(far.sessionId)!.kills = 7;
-      await until(a, (s) => s.players.get(far.sessionId)?.kills === 7, "far player's score");
+      await place(a, near.sessionId, INTEREST_CELL + 100, 100);
+      const farPlayer = room.state.players.get(far.sessionId)!;
+      Object.assign(farPlayer, { x: 2 * INTEREST_CELL + 100, y: 100, kills: 7 });
+      await until(a, (s) => s.players.get(far.sessionId)?.kills === 7 && s.players.get(far.sessionId)?.x === undefined, "far player's score, not its position");
       const seenFar = a.state.players.get(far.sessionId)!;
-      assert.equal(seenFar.x, undefined, "no position of a far player");
       assert.equal(seenFar.hp, undefined);
       assert.equal(typeof seenFar.name, "string", "its name is there for the scoreboard");
-      assert.equal(a.state.players.get(near.sessionId)!.x, 100 + INTEREST_RADIUS - 10);
-      // The far client has its own socket: wait until it has had the same patch.
-      await until(far, (s) => s.players.get(far.sessionId)?.x === 900 && s.players.get(a.sessionId) !== undefined, "far client's view");
+      assert.equal(a.state.players.get(near.sessionId)!.x, INTEREST_CELL + 100);
+      await until(far, (s) => s.players.get(far.sessionId)?.x === farPlayer.x && s.players.get(near.sessionId)?.x === INTEREST_CELL + 100, "far client's view");
       assert.equal(far.state.players.get(a.sessionId)?.x, undefined, "and the far one does not see us");
-      assert.equal(far.state.players.get(far.sessionId)!.x, 900, "everyone sees itself");
 
-      // Walking in: the far player shows up with its position once within the radius.
-      await place(a, far.sessionId, 100, 100 + INTEREST_RADIUS);
-      // Between the two radii it stays; beyond the keep radius it goes.
-      const between = 100 + Math.floor((INTEREST_RADIUS + INTEREST_KEEP_RADIUS) / 2);
-      await place(a, far.sessionId, 100, between);
-      room.state.players.get(far.sessionId)!.y = 100 + INTEREST_KEEP_RADIUS + 10;
-      await until(a, (s) => s.players.get(far.sessionId)?.y === undefined, "far player out of view again");
+      // Walking in: in cell 1 it shows up; back just past the border it keeps cell 1 (hysteresis).
+      await place(a, far.sessionId, INTEREST_CELL + 300, 100);
+      await place(a, far.sessionId, 2 * INTEREST_CELL + INTEREST_HYSTERESIS - 1, 100);
+      farPlayer.x = 2 * INTEREST_CELL + INTEREST_HYSTERESIS;
+      await until(far, (s) => s.players.get(far.sessionId)?.x === farPlayer.x, "far moved on");
+      await until(a, (s) => s.players.get(far.sessionId)?.x === undefined, "far player out of view again");
       assert.equal(a.state.players.get(far.sessionId)!.kills, 7);
+    });
+
+    it("sends every position in a room whose map the client shows whole, even with interest management on", async () => {
+      const a = asRoom(RoomName.battle, await server.sdk.create<BattleStateView>(INTEREST_ROOM));
+      hearAll(a);
+      const b = await joinThrough(null, a.roomId);
+      await until(a, (s) => s.players.get(a.sessionId)?.x !== undefined, "own player");
+      await place(a, a.sessionId, 0, 0);
+      await place(b, b.sessionId, MAP_WIDTH, MAP_HEIGHT);
+      await until(a, (s) => s.players.get(b.sessionId)?.x === MAP_WIDTH, "the far corner's player");
+    });
+
+    it("sends each client its own ack only", async () => {
+      const a = await joinThrough(null, undefined, INTEREST_ROOM);
+      const b = await joinThrough(null, a.roomId);
+      await place(a, a.sessionId, 100, 100);
+      await place(a, b.sessionId, 120, 100);
+      send(b, ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
+      await until(b, (s) => s.players.get(b.sessionId)!.lastInput === 1, "own ack");
+      await until(a, (s) => s.players.get(b.sessionId)?.x !== 120, "b's move");
+      assert.equal(a.state.players.get(b.sessionId)!.lastInput, undefined, "nobody else gets b's ack");
     });
 
     it("sends `attacked` only to clients whose view holds the attacker or a victim", async () => {
@@ -288,5 +310,69 @@ describe("netcode", function () {
       assert.equal((await own).by, far.sessionId);
       assert.deepEqual(farHeard.map((e) => e.by), [far.sessionId]);
     });
+  });
+});
+
+describe("input catch-up (a real server process, stopped and continued)", function () {
+  this.timeout(40_000);
+  const STALL_MS = 1500;
+  /** How soon after a stall move→ack must be back, and how close to before. */
+  const RECOVERY_MS = 2000;
+  const RECOVERED_RATIO = 1.5;
+  let server: ServerProcess | undefined;
+  let proxy: LatencyProxy | undefined;
+  const stops: Array<() => void> = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) stop();
+    await proxy?.close();
+    if (server?.child.exitCode === null) server.child.kill("SIGKILL");
+  });
+
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+  it(`brings move→ack back within ${RECOVERED_RATIO}x of before within ${RECOVERY_MS / 1000} s of a ${STALL_MS / 1000} s server stall, the key held (${RTT_MS} ms RTT)`, async () => {
+    server = await spawnServer({});
+    await server.line((line) => line.msg === "listening", "server listening");
+    proxy = await latencyProxy(server.port, { rttMs: RTT_MS, jitterMs: JITTER_MS, seed: 14 });
+    const room: Battle = hearAll(await new Client(proxy.endpoint).create<BattleStateView>(RoomName.battle)) as Battle;
+    const map = { width: MAP_WIDTH, height: MAP_HEIGHT };
+    const predictor = new Predictor();
+    const sentAt = new Map<number, number>();
+    /** [sent at, move→ack ms] of every acknowledged move. */
+    const acks: Array<[number, number]> = [];
+    room.onStateChange((state) => {
+      const me = state.players.get(room.sessionId);
+      if (me?.x === undefined) return;
+      const now = performance.now();
+      for (const [seq, at] of sentAt) if (seq <= me.lastInput!) (acks.push([at, now - at]), sentAt.delete(seq));
+      predictor.reconcile({ x: me.x, y: me.y!, alive: me.alive!, lastInput: me.lastInput! }, map);
+    });
+    await until(room, () => predictor.position !== null, "own player");
+    // The key held: a move every TICK_MS while the server's queue has room, as client/battle.ts paces.
+    let dx = 1;
+    const pacer = setInterval(() => {
+      if (!predictor.canSend()) return;
+      const at = predictor.position!.x;
+      if (at >= MAP_WIDTH - 50 || at <= 50) dx = at <= 50 ? 1 : -1;
+      const move = predictor.input({ dx, dy: 0 }, map);
+      sentAt.set(move.seq, performance.now());
+      send(room, ClientMessage.move, move);
+    }, TICK_MS);
+    stops.push(() => clearInterval(pacer));
+    const sentBetween = (from: number, to: number) => acks.filter(([at]) => at >= from && at < to).map(([, ms]) => ms);
+
+    const steadyFrom = performance.now() + 500;
+    await eventually(() => sentBetween(steadyFrom, Infinity).length >= 40, "2 s of steady acknowledgements", 10_000);
+    const before = median(sentBetween(steadyFrom, Infinity));
+
+    server.child.kill("SIGSTOP");
+    await new Promise((resolve) => setTimeout(resolve, STALL_MS)); // the stall itself: its length is the scenario
+    server.child.kill("SIGCONT");
+    const resumed = performance.now();
+    await eventually(() => acks.some(([at]) => at >= resumed + RECOVERY_MS + 1000), "acks of moves sent 3 s after the stall", 10_000);
+    const worst = Math.max(...sentBetween(resumed - STALL_MS, resumed + RECOVERY_MS));
+    const after = median(sentBetween(resumed + RECOVERY_MS, resumed + RECOVERY_MS + 1000));
+    console.log(`      move→ack p50 ${before.toFixed(0)} ms before, ${after.toFixed(0)} ms from ${RECOVERY_MS / 1000} s after a ${STALL_MS} ms stall (worst in between ${worst.toFixed(0)} ms)`);
+    assert.ok(after <= RECOVERED_RATIO * before, `p50 ${after.toFixed(0)} ms after the stall against ${before.toFixed(0)} ms before`);
   });
 });

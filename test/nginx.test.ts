@@ -87,7 +87,9 @@ describe("nginx in front of two processes (deploy/nginx.conf)", function () {
       const state = await until(guest, (s) => s.players?.has(guest.sessionId), "guest in state");
       const x0 = state.players.get(guest.sessionId)!.x;
       send(guest, ClientMessage.move, { dx: x0 < 500 ? 1 : -1, dy: 0, seq: 1 });
-      await until(owner, (s) => s.players.get(guest.sessionId)?.lastInput === 1, "owner sees the guest's move");
+      // Each client gets only its own ack: the guest learns the move was applied, the owner sees it moved.
+      await until(guest, (s) => s.players.get(guest.sessionId)?.lastInput === 1, "the guest's ack");
+      await until(owner, (s) => s.players.get(guest.sessionId)?.x !== x0, "owner sees the guest's move");
     }
     assert.equal(hostedBy.size, 2, "both processes hosted a room reached through nginx");
   });

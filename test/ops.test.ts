@@ -40,7 +40,8 @@ describe("operations: admin, metrics, health", () => {
   const admin = () => basic(settings().adminUser, settings().adminPassword);
 
   before(async () => {
-    server = await bootServer();
+    // Each refused login below comes "from" its own address, or the login throttle would answer.
+    server = await bootServer({ TRUSTED_PROXY: "127.0.0.1" });
     server.server.define("reconnectable", ReconnectableRoom);
     base = `http://127.0.0.1:${server.server["port"]}`;
   });
@@ -55,12 +56,13 @@ describe("operations: admin, metrics, health", () => {
   }
 
   describe("monitor panel and metrics need the admin credentials", () => {
+    let refusedFrom = 0;
     const guarded = ["/colyseus/", "/colyseus/api", "/colyseus/api/room/call?roomId=x&method=disconnect&args=%5B%5D", "/metrics"];
     for (const path of guarded) {
       it(`${path}: 401 without or with wrong credentials`, async () => {
         const attempts = [{}, basic(settings().adminUser, "wrong-password"), basic("intruder", settings().adminPassword)];
         for (const headers of attempts) {
-          const res = await fetch(`${base}${path}`, { headers });
+          const res = await fetch(`${base}${path}`, { headers: { ...headers, "x-forwarded-for": `198.51.100.${++refusedFrom}` } });
           assert.equal(res.status, 401, JSON.stringify(headers));
           assert.match(res.headers.get("www-authenticate") ?? "", /^Basic realm=/);
         }

@@ -1,6 +1,7 @@
 import type { Client } from "@colyseus/core";
 import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
+import { registry } from "../server/ops/metrics";
 import { RateLimiter, TokenBucket } from "../server/security/rateLimit";
 import {
   ABUSE_DROP_BURST,
@@ -91,6 +92,23 @@ describe("rate limits: token buckets", () => {
     assert.equal(limiter.wasCutOff("s1"), true);
     limiter.forget("s1");
     assert.equal(limiter.wasCutOff("s1"), false);
+  });
+
+  it("counts every dropped message by type and every cut-off in the metrics", async () => {
+    const value = async (name: string, labels: Record<string, string> = {}) => {
+      const samples = (await registry.getSingleMetric(name)!.get()).values;
+      return samples.find((sample) => JSON.stringify(sample.labels) === JSON.stringify(labels))?.value ?? 0;
+    };
+    const [dropsBefore, cutOffsBefore] = [await value("game_rate_limit_drops_total", { type: "move" }), await value("game_flood_cutoffs_total")];
+    let now = 0;
+    const limiter = new RateLimiter(() => now);
+    const { client, closed } = fakeClient();
+    while (closed.length === 0) {
+      limiter.admit(client, ClientMessage.move);
+      now += 1;
+    }
+    assert.equal(await value("game_rate_limit_drops_total", { type: "move" }), dropsBefore + limiter.dropped.move!);
+    assert.equal(await value("game_flood_cutoffs_total"), cutOffsBefore + 1);
   });
 
   it("never disconnects a client that is only a little over its limit, however long", () => {

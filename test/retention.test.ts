@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { MemoryChatHistory, type ChatDraft, type ChatHistory } from "../server/chat/history";
 import { RedisChatHistory } from "../server/chat/redisHistory";
 import { RetainedHistory } from "../server/chat/retention";
-import { settings } from "../server/config";
+import { readSettings } from "../server/config";
 import type { ChatState } from "../server/rooms/schema/ChatState";
 import { ClientMessage, PLAYER_ID_MAX_CHARS, RoomName, ServerMessage } from "../server/shared/protocol";
 import { record, seen } from "./helpers/chat";
@@ -13,7 +13,11 @@ import { bootServer, eventually, hearAll, nextMessage, sdkOf, until } from "./he
 import { send, type GameRoom } from "../client/rooms";
 
 const HOUR_MS = 3600_000;
-const adminAuth = () => ({ authorization: `Basic ${Buffer.from(`${settings().adminUser}:${settings().adminPassword}`).toString("base64")}` });
+/** The test environment's admin credentials (test/helpers/env.ts), whichever server is running. */
+const adminAuth = () => {
+  const { adminUser, adminPassword } = readSettings(process.env);
+  return { authorization: `Basic ${Buffer.from(`${adminUser}:${adminPassword}`).toString("base64")}` };
+};
 const said = (playerId: string, text: string, time: number): ChatDraft => ({ kind: "user", name: playerId, sessionId: `s-${playerId}`, playerId, text, time });
 
 /** The same behaviour from every store: the in-memory one and the Redis one. */

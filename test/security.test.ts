@@ -1,10 +1,9 @@
 import { Room, matchMaker } from "@colyseus/core";
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import app from "../server/app.config";
 import type { ChatRoom } from "../server/rooms/ChatRoom";
 import { parseAllowedOrigins } from "../server/security/origins";
-import { createTransport, type GuardedTransport } from "../server/security/transport";
+import type { GuardedTransport } from "../server/security/transport";
 import {
   CLOSE_KICKED,
   ClientMessage,
@@ -17,7 +16,7 @@ import {
   ServerMessage,
   type ChatLine,
 } from "../server/shared/protocol";
-import { EVENT_TIMEOUT_MS, bootServer, collect, eventually, freePort, hearAll, nextError, sdkOf } from "./helpers/server";
+import { EVENT_TIMEOUT_MS, bootServer, collect, eventually, freePort, hearAll, nextError, sdkOf, testApp } from "./helpers/server";
 import { rawPost, rawUpgrade, type RawReply } from "./helpers/raw";
 import { send, onMessage, rejoin, type GameRoom } from "../client/rooms";
 import type { ChatState } from "../server/rooms/schema/ChatState";
@@ -53,6 +52,7 @@ describe("security: transport and matchmaking", () => {
   let server: ColyseusTestServer;
 
   before(async () => {
+    const app = testApp();
     server = await boot(
       {
         ...app,
@@ -87,8 +87,8 @@ describe("security: transport and matchmaking", () => {
         return true;
       },
     );
-    const chunked = await rawPost(portOf(server), "/matchmake/joinOrCreate/battle", "{}", { "Transfer-Encoding": "chunked" });
-    assert.equal(chunked.status, 411, "a body of unknown length is not read");
+    const chunked = await rawPost(portOf(server), "/matchmake/joinOrCreate/battle", "x".repeat(MAX_JOIN_OPTIONS_BYTES + 1), { "Transfer-Encoding": "chunked" });
+    assert.equal(chunked.status, 413, "a chunked body is cut off at the cap");
     assert.equal((await matchMaker.query({})).length, 0, "no room was created");
   });
 
@@ -170,7 +170,7 @@ describe("security: socket cap", () => {
   const cap = 3;
 
   before(async () => {
-    server = await boot({ ...app, initializeTransport: (options) => createTransport(options, { maxSockets: cap }) }, await freePort());
+    server = await bootServer({ MAX_SOCKETS: String(cap) });
   });
   afterEach(() => server.cleanup());
   after(() => server.shutdown());
@@ -208,14 +208,10 @@ describe("security: ALLOWED_ORIGINS", () => {
     const good = "https://play.example.com";
 
     before(async () => {
-      process.env.ALLOWED_ORIGINS = good;
-      server = await bootServer();
+      server = await bootServer({ ALLOWED_ORIGINS: good });
     });
     afterEach(() => server.cleanup());
-    after(async () => {
-      delete process.env.ALLOWED_ORIGINS;
-      await server.shutdown();
-    });
+    after(() => server.shutdown());
 
     it("refuses matchmaking and websocket upgrades from other origins, accepts the listed one and none", async () => {
       const port = portOf(server);

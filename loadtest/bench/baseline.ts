@@ -15,44 +15,42 @@ import { encode } from "@colyseus/schema";
 import { Protocol } from "colyseus.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
-import { moveRefused, pickSpawn, seededRng, stepMove, type Fighter } from "../../server/shared/game";
+import { arenaSize } from "../../server/shared/arena";
+import { moveRefused, newMoveQueue, pickSpawn, seededRng, stepPlayers, type Fighter, type Pilot as PilotBase, type MapSize, type Walker } from "../../server/shared/game";
 import { parseBattleOptions, parseChat, parseChatOptions, parseMove } from "../../server/shared/parse";
 import {
   BATTLE_DEFAULT_MAX_PLAYERS,
   CHAT_HISTORY_KEEP,
   CHAT_HISTORY_ON_JOIN,
   ClientMessage,
-  MAP_HEIGHT,
-  MAP_WIDTH,
   MAX_HP,
   RefusalCode,
   RoomName,
   ServerMessage,
   TICK_MS,
   type ChatLine,
-  type MovePayload,
   type ServerMessageName,
   type ServerMessages,
 } from "../../server/shared/protocol";
 import { BASELINE_RECORD_BYTES, roomDataType } from "./probes";
 
 const PROCESS_ID = "baseline";
-const MAP = { width: MAP_WIDTH, height: MAP_HEIGHT };
 
-interface Pilot extends Fighter {
+interface Pilot extends Fighter, Walker, PilotBase {
   index: number;
   socket?: WebSocket;
-  moves: MovePayload[];
   lastSeq: number;
-  lastInput: number;
 }
 
 interface BattleRoom {
   kind: "battle";
   id: string;
   capacity: number;
+  /** The battle room's map for this capacity (server/shared/arena.ts). */
+  map: MapSize;
   seats: Map<string, Pilot>;
   timer: NodeJS.Timeout;
+  tick: number;
 }
 interface ChatRoom {
   kind: "chat";
@@ -80,7 +78,7 @@ function frame<R extends RoomName, K extends ServerMessageName<R>>(_room: R, typ
 }
 
 function createBattle(capacity: number): BattleRoom {
-  const room: BattleRoom = { kind: "battle", id: `b${++roomCounter}`, capacity, seats: new Map(), timer: undefined! };
+  const room: BattleRoom = { kind: "battle", id: `b${++roomCounter}`, capacity, map: arenaSize(capacity), seats: new Map(), timer: undefined!, tick: 0 };
   room.timer = setInterval(() => tickBattle(room), TICK_MS);
   rooms.set(room.id, room);
   return room;
@@ -111,8 +109,9 @@ function matchmake(method: string, target: string, options: unknown): { room: An
   const sessionId = String(++playerCounter % 0xffff);
   if (room.kind === "battle") {
     if (room.seats.size >= room.capacity) return "room is full";
-    const spot = pickSpawn(rng, room.seats.values(), MAP);
-    room.seats.set(sessionId, { index: Number(sessionId), x: spot.x, y: spot.y, hp: MAX_HP, alive: true, kills: 0, deaths: 0, moves: [], lastSeq: 0, lastInput: 0 });
+    const spot = pickSpawn(rng, room.seats.values(), room.map);
+    const seat = { index: Number(sessionId), x: spot.x, y: spot.y, hp: MAX_HP, alive: true, kills: 0, deaths: 0, lastSeq: 0 };
+    room.seats.set(sessionId, { ...seat, ...newMoveQueue(performance.now()), respawnAt: 0 });
   } else {
     room.seats.set(sessionId, { name: `member${sessionId}` });
   }
@@ -123,20 +122,15 @@ function record(pilot: Pilot, into: Buffer, offset: number) {
   into.writeUInt16LE(pilot.index, offset);
   into.writeUInt16LE(pilot.x, offset + 2);
   into.writeUInt16LE(pilot.y, offset + 4);
-  into.writeUInt32LE(pilot.lastInput, offset + 6);
+  into.writeUInt32LE(pilot.acked, offset + 6);
 }
 
 function tickBattle(room: BattleRoom) {
-  const changed: Pilot[] = [];
-  for (const pilot of room.seats.values()) {
-    const move = pilot.moves.shift();
-    if (!move) continue;
-    const next = stepMove(pilot, move, MAP);
-    pilot.x = next.x;
-    pilot.y = next.y;
-    pilot.lastInput = move.seq;
-    changed.push(pilot);
-  }
+  room.tick += 1;
+  const pilots = [...room.seats.values()];
+  const acked = pilots.map((pilot) => pilot.acked);
+  stepPlayers(pilots.map((pilot) => [pilot, pilot] as const), { simMs: room.tick * TICK_MS, clockMs: performance.now() }, rng, room.map);
+  const changed = pilots.filter((pilot, i) => pilot.acked !== acked[i]);
   if (changed.length === 0) return;
   const patch = Buffer.alloc(1 + changed.length * BASELINE_RECORD_BYTES);
   patch[0] = Protocol.ROOM_STATE_PATCH;

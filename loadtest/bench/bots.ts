@@ -9,7 +9,9 @@ import { ClientMessage, RoomName, ServerMessage, type JoinOptions } from "../../
 import { percentiles } from "./measure";
 import {
   BENCH_CHANNEL,
+  arenaSeats,
   CHAT_EVERY_MS,
+  isArena,
   JOIN_CONCURRENCY,
   MOVE_EVERY_MS,
   TURN_EVERY_MS,
@@ -90,14 +92,14 @@ async function joinAll() {
   probeAt = probePositions(plan.players, plan.probes);
   firstProbe = Math.min(...probeAt);
   const battle = plan.scenario !== "chat";
-  let method: MatchmakeMethod = plan.scenario === "arena" ? "create" : "joinOrCreate";
+  let method: MatchmakeMethod = isArena(plan.scenario) ? "create" : "joinOrCreate";
   let target: string = battle ? RoomName.battle : RoomName.chat;
   const options = plan.scenario === "chat" ? { channel: BENCH_CHANNEL } : {};
   let next = 0;
 
   // The arena's room is created once with room for everybody; everyone else joins it by id.
-  if (plan.scenario === "arena") {
-    const creator = await joinRaw(method, target, { maxPlayers: Math.max(2, plan.players) }, 0);
+  if (isArena(plan.scenario)) {
+    const creator = await joinRaw(method, target, { maxPlayers: arenaSeats(plan.scenario, plan.players) }, 0);
     next = 1;
     if (!creator) return outcome;
     method = "joinById";
@@ -107,7 +109,7 @@ async function joinAll() {
   const worker = async () => {
     while (next < plan.players) {
       const index = next++;
-      if (probeAt.has(index) && battle && plan.target === "colyseus") await joinColyseusProbe(method, target, {}, index === firstProbe);
+      if (probeAt.has(index) && battle && plan.target !== "baseline") await joinColyseusProbe(method, target, {}, index === firstProbe);
       else await joinRaw(method, target, options, index);
     }
   };

@@ -5,6 +5,7 @@
  *
  *   npm run bench                      full run (about 10 minutes)
  *   npm run bench -- --quick           small steps, under 2 minutes
+ *   npm run bench -- --scenarios arena,soak --steps 500,1000,2000   issue 15's figures (see docs/performance.md)
  *   npm run bench -- --scenarios arena --steps 100,500 --cpu-prof
  *   npm run bench -- --endpoint http://host:2567 --server-pid 1234   an already running server
  */
@@ -17,19 +18,34 @@ import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { cpuMeter, processRssBytes } from "./measure";
-import { PROBES, Scenario, type BotReport, type FromBots, type FromServerProbe, type StepPlan, type Target, type ToBots, type ToServerProbe } from "./plan";
+import { arenaSeats, AUDIT_PROBES, PROBES, Scenario, type BotReport, type FromBots, type FromServerProbe, type StepPlan, type Target, type ToBots, type ToServerProbe } from "./plan";
 import { writeResults, type BenchResults, type StepResult } from "./report";
+import { ONE_ADDRESS_RIG_ENV } from "../rigEnv";
+import type { AuditCounts } from "./viewAudit";
+import { arenaSize, shownWhole } from "../../server/shared/arena";
 
 const HERE = __dirname;
 const ROOT = resolve(HERE, "..", "..");
 
 const STEPS: Record<"full" | "quick", Record<Scenario, number[]>> = {
-  full: { arena: [50, 200, 500, 1000, 2000], rooms: [320, 1000, 2000, 3000, 4000], chat: [100, 500, 1000, 2000] },
-  quick: { arena: [50, 200], rooms: [160], chat: [100] },
+  full: { arena: [50, 200, 500, 1000, 2000], rooms: [320, 1000, 2000, 3000, 4000], chat: [100, 500, 1000, 2000], soak: [1000] },
+  quick: { arena: [50, 200], rooms: [160], chat: [100], soak: [100] },
 };
 const TIMING = {
   full: { warmupS: 3, measureS: 10 },
   quick: { warmupS: 1.5, measureS: 3 },
+};
+/** The soak measures minutes, not seconds (issue 15: 5 minutes of players crossing cells). */
+const SOAK_TIMING = {
+  full: { warmupS: 3, measureS: 300 },
+  quick: { warmupS: 1.5, measureS: 5 },
+};
+/** Servers per scenario: interest management matters only where everybody shares one room. */
+const TARGETS: Record<Scenario, Target[]> = {
+  arena: ["colyseus", "interest", "baseline"],
+  rooms: ["colyseus", "baseline"],
+  chat: ["colyseus", "baseline"],
+  soak: ["interest"],
 };
 /** A step whose ack or chat p99 exceeds this is broken: the bench stops stepping that scenario up. */
 const BROKEN_P99_MS = 1000;
@@ -39,7 +55,7 @@ const SERVER_START_TIMEOUT_MS = 30_000;
 const JOIN_MS_PER_PLAYER = 60;
 const JOIN_MS_BASE = 15_000;
 
-const USAGE = `npm run bench -- [--quick] [--scenarios arena,rooms,chat] [--steps 50,200] [--no-baseline]
+const USAGE = `npm run bench -- [--quick] [--scenarios arena,rooms,chat,soak] [--steps 50,200] [--no-baseline] [--targets colyseus,interest,baseline]
   [--measure S] [--warmup S] [--out DIR] [--cpu-prof] [--endpoint http://host:port [--server-pid PID]]`;
 
 const { values: args } = parseArgs({
@@ -48,6 +64,7 @@ const { values: args } = parseArgs({
     scenarios: { type: "string", default: "arena,rooms,chat" },
     steps: { type: "string" },
     "no-baseline": { type: "boolean", default: false },
+    targets: { type: "string" },
     measure: { type: "string" },
     warmup: { type: "string" },
     out: { type: "string", default: join(ROOT, "loadtest", "results") },
@@ -109,14 +126,24 @@ async function startServer(target: Target, profileDir: string | undefined, label
     return { endpoint: args.endpoint.replace(/\/$/, ""), pid: args["server-pid"] ? Number(args["server-pid"]) : undefined };
   }
   const port = await freePort();
-  const entry = target === "colyseus" ? join(ROOT, "server", "index.ts") : join(HERE, "baseline.ts");
+  const entry = target === "baseline" ? join(HERE, "baseline.ts") : join(ROOT, "server", "index.ts");
   // One folder per step: node writes a profile per thread (tsx's loader runs in a worker), the biggest is the main thread.
   const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", join(profileDir, label)] : [];
   const child = fork(entry, [], {
     cwd: ROOT,
     execArgv: ["--expose-gc", "--import", "tsx", "--import", join(HERE, "serverProbe.ts"), ...profile],
     // No shutdown grace: the step is over, nobody is playing.
-    env: { ...process.env, PORT: String(port), NODE_ENV: "production", DEBUG: "", SHUTDOWN_GRACE_MS: "0" },
+    env: {
+      ...process.env,
+      ...ONE_ADDRESS_RIG_ENV,
+      PORT: String(port),
+      NODE_ENV: "production",
+      // Production refuses to start without one; nobody logs in during a bench.
+      ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? "bench-admin-password",
+      DEBUG: "",
+      SHUTDOWN_GRACE_MS: "0",
+      INTEREST_MANAGEMENT: String(target === "interest"),
+    },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const endpoint = `http://127.0.0.1:${port}`;
@@ -178,6 +205,15 @@ async function serverLag(server: ServerProcess): Promise<Extract<FromServerProbe
   return reply.catch(() => null);
 }
 
+async function readAudit(server: ServerProcess): Promise<AuditCounts | null> {
+  if (!server.child) return null;
+  const reply = nextMessage<Extract<FromServerProbe, { kind: "audit" }>>(server.child, "audit", 30_000);
+  ask(server.child, { kind: "audit:read" } satisfies ToServerProbe);
+  const { counts, error } = await reply.catch((e: Error) => ({ counts: null, error: e.message }));
+  log(counts ? `soak audit: ${JSON.stringify(counts)}` : `soak audit failed: ${error}`);
+  return counts;
+}
+
 async function runStep(scenario: Scenario, target: Target, players: number, timing: { warmupS: number; measureS: number }, profileDir?: string): Promise<StepResult> {
   const label = `${scenario}-${target}-${players}`;
   const server = await startServer(target, profileDir, label);
@@ -191,6 +227,8 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
     const joined = await joinedP.catch(() => undefined);
     const joinSeconds = (performance.now() - joinStart) / 1000;
     if (!joined) return await joinTimedOut(bots, server, { scenario, target, players, joinSeconds });
+    // The audit probes join during the warm-up, so their joins stay out of the measured window.
+    if (scenario === "soak" && server.child) ask(server.child, { kind: "audit:start", probes: AUDIT_PROBES } satisfies ToServerProbe);
     await sleep(timing.warmupS * 1000);
 
     const serverCpu = server.pid ? cpuMeter(server.pid) : undefined;
@@ -202,6 +240,7 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
     ask(bots, { kind: "report" } satisfies ToBots);
     const cpu = serverCpu?.stop() ?? null;
     const lag = await serverLag(server);
+    const audit = scenario === "soak" ? await readAudit(server) : undefined;
     const rss = await liveRss(server);
     if (lag) log(`server CPU ${cpu}% from /proc, ${lag.cpuPercent}% as the server counts it`);
     const report: BotReport = (await reportP).report;
@@ -220,6 +259,7 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
       ...report,
       joinFailures: joined.joinFailures,
       joinTimedOut: false,
+      ...(audit === undefined ? {} : { audit }),
     };
     log(summary(result));
     return result;
@@ -281,7 +321,7 @@ async function main() {
     warmupS: positive("warmup", args.warmup, TIMING[mode].warmupS),
     measureS: positive("measure", args.measure, TIMING[mode].measureS),
   };
-  const targets: Target[] = args["no-baseline"] || args.endpoint ? ["colyseus"] : ["colyseus", "baseline"];
+  const skipBaseline = args["no-baseline"] || args.endpoint;
   const outDir = resolve(args.out);
   mkdirSync(outDir, { recursive: true });
   const profileDir = args["cpu-prof"] ? join(outDir, "profiles") : undefined;
@@ -306,10 +346,16 @@ async function main() {
   });
 
   for (const scenario of scenarios) {
-    for (const target of targets) {
-      for (const players of customSteps ?? STEPS[mode][scenario]) {
+    const chosen = args.targets?.split(",");
+    for (const target of TARGETS[scenario].filter((t) => !(skipBaseline && t === "baseline") && (!chosen || chosen.includes(t)))) {
+      // A soak of --steps 500,1000 soaks the largest.
+      const counts = scenario === "soak" && customSteps ? [Math.max(...customSteps)] : (customSteps ?? STEPS[mode][scenario]);
+      for (const players of counts) {
+        // A map small enough to show whole has no interest cells: that step would repeat `colyseus`.
+        if (target === "interest" && shownWhole(arenaSize(arenaSeats(scenario, players)))) continue;
         log(`${scenario} on ${target}: ${players} players`);
-        const result = await runStep(scenario, target, players, timing, profileDir);
+        const stepTiming = scenario === "soak" && !args.measure ? SOAK_TIMING[mode] : timing;
+        const result = await runStep(scenario, target, players, stepTiming, profileDir);
         steps.push(result);
         // Written after every step, so an interrupted run still leaves its numbers.
         await writeResults(outDir, resultsSoFar());

@@ -1,11 +1,21 @@
 /** What the bench runs and the messages its processes exchange. */
 import type { Percentiles } from "./measure";
+import type { AuditCounts } from "./viewAudit";
 
-export const Scenario = { arena: "arena", rooms: "rooms", chat: "chat" } as const;
+/** `soak`: the arena with interest management on for minutes, audited by decoding probes (viewAudit.ts). */
+export const Scenario = { arena: "arena", rooms: "rooms", chat: "chat", soak: "soak" } as const;
 export type Scenario = (typeof Scenario)[keyof typeof Scenario];
 
-/** `colyseus` is our server; `baseline` is loadtest/bench/baseline.ts, a raw `ws` server doing the same work. */
-export type Target = "colyseus" | "baseline";
+/**
+ * `colyseus` is our server with interest management off, `interest` the same with it on;
+ * `baseline` is loadtest/bench/baseline.ts, a raw `ws` server doing the same work.
+ */
+export type Target = "colyseus" | "interest" | "baseline";
+
+/** One room of everybody, on the map of that many seats. */
+export const isArena = (scenario: Scenario) => scenario === "arena" || scenario === "soak";
+/** Seats of an arena step's room: the soak's audit probes (viewAudit.ts) join it too. */
+export const arenaSeats = (scenario: Scenario, players: number) => Math.max(2, players + (scenario === "soak" ? AUDIT_PROBES : 0));
 
 /** Players per room in the `rooms` scenario: the battle room's default capacity. */
 export const ROOMS_SCENARIO_ROOM_SIZE = 16;
@@ -18,7 +28,9 @@ export const CHAT_EVERY_MS = 100;
 /** Joins in flight at once while a step fills up. */
 export const JOIN_CONCURRENCY = 25;
 /** Probe clients per step: they decode everything and measure latency; the other bots count bytes. */
-export const PROBES: Record<Scenario, number> = { arena: 4, rooms: 8, chat: 4 };
+export const PROBES: Record<Scenario, number> = { arena: 4, rooms: 8, chat: 4, soak: 4 };
+/** Walking audit probes the soak adds inside the server process (viewAudit.ts). */
+export const AUDIT_PROBES = 8;
 /** Chat channel of the chat scenario. */
 export const BENCH_CHANNEL = "bench";
 
@@ -31,6 +43,12 @@ export const GOALS = {
   chatP99Ms: 20,
   bytesPerMovedPlayer: 8,
   rssKbPerPlayer: 20,
+  /** Issue 15: one arena of this many with interest management on. */
+  interestPlayers: 2000,
+  interestPatchesPerS: 20,
+  interestCpuPercent: 60,
+  interestBytesPerClientPerS: 20_000,
+  interestRssKbPerPlayer: 30,
 } as const;
 
 /** One step: `players` bots (probes included) against `endpoint`. */
@@ -82,8 +100,9 @@ export type FromBots =
   | { kind: "stopped" };
 
 /** Messages between the orchestrator and loadtest/bench/serverProbe.ts inside the server process. */
-export type ToServerProbe = { kind: "lag:reset" } | { kind: "lag:read" } | { kind: "gc" };
+export type ToServerProbe = { kind: "lag:reset" } | { kind: "lag:read" } | { kind: "gc" } | { kind: "audit:start"; probes: number } | { kind: "audit:read" };
 /** Lag over the window, and CPU as the process itself counts it (a cross-check of /proc). */
 export type FromServerProbe =
   | { kind: "lag"; p50Ms: number; p99Ms: number; maxMs: number; cpuPercent: number }
-  | { kind: "gc:done" };
+  | { kind: "gc:done" }
+  | { kind: "audit"; counts: AuditCounts | null; error?: string };

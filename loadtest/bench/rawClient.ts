@@ -29,10 +29,16 @@ export class MatchmakeError extends Error {
 }
 
 /** POST /matchmake/:method/:target, as colyseus.js does it. */
-export async function reserveSeat(httpEndpoint: string, method: MatchmakeMethod, target: string, options: object): Promise<Seat> {
+export async function reserveSeat(
+  httpEndpoint: string,
+  method: MatchmakeMethod,
+  target: string,
+  options: object,
+  headers: Record<string, string> = {},
+): Promise<Seat> {
   const response = await fetch(`${httpEndpoint}/matchmake/${method}/${target}`, {
     method: "POST",
-    headers: { accept: "application/json", "content-type": "application/json" },
+    headers: { accept: "application/json", "content-type": "application/json", ...headers },
     body: JSON.stringify(options),
   });
   const body = (await response.json()) as Partial<Seat> & { error?: string; code?: number };

@@ -5,6 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Percentiles } from "./measure";
 import { GOALS, type BotReport, type Scenario, type Target } from "./plan";
+import type { AuditCounts } from "./viewAudit";
 
 Chart.register(...registerables);
 
@@ -23,6 +24,8 @@ export interface StepResult extends BotReport {
   rssKbPerPlayer: number | null;
   loopLagP99Ms: number | null;
   loopLagMaxMs: number | null;
+  /** Soak only: what the decoding audit probes counted (null: the audit failed). */
+  audit?: AuditCounts | null;
 }
 
 export interface BenchResults {
@@ -39,7 +42,7 @@ const dash = (v: number | null | undefined, suffix = "") => (v === null || v ===
 
 /** Our CPU divided by the baseline's at the same scenario and player count. */
 export function cpuRatio(results: BenchResults, r: StepResult): number | null {
-  if (r.target !== "colyseus") return null;
+  if (r.target === "baseline") return null;
   const base = results.steps.find((b) => b.target === "baseline" && b.scenario === r.scenario && b.players === r.players);
   if (!base?.serverCpuPercent || r.serverCpuPercent === null) return null;
   return Math.round((r.serverCpuPercent / base.serverCpuPercent) * 10) / 10;
@@ -83,9 +86,45 @@ function latencyAt(results: BenchResults, scenario: Scenario, players: number, l
   return { goal, measured: `p99 ${p99} ms${over}${trouble}`, met: p99 <= limitMs && healthy };
 }
 
-function worst(results: BenchResults, pick: (r: StepResult) => number | null, filter: (r: StepResult) => boolean) {
-  const values = results.steps.filter((r) => r.target === "colyseus" && filter(r)).map(pick).filter((v): v is number => v !== null);
+function worst(results: BenchResults, pick: (r: StepResult) => number | null, filter: (r: StepResult) => boolean, target: Target = "colyseus") {
+  const values = results.steps.filter((r) => r.target === target && filter(r)).map(pick).filter((v): v is number => v !== null);
   return values.length ? Math.max(...values) : null;
+}
+
+/** Issue 15's targets: one arena of GOALS.interestPlayers with interest management on, and the soak. */
+function interestChecks(results: BenchResults): GoalCheck[] {
+  const find = (target: Target, players: number) => results.steps.find((r) => r.scenario === "arena" && r.target === target && r.players === players);
+  const big = find("interest", GOALS.interestPlayers);
+  const at = (goal: string, measured: (r: StepResult) => number | null, ok: (v: number) => boolean, unit = ""): GoalCheck => {
+    const value = big ? measured(big) : null;
+    return { goal: `interest on, ${GOALS.interestPlayers} players: ${goal}`, measured: value === null ? "not run" : `${value}${unit}`, met: value === null ? null : ok(value) };
+  };
+  const on = find("interest", 1000);
+  const off = find("colyseus", 1000);
+  const soak = results.steps.find((r) => r.scenario === "soak");
+  const audit = soak?.audit;
+  const rss = worst(results, (r) => r.rssKbPerPlayer, (r) => r.target === "interest" && r.connected >= 1000, "interest");
+  return [
+    at(`≥ ${GOALS.interestPatchesPerS} patches/s`, (r) => r.patchesPerS, (v) => v >= GOALS.interestPatchesPerS * 0.98),
+    at(`move→ack p99 ≤ ${GOALS.battleP99Ms} ms`, (r) => r.ackLatencyMs?.p99 ?? null, (v) => v <= GOALS.battleP99Ms, " ms"),
+    at(`server CPU ≤ ${GOALS.interestCpuPercent} % of one core`, (r) => r.serverCpuPercent, (v) => v <= GOALS.interestCpuPercent, " %"),
+    at(`≤ ${GOALS.interestBytesPerClientPerS} B/s per client`, (r) => r.bytesPerClientPerS, (v) => v <= GOALS.interestBytesPerClientPerS, " B/s"),
+    {
+      goal: "interest on at 1000 players costs no more CPU than off",
+      measured: on?.serverCpuPercent != null && off?.serverCpuPercent != null ? `on ${on.serverCpuPercent} %, off ${off.serverCpuPercent} %` : "not run",
+      met: on?.serverCpuPercent != null && off?.serverCpuPercent != null ? on.serverCpuPercent <= off.serverCpuPercent : null,
+    },
+    {
+      goal: `interest on: ≤ ${GOALS.interestRssKbPerPlayer} KB RSS per player (1000+ players)`,
+      measured: rss === null ? "not run" : `worst ${rss} KB`,
+      met: rss === null ? null : rss <= GOALS.interestRssKbPerPlayer,
+    },
+    {
+      goal: "soak: 0 ghosts, 0 missing, 0 stale, 0 decode errors",
+      measured: !soak ? "not run" : !audit ? "audit failed" : `${audit.checked} patches checked over ${soak.seconds} s, ${audit.viewChanges} view changes: ghosts ${audit.ghosts}, missing ${audit.missing}, stale ${audit.stale}, decode errors ${audit.decodeErrors}`,
+      met: !soak ? null : !!audit && audit.checked > 0 && audit.ghosts + audit.missing + audit.stale + audit.decodeErrors === 0,
+    },
+  ];
 }
 
 export function goalChecks(results: BenchResults): GoalCheck[] {
@@ -107,6 +146,7 @@ export function goalChecks(results: BenchResults): GoalCheck[] {
       measured: rss === null ? "no step of 500+ players" : `worst ${rss} KB${versus(rss, GOALS.rssKbPerPlayer)}`,
       met: rss === null ? null : rss <= GOALS.rssKbPerPlayer,
     },
+    ...interestChecks(results),
   ];
 }
 
@@ -140,12 +180,14 @@ ${markdownTable(results)}
 `;
 }
 
-const COLORS: Record<Scenario, string> = { arena: "#d62728", rooms: "#1f77b4", chat: "#2ca02c" };
+const COLORS: Record<Scenario, string> = { arena: "#d62728", rooms: "#1f77b4", chat: "#2ca02c", soak: "#9467bd" };
+/** Line style per server: interest management on dotted, the raw-ws baseline dashed. */
+const DASHES: Record<Target, number[]> = { colyseus: [], interest: [2, 3], baseline: [6, 4] };
 
 function chartConfig(results: BenchResults, title: string, yTitle: string, value: (r: StepResult) => number | null): ChartConfiguration<"line"> {
   const datasets = [];
   for (const scenario of Object.keys(COLORS) as Scenario[]) {
-    for (const target of ["colyseus", "baseline"] as Target[]) {
+    for (const target of Object.keys(DASHES) as Target[]) {
       const steps = results.steps.filter((r) => r.scenario === scenario && r.target === target);
       const data = steps.map((r) => ({ x: r.players, y: value(r) })).filter((p): p is { x: number; y: number } => p.y !== null);
       if (data.length === 0) continue;
@@ -154,7 +196,7 @@ function chartConfig(results: BenchResults, title: string, yTitle: string, value
         data,
         borderColor: COLORS[scenario],
         backgroundColor: COLORS[scenario],
-        borderDash: target === "baseline" ? [6, 4] : [],
+        borderDash: DASHES[target],
       });
     }
   }
@@ -184,7 +226,7 @@ export function chartPng(results: BenchResults): Buffer {
   ctx.fillRect(0, 0, width * 2, height);
   const panels = [
     chartConfig(results, "p99 latency (battle: input→ack, chat: send→receive)", "ms", (r) => latencyOf(r)?.p99 ?? null),
-    chartConfig(results, "server CPU (dashed: raw ws baseline)", "% of one core", (r) => r.serverCpuPercent),
+    chartConfig(results, "server CPU (dotted: interest on, dashed: raw ws baseline)", "% of one core", (r) => r.serverCpuPercent),
   ];
   panels.forEach((config, i) => {
     const panel = createCanvas(width, height);

@@ -4,7 +4,9 @@
  * Without an IPC channel (a server started by hand) it does nothing.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import type * as Colyseus from "@colyseus/core";
 import type { FromServerProbe, ToServerProbe } from "./plan";
+import type { ViewAudit } from "./viewAudit";
 
 /** Sampling resolution of the event-loop delay histogram. */
 const LAG_RESOLUTION_MS = 10;
@@ -27,6 +29,8 @@ if (process.send) {
       (globalThis as { gc?: () => void }).gc?.();
       process.send!({ kind: "gc:done" } satisfies FromServerProbe);
     }
+    if (message.kind === "audit:start") void startAudit(message.probes);
+    if (message.kind === "audit:read") void readAudit();
     if (message.kind === "lag:read") {
       // The histogram counts the resolution itself as delay; subtract it so an idle loop reads ~0.
       const ms = (ns: number) => Math.max(0, Math.round((ns / NS_PER_MS - LAG_RESOLUTION_MS) * 10) / 10);
@@ -34,6 +38,35 @@ if (process.send) {
       process.send!(reply);
     }
   });
+}
+
+/** The soak's audit: walking decoding probes in the arena room, checked against the room itself. */
+let audit: Promise<ViewAudit> | undefined;
+
+function startAudit(probes: number) {
+  audit = (async () => {
+    // Loaded only for a soak, and through require: the server runs Colyseus's CommonJS build, and
+    // an import() would load its ES build, a second matchmaker that knows no rooms.
+    const { matchMaker } = require("@colyseus/core") as typeof Colyseus;
+    const { ViewAudit: Audit } = require("./viewAudit") as { ViewAudit: typeof ViewAudit };
+    const [listing] = await matchMaker.query({ name: "battle" });
+    if (!listing) throw new Error("no battle room to audit");
+    const running = new Audit(matchMaker.getLocalRoomById(listing.roomId));
+    for (let i = 0; i < probes; i++) await running.probe(`ws://127.0.0.1:${process.env.PORT}`, i);
+    return running;
+  })();
+  // A failure is reported at audit:read.
+  audit.catch(() => undefined);
+}
+
+async function readAudit() {
+  try {
+    if (!audit) throw new Error("the audit was never started");
+    const counts = await (await audit).stop();
+    process.send!({ kind: "audit", counts } satisfies FromServerProbe);
+  } catch (error) {
+    process.send!({ kind: "audit", counts: null, error: String(error) } satisfies FromServerProbe);
+  }
 }
 
 function cpuPercentSince(from: { at: number; usage: NodeJS.CpuUsage }): number {

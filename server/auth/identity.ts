@@ -19,24 +19,12 @@ export interface Identity {
 const GUEST_ID_BYTES = 9;
 export const GUEST_ID_PREFIX = "guest-";
 
-let override: AuthSettings | undefined;
-
-/** Tests switch auth mode in-process; `undefined` goes back to the environment's settings. */
-export function useAuthSettings(auth: AuthSettings | undefined): void {
-  override = auth;
-}
-
-function authSettings(): AuthSettings {
-  return override ?? settings().auth;
-}
-
 /**
  * The identity behind a join, for a room's static onAuth (before a seat is reserved). Guest mode:
  * any token is ignored and a fresh guest id is made. Auth mode: the token must verify, or the join
  * is refused with a ServerError whose code (AuthRefusal) says why.
  */
-export async function identify(token: string | undefined): Promise<Identity> {
-  const auth = authSettings();
+export async function identify(token: string | undefined, auth: AuthSettings = settings().auth): Promise<Identity> {
   if (auth.mode === "guest") {
     return { playerId: GUEST_ID_PREFIX + randomBytes(GUEST_ID_BYTES).toString("base64url"), verifiedName: undefined, guest: true };
   }

@@ -2,6 +2,7 @@ import { createPublicKey, createSecretKey, randomBytes, type KeyObject } from "n
 import { EnvVarError, from } from "env-var";
 import { ConfigError } from "./error";
 import { parseAllowedOrigins, type AllowedOrigins } from "../security/origins";
+import { readLimits, type ServerLimits } from "./limits";
 import { readScalingConfig, type ScalingConfig } from "./scaling";
 import { readChatHistoryBounds, type ChatHistoryBounds } from "./chat";
 
@@ -9,7 +10,7 @@ export { ConfigError };
 
 /**
  * The server's whole configuration, read from environment variables in this one place.
- * README "Operating" lists every variable with its default.
+ * docs/operating.md lists every variable with its default.
  */
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -33,8 +34,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15000;
 /** RATE_LIMIT_SCALE bounds: from a tenth of the limits to a thousand times them. */
 export const RATE_LIMIT_SCALE_MIN = 0.1;
 export const RATE_LIMIT_SCALE_MAX = 1000;
-/** INTEREST_MANAGEMENT default: measured with the bench's arena (README "Netcode"). */
-export const DEFAULT_INTEREST_MANAGEMENT = false;
+/** INTEREST_MANAGEMENT default: on, as shared cell views cost less than sending everyone everything (docs/netcode.md). */
+export const DEFAULT_INTEREST_MANAGEMENT = true;
 /** CHAT_RETENTION_S default and bounds: a chat line is deleted this long after it was said (docs/operating.md). */
 export const DEFAULT_CHAT_RETENTION_S = 30 * 24 * 3600;
 export const CHAT_RETENTION_MAX_S = 365 * 24 * 3600;
@@ -51,6 +52,8 @@ export type AuthSettings =
 
 export interface Settings {
   port: number;
+  /** NODE_ENV=production: no generated admin password, no source maps served. */
+  production: boolean;
   logLevel: LogLevel;
   logFormat: LogFormat;
   adminUser: string;
@@ -66,12 +69,14 @@ export interface Settings {
   /** RATE_LIMIT_SCALE: multiplies every per-client message rate and burst (load tests, test rigs). */
   rateLimitScale: number;
   auth: AuthSettings;
-  /** INTEREST_MANAGEMENT: battle clients get positions of players within INTEREST_RADIUS only. */
+  /** INTEREST_MANAGEMENT: on an arena too big to show whole, battle clients get positions of players in the cells around theirs only. */
   interestManagement: boolean;
   /** CHAT_HISTORY_LINES, CHAT_HISTORY_LINE_BYTES, CHAT_HISTORY_CHANNELS (server/config/chat.ts). */
   chatHistory: ChatHistoryBounds;
   /** CHAT_RETENTION_S: how long chat lines are kept, in memory and in Redis (server/chat/retention.ts). */
   chatRetentionS: number;
+  /** Per-address, per-identity and per-process limits, and TRUSTED_PROXY (server/config/limits.ts). */
+  limits: ServerLimits;
 }
 
 
@@ -86,6 +91,9 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     const adminUser = vars.get("ADMIN_USER").default(DEFAULT_ADMIN_USER).asString();
     if (adminUser.includes(":")) throw new ConfigError('"ADMIN_USER" must not contain ":"');
     const givenPassword = vars.get("ADMIN_PASSWORD").asString();
+    const production = set.NODE_ENV === "production";
+    // A generated password would have to be logged to be usable: in production it must be chosen.
+    if (production && givenPassword === undefined) throw new ConfigError('"ADMIN_PASSWORD" must be set when NODE_ENV=production');
     if (givenPassword !== undefined && [...givenPassword].length < ADMIN_PASSWORD_MIN_CHARS) {
       throw new ConfigError(`"ADMIN_PASSWORD" must be at least ${ADMIN_PASSWORD_MIN_CHARS} characters (or unset to generate one)`);
     }
@@ -106,6 +114,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     const auth = readAuth(vars);
     return {
       port,
+      production,
       logLevel,
       logFormat,
       adminUser,
@@ -120,6 +129,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       interestManagement,
       chatHistory: readChatHistoryBounds(set as Record<string, string>),
       chatRetentionS,
+      limits: readLimits(vars, set.TRUSTED_PROXY),
     };
   } catch (error) {
     if (error instanceof EnvVarError) throw new ConfigError(error.message.replace(/^env-var: /, ""));
@@ -179,21 +189,15 @@ function readPublicKey(pem: string): { key: KeyObject; algorithm: "RS256" | "ES2
   throw new ConfigError('"AUTH_JWT_PUBLIC_KEY" must be an RSA key (RS256) or a P-256 EC key (ES256)');
 }
 
-let loaded: Settings | undefined;
+let current: Settings | undefined;
 
-/** The process's settings, read from process.env on first use (after @colyseus/tools loaded .env files). */
-export function settings(): Settings {
-  loaded ??= readSettings(process.env);
-  return loaded;
+/** Called once by createApp (server/app.config.ts) with the settings the entry read. */
+export function useSettings(built: Settings): void {
+  current = built;
 }
 
-/** `settings()`, or a one-line error on stderr and exit code 1 when a variable is bad. */
-export function settingsOrExit(): Settings {
-  try {
-    return settings();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`Invalid configuration: ${error.message}\n`);
-    process.exit(1);
-  }
+/** The settings the running app was built with, for rooms (Colyseus constructs them). */
+export function settings(): Settings {
+  if (current === undefined) throw new Error("settings() before createApp(settings)");
+  return current;
 }

@@ -15,7 +15,7 @@ export type ScalingConfig =
 const PUBLIC_ADDRESS_PATTERN = /^[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~-]+)*$/;
 
 
-export function readScalingConfig(env: NodeJS.ProcessEnv = process.env): ScalingConfig {
+export function readScalingConfig(env: NodeJS.ProcessEnv): ScalingConfig {
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   const publicAddress = env.PUBLIC_ADDRESS?.trim() || undefined;
   if (publicAddress !== undefined && !PUBLIC_ADDRESS_PATTERN.test(publicAddress)) {

@@ -10,7 +10,6 @@ import {
   CHAT_MAX_MEMBERS,
   MAX_JOIN_OPTIONS_BYTES,
   MAX_MESSAGE_BYTES,
-  MAX_OPEN_SOCKETS,
   RATE_LIMITS,
   SEAT_RESERVATION_S,
 } from "../shared/protocol";
@@ -75,7 +74,7 @@ export function startFacts(settings: Settings, port: number, presence: string, d
       ratesPerSecond: Object.fromEntries(Object.entries(RATE_LIMITS).map(([type, { perSecond }]) => [type, perSecond * settings.rateLimitScale])),
       messageBytes: MAX_MESSAGE_BYTES,
       joinOptionsBytes: MAX_JOIN_OPTIONS_BYTES,
-      sockets: MAX_OPEN_SOCKETS,
+      sockets: settings.limits.maxSockets,
       seatReservationS: SEAT_RESERVATION_S,
       chatLinesPerChannel: CHAT_HISTORY_KEEP,
       chatRetentionS: settings.chatRetentionS,

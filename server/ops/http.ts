@@ -6,8 +6,12 @@ import basicAuth from "express-basic-auth";
 import type { Settings } from "../config";
 import { configureLogs, logger } from "../log";
 import { ChatRoom } from "../rooms/ChatRoom";
+import { BoundedMap } from "../security/addressLimits";
+import { clientAddress } from "../security/clientAddress";
+import { ADMIN_LOGIN_FAILURES_MAX, ADMIN_LOGIN_WINDOW_S, LOGGED_USER_MAX_CHARS, TRACKED_ADDRESSES_MAX } from "../shared/protocol";
 import { chatDataRoutes } from "./chatData";
-import { registry } from "./metrics";
+import { redisReachable } from "../scaling/redisHealth";
+import { countAdminRefusal, registry } from "./metrics";
 
 /** Operator endpoints: liveness, readiness, and the admin-only monitor panel and metrics. */
 export const OpsPath = {
@@ -38,6 +42,13 @@ const MONITOR_COLUMNS = [
  * must not be made to send them from another site (fetch metadata header; absent from non-browsers).
  */
 function adminOnly(settings: Settings): express.RequestHandler[] {
+  const throttle = new LoginThrottle();
+  const addressOf = (req: express.Request) => clientAddress(req, settings.limits.trustedProxies);
+  const notThrottled: express.RequestHandler = (req, res, next) => {
+    if (!throttle.blocked(addressOf(req), performance.now())) return next();
+    countAdminRefusal("throttled");
+    res.set("Retry-After", String(ADMIN_LOGIN_WINDOW_S)).status(429).send("too many failed logins: try again later");
+  };
   const sameSiteOnly: express.RequestHandler = (req, res, next) => {
     const site = req.get("sec-fetch-site");
     if (site === undefined || site === "same-origin" || site === "none") return next();
@@ -48,12 +59,43 @@ function adminOnly(settings: Settings): express.RequestHandler[] {
     challenge: true,
     realm: "game server admin",
     unauthorizedResponse: (req: basicAuth.IBasicAuthedRequest) => {
-      if (req.auth) logger.warn({ ip: req.ip, user: req.auth.user, path: req.originalUrl }, "admin login refused");
+      if (!req.auth) return ""; // no credentials yet: the browser's first request, answered with the challenge
+      const ip = addressOf(req);
+      throttle.failed(ip, performance.now());
+      countAdminRefusal("wrong_credentials");
+      const user = req.auth.user.slice(0, LOGGED_USER_MAX_CHARS);
+      logger.warn({ ip, user, path: req.originalUrl.slice(0, LOGGED_USER_MAX_CHARS * 4) }, "admin login refused");
       return "";
     },
   });
-  return [sameSiteOnly, credentials];
+  return [notThrottled, sameSiteOnly, credentials];
 }
+
+/** Wrong admin logins per address: ADMIN_LOGIN_FAILURES_MAX in ADMIN_LOGIN_WINDOW_S, then HTTP 429 until the window ends. */
+class LoginThrottle {
+  private readonly failures = new BoundedMap<string, { count: number; since: number }>(TRACKED_ADDRESSES_MAX);
+
+  private current(address: string, now: number) {
+    const entry = this.failures.get(address);
+    return entry && now - entry.since < ADMIN_LOGIN_WINDOW_S * 1000 ? entry : undefined;
+  }
+
+  blocked(address: string, now: number): boolean {
+    return (this.current(address, now)?.count ?? 0) >= ADMIN_LOGIN_FAILURES_MAX;
+  }
+
+  failed(address: string, now: number): void {
+    const entry = this.current(address, now) ?? { count: 0, since: now };
+    entry.count++;
+    this.failures.set(address, entry);
+  }
+}
+
+/** No source maps in production: they hand out the client's whole source. */
+export const refuseSourceMaps: express.RequestHandler = (req, res, next) => {
+  if (!/\.map$/i.test(req.path)) return next();
+  res.status(404).end();
+};
 
 /** Applies LOG_LEVEL and LOG_FORMAT and mounts the operator endpoints (`initializeExpress`). */
 export function mountOps(app: express.Express, settings: Settings): void {
@@ -66,9 +108,11 @@ export function mountOps(app: express.Express, settings: Settings): void {
   app.get(OpsPath.health, (_req, res) => {
     res.json({ status: "ok" });
   });
-  // Ready while matchmaking accepts players: not yet while starting, never again once shutting down.
+  // Ready while matchmaking accepts players: not yet while starting, never again once shutting down,
+  // not while Redis (when configured) does not answer.
   app.get(OpsPath.ready, (_req, res) => {
     const state = matchMaker.state;
+    if (state === matchMaker.MatchMakerState.READY && !redisReachable()) return void res.status(503).json({ status: "redis_unreachable" });
     if (state === matchMaker.MatchMakerState.READY) return void res.json({ status: "ready" });
     const status = state === matchMaker.MatchMakerState.SHUTTING_DOWN ? "shutting_down" : "starting";
     res.status(503).json({ status });

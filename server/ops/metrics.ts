@@ -1,6 +1,6 @@
 import { matchMaker } from "@colyseus/core";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { ClientMessage, RoomName } from "../shared/protocol";
+import { ClientMessage, LimitRefusal, RoomName } from "../shared/protocol";
 
 /**
  * Prometheus metrics of this process, served at GET /metrics (server/ops/http.ts).
@@ -118,4 +118,49 @@ export function timedTick(step: () => void): () => void {
 /** Chat: one line relayed to the channel. */
 export function countChatLine(kind: string): void {
   chatLines.inc({ kind });
+}
+
+const floodCutOffs = new Counter({
+  name: "game_flood_cutoffs_total",
+  help: "Clients disconnected for sustained flooding (close code 4429)",
+  registers: [registry],
+});
+const backpressureDrops = new Counter({
+  name: "game_backpressure_drops_total",
+  help: "Clients dropped for not reading what they are sent, by reason (backlog, stalled, join_unacknowledged)",
+  labelNames: ["reason"],
+  registers: [registry],
+});
+const limitNames = new Map<number, string>(Object.entries(LimitRefusal).map(([name, code]) => [code, name]));
+const limitRefusals = new Counter({
+  name: "game_limit_refusals_total",
+  help: "Requests refused by a per-address, per-identity or per-process limit, by limit (LimitRefusal names)",
+  labelNames: ["limit"],
+  registers: [registry],
+});
+const adminLoginRefusals = new Counter({
+  name: "game_admin_login_refusals_total",
+  help: "Admin requests refused, by reason (wrong_credentials, throttled)",
+  labelNames: ["reason"],
+  registers: [registry],
+});
+
+/** Rate limiter: one client cut off for flooding. */
+export function countFloodCutOff(): void {
+  floodCutOffs.inc();
+}
+
+/** Backpressure guard: one client dropped. */
+export function countBackpressureDrop(reason: string): void {
+  backpressureDrops.inc({ reason });
+}
+
+/** One request refused by a LimitRefusal limit. */
+export function countLimitRefusal(code: LimitRefusal): void {
+  limitRefusals.inc({ limit: limitNames.get(code) ?? "other" });
+}
+
+/** One admin request refused: wrong credentials, or an address throttled after too many. */
+export function countAdminRefusal(reason: "wrong_credentials" | "throttled"): void {
+  adminLoginRefusals.inc({ reason });
 }

@@ -1,8 +1,17 @@
 import type { Client, RegisteredHandler, Room } from "@colyseus/core";
 import { logger } from "../log";
+import { noteRoomCreated, noteRoomDisposed } from "../security/matchmaking";
 
 /** sessionId -> roomId of every joined client, so lines about a client name its room. */
 const roomOfSession = new Map<string, string>();
+
+/** Every room of this process from create to dispose (Colyseus keeps its own list private). */
+const live = new Set<Room>();
+
+/** This process's rooms, e.g. to announce them again to a Redis that lost them. */
+export function liveRooms(): Room[] {
+  return [...live];
+}
 
 /** The room a joined client is in, for log lines that only have the client. */
 export function roomIdOf(sessionId: string): string | undefined {
@@ -20,7 +29,9 @@ function visibility(isPrivate: boolean) {
 export function observeRooms(handler: RegisteredHandler): RegisteredHandler {
   return handler
     .on("create", (room: Room) => {
+      live.add(room);
       logger.info({ roomId: room.roomId, room: room.roomName }, "room created");
+      noteRoomCreated(room);
       void room.setMetadata(visibility(room.listing.private ?? false));
     })
     .on("visibility-change", (room: Room, isPrivate: boolean) => void room.setMetadata(visibility(isPrivate)))
@@ -32,5 +43,9 @@ export function observeRooms(handler: RegisteredHandler): RegisteredHandler {
       roomOfSession.delete(client.sessionId);
       logger.info({ roomId: room.roomId, room: room.roomName, sessionId: client.sessionId, willDispose }, "client left");
     })
-    .on("dispose", (room: Room) => logger.info({ roomId: room.roomId, room: room.roomName }, "room disposed"));
+    .on("dispose", (room: Room) => {
+      live.delete(room);
+      noteRoomDisposed(room);
+      logger.info({ roomId: room.roomId, room: room.roomName }, "room disposed");
+    });
 }

@@ -4,39 +4,36 @@ import {
   attackBlocked,
   generateName,
   moveRefused,
+  newMoveQueue,
   nextAttackAt,
   pickSpawn,
-  respawn,
   respawnAt,
-  respawnDue,
   seededRng,
-  stepMove,
+  stepPlayers,
+  type Pilot as PilotBase,
   type Rng,
 } from "../shared/game";
 import { nameKeys, uniqueName } from "../shared/names";
 import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
 import { parseAttack, parseBattleOptions, parseMove, parseNoPayload, type BattleJoin } from "../shared/parse";
-import { MAP_HEIGHT, MAP_WIDTH, MAX_HP, RESPAWN_DELAY_MS, TICK_MS } from "../shared/tuning";
+import { MAX_HP, RESPAWN_DELAY_MS, TICK_MS } from "../shared/tuning";
 import { RoomName, type AttackPayload, type MovePayload } from "../shared/wire";
 import { timedTick } from "../ops/metrics";
 import { guardedRoom } from "./guardedRoom";
 import type { HandlerTable, Outcome } from "./messages";
 import { BattleState, createBattleState, createPlayer } from "./schema/BattleState";
 import { InterestViews } from "./interest";
+import { arenaSize, shownWhole } from "../shared/arena";
 import { settings } from "../config";
 import { evict } from "./seats";
 import { watchProtocolErrors } from "./reconnect";
 import { BattleChatTickets } from "../chat/battleTickets";
 
 /** Server-only bookkeeping for one player; never synchronised. */
-interface Pilot {
-  /** Moves waiting for a tick, oldest first; one is applied per tick. */
-  moves: MovePayload[];
+interface Pilot extends PilotBase {
   /** Highest seq received, applied or queued. */
   lastSeq: number;
   nextAttackAt: number;
-  /** Simulation time of the respawn while dead. */
-  respawnAt: number;
 }
 
 /** `client.auth`: the join options and who the player is. */
@@ -48,9 +45,12 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
   private pilots = new Map<string, Pilot>();
   /** Positions of the last few ticks, for attacks judged where their sender saw the targets. */
   private history = new PositionHistory<string>();
-  /** INTEREST_MANAGEMENT: each client gets positions of nearby players only (README "Netcode"). */
+  /** INTEREST_MANAGEMENT: each client gets positions of nearby players only (docs/netcode.md). */
   protected readonly interestManagement = settings().interestManagement;
-  private views: InterestViews | null = null;
+  /** Who sees whom, and the serializer that sends each client its view and its own ack. */
+  private views!: InterestViews;
+  /** Whether this room's players are sent by view: INTEREST_MANAGEMENT, on a map too big to show whole. */
+  private viewed = false;
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   private chatTickets!: BattleChatTickets;
 
@@ -61,15 +61,18 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
   };
 
   protected create(options: BattleJoin) {
-    this.state = createBattleState(this.interestManagement);
+    const map = arenaSize(options.maxPlayers);
+    // Only where the client cannot show the whole map anyway (docs/netcode.md "Interest management").
+    this.viewed = this.interestManagement && !shownWhole(map);
+    this.state = createBattleState(this.viewed);
+    this.views = new InterestViews(this, this.viewed);
     this.chatTickets = new BattleChatTickets(this.presence, this.roomId);
-    if (this.interestManagement) this.views = new InterestViews(this);
     this.maxClients = options.maxPlayers;
     // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
     if (options.private) this.setPrivate(true);
-    this.state.width = MAP_WIDTH;
-    this.state.height = MAP_HEIGHT;
-    void this.setMetadata({ map: `${MAP_WIDTH}x${MAP_HEIGHT}` });
+    this.state.width = map.width;
+    this.state.height = map.height;
+    void this.setMetadata({ map: `${map.width}x${map.height}` });
 
     // Patches go out right after each tick, so an applied input is acknowledged without waiting
     // for an unrelated patch timer.
@@ -81,7 +84,7 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     watchProtocolErrors(client);
     const previous = this.seats.claim(auth.playerId, client.sessionId);
     if (previous !== undefined && this.takeOver(previous, client)) return;
-    const player = createPlayer(this.interestManagement);
+    const player = createPlayer(this.viewed);
     // Two players never look alike: a look-alike of a name in use gets a number (server/shared/names.ts).
     player.name = uniqueName(auth.name ?? generateName(this.rng), nameKeys([...this.state.players.values()].map((p) => p.name)));
     player.hp = MAX_HP;
@@ -89,14 +92,14 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     player.x = spot.x;
     player.y = spot.y;
     this.state.players.set(client.sessionId, player);
-    this.pilots.set(client.sessionId, { moves: [], lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
-    this.views?.join(client, player);
+    this.pilots.set(client.sessionId, { ...newMoveQueue(this.clock.elapsedTime), lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
+    this.views.join(client.sessionId, player);
   }
 
   protected async left(client: BattleClient) {
     this.state.players.delete(client.sessionId);
     this.pilots.delete(client.sessionId);
-    this.views?.leave(client.sessionId);
+    this.views.leave(client.sessionId);
     await this.chatTickets.revoke(client.sessionId);
   }
 
@@ -121,13 +124,13 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     if (!player || !pilot) return false;
     this.state.players.delete(previous);
     this.pilots.delete(previous);
-    this.views?.leave(previous);
+    this.views.leave(previous);
     const continued = player.clone();
     // The new connection numbers its moves from 1 again.
     continued.lastInput = 0;
     this.state.players.set(client.sessionId, continued);
-    this.pilots.set(client.sessionId, { ...pilot, moves: [], lastSeq: 0 });
-    this.views?.join(client, continued);
+    this.pilots.set(client.sessionId, { ...pilot, moves: [], lastSeq: 0, acked: 0 });
+    this.views.join(client.sessionId, continued);
     return true;
   }
 
@@ -158,7 +161,7 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     const attacked = { by: client.sessionId, x: attacker.x, y: attacker.y, hits: outcome.hits };
     // With interest views, an attack is news only to those who see the attacker or a victim.
     const views = this.views;
-    if (!views) this.broadcast("attacked", attacked);
+    if (!this.viewed) this.broadcast("attacked", attacked);
     else for (const c of this.clients) if ([attacked.by, ...attacked.hits].some((id) => views.canSee(c.sessionId, id))) this.send(c, "attacked", attacked);
     for (const victimId of outcome.killed) {
       const victim = this.state.players.get(victimId)!;
@@ -175,25 +178,10 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
 
   private tick() {
     this.state.tick += 1;
-    const now = this.nowMs;
-    for (const [sessionId, player] of this.state.players) {
-      const pilot = this.pilots.get(sessionId)!;
-      const move = pilot.moves.shift();
-      if (move) {
-        // A dead player's moves are acknowledged but go nowhere, so its prediction stays in step.
-        if (player.alive) {
-          const next = stepMove(player, move, this.state);
-          player.x = next.x;
-          player.y = next.y;
-        }
-        player.lastInput = move.seq;
-      }
-      if (respawnDue(player, pilot.respawnAt, now)) {
-        respawn(player, pickSpawn(this.rng, this.state.players.values(), this.state));
-      }
-    }
+    const seated = [...this.state.players].map(([id, player]) => [player, this.pilots.get(id)!] as const);
+    stepPlayers(seated, { simMs: this.nowMs, clockMs: this.clock.elapsedTime }, this.rng, this.state);
+    for (const [player, pilot] of seated) if (player.lastInput !== pilot.acked) player.lastInput = pilot.acked;
     this.history.record(this.state.tick, this.state.players.entries());
-    this.views?.update(this.clients);
     this.broadcastPatch();
   }
 }

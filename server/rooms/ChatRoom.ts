@@ -26,11 +26,15 @@ import {
 } from "../shared/wire";
 import { countChatLine } from "../ops/metrics";
 import { guardedRoom } from "./guardedRoom";
+import { refuse } from "./refuse";
 import type { HandlerTable, Outcome } from "./messages";
 import { cameBack, watchProtocolErrors } from "./reconnect";
 import { RoomSubscriptions } from "./roomSubscriptions";
 import { evict } from "./seats";
 import { ChatState, Member } from "./schema/ChatState";
+
+/** What the sender of a line the chat store could not keep is told (RefusalCode.notSaved). */
+const NOT_SAVED = "your line was not sent (the chat store is unreachable): say it again";
 
 /** What the chat adds to `client.auth`: what the member's floods are counted by (chat/floodKey.ts). */
 type FloodKeyed = { floodKey: string };
@@ -191,7 +195,9 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     // Taken before the mute lookup: a line sent just before leaving is still said.
     const member = this.state.members.get(client.sessionId);
     if (!member) return;
-    const mutedMs = await this.mutedMs(client);
+    // The mute lookup reads presence: with Redis down too long it fails, and the line is not said.
+    const mutedMs = await this.mutedMs(client).catch(() => undefined);
+    if (mutedMs === undefined) return { ok: false, code: RefusalCode.notSaved, message: NOT_SAVED };
     if (mutedMs > 0) return { ok: false, code: RefusalCode.muted, message: `you are muted for ${Math.ceil(mutedMs / 1000)} s` };
     const { sessionId } = client;
     const draft: ChatDraft = { kind: "user", name: member.name, sessionId, playerId: playerIdOf(client), text: chat.text, time: Date.now() };
@@ -256,7 +262,12 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   private post(draft: ChatDraft) {
     ChatRoom.history
       .append(this.state.channel, draft)
-      .catch((error) => logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line"));
+      .catch((error) => {
+        logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line");
+        // Lines are relayed once kept, so nobody saw this one: its sender must know.
+        const sender = draft.sessionId ? this.clients.getById(draft.sessionId) : undefined;
+        if (sender) refuse(sender, "chat", RefusalCode.notSaved, NOT_SAVED);
+      });
   }
 
   private relay(line: ChatLine) {

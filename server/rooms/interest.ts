@@ -1,59 +1,247 @@
-import type { Client, Room } from "@colyseus/core";
-import { StateView, type Encoder, type Iterator } from "@colyseus/schema";
-import { InterestSets } from "../shared/interest";
-import type { BattleState, Player } from "./schema/BattleState";
+import { ClientState, Protocol, SchemaSerializer, type Client, type Room } from "@colyseus/core";
+import { $changes, encode, encodeSchemaOperation, OPERATION, type ChangeTree, type Encoder, type Schema } from "@colyseus/schema";
+import { InterestCells, type CellView, type ViewChange } from "../shared/interest";
+import { STATE_BUFFER_BYTES } from "../shared/protocol";
+import { OWN_VIEW_TAG, type BattleState, type Player } from "./schema/BattleState";
+
+/** @colyseus/schema's wire byte that makes the following fields belong to another structure (refId). */
+const SWITCH_TO_STRUCTURE = 255;
+/** Most bytes one player's tagged fields take: switch + refId, then per field index + a number. */
+const MAX_BYTES_PER_FIELD = 10;
+const MAX_SWITCH_BYTES = 10;
+
+interface FieldIndexes {
+  /** `@view()` fields: only to viewers holding the player in view. */
+  viewed: number[];
+  /** `@view(OWN_VIEW_TAG)` fields (the ack): only to the player's own client. */
+  own: number[];
+}
 
 /**
- * Keeps each client's StateView to the players near its own (server/shared/interest.ts decides who).
- * The own player is added at join and never removed, so a client always sees itself.
+ * Sends each client the shared patch, then its cell view's part (server/shared/interest.ts), then
+ * its own ack. Replaces Colyseus 0.16's per-StateView encode, which walks every change of the tick
+ * once per distinct view (players x changes); here each changed player is encoded once per tick and
+ * its bytes copied into the few views that hold it, so the cost follows players x views-per-player.
+ * The bytes are the ones @colyseus/schema's own encodeView would write for the same view
+ * (encodeSchemaOperation per field), so colyseus.js decodes them unchanged.
  */
-export class InterestViews {
-  private readonly sets = new InterestSets<string>();
+export class InterestSerializer extends SchemaSerializer<BattleState> {
+  private state!: BattleState;
+  private fields: FieldIndexes | null = null;
+  private readonly segments = new ByteWriter();
+  private readonly out = new ByteWriter();
 
-  private readonly state: BattleState;
-
-  constructor(room: Room<BattleState>) {
-    this.state = room.state;
-    const serializer = (room as unknown as { _serializer: { encoder: Encoder } })._serializer;
-    encodeEachViewFromSharedOffset(serializer.encoder);
+  /** `cells` null: interest management off, every client gets every position (but still only its own ack). */
+  constructor(readonly cells: InterestCells<string> | null) {
+    super();
   }
 
-  join(client: Client, own: Player): void {
-    client.view ??= new StateView();
-    client.view.add(own);
+  override reset(state: BattleState): void {
+    super.reset(state);
+    this.state = state;
+    this.fields = null;
   }
 
-  /** Once per tick, before the patch: connected clients' views follow their players. */
-  update(clients: Iterable<Client>): void {
-    const bySession = new Map<string, Client>();
-    for (const client of clients) if (client.view) bySession.set(client.sessionId, client);
-    const players = this.state.players;
-    this.sets.update(bySession.keys(), players.entries(), {
-      enter: (viewer, target) => bySession.get(viewer)!.view!.add(players.get(target)!),
-      leave: (viewer, target) => bySession.get(viewer)!.view!.remove(players.get(target)!),
-    });
+  /**
+   * Takes over the encoder the room's state already has: a second Encoder on the same state would
+   * leave its change trees queued in the first one's lists, and the full state would come out empty.
+   */
+  adopt(encoder: Encoder<BattleState>): void {
+    this.encoder = encoder;
+    this.hasFilters = encoder.context.hasFilters;
+    this.fullEncodeBuffer[0] = Protocol.ROOM_STATE;
+    this.state = encoder.state;
+    this.fields = null;
   }
 
-  leave(sessionId: string): void {
-    this.sets.forget(sessionId);
+  override getFullState(client?: Client): Buffer {
+    const shared = super.getFullState();
+    const player = client && this.state.players.get(client.sessionId);
+    if (!client || !player) return shared;
+    const out = this.out.start(this.encoder, shared);
+    const view = this.cells?.viewOf(client.sessionId);
+    for (const id of view?.members ?? []) this.writeAll(out, id, OPERATION.ADD);
+    out.fields(treeOf(player), this.indexes(player).own, OPERATION.ADD);
+    return out.take();
   }
 
-  /** Whether `viewer`'s view holds `player` now: the one question events to nearby players ask. */
-  canSee(viewer: string, player: string): boolean {
-    return viewer === player || this.sets.visibleTo(viewer).has(player);
+  override applyPatches(clients: Client[]): boolean {
+    const changes = this.cells?.update(this.state.players.entries()) ?? [];
+    if (clients.length === 0 || !this.encoder.hasChanges) {
+      this.encoder.discardChanges();
+      return false;
+    }
+    this.needFullEncode = true;
+    this.encoder.sharedBuffer[0] = Protocol.ROOM_STATE_PATCH;
+    // A copy: the socket may still hold it when the next tick reuses the encoder's buffer.
+    const shared = Buffer.from(this.encoder.encode({ offset: 1 }));
+    const { viewed, acks } = this.encodeChangedPlayers();
+    const moved = new Map<string, ViewChange<string>>(changes.map((change) => [change.viewer, change]));
+    const byView = new Map<CellView<string>, Buffer>();
+
+    // Last joined first, as Colyseus's own applyPatches does.
+    for (let i = clients.length - 1; i >= 0; i--) {
+      const client = clients[i]!;
+      if (client.state !== ClientState.JOINED) continue;
+      let body: Buffer = shared;
+      if (this.cells) {
+        const change = moved.get(client.sessionId);
+        const view = this.cells.viewOf(client.sessionId);
+        if (change) body = this.viewBytes(shared, change.to, change.entered, change.left, viewed);
+        else if (view) {
+          body = byView.get(view) ?? this.viewBytes(shared, view, view.entered, view.left, viewed);
+          byView.set(view, body);
+        } else continue; // replaced by a newer session of the same player and about to be closed
+      }
+      const ack = acks.get(client.sessionId);
+      client.raw(ack ? Buffer.concat([body, ack]) : body);
+    }
+    this.encoder.discardChanges();
+    return true;
+  }
+
+  /** Who `viewer` has in view (everyone when interest management is off). */
+  canSee(viewer: string, target: string): boolean {
+    return this.cells ? this.cells.canSee(viewer, target) : true;
+  }
+
+  /** The tick's changed `@view()` fields of each player, and each player's own ack, encoded once. */
+  private encodeChangedPlayers(): { viewed: Map<string, Buffer>; acks: Map<string, Buffer> } {
+    const viewed = new Map<string, Buffer>();
+    const acks = new Map<string, Buffer>();
+    const writer = this.segments.start(this.encoder);
+    for (const [id, player] of this.state.players) {
+      const tree = treeOf(player);
+      const changed = tree.filteredChanges?.operations;
+      if (!changed || changed.length === 0) continue;
+      const fields = this.indexes(player);
+      const ops = tree.indexedOperations;
+      const changedViewed = fields.viewed.filter((index) => ops[index] !== undefined);
+      const changedOwn = fields.own.filter((index) => ops[index] !== undefined);
+      if (changedViewed.length > 0) viewed.set(id, writer.segment(tree, changedViewed));
+      if (changedOwn.length > 0) acks.set(id, writer.segment(tree, changedOwn));
+    }
+    return { viewed, acks };
+  }
+
+  /** shared patch + players entering (all fields) and leaving (deleted) + changes of the others in view. */
+  private viewBytes(shared: Buffer, view: CellView<string>, entered: Iterable<string>, left: Iterable<string>, viewed: Map<string, Buffer>): Buffer {
+    const out = this.out.start(this.encoder, shared);
+    const fresh = new Set<string>();
+    for (const id of entered) {
+      fresh.add(id);
+      this.writeAll(out, id, OPERATION.ADD);
+    }
+    for (const id of left) this.writeAll(out, id, OPERATION.DELETE);
+    for (const id of view.members) {
+      const bytes = viewed.get(id);
+      if (bytes && !fresh.has(id)) out.copy(bytes);
+    }
+    return out.take();
+  }
+
+  /** A player that left the room is skipped: the shared patch deletes it, and its refId is gone. */
+  private writeAll(out: ByteWriter, id: string, op: OPERATION): void {
+    const player = this.state.players.get(id);
+    if (player) out.fields(treeOf(player), this.indexes(player).viewed, op);
+  }
+
+  private indexes(player: Player): FieldIndexes {
+    return (this.fields ??= tagIndexes(player));
+  }
+}
+
+/** Every Schema instance has its change tree; the symbol's type just does not say so. */
+const treeOf = (ref: Schema): ChangeTree => ref[$changes]!;
+
+/** Field indexes of the player's class by view tag (one class per room, so read once). */
+function tagIndexes(player: Player): FieldIndexes {
+  const metadata = (player.constructor as typeof Schema)[Symbol.metadata] as unknown as Record<number, { tag?: number } | undefined>;
+  const fields: FieldIndexes = { viewed: [], own: [] };
+  for (let index = 0; metadata[index] !== undefined; index++) {
+    const tag = metadata[index]!.tag;
+    if (tag === OWN_VIEW_TAG) fields.own.push(index);
+    else if (tag !== undefined) fields.viewed.push(index);
+  }
+  return fields;
+}
+
+/** A growable scratch buffer that writes player fields as @colyseus/schema's encoder does. */
+class ByteWriter {
+  private bytes = Buffer.allocUnsafe(STATE_BUFFER_BYTES);
+  private readonly it = { offset: 0 };
+  private encoder!: Encoder;
+
+  start(encoder: Encoder, prefix?: Buffer): this {
+    this.encoder = encoder;
+    this.it.offset = 0;
+    if (prefix) this.copy(prefix);
+    return this;
+  }
+
+  copy(bytes: Buffer): void {
+    this.reserve(bytes.length);
+    bytes.copy(this.bytes, this.it.offset);
+    this.it.offset += bytes.length;
+  }
+
+  /** Switches to the player's structure and writes `indexes` with `op` (or each field's own operation). */
+  fields(tree: ChangeTree, indexes: number[], op?: OPERATION): void {
+    this.reserve(MAX_SWITCH_BYTES + indexes.length * MAX_BYTES_PER_FIELD);
+    const { bytes, it } = this;
+    bytes[it.offset++] = SWITCH_TO_STRUCTURE;
+    encode.number(bytes, tree.refId, it);
+    const metadata = tree.metadata;
+    for (const index of indexes) {
+      encodeSchemaOperation(this.encoder, bytes, tree, index, op ?? tree.indexedOperations[index], it, false, true, metadata);
+    }
+  }
+
+  /** Writes like `fields` and returns a view of just those bytes (valid until the next `start`). */
+  segment(tree: ChangeTree, indexes: number[]): Buffer {
+    const from = this.it.offset;
+    this.fields(tree, indexes);
+    return this.bytes.subarray(from, this.it.offset);
+  }
+
+  /** A copy of what was written since `start`. */
+  take(): Buffer {
+    return Buffer.from(this.bytes.subarray(0, this.it.offset));
+  }
+
+  private reserve(length: number): void {
+    if (this.it.offset + length <= this.bytes.length) return;
+    // Old segments keep pointing into the old buffer, which stays alive while they do.
+    const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.it.offset + length));
+    this.bytes.copy(bigger, 0, 0, this.it.offset);
+    this.bytes = bigger;
   }
 }
 
 /**
- * Colyseus 0.16's SchemaSerializer encodes every client's view after the previous one in the same
- * buffer, so one tick needs room for all views together; past the buffer, @colyseus/schema 3.0.76
- * allocates a bigger one without keeping it, so every later client of every tick copies the whole
- * buffer again and logs a warning (measured: 500 players, 53 ms of a 50 ms tick). Each view is
- * returned as a fresh copy, so encoding every view from the end of the shared patch is equivalent
- * and needs room for the shared patch plus one view.
+ * The room's side of interest management: installs the serializer and keeps who watches from where.
+ * Every client always sees itself: its own cell is in its view.
  */
-export function encodeEachViewFromSharedOffset(encoder: Encoder): void {
-  const encodeView = encoder.encodeView.bind(encoder);
-  encoder.encodeView = (view: StateView, sharedOffset: number, _it: Iterator, bytes?: Buffer) =>
-    encodeView(view, sharedOffset, { offset: sharedOffset }, bytes);
+export class InterestViews {
+  private readonly serializer: InterestSerializer;
+
+  constructor(room: Room<BattleState>, interestManagement: boolean) {
+    this.serializer = new InterestSerializer(interestManagement ? new InterestCells<string>() : null);
+    this.serializer.adopt((room as unknown as { _serializer: { encoder: Encoder<BattleState> } })._serializer.encoder);
+    room.setSerializer(this.serializer);
+  }
+
+  /** A client took the seat of `sessionId`'s player: it starts in the view of the player's cell. */
+  join(sessionId: string, own: Player): void {
+    this.serializer.cells?.watch(sessionId, own);
+  }
+
+  leave(sessionId: string): void {
+    this.serializer.cells?.unwatch(sessionId);
+  }
+
+  /** Whether `viewer`'s client holds `target`'s position (for events that reveal positions); a client always sees itself. */
+  canSee(viewer: string, target: string): boolean {
+    return viewer === target || this.serializer.canSee(viewer, target);
+  }
 }

@@ -1,4 +1,6 @@
 import type { Client, Deferred, Room } from "@colyseus/core";
+import type { WebSocket } from "ws";
+import { droppedForBackpressure } from "../security/backpressure";
 import { PROTOCOL_ERROR_CLOSE_CODES, RECONNECT_SECONDS } from "../shared/protocol";
 
 /** Clients closed for a protocol error: their leave is final, however the socket then closes. */
@@ -28,10 +30,11 @@ const waiting = new Map<string, Deferred<Client>>();
  * Called first in a room's onLeave. A dropped client keeps its seat for RECONNECT_SECONDS; resolves
  * true when it came back, false when it left for good. `final`: the leave was consented, or the
  * server removed the client (cut off for flooding, kicked, replaced), so it may not come back; a
- * client closed for a protocol error ({@link watchProtocolErrors}) may not either.
+ * client closed for a protocol error ({@link watchProtocolErrors}) or dropped for not reading what it
+ * is sent (server/security/backpressure.ts) may not either.
  */
 export async function cameBack(room: Room, client: Client, final: boolean): Promise<boolean> {
-  if (final || protocolErrors.has(client)) return false;
+  if (final || protocolErrors.has(client) || droppedForBackpressure((client as Client & { ref?: WebSocket }).ref)) return false;
   const reconnection = room.allowReconnection(client, RECONNECT_SECONDS);
   waiting.set(client.sessionId, reconnection);
   try {

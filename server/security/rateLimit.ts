@@ -6,7 +6,7 @@
  */
 import { ClientState, type Client } from "@colyseus/core";
 import { logger } from "../log";
-import { countRateLimitDrop } from "../ops/metrics";
+import { countFloodCutOff, countRateLimitDrop } from "../ops/metrics";
 import { refuse } from "../rooms/refuse";
 import { BoundedMap } from "../shared/lru";
 import {
@@ -102,6 +102,7 @@ export class RateLimiter {
     const shown = String(type).slice(0, SHOWN_TYPE_MAX_CHARS);
     if (!allowance.abuse.take(now)) {
       this.kicked++;
+      countFloodCutOff();
       allowance.cutOff = true;
       logger.warn({ sessionId: client.sessionId, type: shown }, "disconnected for flooding");
       refuse(client, shown, RefusalCode.rateLimited, "disconnected for flooding");

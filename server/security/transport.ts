@@ -1,96 +1,78 @@
 /**
- * The WebSocket transport with our limits, and a guard in front of every HTTP request (matchmaker
- * included): origin check, matchmaking body cap, and errors that never carry internals.
+ * The WebSocket transport with our limits (origins, socket caps, seats), the front door in front of
+ * every HTTP request (server/security/frontDoor.ts), the matchmaking limits (server/security/matchmaking.ts),
+ * and matchmaking errors that never carry internals.
  */
-import { ErrorCode, ServerError, matchMaker } from "@colyseus/core";
+import { ErrorCode, ServerError, matchMaker, type Room } from "@colyseus/core";
 import type { TransportOptions } from "@colyseus/ws-transport";
-import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from "node:http";
+import type { WebSocket } from "ws";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
 import { identify } from "../auth/identity";
+import type { Settings } from "../config";
 import { logger } from "../log";
 import { MeteredTransport } from "../ops/transport";
-import { MAX_JOIN_OPTIONS_BYTES, MAX_MESSAGE_BYTES, MAX_OPEN_SOCKETS } from "../shared/protocol";
-import { parseAllowedOrigins, type AllowedOrigins } from "./origins";
-
-export interface TransportLimits {
-  /** Open sockets before upgrades are refused (tests lower it). */
-  maxSockets: number;
-}
+import { MAX_MESSAGE_BYTES, RoomName } from "../shared/protocol";
+import { AddressLimits } from "./addressLimits";
+import { guardOutgoing } from "./backpressure";
+import { clientAddress } from "./clientAddress";
+import { guardRequests } from "./frontDoor";
+import { useMatchmakingLimits, withinLimits } from "./matchmaking";
 
 /** The metered transport (server/ops/transport.ts), able to count its sockets. */
 export class GuardedTransport extends MeteredTransport {
+  // Unbound like MeteredTransport's: caps what may wait to be sent to each socket (./backpressure).
+  protected override async onConnection(rawClient: WebSocket & { pingCount: number }, req: IncomingMessage) {
+    guardOutgoing(rawClient);
+    return super.onConnection(rawClient, req);
+  }
+
   get openSockets(): number {
     return this.wss.clients.size;
   }
 }
 
-/** For `initializeTransport` in app.config.ts. Reads ALLOWED_ORIGINS (throws on a bad value). */
-export function createTransport(
-  options: TransportOptions,
-  limits: TransportLimits = { maxSockets: MAX_OPEN_SOCKETS },
-): GuardedTransport {
-  // Checked at start with every other variable (server/config); read again here so that each server
-  // a test boots can have its own.
-  const origins = parseAllowedOrigins(process.env.ALLOWED_ORIGINS);
-  if (origins.describe === "*" && process.env.NODE_ENV === "production") {
+/** For `initializeTransport` in app.config.ts. */
+export function createTransport(options: TransportOptions, settings: Settings): GuardedTransport {
+  const origins = settings.allowedOrigins;
+  const { maxSockets, trustedProxies } = settings.limits;
+  if (origins.describe === "*" && settings.production) {
     logger.warn("ALLOWED_ORIGINS is not set: every web origin may use this server (set it in production)");
   }
+  const limits = new AddressLimits(settings.limits);
+  useMatchmakingLimits(limits, settings.auth.mode === "jwt");
   const transport: GuardedTransport = new GuardedTransport({
     ...options,
     // ws reads the frame header first and closes with 1009 before buffering an oversize frame.
     maxPayload: MAX_MESSAGE_BYTES,
     verifyClient: (info, done) => {
       if (!origins.allows(info.origin)) return done(false, 403, "origin not allowed");
-      if (transport.openSockets >= limits.maxSockets) return done(false, 503, "server full");
+      if (transport.openSockets >= maxSockets) return done(false, 503, "server full");
       // Refused before the upgrade: a flood of seatless sockets costs no socket, client or log line.
-      if (!hasSeat(info.req.url)) return done(false, 410, "seat reservation expired");
+      const room = seatedRoom(info.req.url);
+      if (!room) return done(false, 410, "seat reservation expired");
+      const address = clientAddress(info.req, trustedProxies);
+      const chat = room.roomName === RoomName.chat;
+      if (limits.socketRefusal(address, chat)) return done(false, 429, "too many connections from your address");
+      info.req.socket.once("close", limits.socketOpened(address, chat));
       done(true);
     },
   });
   // Colyseus installs its matchmaking routes on the server after the transport exists, so the
   // guard wraps them once the server listens.
   const server = transport.server as HttpServer;
-  server.once("listening", () => guardRequests(server, origins));
+  server.once("listening", () => guardRequests(server, settings, limits));
   hideInternalErrors();
   return transport;
 }
 
 /** The same test the transport makes after the upgrade (WebSocketTransport.onConnection), made before it. */
-function hasSeat(url: string | undefined): boolean {
+function seatedRoom(url: string | undefined): Room | undefined {
   const parsed = new URL(`ws://server/${url ?? ""}`);
   const roomId = parsed.pathname.match(/\/[a-zA-Z0-9_-]+\/([a-zA-Z0-9_-]+)$/)?.[1];
   const room = roomId ? matchMaker.getLocalRoomById(roomId) : undefined;
   const sessionId = parsed.searchParams.get("sessionId");
-  if (!room || !sessionId) return false;
-  return Boolean(room.hasReservedSeat(sessionId, parsed.searchParams.get("reconnectionToken") ?? undefined));
-}
-
-function reply(req: IncomingMessage, res: ServerResponse, status: number, error: string, cors: boolean) {
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (cors) Object.assign(headers, matchMaker.controller.getCorsHeaders(req));
-  res.writeHead(status, headers);
-  // Same shape as Colyseus's own matchmaking errors: colyseus.js rejects with ServerError(status, error).
-  res.end(JSON.stringify({ code: status, error }));
-}
-
-/** Runs before every HTTP listener: refuses foreign origins and oversize matchmaking bodies. */
-function guardRequests(server: HttpServer, origins: AllowedOrigins) {
-  const listeners = server.listeners("request") as RequestListener[];
-  server.removeAllListeners("request");
-  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    if (!origins.allows(req.headers.origin)) {
-      logger.debug({ method: req.method, origin: req.headers.origin }, "HTTP request refused: origin not allowed");
-      return reply(req, res, 403, "origin not allowed", false);
-    }
-    if (req.method === "POST" && req.url?.includes(`/${matchMaker.controller.matchmakeRoute}/`)) {
-      // Node never delivers more body than Content-Length declares, so checking it bounds the read.
-      const length = Number(req.headers["content-length"]);
-      if (!Number.isFinite(length)) return reply(req, res, 411, "Content-Length required", true);
-      if (length > MAX_JOIN_OPTIONS_BYTES) {
-        return reply(req, res, 413, `join options too large (at most ${MAX_JOIN_OPTIONS_BYTES} bytes)`, true);
-      }
-    }
-    for (const listener of listeners) listener.call(server, req, res);
-  });
+  if (!room || !sessionId) return undefined;
+  return room.hasReservedSeat(sessionId, parsed.searchParams.get("reconnectionToken") ?? undefined) ? room : undefined;
 }
 
 let hidden = false;
@@ -110,9 +92,11 @@ function hideInternalErrors() {
     }
     const call = (matchMaker as unknown as Record<string, MatchMakeMethod>)[method];
     try {
-      // Colyseus reconnects without onAuth: the token must still be good (expired: AuthRefusal.expired).
-      if (method === "reconnect") await identify((authOptions as { token?: string } | undefined)?.token);
-      return await call(roomName, clientOptions, authOptions);
+      return await withinLimits(method, roomName, clientOptions, authOptions ?? { headers: {}, ip: "unknown" }, async (room, options, auth) => {
+        // Colyseus reconnects without onAuth: the token must still be good (expired: AuthRefusal.expired).
+        if (method === "reconnect") await identify(auth.token);
+        return call(room, options, auth);
+      });
     } catch (error) {
       if (isDeliberate(error)) throw new ServerError(error.code || ErrorCode.MATCHMAKE_UNHANDLED, error.message);
       logger.error({ err: error, method, room: roomName }, "matchmaking failed");

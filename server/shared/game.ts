@@ -1,20 +1,24 @@
 /**
  * The battle rules as pure functions: no Colyseus, no DOM, no clock, no randomness of their own.
- * Time comes in as simulation milliseconds and randomness as a seeded generator, so the server
- * runs them for authority and the browser runs the very same `stepMove` to predict.
+ * Time comes in as milliseconds and randomness as a seeded generator, so the server runs them for
+ * authority, the bench's baseline runs the same tick, and the browser runs the very same
+ * `applyMove` to predict.
  */
 import {
   ATTACK_COOLDOWN_MS,
   ATTACK_DAMAGE,
   ATTACK_RANGE,
   MAX_HP,
+  MAX_MOVES_PER_TICK,
+  MOVE_CATCH_UP_MOVES,
+  MOVE_QUEUE_BUFFER,
   PLAYER_SPEED_PER_S,
   RESPAWN_DELAY_MS,
   SPAWN_CLEARANCE,
   MAX_QUEUED_MOVES,
   TICK_MS,
 } from "./tuning";
-import { RefusalCode, type Refusal } from "./wire";
+import { RefusalCode, type MovePayload, type Refusal } from "./wire";
 
 export interface Point {
   x: number;
@@ -51,6 +55,91 @@ export function stepMove(from: Point, dir: Direction, map: MapSize): Point {
   const x = from.x + Math.trunc(dir.dx * scale);
   const y = from.y + Math.trunc(dir.dy * scale);
   return { x: clamp(x, 0, map.width), y: clamp(y, 0, map.height) };
+}
+
+/** What a move reads and changes on a player: where it is and whether it lives. */
+export interface Walker extends Point {
+  alive: boolean;
+}
+
+/**
+ * Applies one move. A dead player's move goes nowhere (and is still acknowledged, see stepQueue),
+ * so the client's prediction, which runs this same function, stays in step across a death.
+ */
+export function applyMove(walker: Walker, move: MovePayload, map: MapSize): void {
+  if (!walker.alive) return;
+  const next = stepMove(walker, move, map);
+  walker.x = next.x;
+  walker.y = next.y;
+}
+
+/** Most real time a player may have banked for moves: MOVE_CATCH_UP_MOVES moves' worth. */
+export const MOVE_BUDGET_MS = MOVE_CATCH_UP_MOVES * TICK_MS;
+
+/** A player's waiting moves and its pace, kept by the server between ticks. */
+export interface MoveQueue {
+  /** Moves waiting for a tick, oldest first (the room refuses more than MAX_QUEUED_MOVES). */
+  moves: MovePayload[];
+  /** Real time the player may still spend on moves; each costs TICK_MS (at most MOVE_BUDGET_MS). */
+  budgetMs: number;
+  /** Clock time of the last step, in the same clock as `stepQueue`'s `clockMs`. */
+  clockMs: number;
+  /** seq of the last move applied, alive or dead: what the room acknowledges (Player.lastInput). */
+  acked: number;
+}
+
+export function newMoveQueue(clockMs: number): MoveQueue {
+  return { moves: [], budgetMs: MOVE_BUDGET_MS, clockMs, acked: 0 };
+}
+
+/**
+ * One tick of a player's queue. Applies the oldest move, and while the queue is deeper than
+ * MOVE_QUEUE_BUFFER a second one (up to MAX_MOVES_PER_TICK), so a queue a stall filled drains
+ * instead of delaying every later input. Every move costs TICK_MS of budget, which refills with
+ * real elapsed time (not ticks: a stalled server skips ticks), so over any stretch of time a
+ * player moves at most once per TICK_MS plus MOVE_CATCH_UP_MOVES: sending faster gains nothing.
+ * Returns how many moves were applied.
+ */
+export function stepQueue(walker: Walker, queue: MoveQueue, clockMs: number, map: MapSize): number {
+  queue.budgetMs = Math.min(MOVE_BUDGET_MS, queue.budgetMs + Math.max(0, clockMs - queue.clockMs));
+  queue.clockMs = clockMs;
+  let applied = 0;
+  while (queue.moves.length > 0 && applied < MAX_MOVES_PER_TICK && queue.budgetMs >= TICK_MS) {
+    if (applied > 0 && queue.moves.length <= MOVE_QUEUE_BUFFER) break;
+    const move = queue.moves.shift()!;
+    applyMove(walker, move, map);
+    queue.acked = move.seq;
+    queue.budgetMs -= TICK_MS;
+    applied += 1;
+  }
+  return applied;
+}
+
+/** Server-only bookkeeping of one player between ticks. */
+export interface Pilot extends MoveQueue {
+  /** Simulation time of the respawn while dead. */
+  respawnAt: number;
+}
+
+/** The two clocks of a tick. */
+export interface TickTime {
+  /** Simulation time (tick × TICK_MS): what respawns and cooldowns count in. */
+  simMs: number;
+  /** Real time the room has run: what the move pace counts in. */
+  clockMs: number;
+}
+
+/**
+ * One tick of every player: its queued moves (stepQueue), then its respawn when due, at a spot
+ * clear of the living. Changes the players and pilots in place.
+ */
+export function stepPlayers(seated: ReadonlyArray<readonly [Fighter, Pilot]>, time: TickTime, rng: Rng, map: MapSize): void {
+  for (const [player, pilot] of seated) {
+    stepQueue(player, pilot, time.clockMs, map);
+    if (respawnDue(player, pilot.respawnAt, time.simMs)) {
+      respawn(player, pickSpawn(rng, seated.map(([fighter]) => fighter), map));
+    }
+  }
 }
 
 export function clamp(value: number, min: number, max: number): number {

@@ -37,6 +37,22 @@ export type RateBucket = keyof typeof RATE_LIMITS;
 export const ABUSE_DROP_BURST = 200;
 export const ABUSE_DROP_FORGIVEN_PER_S = 20;
 
+/**
+ * Outgoing backpressure (server/security/backpressure.ts): bytes waiting to be sent to one client,
+ * in the socket's buffer plus what Colyseus queues before the client acknowledges JOIN_ROOM. Over
+ * it the client is dropped with CLOSE_SEND_BACKLOG and keeps no seat. 1 MiB is about 7 s of
+ * a 1000-player arena's patches; the kernel's own socket buffers come on top of it.
+ */
+export const OUTGOING_MAX_BYTES = 1024 * 1024;
+/** A client whose waiting bytes stay above OUTGOING_DRAINED_BYTES this long is not keeping up (pongs do not count). */
+export const OUTGOING_STALL_MS = 10_000;
+/** Waiting bytes at or below this count as drained. */
+export const OUTGOING_DRAINED_BYTES = 64 * 1024;
+/** A client must acknowledge JOIN_ROOM within this of the server sending it, else CLOSE_JOIN_UNACKNOWLEDGED. */
+export const JOIN_ACK_DEADLINE_MS = 10_000;
+/** A dropped client's socket gets this long to deliver its close frame before it is destroyed. */
+export const DROP_CLOSE_GRACE_MS = 1000;
+
 /** Largest WebSocket frame the server reads; bigger frames close the sender's connection (1009). */
 export const MAX_MESSAGE_BYTES = 4 * 1024;
 /** Largest matchmaking request body (the join options as JSON); bigger requests get HTTP 413. */
@@ -92,3 +108,32 @@ export const AUTH_CLOCK_TOLERANCE_S = 30;
  * (BATTLE_MAX_PLAYERS_LIMIT players at ~50 bytes each) or chat channel fits in this.
  */
 export const STATE_BUFFER_BYTES = 128 * 1024;
+
+// Per address, per identity and per process (defaults of their settings); refusals are LimitRefusal
+
+/** Open sockets one address may hold (a household or a school behind one NAT stays under it). */
+export const MAX_SOCKETS_PER_ADDRESS = 64;
+/** Matchmaking requests one address may make per second, sustained... */
+export const MATCHMAKE_PER_ADDRESS_PER_S = 10;
+/** ...and in a burst (a page load joins the lobby, a battle and its chat). */
+export const MATCHMAKE_PER_ADDRESS_BURST = 20;
+/**
+ * Open rooms (battles and chat channels) created by one address: beyond it, joinOrCreate only joins
+ * and create is refused. Above CHAT_CHANNELS_PER_ADDRESS, so new channels alone never reach it.
+ */
+export const ROOMS_PER_ADDRESS = 20;
+/** Open rooms created by one player id (signed tokens; a guest's id is new with every join). */
+export const ROOMS_PER_IDENTITY = 5;
+/** Open rooms of one process: beyond it, joinOrCreate only joins and create is refused. */
+export const MAX_ROOMS_PER_PROCESS = 500;
+/** Chat channels one address may be in at once. */
+export const CHAT_CHANNELS_PER_ADDRESS = 16;
+/** Addresses whose counters one process keeps; the least recently seen are forgotten beyond it. */
+export const TRACKED_ADDRESSES_MAX = 100_000;
+/** Largest body of any HTTP request (matchmaking bodies have their own, smaller cap). */
+export const MAX_HTTP_BODY_BYTES = 16 * 1024;
+/** Wrong admin logins one address may make in ADMIN_LOGIN_WINDOW_S before it gets HTTP 429. */
+export const ADMIN_LOGIN_FAILURES_MAX = 5;
+export const ADMIN_LOGIN_WINDOW_S = 60;
+/** Longest admin user name written to the log (a refused login's name is attacker text). */
+export const LOGGED_USER_MAX_CHARS = 32;

@@ -10,9 +10,17 @@ export const TICK_MS = 1000 / TICK_RATE_HZ;
 
 // Battle (seed proportions: range 10 and 10 damage against 100 HP on a 100x100 map, x10)
 
-/** Map size in world units; positions are whole units in [0, MAP_WIDTH] x [0, MAP_HEIGHT]. */
+/**
+ * Smallest map in world units; positions are whole units in [0, width] x [0, height]. A bigger
+ * arena grows to ARENA_AREA_PER_PLAYER per seat (server/shared/arena.ts).
+ */
 export const MAP_WIDTH = 1000;
 export const MAP_HEIGHT = 1000;
+/**
+ * World area per seat of a battle room (square units): one player per 100 x 100, so a full arena
+ * shows each client about 110 players in its interest block (9 x INTEREST_CELL^2) at any size.
+ */
+export const ARENA_AREA_PER_PLAYER = 100 * 100;
 /** Top speed in world units per second (10 units per tick: 5 s to cross the map). */
 export const PLAYER_SPEED_PER_S = 200;
 export const MAX_HP = 100;
@@ -25,8 +33,19 @@ export const ATTACK_COOLDOWN_MS = 500;
 export const RESPAWN_DELAY_MS = 3000;
 /** A respawn spot keeps at least this distance from every living player when the map allows it. */
 export const SPAWN_CLEARANCE = ATTACK_RANGE;
-/** Moves a player may have queued; one is applied per tick, so this is 500 ms of input. */
+/** Moves a player may have queued: 500 ms of input at one move per tick. */
 export const MAX_QUEUED_MOVES = 10;
+/** Queued moves kept as a jitter buffer: only a deeper queue makes a tick apply more than one. */
+export const MOVE_QUEUE_BUFFER = 1;
+/** Most moves one tick applies while catching up (2: a catching-up player moves at most 2x speed). */
+export const MAX_MOVES_PER_TICK = 2;
+/**
+ * Moves a player may take beyond one per TICK_MS of real time, to make up time a stall lost
+ * (a stalled server or network delivers a whole queue at once); at most one queue's worth.
+ */
+export const MOVE_CATCH_UP_MOVES = MAX_QUEUED_MOVES;
+/** The speed limit: no player, honest or not, takes more moves than this in any 1000 ms. */
+export const MAX_MOVES_PER_S = 1000 / TICK_MS + MOVE_CATCH_UP_MOVES;
 /** Default and ceiling for a battle room's `maxPlayers` create option. */
 export const BATTLE_DEFAULT_MAX_PLAYERS = 16;
 /** Smallest `maxPlayers`: a battle needs two. */
@@ -48,12 +67,15 @@ export const LAG_COMPENSATION_MAX_TICKS = LAG_COMPENSATION_MAX_MS / TICK_MS;
 /** Ticks of positions the server keeps: the current one plus every tick the cap reaches back to. */
 export const POSITION_HISTORY_TICKS = LAG_COMPENSATION_MAX_TICKS + 1;
 /**
- * Interest management: a client gets position, HP and state of the players within this distance of
- * its own player (world units; 2.5 attack ranges), and only name, kills and deaths of the others.
+ * Interest management: the map is cut into square cells of this side (world units); a client gets
+ * position, HP and state of the players whose cell is its own cell or one of the 8 around it, and
+ * only name, kills and deaths of the others. Every client in one cell shares one view.
  */
-export const INTEREST_RADIUS = 250;
-/** A player in view stays in view until it is this far: no flicker of adds and removes at the edge. */
-export const INTEREST_KEEP_RADIUS = 300;
+export const INTEREST_CELL = 350;
+/** A player keeps its cell until it is this far past the cell's edge: no flicker at borders. */
+export const INTEREST_HYSTERESIS = 25;
+/** Every player this close (on each axis) is always in view: INTEREST_CELL - 2 x INTEREST_HYSTERESIS. */
+export const INTEREST_SEEN_WITHIN = INTEREST_CELL - 2 * INTEREST_HYSTERESIS;
 
 // Chat and lobby
 

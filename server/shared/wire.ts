@@ -216,6 +216,8 @@ export const RefusalCode = {
   muted: "muted",
   /** An attack naming a server tick that has not happened yet. */
   futureTick: "future_tick",
+  /** A chat line the history could not keep (Redis unreachable for too long): nobody saw it, say it again. */
+  notSaved: "not_saved",
   /** The server failed on this message (a bug, logged with the room and session): nothing changed. */
   internalError: "internal_error",
 } as const;
@@ -382,6 +384,27 @@ export const AuthRefusal = {
 } as const;
 export type AuthRefusal = (typeof AuthRefusal)[keyof typeof AuthRefusal];
 
+/**
+ * `ServerError` codes of a join refused by a per-address, per-identity or per-process limit, at
+ * matchmaking (colyseus.js rejects the join with this `code`; the message says which limit and is
+ * fit to show). After the auth refusals (4230-4237).
+ */
+export const LimitRefusal = {
+  /** This address already holds MAX_SOCKETS_PER_ADDRESS open sockets. */
+  socketsPerAddress: 4240,
+  /** More than MATCHMAKE_PER_ADDRESS_PER_S matchmaking requests from one address (HTTP 429). */
+  matchmakeRate: 4241,
+  /** This address created ROOMS_PER_ADDRESS rooms that are still open. */
+  roomsPerAddress: 4242,
+  /** This player id created ROOMS_PER_IDENTITY rooms that are still open. */
+  roomsPerIdentity: 4243,
+  /** This process holds MAX_ROOMS_PER_PROCESS rooms: no new room until one closes. */
+  roomsPerProcess: 4244,
+  /** This address is in CHAT_CHANNELS_PER_ADDRESS chat channels already. */
+  chatChannels: 4245,
+} as const;
+export type LimitRefusal = (typeof LimitRefusal)[keyof typeof LimitRefusal];
+
 /** WebSocket close code for a client disconnected for sustained flooding (4000-4999: ours). */
 export const CLOSE_RATE_LIMITED = 4429;
 /**
@@ -396,3 +419,7 @@ export const CLOSE_KICKED = 4403;
  * device) in the same room: the older connection is closed and must not reconnect.
  */
 export const CLOSE_REPLACED = 4409;
+/** WebSocket close code for a client that does not read what it is sent (see OUTGOING_MAX_BYTES). */
+export const CLOSE_SEND_BACKLOG = 4413;
+/** WebSocket close code for a client that never acknowledged JOIN_ROOM (see JOIN_ACK_DEADLINE_MS). */
+export const CLOSE_JOIN_UNACKNOWLEDGED = 4408;

@@ -5,8 +5,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import type { Scene } from "../../client/render";
 import { buildClient } from "../../scripts/build-client";
-import app from "../../server/app.config";
-import { freePort } from "./server";
+import { freePort, testApp } from "./server";
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -61,8 +60,11 @@ export interface BrowserSuite {
   baseUrl: string;
   /** Size of the freshly built client bundle. */
   bundleBytes: number;
-  /** A page on `path` of the server, in a fresh browser profile. */
-  open(path: string): Promise<Page>;
+  /**
+   * A page on `path` of the server (or at a full URL, e.g. through a latency proxy), in a fresh
+   * browser profile; `options` add to the suite's (a locale, a time zone).
+   */
+  open(path: string, options?: BrowserContextOptions): Promise<Page>;
 }
 
 /**
@@ -70,7 +72,7 @@ export interface BrowserSuite {
  * built, the real server on a free port; after each test its pages are closed and must have reported
  * no error or dialog.
  */
-export function useBrowserSuite(contextOptions: BrowserContextOptions = {}): BrowserSuite {
+export function useBrowserSuite(contextOptions: BrowserContextOptions = {}, env: Record<string, string> = {}): BrowserSuite {
   const suite = {} as BrowserSuite;
   let browser: Browser | null = null;
   let pages: Pages | null = null;
@@ -80,9 +82,9 @@ export function useBrowserSuite(contextOptions: BrowserContextOptions = {}): Bro
     pages = new Pages(browser, contextOptions);
     suite.bundleBytes = (await buildClient()).bundleBytes;
     const port = await freePort();
-    suite.server = await boot(app, port);
+    suite.server = await boot(testApp(env), port);
     suite.baseUrl = `http://127.0.0.1:${port}`;
-    suite.open = (path) => pages!.open(suite.baseUrl + path);
+    suite.open = (path, options) => pages!.open(new URL(path, suite.baseUrl).href, options);
   });
   afterEach(async () => {
     const seen = (await pages?.closeAll()) ?? [];
@@ -106,8 +108,8 @@ class Pages {
 
   constructor(private readonly browser: Browser, private readonly options: BrowserContextOptions = {}) {}
 
-  async open(url: string): Promise<Page> {
-    const context = await this.browser.newContext({ viewport: { width: 1280, height: 720 }, ...this.options });
+  async open(url: string, options: BrowserContextOptions = {}): Promise<Page> {
+    const context = await this.browser.newContext({ viewport: { width: 1280, height: 720 }, ...this.options, ...options });
     this.contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(PAGE_TIMEOUT_MS);

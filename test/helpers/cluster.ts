@@ -86,11 +86,14 @@ function exited(child: ChildProcess): Promise<void> {
 export interface RedisProcess {
   url: string;
   stop(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connections stay open and nothing answers, as in a network partition. */
+  freeze(): void;
+  thaw(): void;
 }
 
-/** A throw-away redis-server with nothing on disk, on a free port. */
-export async function startRedis(): Promise<RedisProcess> {
-  const port = await freePort();
+/** A throw-away redis-server with nothing on disk, on a free port (or on `port`, to come back empty where one was). */
+export async function startRedis(port?: number): Promise<RedisProcess> {
+  port ??= await freePort();
   const child = adopt(spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
     stdio: ["ignore", "pipe", "pipe"],
   }));
@@ -101,6 +104,8 @@ export async function startRedis(): Promise<RedisProcess> {
       child.kill("SIGKILL");
       await exited(child);
     },
+    freeze: () => child.kill("SIGSTOP"),
+    thaw: () => child.kill("SIGCONT"),
   };
 }
 

@@ -24,7 +24,7 @@ export const DEV_SERVER_ARGS = ["--import", "tsx", "server/index.ts"];
 
 /** Starts the server with node (`args`, in `cwd`), with `env` added, on a free port. */
 export async function spawnServer(env: Record<string, string>, args = DEV_SERVER_ARGS, cwd?: string): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, LOG_LEVEL: "info", PORT: String(port), ...env },

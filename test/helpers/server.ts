@@ -1,8 +1,10 @@
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import type { Client, Room as ClientRoom } from "colyseus.js";
 import { createServer } from "node:net";
+import type { ConfigOptions } from "@colyseus/tools";
 import { onMessage, roomsOf, type GameRoom, type Rooms } from "../../client/rooms";
-import app from "../../server/app.config";
+import { createApp } from "../../server/app.config";
+import { readSettings } from "../../server/config";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { RateLimiter } from "../../server/security/rateLimit";
@@ -39,9 +41,14 @@ export function sendUnchecked(room: ClientRoom, type: string | number, payload?:
   room.send(type, payload);
 }
 
-/** The real app config on a free port, with real websocket clients through `server.sdk`. */
-export async function bootServer(): Promise<ColyseusTestServer> {
-  return boot(app, await freePort());
+/** The real app, with the test environment (test/helpers/env.ts) plus `env` as its settings. */
+export function testApp(env: Record<string, string> = {}): ConfigOptions {
+  return createApp(readSettings({ ...process.env, ...env }));
+}
+
+/** The real app on a free port, with real websocket clients through `server.sdk`. */
+export async function bootServer(env: Record<string, string> = {}): Promise<ColyseusTestServer> {
+  return boot(testApp(env), await freePort());
 }
 
 /** Longest a test waits for an event before it fails instead of hanging. */

@@ -16,9 +16,10 @@ export const scenario: AbuseScenario = {
     const said = ["first", "second", "third"];
     for (const text of said) send(honest, ClientMessage.chat, { text });
     await waitFor(() => lines.some((l) => l.text === "third"), "the honest lines");
-    const attacker = clientFrom(ctx, "10.1.6.6");
     const started = performance.now();
     const cycles = await loopFor(ctx, ctx.short ? 2000 : 20_000, ctx.short ? 40 : 5000, async (i) => {
+      // A botnet: every cycle from another address, so only the per-channel throttle stands in the way.
+      const attacker = clientFrom(ctx, `10.1.${6 + Math.floor(i / 250)}.${(i % 250) + 1}`);
       await (await joinChat(attacker, { channel, name: `discord.gg/x${i}` })).leave();
     });
     const seconds = (performance.now() - started) / 1000;

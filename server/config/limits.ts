@@ -1,0 +1,76 @@
+/**
+ * Per-address, per-identity and per-process limits, and who may name a client's address, from the
+ * environment; read by readSettings (server/config/index.ts). Defaults: server/shared/protocol.ts.
+ *
+ * MAX_SOCKETS                open sockets of this process
+ * MAX_SOCKETS_PER_ADDRESS    open sockets of one address
+ * MATCHMAKE_PER_ADDRESS_PER_S  matchmaking requests of one address per second (burst: twice that)
+ * ROOMS_PER_ADDRESS          open rooms one address created
+ * ROOMS_PER_IDENTITY         open rooms one player id created
+ * MAX_ROOMS                  open rooms of this process
+ * CHAT_CHANNELS_PER_ADDRESS  chat channels one address is in
+ * TRUSTED_PROXY              comma-separated IP addresses of the reverse proxies whose X-Forwarded-For is believed
+ */
+import { isIP } from "node:net";
+import { ConfigError } from "./error";
+import {
+  CHAT_CHANNELS_PER_ADDRESS,
+  MATCHMAKE_PER_ADDRESS_PER_S,
+  MAX_OPEN_SOCKETS,
+  MAX_ROOMS_PER_PROCESS,
+  MAX_SOCKETS_PER_ADDRESS,
+  ROOMS_PER_ADDRESS,
+  ROOMS_PER_IDENTITY,
+} from "../shared/protocol";
+
+export interface ServerLimits {
+  maxSockets: number;
+  socketsPerAddress: number;
+  matchmakePerSecond: number;
+  /** Twice the rate: a page load joins the lobby, a battle and its chat at once. */
+  matchmakeBurst: number;
+  roomsPerAddress: number;
+  roomsPerIdentity: number;
+  maxRooms: number;
+  chatChannelsPerAddress: number;
+  /** TRUSTED_PROXY, normalised (IPv4-mapped IPv6 as plain IPv4). */
+  trustedProxies: ReadonlySet<string>;
+}
+
+type Vars = { get(name: string): { default(value: string): { asIntPositive(): number } } };
+
+export function readLimits(vars: Vars, trustedProxy: string | undefined): ServerLimits {
+  const int = (name: string, fallback: number) => {
+    const value = vars.get(name).default(String(fallback)).asIntPositive();
+    // Zero would refuse every player: surely a mistake.
+    if (value < 1) throw new ConfigError(`"${name}" must be a whole number of at least 1`);
+    return value;
+  };
+  const matchmakePerSecond = int("MATCHMAKE_PER_ADDRESS_PER_S", MATCHMAKE_PER_ADDRESS_PER_S);
+  return {
+    maxSockets: int("MAX_SOCKETS", MAX_OPEN_SOCKETS),
+    socketsPerAddress: int("MAX_SOCKETS_PER_ADDRESS", MAX_SOCKETS_PER_ADDRESS),
+    matchmakePerSecond,
+    matchmakeBurst: 2 * matchmakePerSecond,
+    roomsPerAddress: int("ROOMS_PER_ADDRESS", ROOMS_PER_ADDRESS),
+    roomsPerIdentity: int("ROOMS_PER_IDENTITY", ROOMS_PER_IDENTITY),
+    maxRooms: int("MAX_ROOMS", MAX_ROOMS_PER_PROCESS),
+    chatChannelsPerAddress: int("CHAT_CHANNELS_PER_ADDRESS", CHAT_CHANNELS_PER_ADDRESS),
+    trustedProxies: readTrustedProxies(trustedProxy),
+  };
+}
+
+/** An address as the socket reports it, with IPv4-mapped IPv6 (::ffff:1.2.3.4) written as IPv4. */
+export function normaliseAddress(address: string): string {
+  const trimmed = address.trim();
+  return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(trimmed) ? trimmed.slice(7) : trimmed.toLowerCase();
+}
+
+function readTrustedProxies(value: string | undefined): ReadonlySet<string> {
+  const proxies = new Set<string>();
+  for (const entry of (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+    if (isIP(entry) === 0) throw new ConfigError(`"TRUSTED_PROXY": "${entry.slice(0, 64)}" is not an IP address (a comma-separated list of addresses)`);
+    proxies.add(normaliseAddress(entry));
+  }
+  return proxies;
+}

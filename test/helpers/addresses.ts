@@ -1,0 +1,102 @@
+/**
+ * Clients from other addresses on one machine: loopback is the whole 127/8, so a request or socket
+ * can come from 127.0.0.2 while the honest player stays on 127.0.0.1; behind TRUSTED_PROXY=127.0.0.1
+ * an X-Forwarded-For header names any address.
+ */
+import { Client } from "colyseus.js";
+import { request } from "node:http";
+import WebSocket from "ws";
+
+/** A seat reservation, or the refusal, as the matchmaking route answers it. */
+export type Reservation = { room?: { roomId: string; processId: string }; sessionId?: string; code?: number; error?: string };
+
+/** POST /matchmake/<method>/<room> from `localAddress`, with `headers` (X-Forwarded-For...). */
+export function reserveFrom(
+  port: number,
+  localAddress: string,
+  method: string,
+  room: string,
+  options: object = {},
+  headers: Record<string, string> = {},
+): Promise<Reservation & { status: number }> {
+  const body = JSON.stringify(options);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        localAddress,
+        path: `/matchmake/${method}/${room}`,
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), ...headers },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, ...(JSON.parse(text) as Reservation) }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Claims a reserved seat with a socket from `localAddress`; resolves once it is open (or rejects). */
+export function openSeatFrom(port: number, localAddress: string, seat: Reservation): Promise<WebSocket> {
+  const url = `ws://127.0.0.1:${port}/${seat.room!.processId}/${seat.room!.roomId}?sessionId=${seat.sessionId}`;
+  const socket = new WebSocket(url, { localAddress });
+  return new Promise((resolve, reject) => {
+    socket.once("open", () => resolve(socket));
+    socket.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    socket.once("error", reject);
+  });
+}
+
+/** Reserves and claims a seat from `localAddress`: an attacker's socket, kept open until closed. */
+export async function joinFrom(port: number, localAddress: string, room: string, options: object = {}): Promise<WebSocket> {
+  const seat = await reserveFrom(port, localAddress, "joinOrCreate", room, options);
+  if (!seat.sessionId) throw Object.assign(new Error(seat.error ?? "refused"), { code: seat.code });
+  return openSeatFrom(port, localAddress, seat);
+}
+
+/** A colyseus.js client whose matchmaking requests say they come from `address` (through a trusted proxy). */
+export function clientVia(port: number, address: string, token?: string): Client {
+  const client = new Client(`http://127.0.0.1:${port}`, { headers: { "X-Forwarded-For": address } });
+  if (token !== undefined) client.auth.token = token;
+  return client;
+}
+
+/** The wait after a 429 before an attacker asks again (it keeps within the matchmaking rate). */
+const ATTACKER_BACKOFF_MS = 100;
+
+/**
+ * An attacker at `localAddress` that reserves seats (`optionsFor(n)` for the n-th) and sits in each
+ * with an open socket, until a refusal other than the matchmaking rate; it holds what it got until
+ * `over` settles, then closes every socket it opened.
+ */
+export async function holdSeatsFrom(
+  port: number,
+  localAddress: string,
+  method: string,
+  room: string,
+  optionsFor: (n: number) => object,
+  over: Promise<void>,
+): Promise<{ held: number; refusedWith: number | undefined }> {
+  const sockets: WebSocket[] = [];
+  let stop = false;
+  const ended = over.then(() => (stop = true));
+  let refusedWith: number | undefined;
+  try {
+    while (!stop && refusedWith === undefined) {
+      const seat = await reserveFrom(port, localAddress, method, room, optionsFor(sockets.length));
+      if (seat.status === 429) await new Promise((resolve) => setTimeout(resolve, ATTACKER_BACKOFF_MS));
+      else if (seat.sessionId) sockets.push(await openSeatFrom(port, localAddress, seat));
+      else refusedWith = seat.code;
+    }
+    await ended;
+    return { held: sockets.length, refusedWith };
+  } finally {
+    for (const socket of sockets) socket.close();
+  }
+}

@@ -13,6 +13,7 @@ import {
   ABUSE_DROP_BURST,
   ABUSE_DROP_FORGIVEN_PER_S,
   CLOSE_RATE_LIMITED,
+  DROP_CLOSE_GRACE_MS,
   RATE_LIMITS,
   CHAT_KEPT_IDENTITIES_MAX,
   RefusalCode,
@@ -107,6 +108,9 @@ export class RateLimiter {
       logger.warn({ sessionId: client.sessionId, type: shown }, "disconnected for flooding");
       refuse(client, shown, RefusalCode.rateLimited, "disconnected for flooding");
       client.leave(CLOSE_RATE_LIMITED, "rate_limited");
+      // A flooder that does not read never answers the close frame: its socket goes after the grace.
+      const socket = (client as Client & { ref?: { terminate?(): void } }).ref;
+      if (typeof socket?.terminate === "function") setTimeout(() => socket.terminate!(), DROP_CLOSE_GRACE_MS).unref();
       // Colyseus then skips, undecoded, whatever of the flood is still buffered before the close.
       client.state = ClientState.LEAVING;
     } else if (!allowance.warned.has(kind)) {

@@ -5,7 +5,7 @@
  *
  *   npm run bench                      full run (about 10 minutes)
  *   npm run bench -- --quick           small steps, under 2 minutes
- *   npm run bench -- --scenarios arena,soak --steps 500,1000,2000   issue 15's figures (see docs/performance.md)
+ *   npm run bench -- --scenarios arena --steps 500,1000,2000; npm run bench -- --scenarios soak   issue 15's figures (see docs/performance.md)
  *   npm run bench -- --scenarios arena --steps 100,500 --cpu-prof
  *   npm run bench -- --endpoint http://host:2567 --server-pid 1234   an already running server
  */
@@ -23,6 +23,7 @@ import { writeResults, type BenchResults, type StepResult } from "./report";
 import { ONE_ADDRESS_RIG_ENV } from "../rigEnv";
 import type { AuditCounts } from "./viewAudit";
 import { arenaSize, shownWhole } from "../../server/shared/arena";
+import { BATTLE_MAX_PLAYERS_LIMIT } from "../../server/shared/tuning";
 
 const HERE = __dirname;
 const ROOT = resolve(HERE, "..", "..");
@@ -350,6 +351,10 @@ async function main() {
     for (const target of TARGETS[scenario].filter((t) => !(skipBaseline && t === "baseline") && (!chosen || chosen.includes(t)))) {
       // A soak of --steps 500,1000 soaks the largest.
       const counts = scenario === "soak" && customSteps ? [Math.max(...customSteps)] : (customSteps ?? STEPS[mode][scenario]);
+      // The soak's audit probes take seats too: a room of more than the largest battle is refused.
+      if (scenario === "soak" && arenaSeats(scenario, Math.max(...counts)) > BATTLE_MAX_PLAYERS_LIMIT) {
+        fail(`a soak of ${Math.max(...counts)} players needs ${AUDIT_PROBES} more seats than a battle has (${BATTLE_MAX_PLAYERS_LIMIT})`);
+      }
       for (const players of counts) {
         // A map small enough to show whole has no interest cells: that step would repeat `colyseus`.
         if (target === "interest" && shownWhole(arenaSize(arenaSeats(scenario, players)))) continue;

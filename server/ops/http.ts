@@ -6,7 +6,7 @@ import basicAuth from "express-basic-auth";
 import type { Settings } from "../config";
 import { configureLogs, logger } from "../log";
 import { ChatRoom } from "../rooms/ChatRoom";
-import { BoundedMap } from "../security/addressLimits";
+import { BoundedMap } from "../shared/lru";
 import { clientAddress } from "../security/clientAddress";
 import { ADMIN_LOGIN_FAILURES_MAX, ADMIN_LOGIN_WINDOW_S, LOGGED_USER_MAX_CHARS, TRACKED_ADDRESSES_MAX } from "../shared/protocol";
 import { chatDataRoutes } from "./chatData";

@@ -7,37 +7,8 @@ import { ServerError } from "@colyseus/core";
 import type { ServerLimits } from "../config/limits";
 import { countLimitRefusal } from "../ops/metrics";
 import { LimitRefusal, TRACKED_ADDRESSES_MAX } from "../shared/protocol";
+import { BoundedMap } from "../shared/lru";
 import { TokenBucket, type Clock } from "./rateLimit";
-
-/** A Map that forgets its least recently used keys beyond `max` (every client-growable map is bounded). */
-export class BoundedMap<K, V> {
-  private readonly entries = new Map<K, V>();
-
-  constructor(private readonly max: number) {}
-
-  get(key: K): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: K, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as K);
-  }
-
-  delete(key: K): void {
-    this.entries.delete(key);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-}
 
 /** What one address holds right now. */
 interface AddressUse {

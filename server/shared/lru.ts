@@ -19,6 +19,10 @@ export class BoundedMap<K, V> {
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
   }
 
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+
   take(key: K): V | undefined {
     const value = this.entries.get(key);
     this.entries.delete(key);

@@ -29,23 +29,38 @@ export async function latencyProxy(targetPort: number, options: LatencyOptions):
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  /** Forwards `from` to `to`, each chunk delivered oneWay (+ jitter) after it arrived, in order. */
+  /**
+   * Forwards `from` to `to`, each chunk delivered oneWay (+ jitter) after it arrived, in order. One
+   * queue and one timer per direction: a timer per chunk can fire out of order, since Node measures
+   * each delay from the loop's cached clock, and a reordered chunk corrupts the stream.
+   */
   function delayed(from: Socket, to: Socket): void {
-    let lastDelivery = 0;
-    from.on("data", (chunk) => {
-      const at = Math.max(lastDelivery, performance.now() + oneWay + rng() * jitter);
-      lastDelivery = at;
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        if (!to.destroyed) to.write(chunk);
-      }, at - performance.now());
+    const queue: { at: number; chunk?: Buffer }[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const pump = (): void => {
+      if (timer) timers.delete(timer);
+      timer = undefined;
+      while (queue.length > 0 && queue[0].at <= performance.now()) {
+        const { chunk } = queue.shift()!;
+        if (to.destroyed) continue;
+        if (chunk) to.write(chunk);
+        else to.end();
+      }
+      if (queue.length > 0) schedule();
+    };
+    const schedule = (): void => {
+      if (timer) timers.delete(timer);
+      clearTimeout(timer);
+      timer = setTimeout(pump, Math.max(1, queue[0].at - performance.now()));
       timers.add(timer);
-    });
+    };
+    const enqueue = (at: number, chunk?: Buffer): void => {
+      queue.push({ at: Math.max(queue.at(-1)?.at ?? 0, at), chunk });
+      if (queue.length === 1) schedule();
+    };
+    from.on("data", (chunk) => enqueue(performance.now() + oneWay + rng() * jitter, chunk));
     // A close travels with the same delay, after the data before it.
-    from.on("end", () => {
-      const timer = setTimeout(() => to.end(), Math.max(0, lastDelivery - performance.now()) + 1);
-      timers.add(timer);
-    });
+    from.on("end", () => enqueue(performance.now() + oneWay));
   }
 
   const server = createServer((client) => {

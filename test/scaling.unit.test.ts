@@ -61,6 +61,15 @@ describe("room placement", () => {
       picks.push(pick);
     }
     assert.deepEqual(picks, ["a", "b", "a", "b", "a", "b"]);
+    // A process with a few more clients gets none until the placements have evened the counts out.
+    const uneven = new RecentPlacements(2000);
+    const picksUneven: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const pick = pickProcess(uneven.adjust([load("a", 0, 0), load("b", 3, 1)], 1000 + i), () => 0)!;
+      uneven.record(pick, 1000 + i);
+      picksUneven.push(pick);
+    }
+    assert.deepEqual(picksUneven, ["a", "a", "a", "b", "a", "b", "a"]);
     // Once the window has passed, the published stats are trusted again.
     assert.deepEqual(recent.adjust(stale, 4000), stale);
   });

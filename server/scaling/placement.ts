@@ -23,8 +23,10 @@ export function pickProcess(loads: readonly ProcessLoad[], random: () => number)
 /**
  * Colyseus publishes each process's counts at most once a second, and a room counts only once its
  * onCreate has run: without a correction a burst of creations sees the same counts every time and
- * lands on one process. Rooms this process placed within the window are added to the counts (its
- * own new rooms are briefly counted twice, a small bias against itself).
+ * lands on one process. Rooms this process placed within the window are added to the counts, each
+ * as one room and one client (a create reserves a seat for the client that asked), so a burst
+ * alternates even when one process had a few more clients. Its own new rooms are briefly counted
+ * twice, a small bias against itself.
  */
 export class RecentPlacements {
   private placed: { processId: string; at: number }[] = [];
@@ -35,12 +37,12 @@ export class RecentPlacements {
     this.placed.push({ processId, at: now });
   }
 
-  /** `loads` with recent placements counted as rooms. */
+  /** `loads` with recent placements counted as rooms with one client each. */
   adjust(loads: readonly ProcessLoad[], now: number): ProcessLoad[] {
     this.placed = this.placed.filter((placement) => now - placement.at < this.windowMs);
     return loads.map((load) => {
       const recent = this.placed.filter((placement) => placement.processId === load.processId).length;
-      return { ...load, roomCount: load.roomCount + recent };
+      return { ...load, ccu: load.ccu + recent, roomCount: load.roomCount + recent };
     });
   }
 }

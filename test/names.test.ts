@@ -62,5 +62,19 @@ describe("names in rooms", () => {
     const chat = await until(first, (s) => s.members.size === 2, "two members");
     assert.equal(chat.members.get(first.sessionId)!.name, "Alice");
     assert.notEqual(nameKey(chat.members.get(second.sessionId)!.name), nameKey("Alice"));
+
+    // A name is free again once its holder has left: the next Alice is plain "Alice".
+    const secondName = chat.members.get(second.sessionId)!.name;
+    await first.leave();
+    await until(second, (s) => s.members.size === 1, "Alice gone");
+    const third = hearAll(await server.sdk.joinOrCreate<ChatState>(RoomName.chat, { channel: "alike", name: "ALICE" }));
+    const after = await until(third, (s) => s.members?.size === 2, "two members again");
+    assert.equal(after.members.get(third.sessionId)!.name, "ALICE");
+    assert.equal(after.members.get(second.sessionId)!.name, secondName, "the one who stayed keeps the name given");
+    await alice.leave();
+    await until(bob, (s) => s.players.size === 4, "Alice gone from the battle");
+    const nextAlice = hearAll(await server.sdk.joinOrCreate<BattleState>(RoomName.battle, { name: "alice" }));
+    const battle = await until(nextAlice, (s) => s.players?.size === 5, "five players again");
+    assert.equal(battle.players.get(nextAlice.sessionId)!.name, "alice");
   });
 });

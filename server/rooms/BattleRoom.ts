@@ -13,7 +13,7 @@ import {
   type Pilot as PilotBase,
   type Rng,
 } from "../shared/game";
-import { nameKeys, uniqueName } from "../shared/names";
+import { NamesInUse, uniqueName } from "../shared/names";
 import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
 import { parseAttack, parseBattleOptions, parseMove, parseNoPayload, type BattleJoin } from "../shared/parse";
 import { MAX_HP, RESPAWN_DELAY_MS, TICK_MS } from "../shared/tuning";
@@ -43,6 +43,8 @@ type BattleClient = Client<unknown, BattleAuth>;
 export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)<BattleState> {
   state = new BattleState();
   private pilots = new Map<string, Pilot>();
+  /** The keys of the players' names, so a join finds a look-alike in O(1). */
+  private names = new NamesInUse();
   /** Positions of the last few ticks, for attacks judged where their sender saw the targets. */
   private history = new PositionHistory<string>();
   /** INTEREST_MANAGEMENT: each client gets positions of nearby players only (docs/netcode.md). */
@@ -86,7 +88,8 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     if (previous !== undefined && this.takeOver(previous, client)) return;
     const player = createPlayer(this.viewed);
     // Two players never look alike: a look-alike of a name in use gets a number (server/shared/names.ts).
-    player.name = uniqueName(auth.name ?? generateName(this.rng), nameKeys([...this.state.players.values()].map((p) => p.name)));
+    player.name = uniqueName(auth.name ?? generateName(this.rng), this.names);
+    this.names.add(player.name);
     player.hp = MAX_HP;
     const spot = pickSpawn(this.rng, this.state.players.values(), this.state);
     player.x = spot.x;
@@ -97,6 +100,8 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
   }
 
   protected async left(client: BattleClient) {
+    const player = this.state.players.get(client.sessionId);
+    if (player) this.names.delete(player.name);
     this.state.players.delete(client.sessionId);
     this.pilots.delete(client.sessionId);
     this.views.leave(client.sessionId);

@@ -11,7 +11,7 @@ import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderati
 import { erasePlayerLines, exportPlayerLines, type EraseResult, type ExportResult } from "../chat/retention";
 import { settings } from "../config";
 import { generateName, seededRng } from "../shared/game";
-import { nameKeys, uniqueName } from "../shared/names";
+import { NamesInUse, uniqueName } from "../shared/names";
 import { parseChat, parseChatOptions, parseResume, type ChatJoin } from "../shared/parse";
 import { CHAT_HISTORY_CHANNELS_MAX, CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
 import { CHAT_HISTORY_KEEP, CHAT_HISTORY_ON_JOIN } from "../shared/tuning";
@@ -60,6 +60,8 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   private mutes!: Mutes;
   /** Members being kicked: their leave is final, no reconnection. */
   private kicked = new Set<string>();
+  /** The keys of the members' names, so a join finds a look-alike in O(1). */
+  private names = new NamesInUse();
   private catchUp = new CatchUp(CHAT_HISTORY_KEEP);
   private subscriptions = new RoomSubscriptions(matchMaker.presence);
   private resumes = new Resumes(this.clock);
@@ -93,20 +95,22 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatAuth) {
     watchProtocolErrors(client);
+    // The same player joining again (another tab or device) takes its seat over quietly.
+    const previous = this.seats.claim(auth.playerId, client.sessionId);
+    const replaced = previous !== undefined ? this.state.members.get(previous) : undefined;
+    if (replaced) {
+      this.names.delete(replaced.name);
+      this.state.members.delete(previous!);
+    }
     const member = new Member();
-    const others = [...this.state.members.values()].filter((m) => m.playerId !== auth.playerId);
-    member.name = uniqueName(auth.name ?? generateName(this.rng), nameKeys(others.map((m) => m.name)));
+    member.name = uniqueName(auth.name ?? generateName(this.rng), this.names);
+    this.names.add(member.name);
     member.playerId = auth.playerId;
     this.state.members.set(client.sessionId, member);
     // Leaving and joining again does not buy a fresh chat burst.
     this.limits.adopt(client.sessionId, auth.floodKey);
     void this.sendHistory(client, auth.since);
-    // The same player joining again (another tab or device) takes its seat over quietly.
-    const previous = this.seats.claim(auth.playerId, client.sessionId);
-    if (previous !== undefined) {
-      this.state.members.delete(previous);
-      return evict(this, previous);
-    }
+    if (previous !== undefined) return evict(this, previous);
     void this.announce(client, `${member.name} joined`);
   }
 
@@ -126,7 +130,9 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     this.resumes.forget(client.sessionId);
     const member = this.state.members.get(client.sessionId);
     this.state.members.delete(client.sessionId);
-    if (member) void this.announce(client, `${member.name} left`);
+    if (!member) return;
+    this.names.delete(member.name);
+    void this.announce(client, `${member.name} left`);
   }
 
   async onDispose() {

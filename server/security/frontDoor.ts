@@ -5,6 +5,7 @@
  */
 import { matchMaker } from "@colyseus/core";
 import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Settings } from "../config";
 import { logger } from "../log";
 import { LimitRefusal, MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES } from "../shared/protocol";
@@ -33,6 +34,24 @@ function mustClose(req: IncomingMessage): boolean {
 }
 
 /**
+ * Stops reading `socket` for good (it is destroyed after the linger). `socket.pause()` alone does
+ * not: Node's HTTP parser resumes the socket whenever the paused request's buffer has room
+ * (readStart in _http_incoming), and the "resume" that restarts the handle is emitted a tick later,
+ * while a pause in between stops nothing; once the request's buffer is full no later pause is
+ * emitted either, so the handle read on and buffered whole 100 MB bodies (two uploaders at once
+ * did it within seconds). Here the handle is stopped, and marked as reading so that neither a
+ * "resume" nor a read(0) starts it again.
+ */
+function stopReading(socket: Socket): void {
+  socket.pause();
+  socket.resume = () => socket;
+  const handle = (socket as Socket & { _handle?: { reading?: boolean; readStop?: () => number } })._handle;
+  if (!handle?.readStop) return;
+  handle.readStop();
+  handle.reading = true;
+}
+
+/**
  * Answers in the shape of Colyseus's matchmaking errors (colyseus.js: ServerError(status, error)).
  * `close`: the body is left unread and the connection closed (see below).
  */
@@ -42,7 +61,7 @@ function reply(req: IncomingMessage, res: ServerResponse, status: number, body: 
     req.on("data", () => {});
     req.pause();
     // And no more read from the socket: what the sender still writes waits in the kernel's buffers.
-    req.socket.pause();
+    stopReading(req.socket);
   }
   const text = JSON.stringify(body);
   const headers: Record<string, string> = { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)) };

@@ -56,6 +56,19 @@ export type StreamReply = { status: number; body: string; sentBytes: number };
  * `chunkBytes` at a time with backpressure, and stops as soon as the server answers (unless
  * `untilHangUp`: an attacker who reads nothing) or hangs up.
  */
+/** Resolves once `socket` can take more, or is gone; leaves no listener behind. */
+function drainedOrClosed(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const go = () => {
+      socket.off("drain", go);
+      socket.off("close", go);
+      resolve();
+    };
+    socket.on("drain", go);
+    socket.on("close", go);
+  });
+}
+
 export function streamBody(
   port: number,
   path: string,
@@ -90,7 +103,7 @@ export function streamBody(
       const frame = options.contentLength ? chunk : Buffer.concat([Buffer.from(`${chunkBytes.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
       while (!done && sentBytes < totalBytes) {
         sentBytes += chunkBytes;
-        if (!socket.write(frame)) await new Promise((r) => { socket.once("drain", r); socket.once("close", r); });
+        if (!socket.write(frame)) await drainedOrClosed(socket);
       }
       if (!done && !options.contentLength) socket.write("0\r\n\r\n");
     });

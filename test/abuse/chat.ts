@@ -15,6 +15,15 @@ export function clientFrom(ctx: AbuseContext, address: string): Client {
   return client;
 }
 
+/**
+ * The address of an attacker's `i`-th attempt in address block `block` (10.block.x.y): a botnet's
+ * many addresses, so a scenario meets the defence it is about and not the per-address matchmaking
+ * limit (10/s), which the matchmake-flood scenario covers.
+ */
+export function spreadAddress(block: number, i: number): string {
+  return `10.${block}.${100 + ((i >> 8) % 150)}.${i & 255}`;
+}
+
 /** Joins a channel and hears every server message type (nothing unheard is logged). */
 export async function joinChat(client: Client, options: JoinChatOptions): Promise<GameRoom<"chat", ChatState>> {
   const room = await sdkOf(client).joinOrCreate(RoomName.chat, options);

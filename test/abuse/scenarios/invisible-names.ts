@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { nameKey } from "../../../server/shared/names";
 import { JOIN_INVALID_OPTIONS, RoomName, ServerMessage } from "../../../server/shared/protocol";
-import { clientFrom, loopFor, waitFor } from "../chat";
+import { clientFrom, loopFor, spreadAddress, waitFor } from "../chat";
 import type { AbuseScenario } from "../scenario";
 
 /** Each once accepted and shown blank, smeared, or exactly like another player's name. */
@@ -15,18 +15,18 @@ export const scenario: AbuseScenario = {
   async run(ctx) {
     const alice = await clientFrom(ctx, "10.5.0.1").create(RoomName.battle, { name: "Alice" });
     for (const type of Object.values(ServerMessage)) alice.onMessage(type, () => {});
-    const attacker = clientFrom(ctx, "10.5.6.6");
     let refused = 0;
     let accepted = 0;
     const tries = await loopFor(ctx, ctx.short ? 1000 : 20_000, ctx.short ? INVISIBLE.length : 2000, async (i) => {
       try {
-        await (await attacker.joinById(alice.roomId, { name: INVISIBLE[i % INVISIBLE.length] })).leave();
+        await (await clientFrom(ctx, spreadAddress(5, i)).joinById(alice.roomId, { name: INVISIBLE[i % INVISIBLE.length] })).leave();
         accepted++;
       } catch (error) {
         if ((error as { code?: number }).code === JOIN_INVALID_OPTIONS) refused++;
         else throw error;
       }
     });
+    const attacker = clientFrom(ctx, "10.5.6.6");
     const smear = await attacker.joinById(alice.roomId, { name: "a" + "\u0301\u200D".repeat(40) });
     const alikes = [];
     for (const name of LOOK_ALIKES) alikes.push(await attacker.joinById(alice.roomId, { name }));

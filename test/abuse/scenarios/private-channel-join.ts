@@ -6,7 +6,7 @@ import {
   RoomName,
   ServerMessage,
 } from "../../../server/shared/protocol";
-import { clientFrom, heard, joinChat, loopFor, waitFor } from "../chat";
+import { clientFrom, heard, joinChat, loopFor, spreadAddress, waitFor } from "../chat";
 import type { AbuseScenario } from "../scenario";
 import { hearAll, nextMessage, sdkOf } from "../../helpers/server";
 import { send } from "../../../client/rooms";
@@ -35,7 +35,7 @@ export const scenario: AbuseScenario = {
     const attempts = await loopFor(ctx, ctx.short ? 1000 : 20_000, ctx.short ? 10 : 2000, async (i) => {
       const options = i % 2 === 0 ? { channel: battleChannel(battle.roomId) } : { channel: battleChannel(battle.roomId), ticket: `guess-${i}` };
       try {
-        await (await sdkOf(attacker).joinOrCreate(RoomName.chat, options)).leave();
+        await (await sdkOf(clientFrom(ctx, spreadAddress(4, i))).joinOrCreate(RoomName.chat, options)).leave();
         admitted++;
       } catch (error) {
         if ((error as { code?: number }).code === JOIN_NOT_A_MEMBER) refused++;

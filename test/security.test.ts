@@ -88,7 +88,9 @@ describe("security: transport and matchmaking", () => {
       },
     );
     const chunked = await rawPost(portOf(server), "/matchmake/joinOrCreate/battle", "x".repeat(MAX_JOIN_OPTIONS_BYTES + 1), { "Transfer-Encoding": "chunked" });
+    // Sent on the connection the first refusal left in the keep-alive pool, unless that one said "close".
     assert.equal(chunked.status, 413, "a chunked body is cut off at the cap");
+    assert.equal(chunked.headers.connection, "close", "a connection that reads no more says so");
     assert.equal((await matchMaker.query({})).length, 0, "no room was created");
   });
 

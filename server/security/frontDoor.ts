@@ -66,10 +66,17 @@ function reply(req: IncomingMessage, res: ServerResponse, status: number, body: 
   const text = JSON.stringify(body);
   const headers: Record<string, string> = { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)) };
   if (cors) Object.assign(headers, matchMaker.controller.getCorsHeaders(req));
+  if (close) {
+    // The connection reads nothing more, so no client may send another request on it. Node ends a
+    // "Connection: close" answer's socket with destroySoon, whose destroy would reset the unread body
+    // at once, and a reset can beat the answer to the client: here the socket only half-closes then.
+    headers.Connection = "close";
+    const socket = req.socket;
+    socket.destroySoon = () => void socket.end();
+  }
   res.writeHead(status, headers);
-  // A refused body is never read: once the answer is out (and had a moment to be read before a reset
-  // could discard it), the connection goes, and the rest of the body with it. No "Connection: close":
-  // Node would close at once, and the reset of the unread body could beat the answer to the client.
+  // Once the answer is out and had a moment to be read, the connection goes, and the unread rest of
+  // the body with it.
   res.end(text, close ? () => setTimeout(() => req.socket.destroy(), REFUSED_BODY_LINGER_MS).unref() : undefined);
   // Whoever else holds this response (Colyseus's matchmaking, on a body that ended as it was cut
   // off) writes into nothing rather than throwing "headers already sent" out of an event handler.

@@ -82,6 +82,8 @@ export async function holdSeatsFrom(
   room: string,
   optionsFor: (n: number) => object,
   over: Promise<void>,
+  /** Let go once refused, not only when `over` settles (the abuse suite's short run). */
+  untilRefused = false,
 ): Promise<{ held: number; refusedWith: number | undefined }> {
   const sockets: WebSocket[] = [];
   let stop = false;
@@ -94,7 +96,7 @@ export async function holdSeatsFrom(
       else if (seat.sessionId) sockets.push(await openSeatFrom(port, localAddress, seat));
       else refusedWith = seat.code;
     }
-    await ended;
+    if (!untilRefused || refusedWith === undefined) await ended;
     return { held: sockets.length, refusedWith };
   } finally {
     for (const socket of sockets) socket.close();

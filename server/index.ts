@@ -5,6 +5,7 @@ import { ConfigError, readSettings, type Settings } from "./config";
 import { logger } from "./log";
 import { announceStart } from "./ops/banner";
 import { guardShutdown } from "./ops/shutdown";
+import { capHeapGrowth } from "./ops/heap";
 
 /** The settings from process.env (with the .env files @colyseus/tools loaded on import), or exit 1 naming the bad variable. */
 function settingsOrExit(): Settings {
@@ -17,6 +18,7 @@ function settingsOrExit(): Settings {
   }
 }
 
+capHeapGrowth();
 const settings = settingsOrExit();
 guardShutdown(settings);
 listen(createApp(settings), settings.port).then(

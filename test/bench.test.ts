@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { percentiles, processCpuSeconds, processRssBytes } from "../loadtest/bench/measure";
+import { memoryKbPerPlayer, percentiles, processCpuSeconds, processRssBytes } from "../loadtest/bench/measure";
 import { cpuRatio, goalChecks, type BenchResults, type StepResult } from "../loadtest/bench/report";
 
 const ROOT = join(__dirname, "..");
@@ -22,6 +22,16 @@ describe("bench: measuring helpers", () => {
     assert.ok(processCpuSeconds(process.pid) > 0);
     const rss = processRssBytes(process.pid);
     assert.ok(Math.abs(rss - process.memoryUsage().rss) < 64 * 2 ** 20, `RSS ${rss} far from ${process.memoryUsage().rss}`);
+  });
+
+  it("splits what each player added to RSS into live JS, V8's free space, external and native memory", () => {
+    const MB = 2 ** 20;
+    const idle = { rss: 100 * MB, heapUsed: 10 * MB, heapTotal: 20 * MB, external: 2 * MB, arrayBuffers: 1 * MB };
+    const end = { rss: 200 * MB, heapUsed: 30 * MB, heapTotal: 60 * MB, external: 12 * MB, arrayBuffers: 6 * MB };
+    // 1024 players: each MB of growth is 1 KB per player; native is RSS outside the heap and external (50 MB).
+    assert.deepEqual(memoryKbPerPlayer(idle, end, 1024), { heapUsed: 20, heapTotal: 40, external: 10, arrayBuffers: 5, native: 50 });
+    assert.equal(memoryKbPerPlayer(undefined, end, 1024), null);
+    assert.equal(memoryKbPerPlayer(idle, end, 0), null);
   });
 
   it("says by how much a goal is missed and divides our CPU by the baseline's", () => {

@@ -53,6 +53,28 @@ describe("lag compensation: position history", () => {
     assert.equal(history.at(21, "t"), undefined);
     assert.equal(history.at(20, "nobody"), undefined);
   });
+  it("holds players only while a kept tick has them: a crowd passing through leaves nothing behind", () => {
+    const history = new PositionHistory<string>();
+    const stayer = fighter(5, 5);
+    // 1000 players, 10 at a time, each in the room for one tick.
+    for (let tick = 1; tick <= 100; tick++) {
+      const passing = Array.from({ length: 10 }, (_, i): [string, Fighter] => [`p${tick}-${i}`, fighter(tick, i)]);
+      history.record(tick, [["stayer", stayer], ...passing]);
+    }
+    assert.equal(history.players, 1 + 10 * POSITION_HISTORY_TICKS, "the stayer and the passers of the kept ticks");
+    for (let tick = 101; tick < 101 + POSITION_HISTORY_TICKS; tick++) history.record(tick, [["stayer", stayer]]);
+    assert.equal(history.players, 1);
+    assert.deepEqual(history.at(100 + POSITION_HISTORY_TICKS, "stayer"), { x: 5, y: 5, alive: true });
+  });
+  it("never shows a newcomer where a player who left was, though it takes that player's place", () => {
+    const history = new PositionHistory<string>();
+    history.record(1, [["gone", fighter(100, 100)]]);
+    for (let tick = 2; tick <= 1 + POSITION_HISTORY_TICKS; tick++) history.record(tick, []);
+    history.record(2 + POSITION_HISTORY_TICKS, [["new", fighter(7, 7)]]);
+    for (let tick = 3; tick < 2 + POSITION_HISTORY_TICKS; tick++) assert.equal(history.at(tick, "new"), undefined, `tick ${tick}`);
+    assert.deepEqual(history.at(2 + POSITION_HISTORY_TICKS, "new"), { x: 7, y: 7, alive: true });
+    assert.equal(history.at(1, "gone"), undefined);
+  });
   it("copies positions: later moves do not change the past", () => {
     const { history, target } = walkingAway(3);
     target.x = 999;

@@ -17,8 +17,8 @@ import { cpus, freemem, totalmem, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { cpuMeter, processRssBytes } from "./measure";
-import { arenaSeats, AUDIT_PROBES, PROBES, Scenario, type BotReport, type FromBots, type FromServerProbe, type StepPlan, type Target, type ToBots, type ToServerProbe } from "./plan";
+import { cpuMeter, memoryKbPerPlayer, processRssBytes } from "./measure";
+import { arenaSeats, AUDIT_PROBES, PROBES, Scenario, type BotReport, type FromBots, type FromServerProbe, type StepPlan, type Target, type ToBots, type ServerMemory, type ToServerProbe } from "./plan";
 import { writeResults, type BenchResults, type StepResult } from "./report";
 import { ONE_ADDRESS_RIG_ENV } from "../rigEnv";
 import type { AuditCounts } from "./viewAudit";
@@ -189,15 +189,19 @@ function nextMessage<T extends { kind: string }>(child: ChildProcess, kind: T["k
   });
 }
 
-/** RSS after a full garbage collection in the server (plain RSS for a server the bench did not start). */
-async function liveRss(server: ServerProcess): Promise<number> {
-  if (!server.pid) return NaN;
+/**
+ * RSS after a full garbage collection in the server, with the server's own breakdown of its memory
+ * (plain RSS and no breakdown for a server the bench did not start).
+ */
+async function liveMemory(server: ServerProcess): Promise<{ rss: number; memory?: ServerMemory }> {
+  if (!server.pid) return { rss: NaN };
+  let memory: ServerMemory | undefined;
   if (server.child) {
-    const done = nextMessage<FromServerProbe>(server.child, "gc:done", 5000);
+    const done = nextMessage<Extract<FromServerProbe, { kind: "gc:done" }>>(server.child, "gc:done", 5000);
     ask(server.child, { kind: "gc" } satisfies ToServerProbe);
-    await done.catch(() => undefined);
+    memory = (await done.catch(() => undefined))?.memory;
   }
-  return processRssBytes(server.pid);
+  return { rss: processRssBytes(server.pid), memory };
 }
 
 async function serverLag(server: ServerProcess): Promise<Extract<FromServerProbe, { kind: "lag" }> | null> {
@@ -224,7 +228,7 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
     bots.kill("SIGKILL");
     throw error;
   });
-  const idleRss = await liveRss(server);
+  const idle = await liveMemory(server);
   const plan: StepPlan = { scenario, target, endpoint: server.endpoint, players, probes: PROBES[scenario] };
   try {
     const joinStart = performance.now();
@@ -247,7 +251,7 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
     const cpu = serverCpu?.stop() ?? null;
     const lag = await serverLag(server);
     const audit = scenario === "soak" ? await readAudit(server) : undefined;
-    const rss = await liveRss(server);
+    const { rss, memory } = await liveMemory(server);
     if (lag) log(`server CPU ${cpu}% from /proc, ${lag.cpuPercent}% as the server counts it`);
     const report: BotReport = (await reportP).report;
     const connected = report.joined - report.drops;
@@ -259,7 +263,8 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
       joinSeconds: Math.round(joinSeconds * 10) / 10,
       serverCpuPercent: cpu,
       serverRssMb: Number.isFinite(rss) ? Math.round((rss / 2 ** 20) * 10) / 10 : null,
-      rssKbPerPlayer: Number.isFinite(rss) && connected > 0 ? Math.round(((rss - idleRss) / 1024 / connected) * 10) / 10 : null,
+      rssKbPerPlayer: Number.isFinite(rss) && connected > 0 ? Math.round(((rss - idle.rss) / 1024 / connected) * 10) / 10 : null,
+      memoryKbPerPlayer: memoryKbPerPlayer(idle.memory, memory, connected),
       loopLagP99Ms: lag?.p99Ms ?? null,
       loopLagMaxMs: lag?.maxMs ?? null,
       ...report,
@@ -282,7 +287,7 @@ async function joinTimedOut(bots: ChildProcess, server: ServerProcess, step: Pic
   const reportP = nextMessage<Extract<FromBots, { kind: "report" }>>(bots, "report", 30_000);
   ask(bots, { kind: "report" } satisfies ToBots);
   const report = (await reportP).report;
-  const rss = await liveRss(server);
+  const { rss } = await liveMemory(server);
   const result: StepResult = {
     ...report,
     ...step,
@@ -293,6 +298,7 @@ async function joinTimedOut(bots: ChildProcess, server: ServerProcess, step: Pic
     serverCpuPercent: null,
     serverRssMb: Number.isFinite(rss) ? Math.round((rss / 2 ** 20) * 10) / 10 : null,
     rssKbPerPlayer: null,
+    memoryKbPerPlayer: null,
     loopLagP99Ms: null,
     loopLagMaxMs: null,
     ackLatencyMs: null,
@@ -306,7 +312,12 @@ function summary(r: StepResult): string {
   const p99 = (r.ackLatencyMs ?? r.chatLatencyMs)?.p99;
   return `${r.scenario} ${r.target} ${r.players}: joined ${r.joined} (failed ${r.joinFailures}, dropped ${r.drops}), ` +
     `server cpu ${r.serverCpuPercent}%, bots cpu ${r.botsCpuPercent}%, p99 ${p99 ?? "-"} ms, ` +
-    `${r.bytesPerClientPerS} B/client/s, ${r.bytesPerMovedPlayerPerPatch ?? "-"} B/moved player/patch`;
+    `${r.bytesPerClientPerS} B/client/s, ${r.bytesPerMovedPlayerPerPatch ?? "-"} B/moved player/patch, ` +
+    `${r.rssKbPerPlayer ?? "-"} KB RSS/player (${memoryLine(r.memoryKbPerPlayer)})`;
+}
+
+function memoryLine(m: StepResult["memoryKbPerPlayer"]): string {
+  return m ? `JS heap ${m.heapUsed} live of ${m.heapTotal} held, external ${m.external}, native ${m.native}` : "no breakdown";
 }
 
 /** A step is broken when players could not join or stay, or latency ran away. */

@@ -1,5 +1,7 @@
 /** Measuring helpers: percentiles and readings of another process from /proc (Linux). */
 import { readFileSync } from "node:fs";
+import type { ServerMemory } from "./plan";
+import type { MemoryKbPerPlayer } from "./report";
 
 export interface Percentiles {
   count: number;
@@ -51,5 +53,19 @@ export function cpuMeter(pid: number) {
       const seconds = (performance.now() - t0) / 1000;
       return Math.round(((processCpuSeconds(pid) - cpu0) / seconds) * 1000) / 10;
     },
+  };
+}
+
+/** What each connected player added to each part of the server's memory, in KB. */
+export function memoryKbPerPlayer(idle: ServerMemory | undefined, end: ServerMemory | undefined, connected: number): MemoryKbPerPlayer | null {
+  if (!idle || !end || connected <= 0) return null;
+  const per = (key: keyof ServerMemory) => Math.round(((end[key] - idle[key]) / 1024 / connected) * 10) / 10;
+  const outsideHeap = (m: ServerMemory) => m.rss - m.heapTotal - m.external;
+  return {
+    heapUsed: per("heapUsed"),
+    heapTotal: per("heapTotal"),
+    external: per("external"),
+    arrayBuffers: per("arrayBuffers"),
+    native: Math.round(((outsideHeap(end) - outsideHeap(idle)) / 1024 / connected) * 10) / 10,
   };
 }

@@ -99,10 +99,23 @@ export type FromBots =
   | { kind: "report"; report: BotReport }
   | { kind: "stopped" };
 
+/**
+ * The server's own memory after a full GC, in bytes (process.memoryUsage): `heapUsed` is live JS,
+ * `heapTotal` what V8 holds for it, `external` and `arrayBuffers` memory outside the JS heap that
+ * JS objects own; RSS minus all of these is the allocator's and the runtime's.
+ */
+export interface ServerMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
 /** Messages between the orchestrator and loadtest/bench/serverProbe.ts inside the server process. */
 export type ToServerProbe = { kind: "lag:reset" } | { kind: "lag:read" } | { kind: "gc" } | { kind: "audit:start"; probes: number } | { kind: "audit:read" };
 /** Lag over the window, and CPU as the process itself counts it (a cross-check of /proc). */
 export type FromServerProbe =
   | { kind: "lag"; p50Ms: number; p99Ms: number; maxMs: number; cpuPercent: number }
-  | { kind: "gc:done" }
+  | { kind: "gc:done"; memory: ServerMemory }
   | { kind: "audit"; counts: AuditCounts | null; error?: string };

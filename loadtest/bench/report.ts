@@ -22,10 +22,26 @@ export interface StepResult extends BotReport {
   serverRssMb: number | null;
   /** (RSS at the end of the window - RSS before anyone joined) / connected players. */
   rssKbPerPlayer: number | null;
+  /** The same growth by part of the server's memory (serverProbe's process.memoryUsage after GC). */
+  memoryKbPerPlayer: MemoryKbPerPlayer | null;
   loopLagP99Ms: number | null;
   loopLagMaxMs: number | null;
   /** Soak only: what the decoding audit probes counted (null: the audit failed). */
   audit?: AuditCounts | null;
+}
+
+/**
+ * KB per connected player, end of the window minus before anyone joined: `heapUsed` live JS objects,
+ * `heapTotal` the V8 heap holding them (live + free space V8 keeps), `external` memory JS objects own
+ * outside the heap (`arrayBuffers`: Buffers, part of it), `native` the rest of RSS (sockets, the
+ * allocator's heaps and their fragmentation, thread stacks).
+ */
+export interface MemoryKbPerPlayer {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  native: number;
 }
 
 export interface BenchResults {

@@ -27,7 +27,8 @@ if (process.send) {
     if (message.kind === "gc") {
       // The bench starts the server with --expose-gc so RSS readings compare live memory, not garbage.
       (globalThis as { gc?: () => void }).gc?.();
-      process.send!({ kind: "gc:done" } satisfies FromServerProbe);
+      const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+      process.send!({ kind: "gc:done", memory: { rss, heapUsed, heapTotal, external, arrayBuffers } } satisfies FromServerProbe);
     }
     if (message.kind === "audit:start") void startAudit(message.probes);
     if (message.kind === "audit:read") void readAudit();

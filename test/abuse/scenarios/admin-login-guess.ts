@@ -18,7 +18,7 @@ function tryLogin(port: number, localAddress: string, user: string, password: st
 
 export const scenario: AbuseScenario = {
   name: "admin-login-guess",
-  attack: "one address guesses admin passwords with 8 KB user names (issue 13 item 7)",
+  attack: "one address guesses admin passwords with 8 KB user names",
   async run(ctx) {
     const port = Number(new URL(ctx.httpUrl).port);
     const statuses: Record<string, number> = {};

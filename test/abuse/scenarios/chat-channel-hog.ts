@@ -5,7 +5,7 @@ import type { AbuseScenario } from "../scenario";
 
 export const scenario: AbuseScenario = {
   name: "chat-channel-hog",
-  attack: "one address joins a fresh chat channel after another, each a room with its own history (issue 13 item 2)",
+  attack: "one address joins a fresh chat channel after another, each a room with its own history",
   async run(ctx) {
     const port = Number(new URL(ctx.httpUrl).port);
     const over = ctx.attackFor(ctx.short ? 4000 : 20_000);

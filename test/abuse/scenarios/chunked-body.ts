@@ -8,7 +8,7 @@ const BODY_BYTES = 100 * 1024 * 1024;
 
 export const scenario: AbuseScenario = {
   name: "chunked-body",
-  attack: "100 MB chunked bodies to every spelling of a matchmaking URL, never reading the answer (issue 12 item 6)",
+  attack: "100 MB chunked bodies to every spelling of a matchmaking URL, never reading the answer",
   async run(ctx) {
     const port = Number(new URL(ctx.httpUrl).port);
     let stop = false;

@@ -8,7 +8,7 @@ const CONCURRENCY = 20;
 
 export const scenario: AbuseScenario = {
   name: "matchmake-flood",
-  attack: "one address floods the matchmaker with joinOrCreate requests (issue 13 item 2)",
+  attack: "one address floods the matchmaker with joinOrCreate requests",
   async run(ctx) {
     const port = Number(new URL(ctx.httpUrl).port);
     const started = performance.now();

@@ -5,7 +5,7 @@ import type { AbuseScenario } from "../scenario";
 
 export const scenario: AbuseScenario = {
   name: "room-flood",
-  attack: "one address creates battle rooms and sits in each, to fill the process with ticking rooms (issue 13 item 2)",
+  attack: "one address creates battle rooms and sits in each, to fill the process with ticking rooms",
   async run(ctx) {
     const port = Number(new URL(ctx.httpUrl).port);
     const { held, refusedWith } = await holdSeatsFrom(port, "127.0.0.3", "create", RoomName.battle, () => ({}), ctx.attackFor(ctx.short ? 4000 : 20_000), ctx.short);

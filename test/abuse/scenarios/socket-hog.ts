@@ -5,7 +5,7 @@ import type { AbuseScenario } from "../scenario";
 
 export const scenario: AbuseScenario = {
   name: "socket-hog",
-  attack: "one address opens sockets until the process's socket cap would lock everyone out (issue 13 item 2)",
+  attack: "one address opens sockets until the process's socket cap would lock everyone out",
   async run(ctx) {
     const port = Number(new URL(ctx.httpUrl).port);
     // Reaching the cap takes (cap - burst) / rate seconds at the matchmaking rate: about 5 s.

@@ -8,12 +8,9 @@ import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResp
 import type { Socket } from "node:net";
 import type { Settings } from "../config";
 import { logger } from "../log";
-import { LimitRefusal, MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES } from "../shared/protocol";
+import { LimitRefusal, MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES, REFUSED_BODY_LINGER_MS } from "../shared/protocol";
 import type { AddressLimits } from "./addressLimits";
 import { clientAddress } from "./clientAddress";
-
-/** How long a connection whose body was refused stays open, paused, so the client can read the 413. */
-const REFUSED_BODY_LINGER_MS = 500;
 
 /** Colyseus's own route test (Server.attachMatchMakingRoutes): any URL containing "/matchmake". */
 export function isMatchmakeUrl(url: string | undefined): boolean {

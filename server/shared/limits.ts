@@ -57,6 +57,8 @@ export const DROP_CLOSE_GRACE_MS = 1000;
 export const MAX_MESSAGE_BYTES = 4 * 1024;
 /** Largest matchmaking request body (the join options as JSON); bigger requests get HTTP 413. */
 export const MAX_JOIN_OPTIONS_BYTES = 2 * 1024;
+/** How long a connection whose body was refused stays open, reading nothing, so its client can read the answer. */
+export const REFUSED_BODY_LINGER_MS = 500;
 /** Open WebSocket connections one server process accepts; beyond it upgrades get HTTP 503. */
 export const MAX_OPEN_SOCKETS = 5000;
 /** A seat reserved at matchmaking is released if no socket claims it within this time. */

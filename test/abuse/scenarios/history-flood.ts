@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ClientMessage, RATE_LIMITS } from "../../../server/shared/protocol";
-import { clientFrom, heard, joinChat, loopFor, waitFor } from "../chat";
+import { clientFrom, heard, joinChat, loopFor, waitFor, spreadAddress } from "../chat";
 import type { AbuseScenario } from "../scenario";
 import { send } from "../../../client/rooms";
 
@@ -20,7 +20,7 @@ export const scenario: AbuseScenario = {
     const before = lines.find((l) => l.text === "before")!.id;
     const tag = Date.now().toString(36);
     const channels = await loopFor(ctx, ctx.short ? 2500 : 20_000, ctx.short ? 60 : 5000, async (i) => {
-      const room = await joinChat(clientFrom(ctx, `10.3.${(i >> 8) & 255}.${i & 255}`), { channel: `hf-${tag}-${i}`, name: "Filler" });
+      const room = await joinChat(clientFrom(ctx, spreadAddress(3, i)), { channel: `hf-${tag}-${i}`, name: "Filler" });
       for (let n = 0; n < RATE_LIMITS.chat.burst; n++) send(room, ClientMessage.chat, { text: `${n} ${"x".repeat(400)}` });
       await room.leave();
     });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { CHAT_PRESENCE_LINES_PER_CHANNEL, ClientMessage, RoomName, ServerMessage } from "../../../server/shared/protocol";
 import { nextMessage, sdkOf } from "../../helpers/server";
-import { clientFrom, heard, joinChat, loopFor, waitFor } from "../chat";
+import { clientFrom, heard, joinChat, loopFor, waitFor, spreadAddress } from "../chat";
 import type { AbuseScenario } from "../scenario";
 import { send } from "../../../client/rooms";
 
@@ -19,7 +19,7 @@ export const scenario: AbuseScenario = {
     const started = performance.now();
     const cycles = await loopFor(ctx, ctx.short ? 2000 : 20_000, ctx.short ? 40 : 5000, async (i) => {
       // A botnet: every cycle from another address, so only the per-channel throttle stands in the way.
-      const attacker = clientFrom(ctx, `10.1.${6 + Math.floor(i / 250)}.${(i % 250) + 1}`);
+      const attacker = clientFrom(ctx, spreadAddress(1, i));
       await (await joinChat(attacker, { channel, name: `discord.gg/x${i}` })).leave();
     });
     const seconds = (performance.now() - started) / 1000;

@@ -5,7 +5,8 @@
 import type { Client } from "colyseus.js";
 import type { MapSize, Point } from "../server/shared/game";
 import { MAP_HEIGHT, MAP_WIDTH, TICK_MS } from "../server/shared/tuning";
-import { ClientMessage, ServerMessage, type AttackedEvent, type KillEvent } from "../server/shared/wire";
+import { ClientMessage, ServerMessage } from "../server/shared/messages";
+import { type AttackedEvent, type KillEvent } from "../server/shared/payloads";
 import type { Hud } from "./hud";
 import { Glide } from "./glide";
 import { refusalText } from "./i18n";

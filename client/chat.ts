@@ -1,6 +1,8 @@
 /** The chat beside the battle, in the battle's own channel. Lines are text, never HTML. */
 import type { Client } from "colyseus.js";
-import { ClientMessage, RoomName, ServerMessage, type ChatLine, type ErrorPayload, type JoinChatOptions } from "../server/shared/wire";
+import { type ErrorPayload } from "../server/shared/codes";
+import { ClientMessage, ServerMessage } from "../server/shared/messages";
+import { RoomName, type ChatLine, type JoinChatOptions } from "../server/shared/payloads";
 import { byId, el } from "./dom";
 import { formatStamp, formatTime, refusalText, t } from "./i18n";
 import { keepConnected, type LinkStatus } from "./net";

@@ -1,5 +1,5 @@
 /** The battle's side panel: connection status, ping, scoreboard, kill feed, death overlay. */
-import type { KillEvent, ShutdownNotice } from "../server/shared/wire";
+import type { KillEvent, ShutdownNotice } from "../server/shared/payloads";
 import { byId, el } from "./dom";
 import { formatNumber, t } from "./i18n";
 import { translatedNodes } from "./i18n/dom";

@@ -2,7 +2,7 @@
  * Sign-in for auth mode: the token comes in the page address (`?token=…`), is kept for this tab
  * and sent with every join (colyseus.js `client.auth.token`). No token: guest play.
  */
-import { AuthRefusal } from "../server/shared/wire";
+import { AuthRefusal } from "../server/shared/codes";
 
 export const TOKEN_PARAM = "token";
 const TOKEN_KEY = "battle.token";

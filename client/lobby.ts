@@ -1,6 +1,7 @@
 /** The lobby: the open battle rooms, live, through Colyseus's LobbyRoom. */
 import type { Client } from "colyseus.js";
-import { LobbyServerMessage, RoomName, type ListedRoom } from "../server/shared/wire";
+import { ServerMessage } from "../server/shared/messages";
+import { RoomName, type ListedRoom } from "../server/shared/payloads";
 import { byId, el } from "./dom";
 import { t } from "./i18n";
 import { isAuthRefusal } from "./identity";
@@ -54,9 +55,9 @@ export class LobbyView {
       this.room = room;
       this.status.textContent = "";
       // The whole list on join, then one room added or changed ("+") or gone ("-").
-      onMessage(room, LobbyServerMessage.rooms, (rooms) => this.update(() => this.rooms.reset(rooms)));
-      onMessage(room, LobbyServerMessage["+"], ([roomId, listed]) => this.update(() => this.rooms.upsert(roomId, listed)));
-      onMessage(room, LobbyServerMessage["-"], (roomId) => this.update(() => this.rooms.remove(roomId)));
+      onMessage(room, ServerMessage.rooms, (rooms) => this.update(() => this.rooms.reset(rooms)));
+      onMessage(room, ServerMessage["+"], ([roomId, listed]) => this.update(() => this.rooms.upsert(roomId, listed)));
+      onMessage(room, ServerMessage["-"], (roomId) => this.update(() => this.rooms.remove(roomId)));
       room.onLeave((code) => {
         if (current() && code !== CLOSE_CONSENTED) void this.retry(0, generation);
       });

@@ -1,5 +1,6 @@
 /** Entry: the lobby screen, then a battle with its chat; back to the lobby on leave. */
-import { ClientMessage, RoomName, ServerMessage, type BattleChatTicket, type CreateBattleOptions } from "../server/shared/wire";
+import { ClientMessage, ServerMessage } from "../server/shared/messages";
+import { RoomName, type BattleChatTicket, type CreateBattleOptions } from "../server/shared/payloads";
 import { BattleSession, type BattleRoom } from "./battle";
 import { ChatPanel } from "./chat";
 import { byId, el } from "./dom";

@@ -3,18 +3,8 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import { Client } from "colyseus.js";
-import {
-  CLOSE_JOIN_UNACKNOWLEDGED,
-  CLOSE_KICKED,
-  CLOSE_RATE_LIMITED,
-  CLOSE_REPLACED,
-  CLOSE_SEND_BACKLOG,
-  JOIN_INVALID_OPTIONS,
-  JOIN_PROTOCOL_MISMATCH,
-  LimitRefusal,
-  RECONNECT_SECONDS,
-  type RoomName,
-} from "../server/shared/wire";
+import { CLOSE_JOIN_UNACKNOWLEDGED, CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, CLOSE_SEND_BACKLOG, JOIN_INVALID_OPTIONS, JOIN_PROTOCOL_MISMATCH, LimitRefusal } from "../server/shared/codes";
+import { RECONNECT_SECONDS, type RoomName } from "../server/shared/payloads";
 import { t, tCode } from "./i18n";
 import { isAuthRefusal } from "./identity";
 import { rejoin, type GameRoom } from "./rooms";

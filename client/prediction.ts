@@ -7,7 +7,7 @@
  */
 import { applyMove, type Direction, type MapSize, type Point, type Walker } from "../server/shared/game";
 import { MAX_QUEUED_MOVES } from "../server/shared/tuning";
-import type { MovePayload } from "../server/shared/wire";
+import type { MovePayload } from "../server/shared/payloads";
 
 /** What a patch says about the own player. */
 export interface Authority extends Point {

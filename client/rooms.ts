@@ -1,19 +1,12 @@
 /**
  * Typed rooms for colyseus.js: joins that add PROTOCOL_VERSION and check the join options, and
- * `send` / `onMessage` that take only the message names and payloads the wire map
- * (server/shared/wire.ts) gives the room, so a wrong payload fails the type check. Used by the
+ * `send` / `onMessage` that take only the message names and payloads the protocol record
+ * (server/shared/messages.ts) gives the room, so a wrong payload fails the type check. Used by the
  * browser client, the load tests and the tests.
  */
 import type { Client, Room } from "colyseus.js";
-import {
-  PROTOCOL_VERSION,
-  type ClientMessageName,
-  type ClientMessages,
-  type JoinOptions,
-  type RoomName,
-  type ServerMessageName,
-  type ServerMessages,
-} from "../server/shared/wire";
+import { type ClientMessageName, type ClientMessages, type JoinOptions, type ServerMessageName, type ServerMessages } from "../server/shared/messages";
+import { PROTOCOL_VERSION, type RoomName } from "../server/shared/payloads";
 
 declare const roomType: unique symbol;
 /** A colyseus.js room of room type `R` with state `S`; only the joins below make one. */

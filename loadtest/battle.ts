@@ -8,7 +8,8 @@ import { cli, type Options } from "@colyseus/loadtest";
 import { Client } from "colyseus.js";
 import { asRoom, send } from "../client/rooms";
 import { ATTACK_COOLDOWN_MS, ATTACK_RANGE, TICK_MS } from "../server/shared/tuning";
-import { ClientMessage, PROTOCOL_VERSION, RoomName, ServerMessage, type JoinOptions } from "../server/shared/wire";
+import { ClientMessage, ServerMessage, type JoinOptions } from "../server/shared/messages";
+import { PROTOCOL_VERSION, RoomName } from "../server/shared/payloads";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 
 /** A bot keeps a direction this long (random in the range), like a player tapping keys. */

@@ -7,7 +7,8 @@ import { cli, type Options } from "@colyseus/loadtest";
 import { Client } from "colyseus.js";
 import { parseArgs } from "node:util";
 import { asRoom, send } from "../client/rooms";
-import { ClientMessage, PROTOCOL_VERSION, RoomName, ServerMessage, type JoinOptions } from "../server/shared/wire";
+import { ClientMessage, ServerMessage, type JoinOptions } from "../server/shared/messages";
+import { PROTOCOL_VERSION, RoomName } from "../server/shared/payloads";
 
 /** A human says something every few seconds (random in the range). */
 const SAY_EVERY_MS = { min: 3000, max: 15000 };

@@ -1,7 +1,7 @@
 /**
  * The CPU cost of the battle room's patches, in one process and without sockets: a battle state of N
  * players on the arena map of N seats, moving like the bench's arena bots, patched every tick by the
- * room's own serializer (server/rooms/interest.ts) to N clients that only count bytes, once with
+ * room's own serializer (server/rooms/interestViews.ts) to N clients that only count bytes, once with
  * interest management off (one shared patch plus each client's ack) and once on (cell views).
  * Prints milliseconds per tick and patch bytes per client per second.
  *
@@ -10,8 +10,8 @@
 import { ClientState, type Client, type Room } from "@colyseus/core";
 import { Encoder } from "@colyseus/schema";
 import { parseArgs } from "node:util";
-import { InterestViews } from "../server/rooms/interest";
-import { createBattleState, createPlayer, type BattleState } from "../server/rooms/schema/BattleState";
+import { InterestViews } from "../server/rooms/interestViews";
+import { BattleState, Player } from "../server/rooms/schema/BattleState";
 import { arenaSize } from "../server/shared/arena";
 import { pickSpawn, seededRng, stepMove } from "../server/shared/game";
 import { STATE_BUFFER_BYTES, TICK_RATE_HZ } from "../server/shared/protocol";
@@ -26,7 +26,7 @@ const TURN_CHANCE = 1000 / TICK_RATE_HZ / TURN_EVERY_MS;
 function run(players: number, ticks: number, interest: boolean) {
   Encoder.BUFFER_SIZE = STATE_BUFFER_BYTES;
   const rng = seededRng(players);
-  const state: BattleState = createBattleState(interest);
+  const state = new BattleState();
   Object.assign(state, arenaSize(players));
   const room = { state, _serializer: { encoder: new Encoder(state) }, setSerializer(s: unknown) { this._serializer = s as never; } };
   const views = new InterestViews(room as unknown as Room<BattleState>, interest);
@@ -36,7 +36,7 @@ function run(players: number, ticks: number, interest: boolean) {
   const dirs = new Map<string, { dx: number; dy: number }>();
   for (let i = 0; i < players; i++) {
     const sessionId = `p${i}`;
-    const player = createPlayer(interest);
+    const player = new Player();
     player.name = `Bot${i}`;
     player.hp = 100;
     Object.assign(player, pickSpawn(rng, [], state));

@@ -2,10 +2,10 @@ import { takeEnvNotices } from "./envNotices"; // first: before @colyseus/tools 
 import { listen } from "@colyseus/tools";
 import { createApp } from "./app.config";
 import { ConfigError, readSettings, type Settings } from "./config";
-import { logger } from "./log";
 import { announceStart } from "./ops/banner";
-import { guardShutdown } from "./ops/shutdown";
 import { capHeapGrowth } from "./ops/heap";
+import { guardShutdown } from "./ops/signals";
+import { processMetrics } from "./telemetry/metrics";
 
 /** The settings from process.env (with the .env files @colyseus/tools loaded on import), or exit 1 naming the bad variable. */
 function settingsOrExit(): Settings {
@@ -20,14 +20,15 @@ function settingsOrExit(): Settings {
 
 capHeapGrowth();
 const settings = settingsOrExit();
-guardShutdown(settings);
-listen(createApp(settings), settings.port).then(
+const { context, config } = createApp(settings, { processMetrics: processMetrics() });
+guardShutdown(settings, context.log);
+listen(config, settings.port).then(
   (gameServer) => {
-    for (const notice of takeEnvNotices()) logger.info({ ns: "colyseus" }, notice.replace(/^\W+/u, ""));
-    announceStart(gameServer, settings);
+    for (const notice of takeEnvNotices()) context.log.info({ ns: "colyseus" }, notice.replace(/^\W+/u, ""));
+    announceStart(gameServer, context);
   },
   (err: unknown) => {
-    logger.fatal({ err, port: settings.port }, "could not start");
+    context.log.fatal({ err, port: settings.port }, "could not start");
     process.exit(1);
   },
 );

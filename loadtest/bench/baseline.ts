@@ -16,8 +16,9 @@ import { Protocol } from "colyseus.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
 import { arenaSize } from "../../server/shared/arena";
-import { moveRefused, newMoveQueue, pickSpawn, seededRng, stepPlayers, type Fighter, type Pilot as PilotBase, type MapSize, type Walker } from "../../server/shared/game";
-import { parseBattleOptions, parseChat, parseChatOptions, parseMove } from "../../server/shared/parse";
+import { moveRefused, newPilot, pickSpawn, seededRng, stepPlayers, type Fighter, type MapSize, type Pilot } from "../../server/shared/game";
+import { clientMessages } from "../../server/shared/messages";
+import { parseBattleOptions, parseChatOptions } from "../../server/shared/parse";
 import {
   BATTLE_DEFAULT_MAX_PLAYERS,
   CHAT_HISTORY_KEEP,
@@ -36,10 +37,10 @@ import { BASELINE_RECORD_BYTES, roomDataType } from "./probes";
 
 const PROCESS_ID = "baseline";
 
-interface Pilot extends Fighter, Walker, PilotBase {
+/** A seated player: what the rules read (Fighter, Pilot), its record index and its socket. */
+interface Seat extends Fighter, Pilot {
   index: number;
   socket?: WebSocket;
-  lastSeq: number;
 }
 
 interface BattleRoom {
@@ -48,7 +49,7 @@ interface BattleRoom {
   capacity: number;
   /** The battle room's map for this capacity (server/shared/arena.ts). */
   map: MapSize;
-  seats: Map<string, Pilot>;
+  seats: Map<string, Seat>;
   timer: NodeJS.Timeout;
   tick: number;
 }
@@ -68,7 +69,7 @@ const rng = seededRng(1);
 let roomCounter = 0;
 let playerCounter = 0;
 
-/** Encodes a message of room type `_room` as @colyseus/core does; the payload must match the wire map. */
+/** Encodes a message of room type `_room` as @colyseus/core does; the payload must match the protocol record (server/shared/messages.ts). */
 function frame<R extends RoomName, K extends ServerMessageName<R>>(_room: R, type: K, payload: ServerMessages[R][K]): Buffer {
   const head = Buffer.alloc(2 + Buffer.byteLength(type) + 4);
   head[0] = Protocol.ROOM_DATA;
@@ -110,15 +111,15 @@ function matchmake(method: string, target: string, options: unknown): { room: An
   if (room.kind === "battle") {
     if (room.seats.size >= room.capacity) return "room is full";
     const spot = pickSpawn(rng, room.seats.values(), room.map);
-    const seat = { index: Number(sessionId), x: spot.x, y: spot.y, hp: MAX_HP, alive: true, kills: 0, deaths: 0, lastSeq: 0 };
-    room.seats.set(sessionId, { ...seat, ...newMoveQueue(performance.now()), respawnAt: 0 });
+    const fighter = { x: spot.x, y: spot.y, hp: MAX_HP, alive: true, kills: 0, deaths: 0 };
+    room.seats.set(sessionId, { index: Number(sessionId), ...fighter, ...newPilot(performance.now()) });
   } else {
     room.seats.set(sessionId, { name: `member${sessionId}` });
   }
   return { room, sessionId };
 }
 
-function record(pilot: Pilot, into: Buffer, offset: number) {
+function record(pilot: Seat, into: Buffer, offset: number) {
   into.writeUInt16LE(pilot.index, offset);
   into.writeUInt16LE(pilot.x, offset + 2);
   into.writeUInt16LE(pilot.y, offset + 4);
@@ -142,9 +143,9 @@ function refuse(socket: WebSocket, type: string, code: RefusalCode, message: str
   socket.send(frame(RoomName.battle, ServerMessage.error, { code, message, type }));
 }
 
-function onBattleMessage(pilot: Pilot, socket: WebSocket, type: string | number, payload: unknown) {
+function onBattleMessage(pilot: Seat, socket: WebSocket, type: string | number, payload: unknown) {
   if (type !== ClientMessage.move) return refuse(socket, String(type), RefusalCode.unknownType, "unknown type");
-  const move = parseMove(payload);
+  const move = clientMessages.battle.move.parse(payload);
   if (!move.ok) return refuse(socket, type, move.code, move.message);
   const refused = moveRefused(move.value.seq, pilot.lastSeq, pilot.moves.length);
   if (refused) return refuse(socket, type, refused.code, refused.message);
@@ -162,7 +163,7 @@ function post(room: ChatRoom, line: Omit<ChatLine, "id" | "time">) {
 
 function onChatMessage(room: ChatRoom, sessionId: string, socket: WebSocket, type: string | number, payload: unknown) {
   if (type !== ClientMessage.chat) return refuse(socket, String(type), RefusalCode.unknownType, "unknown type");
-  const chat = parseChat(payload);
+  const chat = clientMessages.chat.chat.parse(payload);
   if (!chat.ok) return refuse(socket, type, chat.code, chat.message);
   post(room, { kind: "user", name: room.seats.get(sessionId)!.name, sessionId, playerId: sessionId, text: chat.value.text });
 }

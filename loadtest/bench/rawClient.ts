@@ -12,7 +12,8 @@ import { pack } from "@colyseus/msgpackr";
 import { encode } from "@colyseus/schema";
 import { Protocol } from "colyseus.js";
 import WebSocket from "ws";
-import type { ClientMessageName, ClientMessages, RoomName } from "../../server/shared/wire";
+import type { ClientMessageName, ClientMessages } from "../../server/shared/messages";
+import type { RoomName } from "../../server/shared/payloads";
 
 export type MatchmakeMethod = "create" | "joinOrCreate" | "joinById";
 
@@ -46,7 +47,7 @@ export async function reserveSeat(
   return { room: body.room, sessionId: body.sessionId };
 }
 
-/** Encodes `[ROOM_DATA, type, msgpack(payload)]` the way colyseus.js `room.send` does; the payload must match the wire map. */
+/** Encodes `[ROOM_DATA, type, msgpack(payload)]` the way colyseus.js `room.send` does; the payload must match the protocol record (server/shared/messages.ts). */
 export function roomData<R extends RoomName, K extends ClientMessageName<R>>(_room: R, type: K, payload: ClientMessages[R][K]): Buffer {
   const head = Buffer.alloc(1 + 1 + Buffer.byteLength(type) + 4);
   head[0] = Protocol.ROOM_DATA;

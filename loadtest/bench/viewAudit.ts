@@ -8,7 +8,7 @@
  */
 import type { Room } from "@colyseus/core";
 import { Client, type Room as ClientRoom } from "colyseus.js";
-import type { InterestSerializer } from "../../server/rooms/interest";
+import type { InterestSerializer } from "../../server/rooms/interestViews";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import type { BattleStateView } from "../../client/state";
 import type { Point } from "../../server/shared/game";

@@ -1,10 +1,11 @@
 import { ServerError } from "@colyseus/core";
 import { errors, jwtVerify } from "jose";
 import { randomBytes } from "node:crypto";
-import { settings, type AuthSettings } from "../config";
-import { logger } from "../log";
+import type { AuthSettings } from "../config";
+import { AuthRefusal } from "../shared/codes";
+import { AUTH_CLOCK_TOLERANCE_S, AUTH_TOKEN_MAX_CHARS, PLAYER_ID_MAX_CHARS } from "../shared/limits";
 import { parseName } from "../shared/parse";
-import { AUTH_CLOCK_TOLERANCE_S, AUTH_TOKEN_MAX_CHARS, AuthRefusal, PLAYER_ID_MAX_CHARS } from "../shared/protocol";
+import type { Logger } from "../telemetry/log";
 
 /** Who a client is, decided at matchmaking; rooms get it as part of `client.auth`. */
 export interface Identity {
@@ -24,13 +25,13 @@ export const GUEST_ID_PREFIX = "guest-";
  * any token is ignored and a fresh guest id is made. Auth mode: the token must verify, or the join
  * is refused with a ServerError whose code (AuthRefusal) says why.
  */
-export async function identify(token: string | undefined, auth: AuthSettings = settings().auth): Promise<Identity> {
+export async function identify(token: string | undefined, auth: AuthSettings, log: Logger): Promise<Identity> {
   if (auth.mode === "guest") {
     return { playerId: GUEST_ID_PREFIX + randomBytes(GUEST_ID_BYTES).toString("base64url"), verifiedName: undefined, guest: true };
   }
   if (!token) throw new ServerError(AuthRefusal.missing, "sign in first: this server needs a token to join");
   if (token.length > AUTH_TOKEN_MAX_CHARS) throw new ServerError(AuthRefusal.malformed, "the token is not a valid JWT");
-  const payload = await verify(token, auth);
+  const payload = await verify(token, auth, log);
   const sub = payload.sub;
   if (typeof sub !== "string" || sub.length === 0 || sub.length > PLAYER_ID_MAX_CHARS) {
     throw new ServerError(AuthRefusal.badClaims, `the token's "sub" must be 1 to ${PLAYER_ID_MAX_CHARS} characters`);
@@ -41,7 +42,7 @@ export async function identify(token: string | undefined, auth: AuthSettings = s
 }
 
 /** Signature, algorithm, exp (required), nbf, iss and aud by jose; each failure its own refusal. */
-async function verify(token: string, auth: Extract<AuthSettings, { mode: "jwt" }>) {
+async function verify(token: string, auth: Extract<AuthSettings, { mode: "jwt" }>, log: Logger) {
   try {
     const { payload } = await jwtVerify(token, auth.key, {
       algorithms: [auth.algorithm],
@@ -54,7 +55,7 @@ async function verify(token: string, auth: Extract<AuthSettings, { mode: "jwt" }
   } catch (error) {
     const refusal = refusalFor(error);
     // Debug only: a flood of bad tokens must not flood the log.
-    logger.debug({ code: refusal.code, reason: refusal.message, cause: error instanceof Error ? error.message : String(error) }, "token refused");
+    log.debug({ code: refusal.code, reason: refusal.message, cause: error instanceof Error ? error.message : String(error) }, "token refused");
     throw refusal;
   }
 }

@@ -1,9 +1,26 @@
-import { CHAT_IDS_PER_MS, CHAT_SYSTEM_LINES_KEEP, type ChatLine } from "../shared/protocol";
 import type { ChatHistoryBounds } from "../config/chat";
-import { memoryDrop, memoryLinesOf, type ChatArchive, type KeptLine } from "./retention";
+import { CHAT_IDS_PER_MS } from "../shared/limits";
+import { CHAT_SYSTEM_LINES_KEEP } from "../shared/tuning";
+import type { ChatLine } from "../shared/payloads";
 
 /** A line before the history numbers it. */
 export type ChatDraft = Omit<ChatLine, "id">;
+
+/** A kept line with its channel: one entry of a player's export. */
+export interface KeptLine {
+  channel: string;
+  line: ChatLine;
+}
+
+/** What retention and erasure need of a history store (the policy: ./retention.ts). */
+export interface ChatArchive {
+  /** Every kept line of `playerId`, in every channel, oldest first within a channel. */
+  linesOf(playerId: string): Promise<KeptLine[]>;
+  /** Deletes every kept line of `playerId`, in every channel; resolves with how many. */
+  eraseLinesOf(playerId: string): Promise<number>;
+  /** Deletes every line said before `cutoffMs` (UTC ms); resolves with how many. */
+  dropBefore(cutoffMs: number): Promise<number>;
+}
 
 /** The pub/sub topic on which a channel's numbered lines are published, for every room of the channel. */
 export const chatTopic = (channel: string) => `chatline:${channel}`;
@@ -53,7 +70,7 @@ export function mergeAbove(user: readonly ChatLine[], system: readonly ChatLine[
 
 interface Kept {
   lastId: number;
-  /** What members said (`lines`, as retention.ts reads it) and, apart, join and leave lines. */
+  /** What members said and, apart, join and leave lines. */
   lines: ChatLine[];
   system: ChatLine[];
 }
@@ -92,21 +109,32 @@ export class MemoryChatHistory implements ChatHistory {
     return kept ? mergeAbove(kept.lines, kept.system, since, limit) : [];
   }
 
-  // Retention and erasure (server/chat/retention.ts); join and leave lines carry no player id.
+  // Retention and erasure (./retention.ts); join and leave lines carry no player id.
   async linesOf(playerId: string): Promise<KeptLine[]> {
-    return memoryLinesOf(this.channels, playerId);
+    const found: KeptLine[] = [];
+    for (const [channel, { lines }] of this.channels) {
+      for (const line of lines) if (line.playerId === playerId) found.push({ channel, line });
+    }
+    return found;
   }
 
   async eraseLinesOf(playerId: string): Promise<number> {
-    return memoryDrop(this.channels, (line) => line.playerId === playerId);
+    return this.drop((line) => line.playerId === playerId, ["lines"]);
   }
 
   async dropBefore(cutoffMs: number): Promise<number> {
-    let dropped = memoryDrop(this.channels, (line) => line.time < cutoffMs);
+    return this.drop((line) => line.time < cutoffMs, ["lines", "system"]);
+  }
+
+  /** Removes the lines `drop` picks from the named rings of every channel; returns how many. */
+  private drop(drop: (line: ChatLine) => boolean, rings: ReadonlyArray<"lines" | "system">): number {
+    let dropped = 0;
     for (const kept of this.channels.values()) {
-      const before = kept.system.length;
-      kept.system = kept.system.filter((line) => line.time >= cutoffMs);
-      dropped += before - kept.system.length;
+      for (const ring of rings) {
+        const before = kept[ring].length;
+        kept[ring] = kept[ring].filter((line) => !drop(line));
+        dropped += before - kept[ring].length;
+      }
     }
     return dropped;
   }

@@ -1,16 +1,23 @@
+/**
+ * Chat moderation: mutes kept in presence, and the moderator's actions on a channel (mute, unmute,
+ * kick, finding a member). The chat room only wires them to the monitor's room-call API.
+ */
 import type { Presence } from "@colyseus/core";
-import { MUTE_MAX_S } from "../shared/protocol";
+import { CLOSE_KICKED, RefusalCode, type Refusal } from "../shared/codes";
+import { MUTE_MAX_S } from "../shared/tuning";
 
 /** Result of a moderation call, shaped for the monitor's room-call API (plain JSON). */
-export type ModerationResult = { ok: true } | { ok: false; reason: string };
+export type ModerationResult = { ok: true } | Refusal;
+
+const refused = (code: RefusalCode, message: string): Refusal => ({ ok: false, code, message });
 
 /**
- * Checks a moderator's mute arguments. They arrive as JSON from the monitor, so nothing is trusted;
- * an absent duration means the longest mute.
+ * Checks a moderator's mute duration. It arrives as JSON from the monitor, so nothing is trusted;
+ * absent means the longest mute.
  */
-export function parseMuteSeconds(seconds: unknown): number | null {
+export function parseMuteSeconds(seconds: unknown): number | undefined {
   if (seconds === undefined) return MUTE_MAX_S;
-  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0 || seconds > MUTE_MAX_S) return null;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0 || seconds > MUTE_MAX_S) return undefined;
   return seconds;
 }
 
@@ -46,5 +53,90 @@ export class Mutes {
     this.until.delete(playerId);
     const shared = Number(await this.presence.get(muteKey(playerId)));
     return Number.isFinite(shared) && shared > now ? shared - now : 0;
+  }
+}
+
+/** A connected member, as moderation sees it. */
+export interface ModeratedClient {
+  sessionId: string;
+  playerId: string;
+  /** A guest's flood key (its address): a guest's id is new at every join, so its address is muted too. */
+  guestKey: string | undefined;
+  close(code: number, reason: string): void;
+}
+
+/** What moderation needs of a channel. */
+export interface ModeratedChannel {
+  /** The player id of the member with this sessionId. */
+  playerIdOf(sessionId: string): string | undefined;
+  /** Whether a member has this player id. */
+  hasPlayer(playerId: string): boolean;
+  /** The connected clients. */
+  clients(): Iterable<ModeratedClient>;
+}
+
+/** A moderator's actions on one channel; `member` is a member's sessionId or player id. */
+export class Moderation {
+  /** Members being kicked: their leave is final, no reconnection. */
+  private kicked = new Set<string>();
+
+  constructor(
+    private readonly channel: ModeratedChannel,
+    private readonly mutes: Mutes,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Mutes the member's player id (and a guest's address) for `seconds` (default MUTE_MAX_S): its chat is refused meanwhile. */
+  mute(member: unknown, seconds?: unknown): ModerationResult {
+    const duration = parseMuteSeconds(seconds);
+    if (duration === undefined) return refused(RefusalCode.invalidPayload, "seconds must be a number above 0, at most one day");
+    const playerId = this.resolve(member);
+    if (playerId === undefined) return refused(RefusalCode.noSuchMember, "no such member");
+    this.mutes.mute(playerId, duration, this.now());
+    const guestKey = this.clientOf(playerId)?.guestKey;
+    if (guestKey !== undefined) this.mutes.mute(guestKey, duration, this.now());
+    return { ok: true };
+  }
+
+  /** `member`: a member's sessionId, or the player id of a muted player (who may have left). */
+  unmute(member: unknown): ModerationResult {
+    const playerId = this.resolve(member) ?? member;
+    if (typeof playerId !== "string" || !this.mutes.unmute(playerId)) return refused(RefusalCode.notMuted, "not muted");
+    const guestKey = this.clientOf(playerId)?.guestKey;
+    if (guestKey !== undefined) this.mutes.unmute(guestKey);
+    return { ok: true };
+  }
+
+  /** Disconnects a member with CLOSE_KICKED; everyone sees the usual "left" line. */
+  kick(member: unknown): ModerationResult {
+    const playerId = this.resolve(member);
+    const client = playerId === undefined ? undefined : this.clientOf(playerId);
+    if (!client) return refused(RefusalCode.noSuchMember, "no such member");
+    this.kicked.add(client.sessionId);
+    client.close(CLOSE_KICKED, "kicked");
+    return { ok: true };
+  }
+
+  /** True once for a kicked member's leave (which is then final). */
+  takeKicked(sessionId: string): boolean {
+    return this.kicked.delete(sessionId);
+  }
+
+  /** Milliseconds the member of `playerId` (and `guestKey`) is still muted for. */
+  async mutedMs(playerId: string, guestKey: string | undefined): Promise<number> {
+    const now = this.now();
+    const keys = guestKey === undefined ? [playerId] : [playerId, guestKey];
+    return Math.max(0, ...(await Promise.all(keys.map((key) => this.mutes.remainingMs(key, now)))));
+  }
+
+  /** The player id of a member named by sessionId or by player id. */
+  private resolve(member: unknown): string | undefined {
+    if (typeof member !== "string") return undefined;
+    return this.channel.playerIdOf(member) ?? (this.channel.hasPlayer(member) ? member : undefined);
+  }
+
+  private clientOf(playerId: string): ModeratedClient | undefined {
+    for (const client of this.channel.clients()) if (client.playerId === playerId) return client;
+    return undefined;
   }
 }

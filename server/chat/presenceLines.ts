@@ -1,6 +1,6 @@
-import { TokenBucket, type Clock } from "../security/rateLimit";
+import { CHAT_KEPT_IDENTITIES_MAX, CHAT_PRESENCE_LINES_PER_CHANNEL, CHAT_PRESENCE_LINES_PER_IDENTITY } from "../shared/limits";
 import { BoundedMap } from "../shared/lru";
-import { CHAT_KEPT_IDENTITIES_MAX, CHAT_PRESENCE_LINES_PER_CHANNEL, CHAT_PRESENCE_LINES_PER_IDENTITY } from "../shared/protocol";
+import { TokenBucket, type Clock } from "../shared/tokenBucket";
 
 /**
  * Whether a "joined" or "left" line may be posted: a channel and an identity (player id, or the

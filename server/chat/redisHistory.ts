@@ -1,10 +1,11 @@
 import { Redis } from "ioredis";
 import type { ChatHistoryBounds } from "../config/chat";
-import { logger } from "../log";
-import { CHAT_HISTORY_IDLE_TTL_S, CHAT_SYSTEM_LINES_KEEP, type ChatLine } from "../shared/protocol";
-import { chatTopic, firstLineIdAt, mergeAbove, type ChatDraft, type ChatHistory } from "./history";
+import { CHAT_HISTORY_IDLE_TTL_S } from "../shared/limits";
+import { CHAT_SYSTEM_LINES_KEEP } from "../shared/tuning";
+import type { ChatLine } from "../shared/payloads";
+import type { Logger } from "../telemetry/log";
+import { chatTopic, firstLineIdAt, mergeAbove, type ChatDraft, type ChatHistory, type KeptLine } from "./history";
 import { redisDropBefore, redisEraseLinesOf, redisLinesOf } from "./redisRetention";
-import type { KeptLine } from "./retention";
 
 /** Every channel's said-lines key matches this (retention and erasure find channels with SCAN)... */
 const LINES_KEY_PATTERN = "chat:{*}:lines";
@@ -70,8 +71,14 @@ export class RedisChatHistory implements ChatHistory {
   private readonly appendLine: AppendCommand;
   private readonly touchChannel: TouchCommand;
 
-  constructor(url: string, private readonly bounds: Pick<ChatHistoryBounds, "lines" | "channels">, private readonly now: () => number = Date.now) {
-    this.redis = new Redis(url);
+  /** Connects at its first command, so an app that is built but never started opens no connection. */
+  constructor(
+    url: string,
+    private readonly bounds: Pick<ChatHistoryBounds, "lines" | "channels">,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.redis = new Redis(url, { lazyConnect: true });
     this.redis.defineCommand("chatAppend", { numberOfKeys: 4, lua: APPEND });
     const command = (this.redis as unknown as { chatAppend: AppendCommand }).chatAppend;
     this.appendLine = command.bind(this.redis);
@@ -93,7 +100,7 @@ export class RedisChatHistory implements ChatHistory {
       draft.kind,
       CHAT_SYSTEM_LINES_KEEP,
     );
-    this.boundChannels(channel).catch((error) => logger.error({ err: error, channel }, "could not bound the chat channels kept in Redis"));
+    this.boundChannels(channel).catch((error) => this.log.error({ err: error, channel }, "could not bound the chat channels kept in Redis"));
     return JSON.parse(json) as ChatLine;
   }
 
@@ -105,7 +112,7 @@ export class RedisChatHistory implements ChatHistory {
     return mergeAbove(users.map(parse), systems.map(parse), since, limit);
   }
 
-  // Retention and erasure (server/chat/redisRetention.ts).
+  // Retention and erasure (./redisRetention.ts).
   linesOf(playerId: string): Promise<KeptLine[]> {
     return redisLinesOf(this.redis, LINES_KEY_PATTERN, playerId);
   }

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import type { ChatLine } from "../shared/protocol";
-import type { KeptLine } from "./retention";
+import type { ChatLine } from "../shared/payloads";
+import type { KeptLine } from "./history";
 
 /**
  * Retention and erasure over the Redis history (redisHistory.ts): every channel's sorted set of

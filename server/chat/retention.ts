@@ -1,6 +1,8 @@
-import { logger } from "../log";
-import { PLAYER_ID_MAX_CHARS, type ChatLine } from "../shared/protocol";
-import type { ChatHistory } from "./history";
+import { RefusalCode, type Refusal } from "../shared/codes";
+import { PLAYER_ID_MAX_CHARS } from "../shared/limits";
+import type { ChatLine } from "../shared/payloads";
+import type { Logger } from "../telemetry/log";
+import type { ChatArchive, ChatHistory, KeptLine } from "./history";
 
 /**
  * Chat data retention and erasure (docs/operating.md "Chat data: what is kept, how long, erasure").
@@ -11,68 +13,32 @@ import type { ChatHistory } from "./history";
 /** How often each process deletes the lines past retention (so a line outlives it by at most this). */
 export const RETENTION_SWEEP_MS = 60_000;
 
-/** A kept line with its channel: one entry of a player's export. */
-export interface KeptLine {
-  channel: string;
-  line: ChatLine;
-}
-
-/** What retention and erasure need from a history store (memory: history.ts, Redis: redisRetention.ts). */
-export interface ChatArchive {
-  /** Every kept line of `playerId`, in every channel, oldest first within a channel. */
-  linesOf(playerId: string): Promise<KeptLine[]>;
-  /** Deletes every kept line of `playerId`, in every channel; resolves with how many. */
-  eraseLinesOf(playerId: string): Promise<number>;
-  /** Deletes every line said before `cutoffMs` (UTC ms); resolves with how many. */
-  dropBefore(cutoffMs: number): Promise<number>;
-}
-
 /** A player id from an admin (HTTP or the monitor's room call): a non-empty string of at most PLAYER_ID_MAX_CHARS. */
-export function parsePlayerId(value: unknown): { ok: true; value: string } | { ok: false; reason: string } {
+export function parsePlayerId(value: unknown): { ok: true; value: string } | Refusal {
   if (typeof value !== "string" || value.length === 0 || value.length > PLAYER_ID_MAX_CHARS) {
-    return { ok: false, reason: `playerId must be a string of 1 to ${PLAYER_ID_MAX_CHARS} characters` };
+    return { ok: false, code: RefusalCode.invalidPayload, message: `playerId must be a string of 1 to ${PLAYER_ID_MAX_CHARS} characters` };
   }
   return { ok: true, value };
 }
 
-type LinesByChannel = ReadonlyMap<string, { lines: ChatLine[] }>;
-
-/** Memory store: the kept lines of `playerId` in every channel. */
-export function memoryLinesOf(channels: LinesByChannel, playerId: string): KeptLine[] {
-  const found: KeptLine[] = [];
-  for (const [channel, { lines }] of channels) {
-    for (const line of lines) if (line.playerId === playerId) found.push({ channel, line });
-  }
-  return found;
-}
-
-/** Memory store: removes the lines `drop` picks, in place; returns how many. */
-export function memoryDrop(channels: LinesByChannel, drop: (line: ChatLine) => boolean): number {
-  let dropped = 0;
-  for (const kept of channels.values()) {
-    const before = kept.lines.length;
-    kept.lines = kept.lines.filter((line) => !drop(line));
-    dropped += before - kept.lines.length;
-  }
-  return dropped;
-}
-
 /**
- * A history store with retention: reads leave out lines older than `retentionMs`, and every
- * RETENTION_SWEEP_MS the store deletes them. `close()` stops the sweep and closes the store.
+ * A history store with retention: reads leave out lines older than `retentionMs`, and once started,
+ * every RETENTION_SWEEP_MS the store deletes them. `close()` stops the sweep and closes the store.
  */
 export class RetainedHistory implements ChatHistory {
-  private readonly sweep: NodeJS.Timeout;
+  private sweep: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: ChatHistory,
     private readonly retentionMs: number,
-    onSweepError: (error: unknown) => void,
+    private readonly onSweepError: (error: unknown) => void,
     private readonly now: () => number = Date.now,
-    sweepEveryMs = RETENTION_SWEEP_MS,
-  ) {
-    // Process-wide, not a room's: unref'd so it never keeps the process alive.
-    this.sweep = setInterval(() => void this.dropExpired().catch(onSweepError), sweepEveryMs).unref();
+    private readonly sweepEveryMs = RETENTION_SWEEP_MS,
+  ) {}
+
+  /** Starts the sweep (the app's, not a room's: unref'd so it never keeps the process alive). */
+  start(): void {
+    this.sweep ??= setInterval(() => void this.dropExpired().catch(this.onSweepError), this.sweepEveryMs).unref();
   }
 
   append: ChatHistory["append"] = (channel, draft) => this.store.append(channel, draft);
@@ -101,17 +67,18 @@ export class RetainedHistory implements ChatHistory {
 
   async close(): Promise<void> {
     clearInterval(this.sweep);
+    this.sweep = undefined;
     await this.store.close();
   }
 }
 
 /** `store` with CHAT_RETENTION_S in force; a failed sweep is logged and tried again at the next one. */
-export function retainChat(store: ChatHistory, retentionS: number): RetainedHistory {
-  return new RetainedHistory(store, retentionS * 1000, (err) => logger.error({ err }, "chat retention sweep failed"));
+export function retainChat(store: ChatHistory, retentionS: number, log: Logger): RetainedHistory {
+  return new RetainedHistory(store, retentionS * 1000, (err) => log.error({ err }, "chat retention sweep failed"));
 }
 
-export type ExportResult = { ok: true; playerId: string; lines: KeptLine[] } | { ok: false; reason: string };
-export type EraseResult = { ok: true; erased: number } | { ok: false; reason: string };
+export type ExportResult = { ok: true; playerId: string; lines: KeptLine[] } | Refusal;
+export type EraseResult = { ok: true; erased: number } | Refusal;
 
 /** An admin's export of one player's kept lines, every channel (HTTP admin API and monitor room call). */
 export async function exportPlayerLines(archive: ChatArchive, playerId: unknown): Promise<ExportResult> {
@@ -121,10 +88,10 @@ export async function exportPlayerLines(archive: ChatArchive, playerId: unknown)
 }
 
 /** An admin's erasure of one player's kept lines, every channel. The log line counts them, without the id. */
-export async function erasePlayerLines(archive: ChatArchive, playerId: unknown): Promise<EraseResult> {
+export async function erasePlayerLines(archive: ChatArchive, playerId: unknown, log: Logger): Promise<EraseResult> {
   const parsed = parsePlayerId(playerId);
   if (!parsed.ok) return parsed;
   const erased = await archive.eraseLinesOf(parsed.value);
-  logger.info({ erased }, "chat lines of a player erased");
+  log.info({ erased }, "chat lines of a player erased");
   return { ok: true, erased };
 }

@@ -1,8 +1,8 @@
 import { createPublicKey, createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 import { EnvVarError, from } from "env-var";
 import { ConfigError } from "./error";
-import { parseAllowedOrigins, type AllowedOrigins } from "../security/origins";
-import { readLimits, type ServerLimits } from "./limits";
+import { parseAllowedOrigins, type AllowedOrigins } from "./origins";
+import { readLimits, type ServerLimits } from "./serverLimits";
 import { readScalingConfig, type ScalingConfig } from "./scaling";
 import { readChatHistoryBounds, type ChatHistoryBounds } from "./chat";
 
@@ -16,7 +16,7 @@ export { ConfigError };
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** LOG_FORMAT: `auto` is readable lines at a terminal and JSON anywhere else (server/log.ts). */
+/** LOG_FORMAT: `auto` is readable lines at a terminal and JSON anywhere else (server/telemetry/log.ts). */
 export const LOG_FORMATS = ["auto", "json", "pretty"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
@@ -64,7 +64,7 @@ export interface Settings {
   shutdownTimeoutMs: number;
   /** REDIS_URL and PUBLIC_ADDRESS (server/config/scaling.ts). */
   scaling: ScalingConfig;
-  /** ALLOWED_ORIGINS (server/security/origins.ts). */
+  /** ALLOWED_ORIGINS (./origins.ts). */
   allowedOrigins: AllowedOrigins;
   /** RATE_LIMIT_SCALE: multiplies every per-client message rate and burst (load tests, test rigs). */
   rateLimitScale: number;
@@ -75,7 +75,7 @@ export interface Settings {
   chatHistory: ChatHistoryBounds;
   /** CHAT_RETENTION_S: how long chat lines are kept, in memory and in Redis (server/chat/retention.ts). */
   chatRetentionS: number;
-  /** Per-address, per-identity and per-process limits, and TRUSTED_PROXY (server/config/limits.ts). */
+  /** Per-address, per-identity and per-process limits, TRUSTED_PROXY, and what may wait to be sent to a client (./serverLimits.ts). */
   limits: ServerLimits;
 }
 
@@ -187,17 +187,4 @@ function readPublicKey(pem: string): { key: KeyObject; algorithm: "RS256" | "ES2
   }
   if (key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1") return { key, algorithm: "ES256" };
   throw new ConfigError('"AUTH_JWT_PUBLIC_KEY" must be an RSA key (RS256) or a P-256 EC key (ES256)');
-}
-
-let current: Settings | undefined;
-
-/** Called once by createApp (server/app.config.ts) with the settings the entry read. */
-export function useSettings(built: Settings): void {
-  current = built;
-}
-
-/** The settings the running app was built with, for rooms (Colyseus constructs them). */
-export function settings(): Settings {
-  if (current === undefined) throw new Error("settings() before createApp(settings)");
-  return current;
 }

@@ -2,7 +2,7 @@ import { matchMaker, type Server } from "@colyseus/core";
 import type { AddressInfo } from "node:net";
 import { styleText } from "node:util";
 import type { Settings } from "../config";
-import { logger, logOutput } from "../log";
+import type { AppContext } from "../context";
 import {
   BATTLE_DEFAULT_MAX_PLAYERS,
   BATTLE_MAX_PLAYERS_LIMIT,
@@ -13,6 +13,7 @@ import {
   RATE_LIMITS,
   SEAT_RESERVATION_S,
 } from "../shared/protocol";
+import { pickLogOutput, type LogOutput } from "../telemetry/log";
 import { OpsPath } from "./http";
 
 /**
@@ -54,7 +55,7 @@ export function redactRedisUrl(url: string): string {
   return `${parsed.protocol}//${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
 }
 
-export function startFacts(settings: Settings, port: number, presence: string, driver: string): StartFacts {
+export function startFacts(settings: Settings, port: number, presence: string, driver: string, logOutput: LogOutput): StartFacts {
   const gameUrl = `http://localhost:${port}/`;
   const scaling = settings.scaling;
   return {
@@ -67,7 +68,7 @@ export function startFacts(settings: Settings, port: number, presence: string, d
     driver,
     ...(scaling.mode === "redis" ? { redis: redactRedisUrl(scaling.redisUrl), publicAddress: scaling.publicAddress } : {}),
     auth: settings.auth.mode === "jwt" ? `jwt ${settings.auth.algorithm}` : "guests",
-    log: { level: settings.logLevel, format: logOutput() },
+    log: { level: settings.logLevel, format: logOutput },
     limits: {
       battlePlayers: { default: BATTLE_DEFAULT_MAX_PLAYERS, max: BATTLE_MAX_PLAYERS_LIMIT },
       chatMembers: CHAT_MAX_MEMBERS,
@@ -128,11 +129,12 @@ export function bannerText(facts: StartFacts, password: string | undefined, colo
  * Below LOG_LEVEL=info only a generated password's line is printed.
  * The generated password appears in the banner only, and never with NODE_ENV=production.
  */
-export function announceStart(gameServer: Server, settings: Settings, env: NodeJS.ProcessEnv = process.env): void {
+export function announceStart(gameServer: Server, { settings, log: logger }: AppContext, env: NodeJS.ProcessEnv = process.env): void {
   const address = gameServer.transport.server?.address() as AddressInfo | null | undefined;
   const port = address?.port ?? settings.port;
-  const facts = startFacts(settings, port, matchMaker.presence.constructor.name, matchMaker.driver.constructor.name);
-  const pretty = logOutput() === "pretty";
+  const output = pickLogOutput(settings.logFormat, process.stdout.isTTY === true);
+  const facts = startFacts(settings, port, matchMaker.presence.constructor.name, matchMaker.driver.constructor.name, output);
+  const pretty = output === "pretty";
   // A readable log says it all in the banner; a JSON log gets the facts as fields.
   if (!pretty) logger.info(facts, "listening");
   const out = pretty ? process.stdout : process.stderr;

@@ -3,15 +3,12 @@ import { monitor } from "@colyseus/monitor";
 import type express from "express";
 import { STATUS_CODES } from "node:http";
 import basicAuth from "express-basic-auth";
-import type { Settings } from "../config";
-import { configureLogs, logger } from "../log";
-import { ChatRoom } from "../rooms/ChatRoom";
-import { BoundedMap } from "../shared/lru";
+import type { AppContext } from "../context";
 import { clientAddress } from "../security/clientAddress";
-import { ADMIN_LOGIN_FAILURES_MAX, ADMIN_LOGIN_WINDOW_S, LOGGED_USER_MAX_CHARS, TRACKED_ADDRESSES_MAX } from "../shared/protocol";
+import { ADMIN_LOGIN_FAILURES_MAX, ADMIN_LOGIN_WINDOW_S, LOGGED_USER_MAX_CHARS, TRACKED_ADDRESSES_MAX } from "../shared/limits";
+import { BoundedMap } from "../shared/lru";
+import type { Logger } from "../telemetry/log";
 import { chatDataRoutes } from "./chatData";
-import { redisReachable } from "../scaling/redisHealth";
-import { countAdminRefusal, registry } from "./metrics";
 
 /** Operator endpoints: liveness, readiness, and the admin-only monitor panel and metrics. */
 export const OpsPath = {
@@ -41,12 +38,12 @@ const MONITOR_COLUMNS = [
  * the monitor API can call any room method with a plain GET, so a browser that holds the credentials
  * must not be made to send them from another site (fetch metadata header; absent from non-browsers).
  */
-function adminOnly(settings: Settings): express.RequestHandler[] {
+function adminOnly({ settings, log, metrics }: AppContext): express.RequestHandler[] {
   const throttle = new LoginThrottle();
   const addressOf = (req: express.Request) => clientAddress(req, settings.limits.trustedProxies);
   const notThrottled: express.RequestHandler = (req, res, next) => {
     if (!throttle.blocked(addressOf(req), performance.now())) return next();
-    countAdminRefusal("throttled");
+    metrics.countAdminRefusal("throttled");
     res.set("Retry-After", String(ADMIN_LOGIN_WINDOW_S)).status(429).send("too many failed logins: try again later");
   };
   const sameSiteOnly: express.RequestHandler = (req, res, next) => {
@@ -62,9 +59,9 @@ function adminOnly(settings: Settings): express.RequestHandler[] {
       if (!req.auth) return ""; // no credentials yet: the browser's first request, answered with the challenge
       const ip = addressOf(req);
       throttle.failed(ip, performance.now());
-      countAdminRefusal("wrong_credentials");
+      metrics.countAdminRefusal("wrong_credentials");
       const user = req.auth.user.slice(0, LOGGED_USER_MAX_CHARS);
-      logger.warn({ ip, user, path: req.originalUrl.slice(0, LOGGED_USER_MAX_CHARS * 4) }, "admin login refused");
+      log.warn({ ip, user, path: req.originalUrl.slice(0, LOGGED_USER_MAX_CHARS * 4) }, "admin login refused");
       return "";
     },
   });
@@ -97,12 +94,12 @@ export const refuseSourceMaps: express.RequestHandler = (req, res, next) => {
   res.status(404).end();
 };
 
-/** Applies LOG_LEVEL and LOG_FORMAT and mounts the operator endpoints (`initializeExpress`). */
-export function mountOps(app: express.Express, settings: Settings): void {
-  configureLogs(settings);
+/** Mounts the operator endpoints (`initializeExpress`). */
+export function mountOps(app: express.Express, ctx: AppContext): void {
+  const { settings, log, metrics } = ctx;
   // The password itself is shown in the start banner only (server/ops/banner.ts), never in a log line.
   if (settings.adminPasswordGenerated) {
-    logger.warn({ adminUser: settings.adminUser }, "ADMIN_PASSWORD is not set: generated one for this run, printed once at start (never logged)");
+    log.warn({ adminUser: settings.adminUser }, "ADMIN_PASSWORD is not set: generated one for this run, printed once at start (never logged)");
   }
 
   app.get(OpsPath.health, (_req, res) => {
@@ -112,23 +109,23 @@ export function mountOps(app: express.Express, settings: Settings): void {
   // not while Redis (when configured) does not answer.
   app.get(OpsPath.ready, (_req, res) => {
     const state = matchMaker.state;
-    if (state === matchMaker.MatchMakerState.READY && !redisReachable()) return void res.status(503).json({ status: "redis_unreachable" });
+    if (state === matchMaker.MatchMakerState.READY && ctx.redisHealth?.reachable === false) return void res.status(503).json({ status: "redis_unreachable" });
     if (state === matchMaker.MatchMakerState.READY) return void res.json({ status: "ready" });
     const status = state === matchMaker.MatchMakerState.SHUTTING_DOWN ? "shutting_down" : "starting";
     res.status(503).json({ status });
   });
 
-  const admin = adminOnly(settings);
+  const admin = adminOnly(ctx);
   app.get(OpsPath.metrics, ...admin, async (_req, res) => {
     try {
-      res.type(registry.contentType).send(await registry.metrics());
+      res.type(metrics.contentType).send(await metrics.text());
     } catch (err) {
-      logger.error({ err }, "metrics collection failed");
+      log.error({ err }, "metrics collection failed");
       res.status(500).send("metrics collection failed");
     }
   });
   app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, monitor({ columns: [...MONITOR_COLUMNS] }));
-  app.use(OpsPath.admin, ...admin, chatDataRoutes(() => ChatRoom.history));
+  app.use(OpsPath.admin, ...admin, chatDataRoutes(ctx.chat.history, log));
 }
 
 /**
@@ -150,9 +147,11 @@ const checkRoomCallArgs: express.RequestHandler = (req, res, next) => {
  * Last in the Express chain: an error in any route (a bad JSON body, a bug) answers with its HTTP
  * status and a fixed text, never a stack trace or a path; the error itself goes to the log.
  */
-export const hideRouteErrors: express.ErrorRequestHandler = (err, req, res, _next) => {
-  const status = Number.isInteger(err?.status) && err.status >= 400 && err.status < 600 ? err.status : 500;
-  if (status >= 500) logger.error({ err, path: req.originalUrl }, "HTTP route failed");
-  if (res.headersSent) return;
-  res.status(status).json({ error: status >= 500 ? "internal error" : (STATUS_CODES[status] ?? "bad request") });
-};
+export function hideRouteErrors(log: Logger): express.ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const status = Number.isInteger(err?.status) && err.status >= 400 && err.status < 600 ? err.status : 500;
+    if (status >= 500) log.error({ err, path: req.originalUrl }, "HTTP route failed");
+    if (res.headersSent) return;
+    res.status(status).json({ error: status >= 500 ? "internal error" : (STATUS_CODES[status] ?? "bad request") });
+  };
+}

@@ -1,40 +1,29 @@
 import type { Client } from "@colyseus/core";
 import type { Identity } from "../auth/identity";
+import { BattleChatTickets } from "../chat/battleTickets";
+import { arenaSize, shownWhole } from "../shared/arena";
 import {
   attackBlocked,
   generateName,
   moveRefused,
-  newMoveQueue,
+  newPilot,
   nextAttackAt,
   pickSpawn,
   respawnAt,
   seededRng,
   stepPlayers,
-  type Pilot as PilotBase,
+  type Pilot,
   type Rng,
 } from "../shared/game";
-import { NamesInUse, uniqueName } from "../shared/names";
 import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
-import { parseAttack, parseBattleOptions, parseMove, parseNoPayload, type BattleJoin } from "../shared/parse";
+import { NamesInUse, uniqueName } from "../shared/names";
+import { parseBattleOptions, type BattleJoin } from "../shared/parse";
+import { RoomName, type AttackPayload, type MovePayload } from "../shared/payloads";
 import { MAX_HP, RESPAWN_DELAY_MS, TICK_MS } from "../shared/tuning";
-import { RoomName, type AttackPayload, type MovePayload } from "../shared/wire";
-import { timedTick } from "../ops/metrics";
 import { guardedRoom } from "./guardedRoom";
-import type { HandlerTable, Outcome } from "./messages";
-import { BattleState, createBattleState, createPlayer } from "./schema/BattleState";
-import { InterestViews } from "./interest";
-import { arenaSize, shownWhole } from "../shared/arena";
-import { settings } from "../config";
-import { evict } from "./seats";
-import { watchProtocolErrors } from "./reconnect";
-import { BattleChatTickets } from "../chat/battleTickets";
-
-/** Server-only bookkeeping for one player; never synchronised. */
-interface Pilot extends PilotBase {
-  /** Highest seq received, applied or queued. */
-  lastSeq: number;
-  nextAttackAt: number;
-}
+import { InterestViews } from "./interestViews";
+import type { Handlers, Outcome } from "./messages";
+import { BattleState, Player } from "./schema/BattleState";
 
 /** `client.auth`: the join options and who the player is. */
 type BattleAuth = BattleJoin & Identity;
@@ -47,8 +36,6 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
   private names = new NamesInUse();
   /** Positions of the last few ticks, for attacks judged where their sender saw the targets. */
   private history = new PositionHistory<string>();
-  /** INTEREST_MANAGEMENT: each client gets positions of nearby players only (docs/netcode.md). */
-  protected readonly interestManagement = settings().interestManagement;
   /** Who sees whom, and the serializer that sends each client its view and its own ack. */
   private views!: InterestViews;
   /** Whether this room's players are sent by view: INTEREST_MANAGEMENT, on a map too big to show whole. */
@@ -56,17 +43,16 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   private chatTickets!: BattleChatTickets;
 
-  readonly messages: HandlerTable<"battle", BattleClient> = {
-    move: { parse: parseMove, bucket: "move", handle: (client, move) => this.onMove(client, move) },
-    attack: { parse: parseAttack, bucket: "attack", handle: (client, attack) => this.onAttack(client, attack) },
-    chatTicket: { parse: parseNoPayload, bucket: "chatTicket", handle: (client) => this.onChatTicket(client) },
+  readonly messages: Handlers<"battle", BattleClient> = {
+    move: (client, move) => this.onMove(client, move),
+    attack: (client, attack) => this.onAttack(client, attack),
+    chatTicket: (client) => this.onChatTicket(client),
   };
 
   protected create(options: BattleJoin) {
     const map = arenaSize(options.maxPlayers);
-    // Only where the client cannot show the whole map anyway (docs/netcode.md "Interest management").
-    this.viewed = this.interestManagement && !shownWhole(map);
-    this.state = createBattleState(this.viewed);
+    // INTEREST_MANAGEMENT, and only where the client cannot show the whole map anyway (docs/netcode.md "Interest management").
+    this.viewed = this.ctx.settings.interestManagement && !shownWhole(map);
     this.views = new InterestViews(this, this.viewed);
     this.chatTickets = new BattleChatTickets(this.presence, this.roomId);
     this.maxClients = options.maxPlayers;
@@ -79,14 +65,14 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     // Patches go out right after each tick, so an applied input is acknowledged without waiting
     // for an unrelated patch timer.
     this.patchRate = 0;
-    this.setSimulationInterval(timedTick(() => this.tick()), TICK_MS);
+    this.setSimulationInterval(this.ctx.metrics.timedTick(() => this.tick()), TICK_MS);
   }
 
   onJoin(client: BattleClient, _options: unknown, auth: BattleAuth) {
-    watchProtocolErrors(client);
+    this.reconnections.watch(client);
     const previous = this.seats.claim(auth.playerId, client.sessionId);
     if (previous !== undefined && this.takeOver(previous, client)) return;
-    const player = createPlayer(this.viewed);
+    const player = new Player();
     // Two players never look alike: a look-alike of a name in use gets a number (server/shared/names.ts).
     player.name = uniqueName(auth.name ?? generateName(this.rng), this.names);
     this.names.add(player.name);
@@ -95,7 +81,7 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     player.x = spot.x;
     player.y = spot.y;
     this.state.players.set(client.sessionId, player);
-    this.pilots.set(client.sessionId, { ...newMoveQueue(this.clock.elapsedTime), lastSeq: 0, nextAttackAt: 0, respawnAt: 0 });
+    this.pilots.set(client.sessionId, newPilot(this.clock.elapsedTime));
     this.views.join(client.sessionId, player);
   }
 
@@ -125,7 +111,7 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
   private takeOver(previous: string, client: BattleClient): boolean {
     const player = this.state.players.get(previous);
     const pilot = this.pilots.get(previous);
-    evict(this, previous);
+    this.evict(previous);
     if (!player || !pilot) return false;
     this.state.players.delete(previous);
     this.pilots.delete(previous);

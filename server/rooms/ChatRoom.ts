@@ -1,36 +1,24 @@
 import { ServerError, matchMaker, type AuthContext, type Client } from "@colyseus/core";
-import { logger } from "../log";
 import { playerIdOf, type Identity } from "../auth/identity";
+import { admits, isBattleChannel } from "../chat/battleTickets";
 import { CatchUp } from "../chat/catchUp";
-import { MemoryChatHistory, chatTopic, lineBytes, newestWithin, type ChatDraft, type ChatHistory } from "../chat/history";
+import { floodKeyOf } from "../chat/floodKey";
+import { chatTopic, lineBytes, newestWithin, type ChatDraft } from "../chat/history";
+import { Moderation, Mutes, type ModeratedClient, type ModerationResult } from "../chat/moderation";
 import { PresenceLines } from "../chat/presenceLines";
 import { Resumes } from "../chat/resume";
-import { floodKeyOf } from "../chat/floodKey";
-import { admits, isBattleChannel } from "../chat/battleTickets";
-import { Mutes, parseMuteSeconds, type ModerationResult } from "../chat/moderation";
 import { erasePlayerLines, exportPlayerLines, type EraseResult, type ExportResult } from "../chat/retention";
-import { settings } from "../config";
+import { JOIN_NOT_A_MEMBER, RefusalCode } from "../shared/codes";
 import { generateName, seededRng } from "../shared/game";
+import { CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
 import { NamesInUse, uniqueName } from "../shared/names";
-import { parseChat, parseChatOptions, parseResume, type ChatJoin } from "../shared/parse";
-import { CHAT_HISTORY_CHANNELS_MAX, CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
+import { parseChatOptions, type ChatJoin } from "../shared/parse";
+import { RoomName, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
 import { CHAT_HISTORY_KEEP, CHAT_HISTORY_ON_JOIN } from "../shared/tuning";
-import {
-  CLOSE_KICKED,
-  JOIN_NOT_A_MEMBER,
-  RefusalCode,
-  RoomName,
-  type ChatLine,
-  type ChatPayload,
-  type ChatResumePayload,
-} from "../shared/wire";
-import { countChatLine } from "../ops/metrics";
 import { guardedRoom } from "./guardedRoom";
+import type { Handlers, Outcome } from "./messages";
 import { refuse } from "./refuse";
-import type { HandlerTable, Outcome } from "./messages";
-import { cameBack, watchProtocolErrors } from "./reconnect";
 import { RoomSubscriptions } from "./roomSubscriptions";
-import { evict } from "./seats";
 import { ChatState, Member } from "./schema/ChatState";
 
 /** What the sender of a line the chat store could not keep is told (RefusalCode.notSaved). */
@@ -47,19 +35,11 @@ type ChatClient = Client<unknown, ChatAuth>;
  * kept by the history, which publishes them on the channel's topic; the room relays what it hears.
  */
 export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName.chat, parseChatOptions)<ChatState> {
-  /** Shared by every chat room of the process; app.config puts the Redis history here when configured. */
-  static history: ChatHistory = new MemoryChatHistory(
-    { lines: CHAT_HISTORY_KEEP, channels: CHAT_HISTORY_CHANNELS_MAX },
-    (topic, line) => matchMaker.presence.publish(topic, line),
-  );
-
   state = new ChatState();
   maxClients = CHAT_MAX_MEMBERS;
   private rng = seededRng(Math.floor(Math.random() * 2 ** 32));
-  /** Keyed by player id, so leaving and joining again does not lift a mute. */
-  private mutes!: Mutes;
-  /** Members being kicked: their leave is final, no reconnection. */
-  private kicked = new Set<string>();
+  /** Mutes (by player id, so leaving and joining again does not lift one) and kicks (server/chat/moderation.ts). */
+  private moderation!: Moderation;
   /** The keys of the members' names, so a join finds a look-alike in O(1). */
   private names = new NamesInUse();
   private catchUp = new CatchUp(CHAT_HISTORY_KEEP);
@@ -70,9 +50,9 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   /** Id of the last line relayed: where a reconnected member that never says `resume` resumes. */
   private lastLineId = 0;
 
-  readonly messages: HandlerTable<"chat", ChatClient> = {
-    chat: { parse: parseChat, bucket: "chat", handle: (client, chat) => this.onChat(client, chat) },
-    resume: { parse: parseResume, bucket: "resume", handle: (client, resume) => this.onResume(client, resume) },
+  readonly messages: Handlers<"chat", ChatClient> = {
+    chat: (client, chat) => this.onChat(client, chat),
+    resume: (client, resume) => this.onResume(client, resume),
   };
 
   /** The base's checks (join options, token), then a battle channel's ticket, before a seat is reserved. */
@@ -86,7 +66,14 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
 
   protected async create(options: ChatJoin) {
     this.state.channel = options.channel;
-    this.mutes = new Mutes(this.presence);
+    this.moderation = new Moderation(
+      {
+        playerIdOf: (sessionId) => this.state.members.get(sessionId)?.playerId,
+        hasPlayer: (playerId) => [...this.state.members.values()].some((member) => member.playerId === playerId),
+        clients: () => this.clients.map((client) => this.moderated(client)),
+      },
+      new Mutes(this.presence),
+    );
     void this.setMetadata({ channel: options.channel });
     // A battle's channel would reveal the battle's id in the lobby's room list (private ones too).
     if (isBattleChannel(options.channel)) this.listing.unlisted = true;
@@ -94,7 +81,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   }
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatAuth) {
-    watchProtocolErrors(client);
+    this.reconnections.watch(client);
     // The same player joining again (another tab or device) takes its seat over quietly.
     const previous = this.seats.claim(auth.playerId, client.sessionId);
     const replaced = previous !== undefined ? this.state.members.get(previous) : undefined;
@@ -110,13 +97,13 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     // Leaving and joining again does not buy a fresh chat burst.
     this.limits.adopt(client.sessionId, auth.floodKey);
     void this.sendHistory(client, auth.since);
-    if (previous !== undefined) return evict(this, previous);
+    if (previous !== undefined) return this.evict(previous);
     void this.announce(client, `${member.name} joined`);
   }
 
   /** Kicked members too leave for good. */
   protected isFinalLeave(client: ChatClient): boolean {
-    const kicked = this.kicked.delete(client.sessionId);
+    const kicked = this.moderation.takeKicked(client.sessionId);
     return super.isFinalLeave(client) || kicked;
   }
 
@@ -139,49 +126,32 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     await this.subscriptions.dispose();
   }
 
-  /**
-   * Moderation (monitor room-call API). `member` is a member's sessionId or player id; the mute holds
-   * the player id, so it outlasts a rejoin. `seconds` defaults to MUTE_MAX_S. Their chat is refused meanwhile.
-   */
+  // Moderation, through the monitor's room-call API (docs/operating.md): `member` is a member's
+  // sessionId or player id; a mute holds the player id, so it outlasts a rejoin.
+
+  /** Mutes a member for `seconds` (default MUTE_MAX_S): its chat is refused meanwhile. */
   mute(member: unknown, seconds?: unknown): ModerationResult {
-    const duration = parseMuteSeconds(seconds);
-    if (duration === null) return { ok: false, reason: "seconds must be a number above 0, at most one day" };
-    const playerId = this.resolveMember(member);
-    if (playerId === undefined) return { ok: false, reason: "no such member" };
-    this.mutes.mute(playerId, duration, Date.now());
-    // A guest's id is new at every join: its address is muted too, or rejoining would lift the mute.
-    const guest = this.clients.find((c) => playerIdOf(c) === playerId && c.auth?.guest);
-    if (guest?.auth) this.mutes.mute(guest.auth.floodKey, duration, Date.now());
-    return { ok: true };
+    return this.moderation.mute(member, seconds);
   }
 
   /** `member`: a member's sessionId, or the player id of a muted player (who may have left). */
   unmute(member: unknown): ModerationResult {
-    const playerId = this.resolveMember(member) ?? member;
-    if (typeof playerId !== "string" || !this.mutes.unmute(playerId)) return { ok: false, reason: "not muted" };
-    const guest = this.clients.find((c) => playerIdOf(c) === playerId && c.auth?.guest);
-    if (guest?.auth) this.mutes.unmute(guest.auth.floodKey);
-    return { ok: true };
+    return this.moderation.unmute(member);
   }
 
-  /** Moderation: disconnects a member (sessionId or player id) with CLOSE_KICKED; everyone sees the usual "left" line. */
+  /** Disconnects a member with CLOSE_KICKED; everyone sees the usual "left" line. */
   kick(member: unknown): ModerationResult {
-    const playerId = this.resolveMember(member);
-    const client = this.clients.find((c) => playerIdOf(c) === playerId);
-    if (!client) return { ok: false, reason: "no such member" };
-    this.kicked.add(client.sessionId);
-    client.leave(CLOSE_KICKED, "kicked");
-    return { ok: true };
+    return this.moderation.kick(member);
   }
 
   /** Chat data (monitor room-call API): one player's kept lines in every channel, not only this one. */
   exportLinesOf(playerId: unknown): Promise<ExportResult> {
-    return exportPlayerLines(ChatRoom.history, playerId);
+    return exportPlayerLines(this.ctx.chat.history, playerId);
   }
 
   /** Chat data: erases one player's kept lines in every channel (docs/operating.md "Chat data"). */
   eraseLinesOf(playerId: unknown): Promise<EraseResult> {
-    return erasePlayerLines(ChatRoom.history, playerId);
+    return erasePlayerLines(this.ctx.chat.history, playerId, this.ctx.log);
   }
 
   /** Holds the member's lines while it is away; true when it came back with its reconnection token. */
@@ -189,7 +159,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     const { sessionId } = client;
     this.resumes.dropped(sessionId, this.lastLineId);
     this.catchUp.hold(sessionId);
-    if (!(await cameBack(this, client, false))) return false;
+    if (!(await this.reconnections.cameBack(client, false))) return false;
     this.resumes.cameBack(sessionId, (since) => {
       const back = this.clients.getById(sessionId);
       if (back) void this.sendHistory(back, since);
@@ -207,7 +177,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     if (mutedMs > 0) return { ok: false, code: RefusalCode.muted, message: `you are muted for ${Math.ceil(mutedMs / 1000)} s` };
     const { sessionId } = client;
     const draft: ChatDraft = { kind: "user", name: member.name, sessionId, playerId: playerIdOf(client), text: chat.text, time: Date.now() };
-    const maxBytes = settings().chatHistory.lineBytes;
+    const maxBytes = this.ctx.settings.chatHistory.lineBytes;
     if (lineBytes(draft) > maxBytes) return { ok: false, code: RefusalCode.textTooLong, message: `chat line must be at most ${maxBytes} bytes` };
     this.post(draft);
   }
@@ -219,19 +189,19 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     this.post({ kind: "system", name: "", sessionId: "", playerId: "", text, time: Date.now() });
   }
 
-  private async mutedMs(client: ChatClient): Promise<number> {
-    const now = Date.now();
-    const keys = [playerIdOf(client), ...(client.auth?.guest ? [client.auth.floodKey] : [])];
-    return Math.max(0, ...(await Promise.all(keys.map((key) => this.mutes.remainingMs(key, now)))));
+  private mutedMs(client: ChatClient): Promise<number> {
+    const { guestKey, playerId } = this.moderated(client);
+    return this.moderation.mutedMs(playerId, guestKey);
   }
 
-  /** The player id of a member named by sessionId or by player id. */
-  private resolveMember(member: unknown): string | undefined {
-    if (typeof member !== "string") return undefined;
-    const bySession = this.state.members.get(member);
-    if (bySession) return bySession.playerId;
-    for (const m of this.state.members.values()) if (m.playerId === member) return member;
-    return undefined;
+  /** A member as moderation sees it: a guest is also known by its flood key (its address). */
+  private moderated(client: ChatClient): ModeratedClient {
+    return {
+      sessionId: client.sessionId,
+      playerId: playerIdOf(client),
+      guestKey: client.auth?.guest ? client.auth.floodKey : undefined,
+      close: (code, reason) => client.leave(code, reason),
+    };
   }
 
   private onResume(client: ChatClient, resume: ChatResumePayload): Outcome {
@@ -252,9 +222,9 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     const limit = since === undefined ? CHAT_HISTORY_ON_JOIN : CHAT_HISTORY_REPLY_MAX_LINES;
     let lines: ChatLine[] = [];
     try {
-      lines = newestWithin(await ChatRoom.history.after(this.state.channel, since ?? 0, limit), limit, CHAT_HISTORY_REPLY_MAX_BYTES);
+      lines = newestWithin(await this.ctx.chat.history.after(this.state.channel, since ?? 0, limit), limit, CHAT_HISTORY_REPLY_MAX_BYTES);
     } catch (error) {
-      logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not read the chat history");
+      this.ctx.log.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not read the chat history");
     }
     // Left meanwhile, or dropped and came back again: that reconnection has its own catch-up.
     if (!this.catchUp.isHeld(client.sessionId, turn)) return;
@@ -266,13 +236,13 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
 
   /** Hands a line to the history, which numbers it and publishes it to every room of the channel. */
   private post(draft: ChatDraft) {
-    ChatRoom.history
+    this.ctx.chat.history
       .append(this.state.channel, draft)
       .catch((error) => {
-        logger.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line");
+        this.ctx.log.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line");
         // Lines are relayed once kept, so nobody saw this one: its sender must know.
         const sender = draft.sessionId ? this.clients.getById(draft.sessionId) : undefined;
-        if (sender) refuse(sender, "chat", RefusalCode.notSaved, NOT_SAVED);
+        if (sender) refuse(this, sender, "chat", RefusalCode.notSaved, NOT_SAVED);
       });
   }
 
@@ -281,6 +251,6 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     const skip = this.catchUp.skipFor(line);
     const except = skip.size > 0 ? this.clients.filter((client) => skip.has(client.sessionId)) : undefined;
     this.broadcast("chat", line, except ? { except } : undefined);
-    countChatLine(line.kind);
+    this.ctx.metrics.countChatLine(line.kind);
   }
 }

@@ -1,10 +1,10 @@
 import { matchMaker, subscribeLobby, type Client } from "@colyseus/core";
 import type { Identity } from "../auth/identity";
-import { parseLobbyFilter, parseLobbyOptions, type LobbyJoin } from "../shared/parse";
+import { parseLobbyOptions, type LobbyJoin } from "../shared/parse";
+import { RoomName, type LobbyFilter, type ListedRoom } from "../shared/payloads";
 import { LOBBY_FULL_LIST_INTERVAL_MS } from "../shared/tuning";
-import { RoomName, type LobbyFilter, type ListedRoom } from "../shared/wire";
 import { guardedRoom } from "./guardedRoom";
-import type { HandlerTable } from "./messages";
+import type { Handlers } from "./messages";
 
 type LobbyClient = Client<unknown, LobbyJoin & Identity>;
 /** Colyseus's listing of one room, as matchMaker.query and subscribeLobby give it. */
@@ -47,8 +47,8 @@ export class LobbyRoom extends guardedRoom(RoomName.lobby, parseLobbyOptions)<ob
   private listeners = new Map<string, Listener>();
   private unsubscribe: (() => void) | undefined;
 
-  readonly messages: HandlerTable<"lobby", LobbyClient> = {
-    filter: { parse: parseLobbyFilter, bucket: "filter", handle: (client, filter) => this.onFilter(client, filter) },
+  readonly messages: Handlers<"lobby", LobbyClient> = {
+    filter: (client, filter) => this.onFilter(client, filter),
   };
 
   protected async create() {

@@ -1,31 +1,45 @@
 /**
  * The base of every room: what battle, chat and lobby share, written once.
+ * - the app context, from the room's definition ({@link bindContext}, server/app.config.ts);
  * - static onAuth: join options parsed at matchmaking, before any seat (ServerError 4217 naming the
  *   problem, 4218 for another protocol version), then the identity behind the token;
- * - the room's handler table wired through one guarded path (./messages.ts), with the catch-all;
- * - typed `send` and `broadcast` (the wire map's payload for each message name);
+ * - the room's handlers wired through one guarded path (./messages.ts), with the catch-all;
+ * - typed `send` and `broadcast` (the protocol record's payload for each message name);
  * - the shutdown notice, exceptions logged with the room id, and the leave: final or a kept seat,
  *   then the shared cleanup.
  */
 import { Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
 import { identify, playerIdOf, withIdentity, type Identity } from "../auth/identity";
-import { settings } from "../config";
-import { logger } from "../log";
-import { closeRoomGracefully } from "../ops/shutdown";
+import type { AppContext } from "../context";
 import { RateLimiter } from "../security/rateLimit";
+import { CLOSE_REPLACED, JOIN_INVALID_OPTIONS, JOIN_PROTOCOL_MISMATCH } from "../shared/codes";
 import { SEAT_RESERVATION_S } from "../shared/limits";
+import { roomRates, type ServerMessageName, type ServerMessages } from "../shared/messages";
 import { parseVersionedJoin, protocolMatches, type Parsed } from "../shared/parse";
-import {
-  JOIN_INVALID_OPTIONS,
-  JOIN_PROTOCOL_MISMATCH,
-  PROTOCOL_VERSION,
-  type RoomName,
-  type ServerMessageName,
-  type ServerMessages,
-} from "../shared/wire";
-import { registerMessages, type HandlerTable } from "./messages";
-import { cameBack } from "./reconnect";
+import { PROTOCOL_VERSION, type RoomName } from "../shared/payloads";
+import { registerMessages, type Handlers } from "./messages";
+import { Reconnections } from "./reconnect";
 import { Seats } from "./seats";
+import { closeRoomGracefully } from "./shutdown";
+
+/** Where a room class bound to an app keeps its context. */
+const CONTEXT = Symbol("app context");
+type Bound = { [CONTEXT]?: AppContext };
+
+/** The app context of a room class defined by {@link bindContext}. */
+function contextOf(klass: unknown): AppContext {
+  const context = (klass as Bound)[CONTEXT];
+  if (!context) throw new Error("room class defined without its app context: define it with bindContext(RoomClass, context)");
+  return context;
+}
+
+/** `klass` for one app: its rooms (and its static onAuth) see `context`. Colyseus constructs rooms without arguments. */
+// TypeScript accepts a class as a mixin base only when typed as a constructor of `any[]`.
+export function bindContext<T extends new (...args: any[]) => Room>(klass: T, context: AppContext): T {
+  return class extends klass {
+    static readonly [CONTEXT] = context;
+  };
+}
 
 /** The room's join options, or the ServerError that refuses the join (before any seat is reserved). */
 export function admitJoin<J>(input: unknown, parse: (options: unknown) => Parsed<J>): J {
@@ -45,38 +59,51 @@ export function admitJoin<J>(input: unknown, parse: (options: unknown) => Parsed
 
 /**
  * The base class of room `name`, whose join options `parseJoin` reads. Usage:
- * `const Base = guardedRoom(RoomName.battle, parseBattleOptions); class BattleRoom extends Base<BattleState> {…}`.
+ * `class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)<BattleState> {…}`,
+ * defined for an app with `bindContext(BattleRoom, context)`.
  */
 export function guardedRoom<R extends RoomName, J extends object, Extra extends object = object>(name: R, parseJoin: (options: unknown) => Parsed<J>) {
   /** `client.auth`: the join options, the identity, and what a room's own onAuth adds (`Extra`). */
   type Auth = J & Identity & Extra;
 
   abstract class GuardedRoom<S extends object> extends Room<S, unknown, unknown, Auth> {
-    readonly limits = new RateLimiter(undefined, settings().rateLimitScale);
+    /** Per-client rate limits of this room's messages (RATE_LIMIT_SCALE applied). */
+    readonly limits = new RateLimiter(roomRates(name), this.ctx.settings.rateLimitScale);
     /** One seat per player id (./seats.ts). */
     protected readonly seats = new Seats();
+    /** Seats kept for dropped clients (./reconnect.ts). */
+    protected readonly reconnections = new Reconnections(this);
 
-    /** Every client message of this room, with its parser, rate-limit bucket and handler. */
-    abstract readonly messages: HandlerTable<R, Client<unknown, Auth>>;
+    /** A handler for every client message of this room's protocol record. */
+    abstract readonly messages: Handlers<R, Client<unknown, Auth>>;
 
     /** Sets the room up with the first join's options, parsed as onAuth parsed them. */
     protected abstract create(options: J): void | Promise<void>;
     /** A final leave: forget what the room keeps about the client (the base already freed its seat and buckets). */
     protected abstract left(client: Client<unknown, Auth>): void | Promise<void>;
 
+    /** The app this room belongs to. */
+    get ctx(): AppContext {
+      return contextOf(this.constructor);
+    }
+
     /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
     static async onAuth(token: string | undefined, options: unknown, _context?: AuthContext): Promise<J & Identity> {
-      return withIdentity(admitJoin(options, parseJoin), await identify(token));
+      const ctx = contextOf(this);
+      const join = admitJoin(options, parseJoin);
+      // Accepted (stock Colyseus clients name no version), and counted so an operator sees when to require it.
+      if ((options as { protocol?: unknown } | undefined)?.protocol === undefined) ctx.metrics.countJoinWithoutProtocol(name);
+      return withIdentity(join, await identify(token, ctx.settings.auth, ctx.log));
     }
 
     onCreate(options: unknown) {
       const join = admitJoin(options, parseJoin);
       this.setSeatReservationTime(SEAT_RESERVATION_S);
-      registerMessages(this);
+      registerMessages(this, name);
       return this.create(join);
     }
 
-    /** Sends `type` to one client; the payload must be what the wire map says for this room. */
+    /** Sends `type` to one client; the payload must be what the protocol record says for this room. */
     send<K extends ServerMessageName<R>>(client: Client, type: K, payload: ServerMessages[R][K]): void {
       client.send(type, payload);
     }
@@ -86,11 +113,11 @@ export function guardedRoom<R extends RoomName, J extends object, Extra extends 
     }
 
     onBeforeShutdown() {
-      closeRoomGracefully(this);
+      closeRoomGracefully(this, this.ctx.settings.shutdownGraceMs, this.ctx.log);
     }
 
     onUncaughtException(error: Error, methodName: string) {
-      logger.error({ err: error, roomId: this.roomId, room: this.roomName, method: methodName }, "room method threw");
+      this.ctx.log.error({ err: error, roomId: this.roomId, room: this.roomName, method: methodName }, "room method threw");
     }
 
     async onLeave(client: Client<unknown, Auth>, consented: boolean) {
@@ -112,7 +139,17 @@ export function guardedRoom<R extends RoomName, J extends object, Extra extends 
 
     /** Keeps a dropped client's seat; true when it came back with its reconnection token. */
     protected waitForReconnection(client: Client<unknown, Auth>): Promise<boolean> {
-      return cameBack(this, client, false);
+      return this.reconnections.cameBack(client, false);
+    }
+
+    /**
+     * Ends a seat taken over by a newer join of the same player (server/rooms/seats.ts): closes its
+     * socket with CLOSE_REPLACED, or ends its wait for a reconnection.
+     */
+    protected evict(sessionId: string): void {
+      const client = this.clients.getById(sessionId);
+      if (client) client.leave(CLOSE_REPLACED, "you joined this room again from another tab or device");
+      else this.reconnections.end(sessionId);
     }
   }
   return GuardedRoom;

@@ -1,77 +1,99 @@
 /**
- * Rooms as handler tables. Each room lists every client message it takes with its parser, its
- * rate-limit bucket and its handler; `registerMessages` wires them all, and the catch-all for
- * unknown types, through one path: admit (rate limit) -> parse -> handle -> refuse. A handler sees
- * only a parsed payload, and nothing it throws leaves the room.
+ * The one guarded path of every client message. A room declares a handler per message of its
+ * protocol record (server/shared/messages.ts); `registerMessages` wires them all, and the
+ * catch-all for unknown types, through: admit (rate limit) -> parse -> handle -> refuse. A handler
+ * sees only a parsed payload, and nothing it throws leaves the room.
  */
-import type { Client } from "@colyseus/core";
-import { logger } from "../log";
+import { ClientState, type Client } from "@colyseus/core";
 import type { RateLimiter } from "../security/rateLimit";
-import type { RateBucket } from "../shared/limits";
-import type { Parsed } from "../shared/parse";
-import { RefusalCode, type ClientMessageName, type ClientMessages, type Refusal, type RoomName } from "../shared/wire";
-import { refuse, refuseUnknownType, shownType } from "./refuse";
+import { CLOSE_RATE_LIMITED, RefusalCode, type Refusal } from "../shared/codes";
+import { DROP_CLOSE_GRACE_MS } from "../shared/limits";
+import { clientMessages, type ClientMessageName, type ClientMessages, type ClientMessageSpec } from "../shared/messages";
+import type { RoomName } from "../shared/payloads";
+import { refuse, shownType, type RefusingRoom } from "./refuse";
 
 /** What a handler gives back: nothing when done, or a refusal the registrar forwards to the sender. */
 export type Outcome = Refusal | void;
 
-export interface MessageSpec<P, C extends Client> {
-  /** From `unknown` to a fresh, checked payload, or a refusal. */
-  parse: (input: unknown) => Parsed<P>;
-  /** The RATE_LIMITS bucket this message draws on. */
-  bucket: RateBucket;
-  handle: (client: C, payload: P) => Outcome | Promise<Outcome>;
-}
-
-/** Every client message of room `R`, each with its parser, bucket and handler: none may be missing. */
-export type HandlerTable<R extends RoomName, C extends Client> = {
-  readonly [K in ClientMessageName<R>]: MessageSpec<ClientMessages[R][K], C>;
+/** A room's handler of every client message of its protocol record: none may be missing. */
+export type Handlers<R extends RoomName, C extends Client> = {
+  readonly [K in ClientMessageName<R>]: (client: C, payload: ClientMessages[R][K]) => Outcome | Promise<Outcome>;
 };
 
 /** What the registrar needs of a room. */
-export interface GuardedRoomLike<R extends RoomName, C extends Client> {
-  readonly roomId: string;
+export interface GuardedRoomLike<R extends RoomName, C extends Client> extends RefusingRoom {
   readonly limits: RateLimiter;
   onMessage(type: string, callback: (client: C, message: unknown) => void): unknown;
-  readonly messages: HandlerTable<R, C>;
+  readonly messages: Handlers<R, C>;
 }
 
 /** Logs a handler's failure with the room and session, and tells the sender it was not its fault. */
-function failed(room: { roomId: string }, client: Client, type: string, error: unknown): void {
-  logger.error({ err: error, roomId: room.roomId, sessionId: client.sessionId, type }, "message handler failed");
-  refuse(client, type, RefusalCode.internalError, "the server failed on this message; nothing changed");
+function failed(room: RefusingRoom, client: Client, type: string, error: unknown): void {
+  room.ctx.log.error({ err: error, roomId: room.roomId, sessionId: client.sessionId, type }, "message handler failed");
+  refuse(room, client, type, RefusalCode.internalError, "the server failed on this message; nothing changed");
 }
 
 /** Runs one step of a message, forwarding its refusal; a throw or a rejection becomes `internal_error`. */
-function run(room: { roomId: string }, client: Client, type: string, step: () => Outcome | Promise<Outcome>): void {
+function run(room: RefusingRoom, client: Client, type: string, step: () => Outcome | Promise<Outcome>): void {
   try {
     const outcome = step();
     if (outcome instanceof Promise) {
-      outcome.then((late) => late && refuse(client, type, late.code, late.message)).catch((error) => failed(room, client, type, error));
+      outcome.then((late) => late && refuse(room, client, type, late.code, late.message)).catch((error) => failed(room, client, type, error));
     } else if (outcome) {
-      refuse(client, type, outcome.code, outcome.message);
+      refuse(room, client, type, outcome.code, outcome.message);
     }
   } catch (error) {
     failed(room, client, type, error);
   }
 }
 
-/** Wires every message of `room.messages`, and the catch-all for any other type (bucket `other`). */
-export function registerMessages<R extends RoomName, C extends Client>(room: GuardedRoomLike<R, C>): void {
-  const bind = <P>(type: string, spec: MessageSpec<P, C>) =>
+/** Disconnects a client for sustained flooding (CLOSE_RATE_LIMITED); it keeps no seat. */
+function cutOff(room: RefusingRoom, client: Client, shown: string): void {
+  room.ctx.metrics.countFloodCutOff();
+  room.ctx.log.warn({ roomId: room.roomId, sessionId: client.sessionId, type: shown }, "disconnected for flooding");
+  refuse(room, client, shown, RefusalCode.rateLimited, "disconnected for flooding");
+  client.leave(CLOSE_RATE_LIMITED, "rate_limited");
+  // A flooder that does not read never answers the close frame: its socket goes after the grace.
+  const socket = (client as Client & { ref?: { terminate?(): void } }).ref;
+  if (typeof socket?.terminate === "function") setTimeout(() => socket.terminate!(), DROP_CLOSE_GRACE_MS).unref();
+  // Colyseus then skips, undecoded, whatever of the flood is still buffered before the close.
+  client.state = ClientState.LEAVING;
+}
+
+/** Acts on the rate limiter's verdict for one message of `bucket`; true when it may be read. */
+function admitted<R extends RoomName, C extends Client>(room: GuardedRoomLike<R, C>, client: C, bucket: string, shown: string): boolean {
+  const verdict = room.limits.admit(client.sessionId, bucket);
+  if (verdict === "pass") return true;
+  room.ctx.metrics.countRateLimitDrop(bucket);
+  if (verdict === "warn") {
+    const { perSecond } = room.limits.rateOf(bucket);
+    refuse(room, client, shown, RefusalCode.rateLimited, `too many "${shown}" messages: at most ${perSecond} per second`);
+  } else if (verdict === "cutOff") {
+    cutOff(room, client, shown);
+  }
+  return false;
+}
+
+/** Wires every message of room `name`'s protocol record to `room.messages`, and the catch-all for any other type (bucket `other`). */
+export function registerMessages<R extends RoomName, C extends Client>(room: GuardedRoomLike<R, C>, name: R): void {
+  const specs: Readonly<Record<string, ClientMessageSpec<unknown>>> = clientMessages[name];
+  const handlers = room.messages as unknown as Record<string, (client: C, payload: unknown) => Outcome | Promise<Outcome>>;
+  for (const [type, spec] of Object.entries(specs)) {
+    const handle = handlers[type];
     room.onMessage(type, (client: C, input: unknown) =>
       run(room, client, type, () => {
-        if (!room.limits.admit(client, spec.bucket, type)) return;
+        if (!admitted(room, client, type, type)) return;
         const parsed = spec.parse(input);
         if (!parsed.ok) return parsed;
-        return spec.handle(client, parsed.value);
+        return handle(client, parsed.value);
       }),
     );
-  for (const type of Object.keys(room.messages) as ClientMessageName<R>[]) bind(type, room.messages[type]);
+  }
   // A client that sends the literal type "*" lands here with its payload where the type should be.
-  room.onMessage("*", (client: C, type: unknown) =>
-    run(room, client, shownType(type), () => {
-      if (room.limits.admit(client, "other", shownType(type))) refuseUnknownType(client, type);
-    }),
-  );
+  room.onMessage("*", (client: C, type: unknown) => {
+    const shown = shownType(type);
+    run(room, client, shown, () => {
+      if (admitted(room, client, "other", shown)) refuse(room, client, shown, RefusalCode.unknownType, `unknown message type "${shown}"`);
+    });
+  });
 }

@@ -1,15 +1,20 @@
 import type { Client } from "@colyseus/core";
-import { logger } from "../log";
-import { countRefusal } from "../ops/metrics";
-import { roomIdOf } from "../ops/rooms";
+import { RefusalCode } from "../shared/codes";
 import { SHOWN_TYPE_MAX_CHARS } from "../shared/limits";
-import { RefusalCode } from "../shared/wire";
+import type { Logger } from "../telemetry/log";
+import type { Metrics } from "../telemetry/metrics";
 import { sendCommon } from "./send";
 
+/** What refusing needs of a room: its id for the log line, and its app's logger and metrics. */
+export interface RefusingRoom {
+  readonly roomId: string;
+  readonly ctx: { readonly log: Logger; readonly metrics: Metrics };
+}
+
 /** Tells the sender why its message was refused; nothing else changes. */
-export function refuse(client: Client, type: string, code: RefusalCode, message: string): void {
-  logger.debug({ roomId: roomIdOf(client.sessionId), sessionId: client.sessionId, type, code, reason: message }, "message refused");
-  countRefusal(type, code);
+export function refuse(room: RefusingRoom, client: Client, type: string, code: RefusalCode, message: string): void {
+  room.ctx.log.debug({ roomId: room.roomId, sessionId: client.sessionId, type, code, reason: message }, "message refused");
+  room.ctx.metrics.countRefusal(type, code);
   sendCommon(client, "error", { code, message, type });
 }
 
@@ -20,10 +25,4 @@ export function refuse(client: Client, type: string, code: RefusalCode, message:
  */
 export function shownType(type: unknown): string {
   return typeof type === "string" || typeof type === "number" ? String(type).slice(0, SHOWN_TYPE_MAX_CHARS) : "*";
-}
-
-/** The catch-all's answer: a message type the room does not handle. */
-export function refuseUnknownType(client: Client, type: unknown): void {
-  const name = shownType(type);
-  refuse(client, name, RefusalCode.unknownType, `unknown message type "${name}"`);
 }

@@ -1,7 +1,3 @@
-import type { Room } from "@colyseus/core";
-import { CLOSE_REPLACED } from "../shared/protocol";
-import { endReconnection } from "./reconnect";
-
 /**
  * One seat per player id in a room. The newest join takes the seat over and the older one is
  * closed (docs/security.md "One seat per player id": a reloaded tab or a second device gets in at once instead of
@@ -26,11 +22,4 @@ export class Seats {
   release(playerId: string, sessionId: string): void {
     if (this.holds(playerId, sessionId)) this.sessionOf.delete(playerId);
   }
-}
-
-/** Ends a replaced seat: closes its socket with CLOSE_REPLACED, or ends its wait for a reconnection. */
-export function evict(room: Room, sessionId: string): void {
-  const client = room.clients.getById(sessionId);
-  if (client) client.leave(CLOSE_REPLACED, "you joined this room again from another tab or device");
-  else endReconnection(sessionId);
 }

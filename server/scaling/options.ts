@@ -2,7 +2,7 @@ import { matchMaker, type ServerOptions } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type { ScalingConfig } from "../config/scaling";
-import { RoomName } from "../shared/protocol";
+import { RoomName } from "../shared/payloads";
 import { RecentPlacements, pickProcess } from "./placement";
 
 /** How long a room placed on another process may be missing from its published counts (1 s + slack). */

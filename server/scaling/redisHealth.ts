@@ -6,8 +6,7 @@
  */
 import { matchMaker, type Room } from "@colyseus/core";
 import { Redis } from "ioredis";
-import { logger } from "../log";
-import { liveRooms } from "../ops/rooms";
+import type { Logger } from "../telemetry/log";
 
 /** How often the probe PINGs Redis, and how long it waits for the answer before calling Redis unreachable. */
 export const REDIS_PROBE_MS = 1000;
@@ -36,9 +35,15 @@ export class RedisHealth {
   private lastKeysCheck = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(url: string, private readonly rooms: () => Room[] = liveRooms) {
-    // Fails fast while disconnected, and a PING that a partition swallows times out.
+  /** `rooms`: this process's live rooms, announced again to a Redis that lost them. */
+  constructor(
+    url: string,
+    private readonly rooms: () => Iterable<Room>,
+    private readonly log: Logger,
+  ) {
+    // Fails fast while disconnected, and a PING that a partition swallows times out. Connects once started.
     this.probe = new Redis(url, {
+      lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: REDIS_PROBE_TIMEOUT_MS,
@@ -56,7 +61,11 @@ export class RedisHealth {
     client.on("error", (error) => this.down(source, error));
   }
 
-  start(): void {
+  /** Starts probing, and reports `clients`' connection errors (see {@link redisClients}) as part of each outage. */
+  start(clients: Record<string, ErrorSource | undefined> = {}): void {
+    for (const [source, client] of Object.entries(clients)) if (client) this.watch(source, client);
+    // A failed first connect is an outage like any other: the "error" listener reports it, ioredis retries.
+    if (this.probe.status === "wait") this.probe.connect().catch(() => {});
     this.timer ??= setInterval(() => void this.tick(), REDIS_PROBE_MS);
     this.timer.unref();
   }
@@ -86,14 +95,14 @@ export class RedisHealth {
   private down(source: string, error: Error): void {
     if (this.downSince !== undefined) return;
     this.downSince = performance.now();
-    logger.warn({ source, err: { message: error.message } }, "Redis unreachable: matchmaking across processes and chat history wait for it");
+    this.log.warn({ source, err: { message: error.message } }, "Redis unreachable: matchmaking across processes and chat history wait for it");
   }
 
   private up(): void {
     if (this.downSince === undefined) return;
     const outageMs = Math.round(performance.now() - this.downSince);
     this.downSince = undefined;
-    logger.warn({ outageMs }, "Redis reachable again");
+    this.log.warn({ outageMs }, "Redis reachable again");
   }
 
   /** Rooms missing from a Redis that lost its keys (a blank replica, a flush) are announced again. */
@@ -105,7 +114,7 @@ export class RedisHealth {
       // A disposing room has removed its listing already: announcing it again would list a ghost. One
       // created moments ago may not have saved its listing yet: the next check sees it.
       const settledBefore = Date.now() - REDIS_KEYS_CHECK_MS;
-      const rooms = this.rooms().filter(
+      const rooms = [...this.rooms()].filter(
         (room) =>
           (room as unknown as { _internalState: number })._internalState !== ROOM_DISPOSING &&
           new Date(room.listing.createdAt ?? 0).getTime() <= settledBefore,
@@ -115,9 +124,9 @@ export class RedisHealth {
       const counted = (await this.probe.hexists(ROOM_COUNT_KEY, matchMaker.processId)) === 1;
       if (missing.length === 0 && counted) return;
       await announce(missing);
-      logger.warn({ rooms: missing.length }, "Redis had lost this process's rooms (a blank replica?): announced them again");
+      this.log.warn({ rooms: missing.length }, "Redis had lost this process's rooms (a blank replica?): announced them again");
     } catch (error) {
-      logger.warn({ err: error }, "could not check or restore this process's rooms in Redis");
+      this.log.warn({ err: error }, "could not check or restore this process's rooms in Redis");
     } finally {
       this.checking = false;
     }
@@ -131,22 +140,6 @@ async function announce(rooms: Room[]): Promise<void> {
     await room.listing.save();
     if (!room.listing.unlisted && !room.listing.private) await matchMaker.presence.publish(LOBBY_CHANNEL, `${room.roomId},0`);
   }
-}
-
-let current: RedisHealth | undefined;
-
-/** Starts watching Redis at `url` (app.config, Redis mode), with the presence's and driver's ioredis clients. */
-export function watchRedis(url: string, clients: Record<string, ErrorSource | undefined>): RedisHealth {
-  const health = new RedisHealth(url);
-  for (const [source, client] of Object.entries(clients)) if (client) health.watch(source, client);
-  health.start();
-  current = health;
-  return health;
-}
-
-/** False while the watched Redis does not answer (GET /ready); true in single-process mode. */
-export function redisReachable(): boolean {
-  return current?.reachable ?? true;
 }
 
 /**

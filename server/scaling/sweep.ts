@@ -1,5 +1,5 @@
 import { matchMaker } from "@colyseus/core";
-import { logger } from "../log";
+import type { Logger } from "../telemetry/log";
 
 /** The channel LobbyRoom listens on (not exported by @colyseus/core 0.16: matchmaker/Lobby.ts). */
 const LOBBY_CHANNEL = "$lobby";
@@ -41,16 +41,16 @@ export async function sweepDeadProcesses(): Promise<string[]> {
 }
 
 /** Sweeps every DEAD_PROCESS_SWEEP_MS until the returned stop function is called. */
-export function startDeadProcessSweep(): () => void {
+export function startDeadProcessSweep(log: Logger): () => void {
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;
     running = true;
     try {
       const removed = await sweepDeadProcesses();
-      if (removed.length > 0) logger.info({ processIds: removed }, "removed the rooms of dead processes");
+      if (removed.length > 0) log.info({ processIds: removed }, "removed the rooms of dead processes");
     } catch (error) {
-      logger.warn({ err: error }, "dead-process sweep failed");
+      log.warn({ err: error }, "dead-process sweep failed");
     } finally {
       running = false;
     }

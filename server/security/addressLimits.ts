@@ -1,14 +1,15 @@
 /**
  * Per-address, per-identity and per-process limits: open sockets and chat channels per address,
  * matchmaking requests per address per second, open rooms created per address and per player id, open
- * rooms per process. Numbers from settings (server/config/limits.ts); refusal codes: LimitRefusal.
+ * rooms per process. Numbers from settings (server/config/serverLimits.ts); refusal codes: LimitRefusal.
  */
 import { ServerError } from "@colyseus/core";
-import type { ServerLimits } from "../config/limits";
-import { countLimitRefusal } from "../ops/metrics";
-import { LimitRefusal, TRACKED_ADDRESSES_MAX } from "../shared/protocol";
+import type { ServerLimits } from "../config/serverLimits";
+import { LimitRefusal } from "../shared/codes";
+import { TRACKED_ADDRESSES_MAX } from "../shared/limits";
 import { BoundedMap } from "../shared/lru";
-import { TokenBucket, type Clock } from "./rateLimit";
+import { TokenBucket, type Clock } from "../shared/tokenBucket";
+import type { Metrics } from "../telemetry/metrics";
 
 /** What one address holds right now. */
 interface AddressUse {
@@ -24,12 +25,6 @@ export interface Creator {
   playerId: string | undefined;
 }
 
-/** A ServerError with its LimitRefusal code, counted in /metrics by limit. */
-export function limitRefusal(code: LimitRefusal, message: string): ServerError {
-  countLimitRefusal(code);
-  return new ServerError(code, message);
-}
-
 export class AddressLimits {
   private readonly use = new BoundedMap<string, AddressUse>(TRACKED_ADDRESSES_MAX);
   private readonly matchmakeBuckets = new BoundedMap<string, TokenBucket>(TRACKED_ADDRESSES_MAX);
@@ -39,8 +34,15 @@ export class AddressLimits {
 
   constructor(
     readonly limits: ServerLimits,
+    private readonly metrics: Metrics,
     private readonly now: Clock = () => performance.now(),
   ) {}
+
+  /** A ServerError with its LimitRefusal code, counted in /metrics by limit. */
+  private refusal(code: LimitRefusal, message: string): ServerError {
+    this.metrics.countLimitRefusal(code);
+    return new ServerError(code, message);
+  }
 
   private useOf(address: string): AddressUse {
     let use = this.use.get(address);
@@ -56,7 +58,7 @@ export class AddressLimits {
       this.matchmakeBuckets.set(address, bucket);
     }
     if (bucket.take(this.now())) return true;
-    countLimitRefusal(LimitRefusal.matchmakeRate);
+    this.metrics.countLimitRefusal(LimitRefusal.matchmakeRate);
     return false;
   }
 
@@ -66,10 +68,10 @@ export class AddressLimits {
     if (!use) return undefined;
     const { socketsPerAddress, chatChannelsPerAddress } = this.limits;
     if (use.sockets >= socketsPerAddress) {
-      return limitRefusal(LimitRefusal.socketsPerAddress, `too many connections from your address (at most ${socketsPerAddress})`);
+      return this.refusal(LimitRefusal.socketsPerAddress, `too many connections from your address (at most ${socketsPerAddress})`);
     }
     if (chat && use.chatSockets >= chatChannelsPerAddress) {
-      return limitRefusal(LimitRefusal.chatChannels, `too many chat channels open from your address (at most ${chatChannelsPerAddress})`);
+      return this.refusal(LimitRefusal.chatChannels, `too many chat channels open from your address (at most ${chatChannelsPerAddress})`);
     }
     return undefined;
   }
@@ -97,13 +99,13 @@ export class AddressLimits {
   createRefusal(creator: Creator, localRooms: number): ServerError | undefined {
     const { roomsPerAddress, roomsPerIdentity, maxRooms } = this.limits;
     if (localRooms >= maxRooms) {
-      return limitRefusal(LimitRefusal.roomsPerProcess, `this server has too many rooms open (at most ${maxRooms}): join an open one or try later`);
+      return this.refusal(LimitRefusal.roomsPerProcess, `this server has too many rooms open (at most ${maxRooms}): join an open one or try later`);
     }
     if ((this.use.get(creator.address)?.roomsCreated ?? 0) >= roomsPerAddress) {
-      return limitRefusal(LimitRefusal.roomsPerAddress, `your address has created too many open rooms (at most ${roomsPerAddress})`);
+      return this.refusal(LimitRefusal.roomsPerAddress, `your address has created too many open rooms (at most ${roomsPerAddress})`);
     }
     if (creator.playerId !== undefined && (this.roomsByPlayer.get(creator.playerId) ?? 0) >= roomsPerIdentity) {
-      return limitRefusal(LimitRefusal.roomsPerIdentity, `you have created too many open rooms (at most ${roomsPerIdentity})`);
+      return this.refusal(LimitRefusal.roomsPerIdentity, `you have created too many open rooms (at most ${roomsPerIdentity})`);
     }
     return undefined;
   }

@@ -9,34 +9,13 @@
 import { ClientState, Protocol, type ISendOptions } from "@colyseus/core";
 import { WebSocketClient } from "@colyseus/ws-transport";
 import type { RawData, WebSocket } from "ws";
-import { logger } from "../log";
-import { countBackpressureDrop } from "../ops/metrics";
-import {
-  CLOSE_JOIN_UNACKNOWLEDGED,
-  CLOSE_SEND_BACKLOG,
-  DROP_CLOSE_GRACE_MS,
-  JOIN_ACK_DEADLINE_MS,
-  OUTGOING_DRAINED_BYTES,
-  OUTGOING_MAX_BYTES,
-  OUTGOING_STALL_MS,
-} from "../shared/protocol";
+import type { OutgoingLimits } from "../config/serverLimits";
+import { CLOSE_JOIN_UNACKNOWLEDGED, CLOSE_SEND_BACKLOG } from "../shared/codes";
+import { DROP_CLOSE_GRACE_MS } from "../shared/limits";
+import type { Logger } from "../telemetry/log";
+import type { Metrics } from "../telemetry/metrics";
 
 export type DropReason = "backlog" | "stalled" | "join_unacknowledged";
-
-export interface BackpressureLimits {
-  maxBytes: number;
-  stallMs: number;
-  drainedBytes: number;
-  joinAckMs: number;
-}
-
-/** The limits each new socket gets (tests shorten them; nothing else changes them). */
-export const backpressureLimits: BackpressureLimits = {
-  maxBytes: OUTGOING_MAX_BYTES,
-  stallMs: OUTGOING_STALL_MS,
-  drainedBytes: OUTGOING_DRAINED_BYTES,
-  joinAckMs: JOIN_ACK_DEADLINE_MS,
-};
 
 const CLOSE_CODE: Record<DropReason, number> = {
   backlog: CLOSE_SEND_BACKLOG,
@@ -53,7 +32,11 @@ class OutgoingGuard {
   dropped: DropReason | undefined;
   private joinDeadline: NodeJS.Timeout | undefined;
 
-  constructor(private readonly socket: WebSocket, private readonly limits: BackpressureLimits) {}
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly limits: OutgoingLimits,
+    private readonly onDrop: (reason: DropReason, backlog: number) => void,
+  ) {}
 
   get backlog(): number {
     return this.socket.bufferedAmount + this.queuedBeforeJoin;
@@ -89,8 +72,7 @@ class OutgoingGuard {
     if (this.dropped) return;
     this.dropped = reason;
     clearTimeout(this.joinDeadline);
-    countBackpressureDrop(reason);
-    logger.warn({ reason, backlogBytes: backlog }, "dropped a client that does not read what it is sent");
+    this.onDrop(reason, backlog);
     // Nothing it still sends is handled: a dropped client cannot keep asking for replies it will never read.
     this.socket.removeAllListeners("message");
     // The close frame reaches a client that catches up; one that does not loses its backlog with the socket.
@@ -99,48 +81,63 @@ class OutgoingGuard {
   }
 }
 
-const guards = new WeakMap<WebSocket, OutgoingGuard>();
+/** Where a socket's guard is kept: on the socket itself, so the patched Colyseus client can find it. */
+const GUARD = Symbol("outgoing guard");
+type Guarded = WebSocket & { [GUARD]?: OutgoingGuard };
+/** Marks WebSocketClient.prototype once its enqueueRaw counts queued bytes. */
+const COUNTS_QUEUED = Symbol("counts queued bytes");
 
-/** Called for each new socket, before Colyseus sees it (GuardedTransport.onConnection). */
-export function guardOutgoing(socket: WebSocket): void {
-  countQueuedMessages();
-  const guard = new OutgoingGuard(socket, { ...backpressureLimits });
-  guards.set(socket, guard);
+/** The outgoing limits of one app's sockets (server/config/serverLimits.ts OutgoingLimits). */
+export class Backpressure {
+  constructor(
+    private readonly limits: OutgoingLimits,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+  ) {}
 
-  const send = socket.send.bind(socket) as (data: ArrayLike<number>, ...rest: unknown[]) => void;
-  socket.send = ((data: ArrayLike<number>, ...rest: unknown[]) => {
-    send(data, ...rest);
-    if (data[0] === Protocol.JOIN_ROOM) guard.awaitAck();
-    guard.check();
-  }) as WebSocket["send"];
+  /** Called for each new socket, before Colyseus sees it (the transport's onConnection). */
+  guard(socket: WebSocket): void {
+    countQueuedMessages();
+    const guard = new OutgoingGuard(socket, { ...this.limits }, (reason, backlog) => {
+      this.metrics.countBackpressureDrop(reason);
+      this.log.warn({ reason, backlogBytes: backlog }, "dropped a client that does not read what it is sent");
+    });
+    (socket as Guarded)[GUARD] = guard;
 
-  const onMessage = (data: RawData) => {
-    if (!Buffer.isBuffer(data) || data[0] !== Protocol.JOIN_ROOM) return;
-    guard.acknowledged();
-    socket.off("message", onMessage);
-  };
-  socket.on("message", onMessage);
-  socket.once("close", () => guard.ended());
+    const send = socket.send.bind(socket) as (data: ArrayLike<number>, ...rest: unknown[]) => void;
+    socket.send = ((data: ArrayLike<number>, ...rest: unknown[]) => {
+      send(data, ...rest);
+      if (data[0] === Protocol.JOIN_ROOM) guard.awaitAck();
+      guard.check();
+    }) as WebSocket["send"];
+
+    const onMessage = (data: RawData) => {
+      if (!Buffer.isBuffer(data) || data[0] !== Protocol.JOIN_ROOM) return;
+      guard.acknowledged();
+      socket.off("message", onMessage);
+    };
+    socket.on("message", onMessage);
+    socket.once("close", () => guard.ended());
+  }
 }
 
-/** True when `socket` was dropped by this guard: its room must not keep a seat for it. */
+/** Why `socket` was dropped by its guard, if it was: its room must not keep a seat for it. */
 export function droppedForBackpressure(socket: WebSocket | undefined): DropReason | undefined {
-  return socket ? guards.get(socket)?.dropped : undefined;
+  return (socket as Guarded | undefined)?.[GUARD]?.dropped;
 }
-
-let counting = false;
 
 /**
  * Colyseus queues a JOINING client's messages in `_enqueuedMessages` and never looks at their size;
- * this counts them against the client's cap and stops queueing for a dropped client. Installed once,
- * on the class every connection uses (as ws-transport's own simulateLatency patches `raw`).
+ * this counts them against the client's cap and stops queueing for a dropped client. Installed once
+ * per process, on the class every connection uses (as ws-transport's own simulateLatency patches `raw`).
  */
 function countQueuedMessages(): void {
-  if (counting) return;
-  counting = true;
-  const enqueueRaw = WebSocketClient.prototype.enqueueRaw;
-  WebSocketClient.prototype.enqueueRaw = function (this: WebSocketClient, data: Uint8Array | Buffer, options?: ISendOptions) {
-    const guard = guards.get(this.ref);
+  const proto = WebSocketClient.prototype as WebSocketClient & { [COUNTS_QUEUED]?: true };
+  if (proto[COUNTS_QUEUED]) return;
+  proto[COUNTS_QUEUED] = true;
+  const enqueueRaw = proto.enqueueRaw;
+  proto.enqueueRaw = function (this: WebSocketClient, data: Uint8Array | Buffer, options?: ISendOptions) {
+    const guard = (this.ref as Guarded)[GUARD];
     if (guard && this.state === ClientState.JOINING && !options?.afterNextPatch) {
       if (guard.dropped) return;
       guard.queuedBeforeJoin += data.byteLength;

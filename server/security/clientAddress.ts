@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
-import { normaliseAddress } from "../config/limits";
+import { normaliseAddress } from "../config/serverLimits";
 
 /**
  * The address a request comes from: the socket's peer, or, when that peer is a TRUSTED_PROXY, the

@@ -7,8 +7,9 @@ import { matchMaker } from "@colyseus/core";
 import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Settings } from "../config";
-import { logger } from "../log";
-import { LimitRefusal, MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES, REFUSED_BODY_LINGER_MS } from "../shared/protocol";
+import { LimitRefusal } from "../shared/codes";
+import { MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES, REFUSED_BODY_LINGER_MS } from "../shared/limits";
+import type { Logger } from "../telemetry/log";
 import type { AddressLimits } from "./addressLimits";
 import { clientAddress } from "./clientAddress";
 
@@ -82,8 +83,8 @@ function reply(req: IncomingMessage, res: ServerResponse, status: number, body: 
   res.end = (() => res) as ServerResponse["end"];
 }
 
-function refuseBody(req: IncomingMessage, res: ServerResponse, cap: number) {
-  logger.debug({ method: req.method, url: req.url?.slice(0, 64) }, "HTTP request refused: body too large");
+function refuseBody(log: Logger, req: IncomingMessage, res: ServerResponse, cap: number) {
+  log.debug({ method: req.method, url: req.url?.slice(0, 64) }, "HTTP request refused: body too large");
   if (res.headersSent) return void req.socket.destroy();
   const matchmaking = isMatchmakeUrl(req.url);
   const error = `${matchmaking ? "join options" : "request body"} too large (at most ${cap} bytes)`;
@@ -97,17 +98,17 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, cap: number) {
  * other request (no other route reads a body) goes on once its body is in and dropped, so no route
  * answers while the count is still running.
  */
-function admitBody(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+function admitBody(log: Logger, req: IncomingMessage, res: ServerResponse, next: () => void): void {
   const cap = bodyCapFor(req.url);
   const declared = req.headers["content-length"];
-  if (declared !== undefined && !(Number(declared) <= cap)) return refuseBody(req, res, cap);
+  if (declared !== undefined && !(Number(declared) <= cap)) return refuseBody(log, req, res, cap);
   if (req.headers["transfer-encoding"] === undefined) return next();
   let seen = 0;
   const count = (chunk: Buffer) => {
     seen += chunk.length;
     if (seen <= cap) return;
     req.off("data", count);
-    refuseBody(req, res, cap);
+    refuseBody(log, req, res, cap);
   };
   req.on("data", count);
   if (isMatchmakeUrl(req.url) && req.method === "POST") return next();
@@ -124,15 +125,15 @@ function withoutCors(res: ServerResponse): void {
 }
 
 /** Wraps every "request" listener of `server` (Colyseus's matchmaking one included) in the guard. */
-export function guardRequests(server: HttpServer, settings: Settings, limits: AddressLimits): void {
+export function guardRequests(server: HttpServer, settings: Settings, limits: AddressLimits, log: Logger): void {
   const origins = settings.allowedOrigins;
   const listeners = server.listeners("request") as RequestListener[];
   server.removeAllListeners("request");
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     // A client that hangs up mid-body makes the request emit "error": never an uncaught one.
-    req.on("error", (err) => logger.debug({ err: err.message }, "HTTP request aborted"));
+    req.on("error", (err) => log.debug({ err: err.message }, "HTTP request aborted"));
     if (!origins.allows(req.headers.origin)) {
-      logger.debug({ method: req.method, origin: req.headers.origin }, "HTTP request refused: origin not allowed");
+      log.debug({ method: req.method, origin: req.headers.origin }, "HTTP request refused: origin not allowed");
       return reply(req, res, 403, { code: 403, error: "origin not allowed" }, false, mustClose(req));
     }
     const matchmaking = isMatchmakeUrl(req.url);
@@ -143,7 +144,7 @@ export function guardRequests(server: HttpServer, settings: Settings, limits: Ad
     }
     // Listed origins passed the check above; "every origin" must not extend to the admin pages.
     if (!matchmaking && origins.describe === "*") withoutCors(res);
-    admitBody(req, res, () => {
+    admitBody(log, req, res, () => {
       for (const listener of listeners) listener.call(server, req, res);
     });
   });

@@ -1,62 +1,30 @@
 /**
- * Per-client rate limits (token buckets), one bucket per RATE_LIMITS entry. A room's message
- * registrar (server/rooms/messages.ts) asks `admit(client, bucket, type)` before it reads a message,
- * and the room calls `forget` when a client leaves, so memory is bounded by the room's clients
- * times the fixed set of buckets.
+ * Per-client rate limits: one token bucket per message name (the rates of the room's protocol
+ * record, server/shared/messages.ts) and `other`. The room's registrar (server/rooms/messages.ts)
+ * asks `admit` before it reads a message and acts on the verdict; the room calls `forget` when a
+ * client leaves, so memory is bounded by the room's clients times its message names.
  */
-import { ClientState, type Client } from "@colyseus/core";
-import { logger } from "../log";
-import { countFloodCutOff, countRateLimitDrop } from "../ops/metrics";
-import { refuse } from "../rooms/refuse";
 import { BoundedMap } from "../shared/lru";
-import {
-  ABUSE_DROP_BURST,
-  ABUSE_DROP_FORGIVEN_PER_S,
-  CLOSE_RATE_LIMITED,
-  DROP_CLOSE_GRACE_MS,
-  RATE_LIMITS,
-  CHAT_KEPT_IDENTITIES_MAX,
-  RefusalCode,
-  SHOWN_TYPE_MAX_CHARS,
-  type RateBucket,
-  type RateLimit,
-} from "../shared/protocol";
+import { ABUSE_DROP_BURST, ABUSE_DROP_FORGIVEN_PER_S, CHAT_KEPT_IDENTITIES_MAX } from "../shared/limits";
+import { TokenBucket, type Clock, type RateLimit } from "../shared/tokenBucket";
 
-/** Milliseconds from a monotonic clock; injectable so tests can drive time. */
-export type Clock = () => number;
 
-/** Holds up to `burst` tokens, refilled continuously at `perSecond`; each message takes one. */
-export class TokenBucket {
-  private tokens: number;
-
-  constructor(private readonly limit: RateLimit, private last: number) {
-    this.tokens = limit.burst;
-  }
-
-  take(now: number): boolean {
-    const refill = (Math.max(0, now - this.last) / 1000) * this.limit.perSecond;
-    this.tokens = Math.min(this.limit.burst, this.tokens + refill);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-
-  /** True when the last `take` found the bucket full: the sender had paused for a whole burst. */
-  get wasFull(): boolean {
-    return this.tokens >= this.limit.burst - 1;
-  }
-}
+/**
+ * What to do with one message: `pass` it on; `drop` it unread; `warn`: drop it and tell the sender
+ * (the first drop of a run); `cutOff`: drop it and disconnect the sender for sustained flooding
+ * (every drop costs a token of an abuse bucket; it ran dry). After a cut-off every message is dropped.
+ */
+export type Verdict = "pass" | "drop" | "warn" | "cutOff";
 
 const ABUSE_LIMIT: RateLimit = { perSecond: ABUSE_DROP_FORGIVEN_PER_S, burst: ABUSE_DROP_BURST };
 
 interface Allowance {
-  buckets: Partial<Record<RateBucket, TokenBucket>>;
+  buckets: Map<string, TokenBucket>;
   /** Drains one token per dropped message; empty means sustained abuse. */
   abuse: TokenBucket;
-  /** Types whose current run of drops the client was already told about: one error per run, a run
-   *  ending when the client lets its bucket fill up again. */
-  warned: Set<RateBucket>;
+  /** Buckets whose current run of drops the client was already told about: one warning per run, a
+   *  run ending when the client lets its bucket fill up again. */
+  warned: Set<string>;
   /** Disconnected for flooding: whatever still arrives before the socket closes is dropped. */
   cutOff: boolean;
 }
@@ -69,56 +37,55 @@ export class RateLimiter {
   private allowances = new Map<string, Allowance>();
   /** Buckets of clients that left, by identity (see `forget`). */
   private kept = new BoundedMap<string, Allowance>(CHAT_KEPT_IDENTITIES_MAX);
-  /** Dropped messages by limited type, and clients cut off, since the room started (for figures). */
-  readonly dropped: Partial<Record<RateBucket, number>> = {};
+  private readonly rates: ReadonlyMap<string, RateLimit>;
+  /** Dropped messages by bucket, and clients cut off, since the room started (for figures). */
+  readonly dropped: Record<string, number> = {};
   kicked = 0;
-  /** Messages that still reached a handler after their sender was cut off (should stay 0). */
+  /** Messages that still arrived after their sender was cut off (dropped too). */
   afterCutOff = 0;
 
-  /** `scale` multiplies every rate and burst (RATE_LIMIT_SCALE); the flood cut-off stays as it is. */
-  constructor(
-    private readonly now: Clock = () => performance.now(),
-    private readonly scale = 1,
-  ) {}
-
   /**
-   * True when `client` may send one more message from `bucket` now (`type`: the message, for the
-   * refusal). Otherwise the message is to be dropped unread: the first drop of a run tells the
-   * sender, and sustained flooding disconnects it.
+   * `rates`: each bucket's allowance, `other` among them; `scale` multiplies every rate and burst
+   * (RATE_LIMIT_SCALE); the flood cut-off stays as it is.
    */
-  admit(client: Client, kind: RateBucket, type: string = kind): boolean {
+  constructor(
+    rates: Readonly<Record<string, RateLimit>>,
+    scale = 1,
+    private readonly now: Clock = () => performance.now(),
+  ) {
+    this.rates = new Map(Object.entries(rates).map(([bucket, rate]) => [bucket, scaled(rate, scale)]));
+    if (!this.rates.has("other")) throw new Error('rate limits need an "other" bucket');
+  }
+
+  /** The allowance of `bucket` as enforced (scale applied); an unknown bucket is `other`. */
+  rateOf(bucket: string): RateLimit {
+    return this.rates.get(bucket) ?? this.rates.get("other")!;
+  }
+
+  /** The verdict on one more message of `bucket` from `sessionId` now. */
+  admit(sessionId: string, bucket: string): Verdict {
     const now = this.now();
-    const allowance = this.allowanceOf(client.sessionId, now);
+    const allowance = this.allowanceOf(sessionId, now);
     if (allowance.cutOff) {
       this.afterCutOff++;
-      return false;
+      return "drop";
     }
-    const bucket = (allowance.buckets[kind] ??= new TokenBucket(scaled(RATE_LIMITS[kind], this.scale), now));
-    if (bucket.take(now)) {
-      if (bucket.wasFull) allowance.warned.delete(kind);
-      return true;
+    const key = this.rates.has(bucket) ? bucket : "other";
+    let tokens = allowance.buckets.get(key);
+    if (!tokens) allowance.buckets.set(key, (tokens = new TokenBucket(this.rateOf(key), now)));
+    if (tokens.take(now)) {
+      if (tokens.wasFull) allowance.warned.delete(key);
+      return "pass";
     }
-    this.dropped[kind] = (this.dropped[kind] ?? 0) + 1;
-    countRateLimitDrop(kind);
-    const shown = String(type).slice(0, SHOWN_TYPE_MAX_CHARS);
+    this.dropped[key] = (this.dropped[key] ?? 0) + 1;
     if (!allowance.abuse.take(now)) {
       this.kicked++;
-      countFloodCutOff();
       allowance.cutOff = true;
-      logger.warn({ sessionId: client.sessionId, type: shown }, "disconnected for flooding");
-      refuse(client, shown, RefusalCode.rateLimited, "disconnected for flooding");
-      client.leave(CLOSE_RATE_LIMITED, "rate_limited");
-      // A flooder that does not read never answers the close frame: its socket goes after the grace.
-      const socket = (client as Client & { ref?: { terminate?(): void } }).ref;
-      if (typeof socket?.terminate === "function") setTimeout(() => socket.terminate!(), DROP_CLOSE_GRACE_MS).unref();
-      // Colyseus then skips, undecoded, whatever of the flood is still buffered before the close.
-      client.state = ClientState.LEAVING;
-    } else if (!allowance.warned.has(kind)) {
-      allowance.warned.add(kind);
-      const { perSecond } = scaled(RATE_LIMITS[kind], this.scale);
-      refuse(client, shown, RefusalCode.rateLimited, `too many "${shown}" messages: at most ${perSecond} per second`);
+      return "cutOff";
     }
-    return false;
+    if (allowance.warned.has(key)) return "drop";
+    allowance.warned.add(key);
+    return "warn";
   }
 
   /** True when `sessionId` was disconnected for flooding (a room must not let it reconnect). */
@@ -150,7 +117,7 @@ export class RateLimiter {
   private allowanceOf(sessionId: string, now: number): Allowance {
     let allowance = this.allowances.get(sessionId);
     if (!allowance) {
-      allowance = { buckets: {}, abuse: new TokenBucket(ABUSE_LIMIT, now), warned: new Set(), cutOff: false };
+      allowance = { buckets: new Map(), abuse: new TokenBucket(ABUSE_LIMIT, now), warned: new Set(), cutOff: false };
       this.allowances.set(sessionId, allowance);
     }
     return allowance;

@@ -1,46 +1,61 @@
 /**
- * The WebSocket transport with our limits (origins, socket caps, seats), the front door in front of
- * every HTTP request (server/security/frontDoor.ts), the matchmaking limits (server/security/matchmaking.ts),
- * and matchmaking errors that never carry internals.
+ * The WebSocket transport with our limits (origins, socket caps, seats, outgoing backpressure) and
+ * wire metering, the front door in front of every HTTP request (./frontDoor.ts), the matchmaking
+ * limits (./matchmaking.ts), and matchmaking errors that never carry internals.
  */
 import { ErrorCode, ServerError, matchMaker, type Room } from "@colyseus/core";
-import type { TransportOptions } from "@colyseus/ws-transport";
+import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import { identify } from "../auth/identity";
 import type { Settings } from "../config";
-import { logger } from "../log";
-import { MeteredTransport } from "../ops/transport";
-import { MAX_MESSAGE_BYTES, RoomName } from "../shared/protocol";
-import { AddressLimits } from "./addressLimits";
-import { guardOutgoing } from "./backpressure";
+import { MAX_MESSAGE_BYTES } from "../shared/limits";
+import { RoomName } from "../shared/payloads";
+import type { Logger } from "../telemetry/log";
+import type { Metrics } from "../telemetry/metrics";
+import { meterSocket } from "../telemetry/wireMeter";
+import type { AddressLimits } from "./addressLimits";
+import type { Backpressure } from "./backpressure";
 import { clientAddress } from "./clientAddress";
 import { guardRequests } from "./frontDoor";
-import { useMatchmakingLimits, withinLimits } from "./matchmaking";
+import type { MatchmakingGuard } from "./matchmaking";
 
-/** The metered transport (server/ops/transport.ts), able to count its sockets. */
-export class GuardedTransport extends MeteredTransport {
-  // Unbound like MeteredTransport's: caps what may wait to be sent to each socket (./backpressure).
-  protected override async onConnection(rawClient: WebSocket & { pingCount: number }, req: IncomingMessage) {
-    guardOutgoing(rawClient);
-    return super.onConnection(rawClient, req);
-  }
+/** What the transport guards with: parts of the app context (server/context.ts). */
+export interface TransportParts {
+  settings: Settings;
+  log: Logger;
+  metrics: Metrics;
+  addressLimits: AddressLimits;
+  matchmaking: MatchmakingGuard;
+  backpressure: Backpressure;
+}
 
-  get openSockets(): number {
-    return this.wss.clients.size;
-  }
+export interface GuardedTransport extends WebSocketTransport {
+  readonly openSockets: number;
 }
 
 /** For `initializeTransport` in app.config.ts. */
-export function createTransport(options: TransportOptions, settings: Settings): GuardedTransport {
+export function createTransport(options: TransportOptions, parts: TransportParts): GuardedTransport {
+  const { settings, log, addressLimits: limits } = parts;
   const origins = settings.allowedOrigins;
   const { maxSockets, trustedProxies } = settings.limits;
   if (origins.describe === "*" && settings.production) {
-    logger.warn("ALLOWED_ORIGINS is not set: every web origin may use this server (set it in production)");
+    log.warn("ALLOWED_ORIGINS is not set: every web origin may use this server (set it in production)");
   }
-  const limits = new AddressLimits(settings.limits);
-  useMatchmakingLimits(limits, settings.auth.mode === "jwt");
-  const transport: GuardedTransport = new GuardedTransport({
+  class Guarded extends WebSocketTransport implements GuardedTransport {
+    // Colyseus registers this method itself as the WebSocketServer's `connection` listener, unbound:
+    // it must not use `this`.
+    protected override async onConnection(rawClient: WebSocket & { pingCount: number }, req: IncomingMessage) {
+      parts.backpressure.guard(rawClient);
+      meterSocket(parts.metrics, rawClient, req);
+      return super.onConnection(rawClient, req);
+    }
+
+    get openSockets(): number {
+      return this.wss.clients.size;
+    }
+  }
+  const transport: Guarded = new Guarded({
     ...options,
     // ws reads the frame header first and closes with 1009 before buffering an oversize frame.
     maxPayload: MAX_MESSAGE_BYTES,
@@ -60,8 +75,8 @@ export function createTransport(options: TransportOptions, settings: Settings): 
   // Colyseus installs its matchmaking routes on the server after the transport exists, so the
   // guard wraps them once the server listens.
   const server = transport.server as HttpServer;
-  server.once("listening", () => guardRequests(server, settings, limits));
-  hideInternalErrors();
+  server.once("listening", () => guardRequests(server, settings, limits, log));
+  guardMatchmaking(parts);
   return transport;
 }
 
@@ -75,31 +90,29 @@ function seatedRoom(url: string | undefined): Room | undefined {
   return room.hasReservedSeat(sessionId, parsed.searchParams.get("reconnectionToken") ?? undefined) ? room : undefined;
 }
 
-let hidden = false;
-
 /**
- * Colyseus forwards the message of any error thrown while matchmaking to the client. Our rooms refuse
- * with ServerError(code, reason) on purpose; anything else is a bug whose text stays in the log and
- * reaches the client as "internal error" (code MATCHMAKE_UNHANDLED).
+ * Matchmaking within the limits (./matchmaking.ts), and errors without internals: Colyseus forwards
+ * the message of any error thrown while matchmaking to the client. Our rooms refuse with
+ * ServerError(code, reason) on purpose; anything else is a bug whose text stays in the log and
+ * reaches the client as "internal error" (code MATCHMAKE_UNHANDLED). The controller is one per
+ * process: each server built installs its own guard as it starts.
  */
-function hideInternalErrors() {
-  if (hidden) return;
-  hidden = true;
-  // Same as Colyseus's own invokeMethod (controller.js), except for the last line of the catch.
+function guardMatchmaking({ matchmaking, settings, log }: TransportParts) {
+  // Same as Colyseus's own invokeMethod (controller.js), except for the limits and the last line of the catch.
   matchMaker.controller.invokeMethod = async function (method, roomName, clientOptions = {}, authOptions) {
     if (!this.exposedMethods.includes(method)) {
       throw new ServerError(ErrorCode.MATCHMAKE_NO_HANDLER, `invalid method "${method}"`);
     }
     const call = (matchMaker as unknown as Record<string, MatchMakeMethod>)[method];
     try {
-      return await withinLimits(method, roomName, clientOptions, authOptions ?? { headers: {}, ip: "unknown" }, async (room, options, auth) => {
+      return await matchmaking.withinLimits(method, roomName, clientOptions, authOptions ?? { headers: {}, ip: "unknown" }, async (room, options, auth) => {
         // Colyseus reconnects without onAuth: the token must still be good (expired: AuthRefusal.expired).
-        if (method === "reconnect") await identify(auth.token);
+        if (method === "reconnect") await identify(auth.token, settings.auth, log);
         return call(room, options, auth);
       });
     } catch (error) {
       if (isDeliberate(error)) throw new ServerError(error.code || ErrorCode.MATCHMAKE_UNHANDLED, error.message);
-      logger.error({ err: error, method, room: roomName }, "matchmaking failed");
+      log.error({ err: error, method, room: roomName }, "matchmaking failed");
       throw new ServerError(ErrorCode.MATCHMAKE_UNHANDLED, "internal error");
     }
   };

@@ -1,4 +1,4 @@
-import { BATTLE_CHANNEL_PREFIX, CHANNEL_MAX_CHARS } from "./wire";
+import { BATTLE_CHANNEL_PREFIX, CHANNEL_MAX_CHARS } from "./payloads";
 
 /**
  * The chat channel of a battle room. Room ids are case-sensitive ("aB" and "Ab" are two rooms)

@@ -18,7 +18,8 @@ import {
   MAX_QUEUED_MOVES,
   TICK_MS,
 } from "./tuning";
-import { RefusalCode, type MovePayload, type Refusal } from "./wire";
+import { RefusalCode, type Refusal } from "./codes";
+import type { MovePayload } from "./payloads";
 
 export interface Point {
   x: number;
@@ -115,10 +116,19 @@ export function stepQueue(walker: Walker, queue: MoveQueue, clockMs: number, map
   return applied;
 }
 
-/** Server-only bookkeeping of one player between ticks. */
+/** Server-only bookkeeping of one player between ticks; never synchronised. */
 export interface Pilot extends MoveQueue {
   /** Simulation time of the respawn while dead. */
   respawnAt: number;
+  /** Highest move seq received, applied or queued (moveRefused refuses one not above it). */
+  lastSeq: number;
+  /** Simulation time from which the player may attack again. */
+  nextAttackAt: number;
+}
+
+/** A seated player's pilot, its moves paced from `clockMs`. */
+export function newPilot(clockMs: number): Pilot {
+  return { ...newMoveQueue(clockMs), respawnAt: 0, lastSeq: 0, nextAttackAt: 0 };
 }
 
 /** The two clocks of a tick. */

@@ -6,7 +6,7 @@
  */
 import { resolveAttack, type AttackOutcome, type Fighter, type Point } from "./game";
 import { LAG_COMPENSATION_MAX_TICKS, POSITION_HISTORY_TICKS } from "./tuning";
-import { RefusalCode, type Refusal } from "./wire";
+import { RefusalCode, type Refusal } from "./codes";
 
 /** Where one player was at the end of a tick, and whether it could be hit there. */
 interface Seen extends Point {

@@ -1,33 +1,9 @@
 /**
  * Server limits: what one process accepts from the network (sockets, frames, bodies, rates) and how
- * much it keeps. Server only; the browser bundle never imports this module.
+ * much it keeps. Server only; the browser bundle never imports this module. The per-message rates
+ * are part of the protocol record (./messages.ts).
  */
-/** One rate-limit bucket's allowance: a token bucket refilled at `perSecond`, holding at most `burst`. */
-export interface RateLimit {
-  perSecond: number;
-  burst: number;
-}
-
-/**
- * Per client, per bucket; each message of a room's handler table names its bucket. Over the limit a
- * message is dropped unread and the sender gets one `rate_limited` error per burst of drops.
- */
-export const RATE_LIMITS = {
-  /** One per tick is 20/s, with slack for jitter. */
-  move: { perSecond: 30, burst: 30 },
-  /** The cooldown allows 2/s; a little more so a refused early attack does not also cost a token. */
-  attack: { perSecond: 4, burst: 8 },
-  chat: { perSecond: 1, burst: 10 },
-  /** Each resume reads the channel's history: a few per reconnection at most. */
-  resume: { perSecond: 1, burst: 3 },
-  /** A battle's chat ticket: asked once per join or reconnection. */
-  chatTicket: { perSecond: 1, burst: 3 },
-  /** Each filter may cost a whole room list (sent at most every LOBBY_FULL_LIST_INTERVAL_MS). */
-  filter: { perSecond: 1, burst: 3 },
-  /** Any type the room does not handle. */
-  other: { perSecond: 5, burst: 10 },
-} as const satisfies Record<string, RateLimit>;
-export type RateBucket = keyof typeof RATE_LIMITS;
+import type { RateLimit } from "./tokenBucket";
 
 /**
  * Sustained abuse: every dropped message costs one token from a bucket of this size, refilled at

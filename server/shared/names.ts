@@ -2,7 +2,7 @@
  * What a name or a line looks like on screen, for telling apart the blank, the smeared and the
  * look-alike. Pure and dependency-free: the client may use it too.
  */
-import { COMBINING_MARKS_MAX_RUN } from "./wire";
+import { COMBINING_MARKS_MAX_RUN } from "./payloads";
 
 /** Draws nothing by itself: default-ignorables (ZWJ, ZWNJ, variation selectors...), format characters, marks without a base, spaces. */
 const DRAWS_NOTHING = /[\p{Default_Ignorable_Code_Point}\p{Cf}\p{M}\p{White_Space}]/gu;

@@ -7,6 +7,7 @@ import {
   BATTLE_MAX_PLAYERS_LIMIT,
   BATTLE_MIN_PLAYERS,
 } from "./tuning";
+import { RefusalCode, type Refusal } from "./codes";
 import {
   CHANNEL_MAX_CHARS,
   CHANNEL_PATTERN,
@@ -18,7 +19,6 @@ import {
   MAX_TICK,
   NAME_MAX_CHARS,
   PROTOCOL_VERSION,
-  RefusalCode,
   RoomName,
   UTF16_UNITS_PER_CHAR_MAX,
   type AttackPayload,
@@ -27,8 +27,7 @@ import {
   type LobbyFilter,
   type MovePayload,
   type NoPayload,
-  type Refusal,
-} from "./wire";
+} from "./payloads";
 import { capMarksPerBase, hasVisible } from "./names";
 
 export type Parsed<T> = { ok: true; value: T } | Refusal;

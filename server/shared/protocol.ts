@@ -1,8 +1,10 @@
 /**
- * Everything the server shares, in one import for server modules: the wire (./wire), rule tuning
- * (./tuning) and server limits (./limits). The browser client imports ./wire and ./tuning directly,
- * never this module, so no server limit ends up in its bundle.
+ * Everything the server shares, in one import for server modules: the wire (payloads, codes and the
+ * message records), rule tuning and server limits. The browser client imports the modules it needs
+ * directly, never this one, so no server limit ends up in its bundle.
  */
-export * from "./wire";
+export * from "./payloads";
+export * from "./codes";
+export * from "./messages";
 export * from "./tuning";
 export * from "./limits";

@@ -1,19 +1,23 @@
 import { MapSchema, Schema, type, view } from "@colyseus/schema";
 
 /**
- * View tag of the fields only the player's own client gets (server/rooms/interest.ts): its ack
+ * View tag of the fields only the player's own client gets (server/rooms/interestViews.ts): its ack
  * would otherwise be 5 of every moved player's bytes in everyone's patch.
  */
 export const OWN_VIEW_TAG = 1;
 
-/** One fighter. Data only: the rules live in server/shared/game.ts. */
+/**
+ * One fighter. Data only: the rules live in server/shared/game.ts. Name, kills and deaths go to
+ * every client (the scoreboard); the `@view()` fields go to the clients that hold this player in
+ * view: with interest management those near it, otherwise everyone (server/rooms/interestViews.ts).
+ */
 export class Player extends Schema {
   @type("string") name = "";
   /** Position in whole world units, within [0, width] x [0, height]. */
-  @type("uint16") x = 0;
-  @type("uint16") y = 0;
-  @type("uint8") hp = 0;
-  @type("boolean") alive = true;
+  @view() @type("uint16") x = 0;
+  @view() @type("uint16") y = 0;
+  @view() @type("uint8") hp = 0;
+  @view() @type("boolean") alive = true;
   @type("uint32") kills = 0;
   @type("uint32") deaths = 0;
   /** `seq` of the last `move` the server applied; only its own client gets it, to reconcile its prediction. */
@@ -27,37 +31,4 @@ export class BattleState extends Schema {
   @type("uint16") height = 0;
   /** Simulation ticks since the room started. */
   @type("uint32") tick = 0;
-}
-
-/**
- * The same player for interest management (docs/netcode.md): name, kills and deaths go to every
- * client (the scoreboard), the `@view()` fields only to clients whose StateView holds this player.
- * Same fields in the same order as Player, so clients decode both alike.
- */
-export class ViewedPlayer extends Schema {
-  @type("string") name = "";
-  @view() @type("uint16") x = 0;
-  @view() @type("uint16") y = 0;
-  @view() @type("uint8") hp = 0;
-  @view() @type("boolean") alive = true;
-  @type("uint32") kills = 0;
-  @type("uint32") deaths = 0;
-  @view(OWN_VIEW_TAG) @type("uint32") lastInput = 0;
-}
-
-/** BattleState with ViewedPlayer: each client gets positions only of the players in its view. */
-export class ViewedBattleState extends Schema {
-  @type({ map: ViewedPlayer }) players = new MapSchema<ViewedPlayer>();
-  @type("uint16") width = 0;
-  @type("uint16") height = 0;
-  @type("uint32") tick = 0;
-}
-
-/** The room's state, with or without per-client views. */
-export function createBattleState(interestManagement: boolean): BattleState {
-  return interestManagement ? new ViewedBattleState() : new BattleState();
-}
-
-export function createPlayer(interestManagement: boolean): Player {
-  return interestManagement ? new ViewedPlayer() : new Player();
 }

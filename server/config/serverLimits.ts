@@ -1,6 +1,6 @@
 /**
  * Per-address, per-identity and per-process limits, and who may name a client's address, from the
- * environment; read by readSettings (server/config/index.ts). Defaults: server/shared/protocol.ts.
+ * environment; read by readSettings (./index.ts). Defaults: server/shared/limits.ts.
  *
  * MAX_SOCKETS                open sockets of this process
  * MAX_SOCKETS_PER_ADDRESS    open sockets of one address
@@ -15,13 +15,32 @@ import { isIP } from "node:net";
 import { ConfigError } from "./error";
 import {
   CHAT_CHANNELS_PER_ADDRESS,
+  JOIN_ACK_DEADLINE_MS,
   MATCHMAKE_PER_ADDRESS_PER_S,
   MAX_OPEN_SOCKETS,
   MAX_ROOMS_PER_PROCESS,
   MAX_SOCKETS_PER_ADDRESS,
+  OUTGOING_DRAINED_BYTES,
+  OUTGOING_MAX_BYTES,
+  OUTGOING_STALL_MS,
   ROOMS_PER_ADDRESS,
   ROOMS_PER_IDENTITY,
-} from "../shared/protocol";
+} from "../shared/limits";
+
+/** What may wait to be sent to one client (server/security/backpressure.ts); no variable sets it, test rigs shorten it. */
+export interface OutgoingLimits {
+  maxBytes: number;
+  stallMs: number;
+  drainedBytes: number;
+  joinAckMs: number;
+}
+
+export const DEFAULT_OUTGOING_LIMITS: OutgoingLimits = {
+  maxBytes: OUTGOING_MAX_BYTES,
+  stallMs: OUTGOING_STALL_MS,
+  drainedBytes: OUTGOING_DRAINED_BYTES,
+  joinAckMs: JOIN_ACK_DEADLINE_MS,
+};
 
 export interface ServerLimits {
   maxSockets: number;
@@ -35,6 +54,7 @@ export interface ServerLimits {
   chatChannelsPerAddress: number;
   /** TRUSTED_PROXY, normalised (IPv4-mapped IPv6 as plain IPv4). */
   trustedProxies: ReadonlySet<string>;
+  outgoing: OutgoingLimits;
 }
 
 type Vars = { get(name: string): { default(value: string): { asIntPositive(): number } } };
@@ -57,6 +77,7 @@ export function readLimits(vars: Vars, trustedProxy: string | undefined): Server
     maxRooms: int("MAX_ROOMS", MAX_ROOMS_PER_PROCESS),
     chatChannelsPerAddress: int("CHAT_CHANNELS_PER_ADDRESS", CHAT_CHANNELS_PER_ADDRESS),
     trustedProxies: readTrustedProxies(trustedProxy),
+    outgoing: { ...DEFAULT_OUTGOING_LIMITS },
   };
 }
 

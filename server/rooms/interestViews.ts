@@ -2,8 +2,8 @@ import { ClientState, Protocol, SchemaSerializer, type Client, type Room } from 
 import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 import { $changes, encode, encodeSchemaOperation, OPERATION, type ChangeTree, type Encoder, type Schema } from "@colyseus/schema";
-import { InterestCells, type CellView, type ViewChange } from "../shared/interest";
-import { STATE_BUFFER_BYTES } from "../shared/protocol";
+import { InterestCells, type CellView, type ViewChange } from "../shared/interestGrid";
+import { STATE_BUFFER_BYTES } from "../shared/limits";
 import { OWN_VIEW_TAG, type BattleState, type Player } from "./schema/BattleState";
 
 /** @colyseus/schema's wire byte that makes the following fields belong to another structure (refId). */
@@ -20,8 +20,8 @@ interface FieldIndexes {
 }
 
 /**
- * Sends each client the shared patch, then its cell view's part (server/shared/interest.ts), then
- * its own ack. Replaces Colyseus 0.16's per-StateView encode, which walks every change of the tick
+ * Sends each client the shared patch, then its cell view's part (server/shared/interestGrid.ts), then
+ * its own ack; without interest management every client's view is everyone. Replaces Colyseus 0.16's per-StateView encode, which walks every change of the tick
  * once per distinct view (players x changes); here each changed player is encoded once per tick and
  * its bytes copied into the few views that hold it, so the cost follows players x views-per-player.
  * The bytes are the ones @colyseus/schema's own encodeView would write for the same view
@@ -33,7 +33,7 @@ export class InterestSerializer extends SchemaSerializer<BattleState> {
   private readonly segments = new ByteWriter();
   private readonly out = new ByteWriter();
 
-  /** `cells` null: interest management off, every client gets every position (but still only its own ack). */
+  /** `cells` null: interest management off, every client gets every position (but still only its own ack): one body for all. */
   constructor(readonly cells: InterestCells<string> | null) {
     super();
   }
@@ -61,8 +61,8 @@ export class InterestSerializer extends SchemaSerializer<BattleState> {
     const player = client && this.state.players.get(client.sessionId);
     if (!client || !player) return shared;
     const out = this.out.start(this.encoder, shared);
-    const view = this.cells?.viewOf(client.sessionId);
-    for (const id of view?.members ?? []) this.writeAll(out, id, OPERATION.ADD);
+    const inView = this.cells ? (this.cells.viewOf(client.sessionId)?.members ?? []) : this.state.players.keys();
+    for (const id of inView) this.writeAll(out, id, OPERATION.ADD);
     out.fields(treeOf(player), this.indexes(player).own, OPERATION.ADD);
     return out.take();
   }
@@ -80,12 +80,13 @@ export class InterestSerializer extends SchemaSerializer<BattleState> {
     const { viewed, acks } = this.encodeChangedPlayers();
     const moved = new Map<string, ViewChange<string>>(changes.map((change) => [change.viewer, change]));
     const byView = new Map<CellView<string>, Buffer>();
+    const everyone = this.cells ? undefined : this.everyoneBytes(shared, viewed);
 
     // Last joined first, as Colyseus's own applyPatches does.
     for (let i = clients.length - 1; i >= 0; i--) {
       const client = clients[i]!;
       if (client.state !== ClientState.JOINED) continue;
-      let body: Buffer = shared;
+      let body: Buffer = everyone ?? shared;
       if (this.cells) {
         const change = moved.get(client.sessionId);
         const view = this.cells.viewOf(client.sessionId);
@@ -139,6 +140,13 @@ export class InterestSerializer extends SchemaSerializer<BattleState> {
       const bytes = viewed.get(id);
       if (bytes && !fresh.has(id)) out.copy(bytes);
     }
+    return out.take();
+  }
+
+  /** shared patch + every changed player's `@view()` fields: the one body of every client without interest management. */
+  private everyoneBytes(shared: Buffer, viewed: Map<string, Buffer>): Buffer {
+    const out = this.out.start(this.encoder, shared);
+    for (const bytes of viewed.values()) out.copy(bytes);
     return out.take();
   }
 

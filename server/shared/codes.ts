@@ -1,0 +1,134 @@
+/**
+ * Every code a client can be refused or closed with: refusals of a message (`error`), refused joins
+ * (ServerError codes at matchmaking) and websocket close codes. One table of all of them, with
+ * Colyseus's own, is in docs/protocol.md. Imports nothing.
+ */
+
+/**
+ * Why a message was refused. The sender gets `{ code, message, type }` as an `error` message; the
+ * room, the other players and the sender's own state are left as they were.
+ */
+export const RefusalCode = {
+  /** Wrong shape: not an object, a missing, extra or mistyped field, a non-finite number. */
+  invalidPayload: "invalid_payload",
+  /** A message type this room does not know. */
+  unknownType: "unknown_type",
+  /** A move whose seq is not larger than the last one received. */
+  staleSeq: "stale_seq",
+  /** More moves queued than MAX_QUEUED_MOVES: the sender is far ahead of the tick. */
+  moveQueueFull: "move_queue_full",
+  /** An attack during the cooldown. */
+  cooldown: "cooldown",
+  /** An attack while dead. */
+  dead: "dead",
+  /** Chat text empty after trimming. */
+  textEmpty: "text_empty",
+  /** Chat text over CHAT_TEXT_MAX_CHARS. */
+  textTooLong: "text_too_long",
+  /** Over the message's rate limit (RATE_LIMITS): the message was dropped unread. */
+  rateLimited: "rate_limited",
+  /** Chat while muted by a moderator. */
+  muted: "muted",
+  /** An attack naming a server tick that has not happened yet. */
+  futureTick: "future_tick",
+  /** A chat line the history could not keep (Redis unreachable for too long): nobody saw it, say it again. */
+  notSaved: "not_saved",
+  /** The server failed on this message (a bug, logged with the room and session): nothing changed. */
+  internalError: "internal_error",
+  /** A moderator's action named nobody in the channel. */
+  noSuchMember: "no_such_member",
+  /** A moderator lifted a mute that is not there. */
+  notMuted: "not_muted",
+} as const;
+export type RefusalCode = (typeof RefusalCode)[keyof typeof RefusalCode];
+
+/** A parser's or a rule's "no", in one shape: the room forwards it to the sender as an `error`. */
+export interface Refusal {
+  ok: false;
+  code: RefusalCode;
+  /** Safe to show to the player. */
+  message: string;
+}
+
+export interface ErrorPayload {
+  code: RefusalCode;
+  /** Human-readable reason, safe to show to the player. */
+  message: string;
+  /** The message type that was refused. */
+  type: string;
+}
+
+/**
+ * `ServerError` code of a join refused for its options (not an object, an unknown key, a bad value).
+ * Same number as Colyseus's ErrorCode.INVALID_PAYLOAD; the error's message says which option is wrong.
+ */
+export const JOIN_INVALID_OPTIONS = 4217;
+/** `ServerError` code of a join from a client built for another PROTOCOL_VERSION: the page must be reloaded. */
+export const JOIN_PROTOCOL_MISMATCH = 4218;
+/** ServerError code of a chat join refused: a battle's channel without a valid ticket of that battle. */
+export const JOIN_NOT_A_MEMBER = 4260;
+
+/**
+ * `ServerError` codes of a join refused for its token, at matchmaking, before a seat is reserved
+ * (colyseus.js rejects the join with this `code` and a message fit to show). After Colyseus's own
+ * 4210-4217.
+ */
+export const AuthRefusal = {
+  /** Auth mode is on and the join carried no token (colyseus.js `client.auth.token`). */
+  missing: 4230,
+  /** Not a JWT: wrong shape, bad base64, bad JSON, too long. */
+  malformed: 4231,
+  /** The signature does not verify with the server's key, or the algorithm is not the key's. */
+  badSignature: 4232,
+  /** `exp` has passed. */
+  expired: 4233,
+  /** `nbf` is still to come. */
+  notYetValid: 4234,
+  /** `aud` is not AUTH_JWT_AUDIENCE. */
+  wrongAudience: 4235,
+  /** `iss` is not AUTH_JWT_ISSUER. */
+  wrongIssuer: 4236,
+  /** A required claim (`sub`, `exp`) is missing or unusable, or the `name` claim is not a valid name. */
+  badClaims: 4237,
+} as const;
+export type AuthRefusal = (typeof AuthRefusal)[keyof typeof AuthRefusal];
+
+/**
+ * `ServerError` codes of a join refused by a per-address, per-identity or per-process limit, at
+ * matchmaking (colyseus.js rejects the join with this `code`; the message says which limit and is
+ * fit to show). After the auth refusals (4230-4237).
+ */
+export const LimitRefusal = {
+  /** This address already holds MAX_SOCKETS_PER_ADDRESS open sockets. */
+  socketsPerAddress: 4240,
+  /** More than MATCHMAKE_PER_ADDRESS_PER_S matchmaking requests from one address (HTTP 429). */
+  matchmakeRate: 4241,
+  /** This address created ROOMS_PER_ADDRESS rooms that are still open. */
+  roomsPerAddress: 4242,
+  /** This player id created ROOMS_PER_IDENTITY rooms that are still open. */
+  roomsPerIdentity: 4243,
+  /** This process holds MAX_ROOMS_PER_PROCESS rooms: no new room until one closes. */
+  roomsPerProcess: 4244,
+  /** This address is in CHAT_CHANNELS_PER_ADDRESS chat channels already. */
+  chatChannels: 4245,
+} as const;
+export type LimitRefusal = (typeof LimitRefusal)[keyof typeof LimitRefusal];
+
+/** WebSocket close code for a client disconnected for sustained flooding (4000-4999: ours). */
+export const CLOSE_RATE_LIMITED = 4429;
+/**
+ * Close codes of a client closed for a protocol error: 1002 protocol error, 1007 bad data, 1009 frame
+ * too big (ws), 4002 a message Colyseus could not decode or validate. No reconnection seat is kept.
+ */
+export const PROTOCOL_ERROR_CLOSE_CODES: readonly number[] = [1002, 1007, 1009, 4002];
+/** WebSocket close code for a chat member removed by a moderator. */
+export const CLOSE_KICKED = 4403;
+/**
+ * WebSocket close code for a seat taken over by a newer join of the same player id (another tab or
+ * device) in the same room: the older connection is closed and must not reconnect.
+ */
+export const CLOSE_REPLACED = 4409;
+/** WebSocket close code for a client that does not read what it is sent (see OUTGOING_MAX_BYTES). */
+export const CLOSE_SEND_BACKLOG = 4413;
+/** WebSocket close code for a client that never acknowledged JOIN_ROOM (see JOIN_ACK_DEADLINE_MS). */
+export const CLOSE_JOIN_UNACKNOWLEDGED = 4408;

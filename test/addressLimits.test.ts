@@ -4,6 +4,7 @@
  */
 import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
+import { Metrics } from "../server/telemetry/metrics";
 import { createSecretKey } from "node:crypto";
 import { mintToken } from "../scripts/token";
 import type { IncomingMessage } from "node:http";
@@ -144,7 +145,7 @@ describe("limits: sockets and chat channels per address", () => {
 
 describe("limits: bookkeeping", () => {
   it("never lets a counter go below zero, and forgets a room's creator when it closes", () => {
-    const limits = new AddressLimits({ ...readSettings({}).limits, roomsPerAddress: 1 });
+    const limits = new AddressLimits({ ...readSettings({}).limits, roomsPerAddress: 1 }, new Metrics());
     const creator = { address: "192.0.2.9", playerId: undefined };
     limits.roomCreated("r1", creator);
     assert.equal(limits.createRefusal(creator, 0)?.code, LimitRefusal.roomsPerAddress);

@@ -3,8 +3,9 @@
  * one seat per player id (the newest join takes it over), chat lines and mutes by player id.
  */
 import { matchMaker, type Room as ServerRoom } from "@colyseus/core";
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
+import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
+import { silentLog } from "./helpers/server";
 import { spawnSync } from "node:child_process";
 import { createSecretKey, generateKeyPairSync } from "node:crypto";
 import { Client, type Room as ClientRoom } from "colyseus.js";
@@ -24,7 +25,7 @@ import {
   type ChatLine,
 } from "../server/shared/protocol";
 import { mintToken, type TokenClaims } from "../scripts/token";
-import { collect, freePort, hearAll, nextError, nextMessage, testApp, until, sdkOf } from "./helpers/server";
+import { collect, freePort, hearAll, nextError, nextMessage, bootServer, until, sdkOf } from "./helpers/server";
 import { send, onMessage, type GameRoom, rejoin } from "../client/rooms";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
@@ -43,7 +44,7 @@ describe("player identity", () => {
 
   async function start(env: Record<string, string>) {
     const port = await freePort();
-    server = await boot(testApp(env), port);
+    server = await bootServer(env, { port });
     endpoint = `http://127.0.0.1:${port}`;
   }
   before(() => start(JWT_ENV));
@@ -122,14 +123,14 @@ describe("player identity", () => {
       const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
       const es256: AuthSettings = { mode: "jwt", key: publicKey, algorithm: "ES256" };
       const good = await mintToken(privateKey, "ES256", { sub: "alice", name: "Alice" });
-      assert.deepEqual(await identify(good, es256), { playerId: "alice", verifiedName: "Alice", guest: false });
+      assert.deepEqual(await identify(good, es256, silentLog), { playerId: "alice", verifiedName: "Alice", guest: false });
       const pem = publicKey.export({ type: "spki", format: "pem" });
       const forged = await mintToken(createSecretKey(Buffer.from(pem)), "HS256", { sub: "alice" });
-      await assert.rejects(identify(forged, es256), { code: AuthRefusal.badSignature });
+      await assert.rejects(identify(forged, es256, silentLog), { code: AuthRefusal.badSignature });
       // An unsigned token ("alg": "none") with the same claims.
       const [, payload] = good.split(".");
       const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`;
-      await assert.rejects(identify(unsigned, es256), { code: AuthRefusal.badSignature });
+      await assert.rejects(identify(unsigned, es256, silentLog), { code: AuthRefusal.badSignature });
     });
   });
 
@@ -302,7 +303,7 @@ describe("npm run token (dev helper)", () => {
     const run = runTokenScript(["--sub", "alice", "--name", "Ålice 🦊"], { AUTH_JWT_SECRET: SECRET, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWT_ISSUER: ISSUER });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /\?token=/);
-    assert.deepEqual(await identify(run.stdout.trim(), jwtAuth), { playerId: "alice", verifiedName: "Ålice 🦊", guest: false });
+    assert.deepEqual(await identify(run.stdout.trim(), jwtAuth, silentLog), { playerId: "alice", verifiedName: "Ålice 🦊", guest: false });
   });
 
   it("says what is missing instead of minting", () => {

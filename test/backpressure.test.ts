@@ -1,10 +1,9 @@
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import type { WebSocketClient } from "@colyseus/ws-transport";
 import WebSocket from "ws";
 import type { Room } from "@colyseus/core";
 import type { BattleState } from "../server/rooms/schema/BattleState";
-import { backpressureLimits, type BackpressureLimits } from "../server/security/backpressure";
+import type { OutgoingLimits } from "../server/config/serverLimits";
 import {
   CLOSE_JOIN_UNACKNOWLEDGED,
   CLOSE_SEND_BACKLOG,
@@ -14,7 +13,7 @@ import {
 } from "../server/shared/protocol";
 import { metricValue } from "./helpers/metrics";
 import { openRawRoom, type RawRoom } from "./helpers/rawRoom";
-import { bootServer, eventually, hearAll, until } from "./helpers/server";
+import { bootServer, eventually, hearAll, until, type TestServer } from "./helpers/server";
 
 /** 64 KB of payload per server-side send: the backlog passes OUTGOING_MAX_BYTES after a few dozen. */
 const CHUNK = Buffer.alloc(64 * 1024, 7);
@@ -30,17 +29,20 @@ function floodFromServer(room: Room, sessionId: string): () => void {
 
 describe("outgoing backpressure", function () {
   this.timeout(20_000);
-  let server: ColyseusTestServer;
+  let server: TestServer;
   let raw: RawRoom | undefined;
-  const saved: BackpressureLimits = { ...backpressureLimits };
+  let saved: OutgoingLimits;
+  /** The app's outgoing limits, which each new socket copies: a test shortens them for its own sockets. */
+  const outgoing = () => server.app.context.settings.limits.outgoing;
 
   before(async () => {
     server = await bootServer();
+    saved = { ...outgoing() };
   });
   afterEach(async () => {
     raw?.close();
     raw = undefined;
-    Object.assign(backpressureLimits, saved);
+    Object.assign(outgoing(), saved);
     await server.cleanup();
   });
   after(() => server.shutdown());
@@ -97,14 +99,14 @@ describe("outgoing backpressure", function () {
   });
 
   it("drops a client whose backlog never drains below the mark, pongs or not", async () => {
-    Object.assign(backpressureLimits, { stallMs: 300, maxBytes: 64 * OUTGOING_MAX_BYTES });
+    Object.assign(outgoing(), { stallMs: 300, maxBytes: 64 * OUTGOING_MAX_BYTES });
     const before = await metricValue(httpUrl(), "game_backpressure_drops_total", { reason: "stalled" });
     await slowReaderBesideHonest(50);
     assert.equal(await metricValue(httpUrl(), "game_backpressure_drops_total", { reason: "stalled" }), before + 1);
   });
 
   it("drops a client that never acknowledges JOIN_ROOM with CLOSE_JOIN_UNACKNOWLEDGED", async () => {
-    Object.assign(backpressureLimits, { joinAckMs: 300 });
+    Object.assign(outgoing(), { joinAckMs: 300 });
     raw = await openRawRoom(httpUrl(), "joinOrCreate", RoomName.battle, { name: "Mute" }, { acknowledge: false });
     await raw.joined;
     assert.equal(await raw.closed, CLOSE_JOIN_UNACKNOWLEDGED);

@@ -4,7 +4,7 @@
  * addresses are told apart by X-Forwarded-For, believed from the trusted proxy 127.0.0.1.
  */
 import { matchMaker } from "@colyseus/core";
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
+import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { Client } from "colyseus.js";
 import type { ChatState } from "../server/rooms/schema/ChatState";
@@ -21,7 +21,7 @@ import {
   type ChatLine,
 } from "../server/shared/protocol";
 import { chatter, reconnect, record, seen } from "./helpers/chat";
-import { collect, freePort, eventually, hearAll, liftRateLimits, nextError, nextMessage, sdkOf, testApp } from "./helpers/server";
+import { collect, freePort, eventually, hearAll, liftRateLimits, nextError, nextMessage, sdkOf, bootServer } from "./helpers/server";
 import { send, onMessage, type GameRoom } from "../client/rooms";
 
 type Chat = GameRoom<"chat", ChatState>;
@@ -32,7 +32,7 @@ describe("chat under attack", () => {
 
   before(async () => {
     const port = await freePort();
-    server = await boot(testApp({ TRUSTED_PROXY: "127.0.0.1" }), port);
+    server = await bootServer({ TRUSTED_PROXY: "127.0.0.1" }, { port });
     endpoint = `http://127.0.0.1:${port}`;
   });
   afterEach(() => server.cleanup());

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DEFAULT_OUTGOING_LIMITS } from "../server/config/serverLimits";
 import { generateKeyPairSync } from "node:crypto";
 import {
   ADMIN_PASSWORD_MIN_CHARS,
@@ -68,6 +69,7 @@ describe("configuration from environment variables", () => {
         maxRooms: MAX_ROOMS_PER_PROCESS,
         chatChannelsPerAddress: CHAT_CHANNELS_PER_ADDRESS,
         trustedProxies: new Set(),
+        outgoing: DEFAULT_OUTGOING_LIMITS,
       },
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
@@ -128,6 +130,7 @@ describe("configuration from environment variables", () => {
         maxRooms: 50,
         chatChannelsPerAddress: 6,
         trustedProxies: new Set(["10.0.0.1", "10.0.0.2", "fd00::1"]),
+        outgoing: DEFAULT_OUTGOING_LIMITS,
       },
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");

@@ -4,8 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { Client, type Room } from "colyseus.js";
-import { RATE_LIMITS } from "../server/shared/limits";
-import { ClientMessage, JOIN_INVALID_OPTIONS, RefusalCode, RoomName, ServerMessage } from "../server/shared/wire";
+import { RATE_LIMITS } from "../server/shared/messages";
+import { JOIN_INVALID_OPTIONS, RefusalCode } from "../server/shared/codes";
+import { ClientMessage, ServerMessage } from "../server/shared/messages";
+import { RoomName } from "../server/shared/payloads";
 import { spawnServer, type ServerProcess } from "./helpers/process";
 import { collect, EVENT_TIMEOUT_MS, eventually, hearAll, sdkOf, sendUnchecked } from "./helpers/server";
 

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { settings } from "../server/config";
 import { ClientMessage, RATE_LIMITS, RoomName } from "../server/shared/protocol";
-import { bootServer, eventually, hearAll, sdkOf } from "./helpers/server";
+import { bootServer, eventually, hearAll, sdkOf, type TestServer } from "./helpers/server";
 import { send } from "../client/rooms";
 
 const DEPLOY = join(__dirname, "..", "deploy");
@@ -44,10 +42,10 @@ function exportedSeries(text: string): Set<string> {
 }
 
 describe("the Grafana dashboard (deploy/grafana)", () => {
-  let server: ColyseusTestServer;
+  let server: TestServer;
   let base: string;
-  // Read once the server is booted: settings() are the ones its app was built with.
-  const admin = () => ({ authorization: `Basic ${Buffer.from(`${settings().adminUser}:${settings().adminPassword}`).toString("base64")}` });
+  // The settings its app was built with.
+  const admin = () => ({ authorization: `Basic ${Buffer.from(`${server.app.context.settings.adminUser}:${server.app.context.settings.adminPassword}`).toString("base64")}` });
   const scrape = async () => {
     const res = await fetch(`${base}/metrics`, { headers: admin() });
     assert.equal(res.status, 200);

@@ -2,7 +2,7 @@ import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { bootServer } from "./helpers/server";
 import { formatFigures, fuzz } from "./fuzz/engine";
-import { JOIN_INVALID_OPTIONS } from "../server/shared/wire";
+import { JOIN_INVALID_OPTIONS } from "../server/shared/codes";
 
 /** `npm run fuzz` runs the same with more messages and any seed. */
 describe("fuzz: hostile join options and messages at every room and message type", () => {

@@ -6,6 +6,7 @@ import {
   attackBlocked,
   moveRefused,
   newMoveQueue,
+  newPilot,
   stepPlayers,
   stepQueue,
   type MoveQueue,
@@ -303,7 +304,7 @@ describe("rules: one tick of every player", () => {
   it("moves every player and respawns the dead whose time has come, clear of the living", () => {
     const living = fighter(500, 500);
     const dead = { ...fighter(0, 0, 0), alive: false };
-    const pilot = (respawnAt: number): Pilot => ({ ...newMoveQueue(0), respawnAt });
+    const pilot = (respawnAt: number): Pilot => ({ ...newPilot(0), respawnAt });
     const seated = [[living, pilot(0)], [dead, pilot(RESPAWN_DELAY_MS)]] as const;
     seated[0][1].moves.push({ dx: 0, dy: 1, seq: 1 });
     stepPlayers(seated, { simMs: RESPAWN_DELAY_MS - TICK_MS, clockMs: TICK_MS }, seededRng(3), map);

@@ -4,6 +4,7 @@ import { MemoryChatHistory, chatTopic, firstLineIdAt, lineBytes, newestWithin, t
 import { CHANNELS_KEY, RedisChatHistory } from "../server/chat/redisHistory";
 import { CHAT_SYSTEM_LINES_KEEP, type ChatLine, type ChatLineKind } from "../server/shared/protocol";
 import { eventually, requireRedisServer, startRedis, type RedisProcess } from "./helpers/cluster";
+import { silentLog } from "./helpers/server";
 
 const draft = (text: string, kind: ChatLineKind = "user"): ChatDraft => ({ kind, name: "Ann", sessionId: "s", playerId: "p", text, time: 0 });
 
@@ -87,13 +88,13 @@ describe("Redis chat history", function () {
   });
 
   historyBehaviours((bounds, now) => {
-    const store = new RedisChatHistory(redis.url, bounds, now);
+    const store = new RedisChatHistory(redis.url, bounds, silentLog, now);
     stores.push(store);
     return store;
   });
 
   it("holds at most `channels` channels in all and drops the others' keys", async () => {
-    const store = new RedisChatHistory(redis.url, { lines: 5, channels: 3 });
+    const store = new RedisChatHistory(redis.url, { lines: 5, channels: 3 }, silentLog);
     stores.push(store);
     const probe = new Redis(redis.url);
     try {

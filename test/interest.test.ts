@@ -1,13 +1,13 @@
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { BattleRoom } from "../server/rooms/BattleRoom";
+import { bindContext } from "../server/rooms/guardedRoom";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import type { BattleStateView } from "../client/state";
 import { ViewAudit } from "../loadtest/bench/viewAudit";
 import { TICK_MS } from "../server/shared/protocol";
-import { eventually, freePort, hearAll, testApp } from "./helpers/server";
+import { eventually, freePort, hearAll, bootServer, type TestServer } from "./helpers/server";
 import { seededRng, type Point } from "../server/shared/game";
-import { InterestCells, type ViewChange } from "../server/shared/interest";
+import { InterestCells, type ViewChange } from "../server/shared/interestGrid";
 import { INTEREST_CELL, INTEREST_HYSTERESIS, INTEREST_SEEN_WITHIN } from "../server/shared/protocol";
 import { arenaSize } from "../server/shared/arena";
 
@@ -40,10 +40,6 @@ class Clients {
   }
 }
 
-/** A battle room with interest management on, whatever INTEREST_MANAGEMENT says. */
-class InterestBattleRoom extends BattleRoom {
-  protected readonly interestManagement = true;
-}
 const INTEREST_ROOM = "battle-interest";
 /** Probe patches the short soak compares with the server's truth (6 probes, about 4 s). */
 const SOAK_CHECKS = 500;
@@ -139,13 +135,14 @@ describe("arena size", () => {
 
 describe("interest management: soak with decoding probes", function () {
   this.timeout(30_000);
-  let server: ColyseusTestServer;
+  let server: TestServer;
   let endpoint: string;
 
   before(async () => {
     const port = await freePort();
-    server = await boot(testApp(), port);
-    server.server.define(INTEREST_ROOM, InterestBattleRoom);
+    server = await bootServer({ INTEREST_MANAGEMENT: "true" }, { port });
+    // A battle room with interest management on, whatever the shell's INTEREST_MANAGEMENT says.
+    server.server.define(INTEREST_ROOM, bindContext(BattleRoom, server.app.context));
     endpoint = `ws://127.0.0.1:${port}`;
   });
   after(() => server.shutdown());

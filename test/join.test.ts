@@ -3,7 +3,8 @@ import { matchMaker } from "@colyseus/core";
 import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { describeJoinError } from "../client/net";
-import { JOIN_INVALID_OPTIONS, JOIN_PROTOCOL_MISMATCH, PROTOCOL_VERSION, RoomName } from "../server/shared/wire";
+import { JOIN_INVALID_OPTIONS, JOIN_PROTOCOL_MISMATCH } from "../server/shared/codes";
+import { PROTOCOL_VERSION, RoomName } from "../server/shared/payloads";
 import { bootServer, sdkOf } from "./helpers/server";
 
 /** The smallest valid options of each room. */

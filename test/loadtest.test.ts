@@ -1,5 +1,5 @@
 import { matchMaker } from "@colyseus/core";
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
+import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { BattleRoom } from "../server/rooms/BattleRoom";
 import type { ChatRoom } from "../server/rooms/ChatRoom";
 import { RoomName } from "../server/shared/protocol";
-import { eventually, freePort, testApp } from "./helpers/server";
+import { eventually, freePort, bootServer } from "./helpers/server";
 
 const ROOT = join(__dirname, "..");
 /** Bots start one after another through the tool; a few take a couple of seconds on a busy machine. */
@@ -30,7 +30,7 @@ describe("loadtest: @colyseus/loadtest bots", function () {
 
   before(async () => {
     port = await freePort();
-    server = await boot(testApp(), port);
+    server = await bootServer({}, { port });
   });
   after(async () => {
     await server.shutdown();

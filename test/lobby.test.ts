@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import type { Room as ClientRoom } from "colyseus.js";
 import { onMessage, rejoin, send, type GameRoom } from "../client/rooms";
 import { LOBBY_FULL_LIST_INTERVAL_MS } from "../server/shared/tuning";
-import { ClientMessage, RoomName, ServerMessage, type ServerMessages } from "../server/shared/wire";
+import { ClientMessage, ServerMessage, type ServerMessages } from "../server/shared/messages";
+import { RoomName } from "../server/shared/payloads";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import { bootServer, collect, EVENT_TIMEOUT_MS, eventually, hearAll, nextMessage, until, sdkOf } from "./helpers/server";
 

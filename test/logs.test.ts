@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { stripVTControlCharacters } from "node:util";
 import { Client } from "colyseus.js";
 import { readSettings } from "../server/config";
-import { pickLogOutput } from "../server/log";
+import { pickLogOutput } from "../server/telemetry/log";
 import { bannerText, redactRedisUrl, shownPassword, startFacts } from "../server/ops/banner";
 import { RoomName } from "../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "./helpers/process";
@@ -66,17 +66,17 @@ describe("logs and the start banner", function () {
     assert.equal(shownPassword(generated, { NODE_ENV: "production" }), undefined);
     const set = readSettings({ ADMIN_PASSWORD: "operator-chosen-secret" });
     assert.equal(shownPassword(set, {}), undefined);
-    const facts = startFacts(generated, 2567, "LocalPresence", "LocalDriver");
+    const facts = startFacts(generated, 2567, "LocalPresence", "LocalDriver", "json");
     const hidden = bannerText(facts, undefined, false);
     assert.ok(!hidden.includes(generated.adminPassword));
     assert.match(hidden, /password +generated for this run, not shown \(NODE_ENV=production\)/);
-    assert.match(bannerText(startFacts(set, 2567, "LocalPresence", "LocalDriver"), undefined, false), /password +from ADMIN_PASSWORD/);
+    assert.match(bannerText(startFacts(set, 2567, "LocalPresence", "LocalDriver", "json"), undefined, false), /password +from ADMIN_PASSWORD/);
   });
 
   it("names the Redis in use without its credentials", () => {
     assert.equal(redactRedisUrl("redis://user:s3cret@redis.internal:6380/2"), "redis://redis.internal:6380/2");
     const s = readSettings({ REDIS_URL: "rediss://:s3cret@redis.internal:6380", PUBLIC_ADDRESS: "game-1:2567" });
-    const text = bannerText(startFacts(s, 2567, "RedisPresence", "RedisDriver"), undefined, false);
+    const text = bannerText(startFacts(s, 2567, "RedisPresence", "RedisDriver", "json"), undefined, false);
     assert.match(text, /presence +RedisPresence, driver RedisDriver, Redis rediss:\/\/redis.internal:6380, this process at game-1:2567/);
     assert.ok(!text.includes("s3cret"));
   });

@@ -1,6 +1,7 @@
 /** Names that show nothing or look like another player's, refused or told apart in real rooms. */
 import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
+import { silentLog } from "./helpers/server";
 import { createSecretKey } from "node:crypto";
 import { identify } from "../server/auth/identity";
 import type { AuthSettings } from "../server/config";
@@ -39,9 +40,9 @@ describe("names in rooms", () => {
     const auth: AuthSettings = { mode: "jwt", key: KEY, algorithm: "HS256" };
     for (const name of INVISIBLE_NAMES) {
       const token = await mintToken(KEY, "HS256", { sub: "mallory", name });
-      await assert.rejects(identify(token, auth), { code: AuthRefusal.badClaims }, JSON.stringify(name));
+      await assert.rejects(identify(token, auth, silentLog), { code: AuthRefusal.badClaims }, JSON.stringify(name));
     }
-    const identity = await identify(await mintToken(KEY, "HS256", { sub: "alice", name: "Alice" }), auth);
+    const identity = await identify(await mintToken(KEY, "HS256", { sub: "alice", name: "Alice" }), auth, silentLog);
     assert.equal(identity.verifiedName, "Alice");
   });
 

@@ -1,7 +1,7 @@
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { Client } from "colyseus.js";
 import { BattleRoom } from "../server/rooms/BattleRoom";
+import { bindContext } from "../server/rooms/guardedRoom";
 import type { BattleState } from "../server/rooms/schema/BattleState";
 import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "../client/interpolation";
 import { Predictor } from "../client/prediction";
@@ -23,7 +23,7 @@ import {
 } from "../server/shared/protocol";
 import { latencyProxy, type LatencyProxy } from "./helpers/latency";
 import { spawnServer, type ServerProcess } from "./helpers/process";
-import { EVENT_TIMEOUT_MS, collect, eventually, freePort, hearAll, nextError, nextMessage, testApp, until } from "./helpers/server";
+import { EVENT_TIMEOUT_MS, collect, eventually, freePort, hearAll, nextError, nextMessage, bootServer, until, type TestServer } from "./helpers/server";
 import { asRoom, send, type GameRoom } from "../client/rooms";
 
 type Battle = GameRoom<"battle", BattleStateView>;
@@ -34,10 +34,6 @@ const PREDICTION_MAX_ERROR = 1;
 const RTT_MS = 150;
 const JITTER_MS = 10;
 
-/** A battle room with interest management on, whatever INTEREST_MANAGEMENT says. */
-class InterestBattleRoom extends BattleRoom {
-  protected readonly interestManagement = true;
-}
 const INTEREST_ROOM = "battle-interest";
 /** Seats of the interest room: a map of 1415 x 1415, so 4 x 4 cells. */
 const INTEREST_ROOM_SEATS = 200;
@@ -76,15 +72,16 @@ class Screen {
 
 describe("netcode", function () {
   this.timeout(20_000);
-  let server: ColyseusTestServer;
+  let server: TestServer;
   let port: number;
   const proxies: LatencyProxy[] = [];
   const stops: Array<() => void> = [];
 
   before(async () => {
     port = await freePort();
-    server = await boot(testApp(), port);
-    server.server.define(INTEREST_ROOM, InterestBattleRoom);
+    server = await bootServer({ INTEREST_MANAGEMENT: "true" }, { port });
+    // A battle room with interest management on, whatever the shell's INTEREST_MANAGEMENT says.
+    server.server.define(INTEREST_ROOM, bindContext(BattleRoom, server.app.context));
   });
   afterEach(async () => {
     for (const stop of stops.splice(0)) stop();

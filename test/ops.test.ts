@@ -1,14 +1,13 @@
 import { Room, type Client } from "@colyseus/core";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import express from "express";
 import type { AddressInfo } from "node:net";
 import { once } from "node:events";
-import { settings } from "../server/config";
 import { hideRouteErrors } from "../server/ops/http";
+import { createLogger } from "../server/telemetry/log";
 import { ClientMessage, RefusalCode, RoomName, ServerMessage } from "../server/shared/protocol";
-import { bootServer, hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked } from "./helpers/server";
+import { bootServer, hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked, LogLines, type TestServer } from "./helpers/server";
 import { send } from "../client/rooms";
 
 /**
@@ -32,12 +31,12 @@ class ReconnectableRoom extends Room {
 }
 
 describe("operations: admin, metrics, health", () => {
-  let server: ColyseusTestServer;
+  let server: TestServer;
   let base: string;
   const basic = (user: string, password: string) => ({
     authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`,
   });
-  const admin = () => basic(settings().adminUser, settings().adminPassword);
+  const admin = () => basic(server.app.context.settings.adminUser, server.app.context.settings.adminPassword);
 
   before(async () => {
     // Each refused login below comes "from" its own address, or the login throttle would answer.
@@ -60,7 +59,7 @@ describe("operations: admin, metrics, health", () => {
     const guarded = ["/colyseus/", "/colyseus/api", "/colyseus/api/room/call?roomId=x&method=disconnect&args=%5B%5D", "/metrics"];
     for (const path of guarded) {
       it(`${path}: 401 without or with wrong credentials`, async () => {
-        const attempts = [{}, basic(settings().adminUser, "wrong-password"), basic("intruder", settings().adminPassword)];
+        const attempts = [{}, basic(server.app.context.settings.adminUser, "wrong-password"), basic("intruder", server.app.context.settings.adminPassword)];
         for (const headers of attempts) {
           const res = await fetch(`${base}${path}`, { headers: { ...headers, "x-forwarded-for": `198.51.100.${++refusedFrom}` } });
           assert.equal(res.status, 401, JSON.stringify(headers));
@@ -204,7 +203,8 @@ describe("operations: admin, metrics, health", () => {
         throw new Error(`internal detail at ${__filename}`);
       });
       app.post("/json", express.json(), (_req, res) => void res.json({ ok: true }));
-      app.use(hideRouteErrors);
+      const logs = new LogLines();
+      app.use(hideRouteErrors(createLogger({ logLevel: "error", logFormat: "json" }, logs)));
       const http = app.listen(0, "127.0.0.1");
       await once(http, "listening");
       const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -218,6 +218,9 @@ describe("operations: admin, metrics, health", () => {
         const badBody = await badJson.text();
         assert.deepEqual(JSON.parse(badBody), { error: "Bad Request" });
         for (const body of [bugBody, badBody]) assert.doesNotMatch(body, /Error|\bat |node_modules|internal detail|\.ts/);
+        const logged = logs.at("error", /HTTP route failed/);
+        assert.equal(logged.length, 1, "the failure is in the log, with its path");
+        assert.equal(logged[0].path, "/bug");
       } finally {
         http.close();
       }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
-import { sendPatch } from "../server/rooms/interest";
+import { sendPatch } from "../server/rooms/interestViews";
 
 /** Node hands `_writev` its buffered writes as `{ chunk }` entries, or as the buffers themselves when all are buffers. */
 type Chunk = Buffer | { chunk: Buffer };

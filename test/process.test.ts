@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Client, type Room as ClientRoom } from "colyseus.js";
-import { EXIT_CUT_SHORT, SHUTDOWN_REASON } from "../server/ops/shutdown";
+import { EXIT_CUT_SHORT } from "../server/ops/signals";
+import { SHUTDOWN_REASON } from "../server/rooms/shutdown";
 import { ClientMessage, RoomName, ServerMessage } from "../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "./helpers/process";
 import { EVENT_TIMEOUT_MS, eventually, hearAll, nextMessage, sdkOf } from "./helpers/server";

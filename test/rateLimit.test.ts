@@ -1,8 +1,7 @@
-import type { Client } from "@colyseus/core";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import { registry } from "../server/ops/metrics";
-import { RateLimiter, TokenBucket } from "../server/security/rateLimit";
+import { RateLimiter } from "../server/security/rateLimit";
+import { roomRates } from "../server/shared/messages";
+import { TokenBucket } from "../server/shared/tokenBucket";
 import {
   ABUSE_DROP_BURST,
   CLOSE_RATE_LIMITED,
@@ -11,23 +10,10 @@ import {
   RefusalCode,
   RoomName,
   ServerMessage,
-  type ErrorPayload,
 } from "../server/shared/protocol";
 import type { BattleRoom } from "../server/rooms/BattleRoom";
-import { EVENT_TIMEOUT_MS, bootServer, collect, hearAll, nextError, until, sdkOf, sendUnchecked } from "./helpers/server";
+import { EVENT_TIMEOUT_MS, bootServer, collect, hearAll, nextError, until, sdkOf, sendUnchecked, type TestServer } from "./helpers/server";
 import { send, onMessage, rejoin } from "../client/rooms";
-
-/** A stand-in for a Colyseus client: records what the limiter sends and whether it cut the client off. */
-function fakeClient(sessionId = "s1") {
-  const sent: ErrorPayload[] = [];
-  const closed: number[] = [];
-  const client = {
-    sessionId,
-    send: (_type: string, payload: ErrorPayload) => sent.push(payload),
-    leave: (code: number) => closed.push(code),
-  };
-  return { client: client as unknown as Client, sent, closed };
-}
 
 describe("rate limits: token buckets", () => {
   it("allows a burst, then the refill rate", () => {
@@ -39,94 +25,81 @@ describe("rate limits: token buckets", () => {
     assert.deepEqual([1, 2, 3].map(() => bucket.take(10_000)), [true, true, false], "never more than the burst");
   });
 
-  it("drops over the limit, tells the sender once per run of drops, and forgives after a pause", () => {
+  const battleLimiter = (now: () => number, scale = 1) => new RateLimiter(roomRates(RoomName.battle), scale, now);
+  const chatLimiter = (now: () => number, scale = 1) => new RateLimiter(roomRates(RoomName.chat), scale, now);
+
+  it("drops over the limit, warns once per run of drops, and forgives after a pause", () => {
     let now = 0;
-    const limiter = new RateLimiter(() => now);
-    const { client, sent, closed } = fakeClient();
+    const limiter = chatLimiter(() => now);
     const { burst, perSecond } = RATE_LIMITS[ClientMessage.chat];
-    const admitted = Array.from({ length: burst + 5 }, () => limiter.admit(client, ClientMessage.chat));
-    assert.equal(admitted.filter(Boolean).length, burst);
-    assert.equal(sent.length, 1, "one error for the run, not one per dropped message");
-    assert.deepEqual(sent[0].code, RefusalCode.rateLimited);
-    assert.equal(sent[0].type, ClientMessage.chat);
-    assert.match(sent[0].message, new RegExp(`at most ${perSecond} per second`));
-    assert.deepEqual(closed, []);
+    const verdicts = Array.from({ length: burst + 5 }, () => limiter.admit("s1", ClientMessage.chat));
+    assert.deepEqual(verdicts, [...Array(burst).fill("pass"), "warn", "drop", "drop", "drop", "drop"], "one warning for the run, not one per dropped message");
+    assert.deepEqual(limiter.rateOf(ClientMessage.chat), { perSecond, burst });
 
     now += 1000 / perSecond;
-    assert.equal(limiter.admit(client, ClientMessage.chat), true, "a token came back");
-    assert.equal(limiter.admit(client, ClientMessage.chat), false);
-    assert.equal(sent.length, 1, "still the same run: the client never paused");
+    assert.equal(limiter.admit("s1", ClientMessage.chat), "pass", "a token came back");
+    assert.equal(limiter.admit("s1", ClientMessage.chat), "drop", "still the same run: the client never paused");
     now += (burst * 1000) / perSecond;
-    assert.equal(Array.from({ length: burst + 1 }, () => limiter.admit(client, ClientMessage.chat)).filter(Boolean).length, burst);
-    assert.equal(sent.length, 2, "after a full pause, a new run of drops is reported again");
-    assert.equal(limiter.admit(client, ClientMessage.move), true, "other types keep their own allowance");
+    const again = Array.from({ length: burst + 1 }, () => limiter.admit("s1", ClientMessage.chat));
+    assert.deepEqual(again, [...Array(burst).fill("pass"), "warn"], "after a full pause, a new run of drops is warned again");
+    assert.equal(limiter.admit("s1", ClientMessage.resume), "pass", "other types keep their own allowance");
   });
 
-  it("scales every rate and burst by RATE_LIMIT_SCALE, and says the scaled rate", () => {
-    const limiter = new RateLimiter(() => 0, 3);
-    const { client, sent } = fakeClient();
+  it("counts a type the room does not know against `other`", () => {
+    const limiter = chatLimiter(() => 0);
+    const { burst } = RATE_LIMITS.other;
+    const verdicts = Array.from({ length: burst + 1 }, (_, i) => limiter.admit("s1", `junk${i}`));
+    assert.deepEqual(verdicts, [...Array(burst).fill("pass"), "warn"]);
+    assert.equal(limiter.dropped.other, 1);
+  });
+
+  it("scales every rate and burst by RATE_LIMIT_SCALE", () => {
+    const limiter = chatLimiter(() => 0, 3);
     const { burst, perSecond } = RATE_LIMITS[ClientMessage.chat];
-    const admitted = Array.from({ length: 3 * burst + 2 }, () => limiter.admit(client, ClientMessage.chat));
-    assert.equal(admitted.filter(Boolean).length, 3 * burst);
-    assert.match(sent[0].message, new RegExp(`at most ${3 * perSecond} per second`));
+    const passed = Array.from({ length: 3 * burst + 2 }, () => limiter.admit("s1", ClientMessage.chat)).filter((v) => v === "pass");
+    assert.equal(passed.length, 3 * burst);
+    assert.equal(limiter.rateOf(ClientMessage.chat).perSecond, 3 * perSecond);
   });
 
-  it("disconnects a flood with the documented close code within a quarter second", () => {
+  it("cuts a flood off within a quarter second, then drops everything", () => {
     let now = 0;
-    const limiter = new RateLimiter(() => now);
-    const { client, sent, closed } = fakeClient();
+    const limiter = battleLimiter(() => now);
     let sentMessages = 0;
+    const seen = new Set<string>();
     // 1000 moves per second, one per millisecond.
-    while (closed.length === 0 && now < 5000) {
-      limiter.admit(client, ClientMessage.move);
+    for (let verdict = limiter.admit("s1", ClientMessage.move); verdict !== "cutOff" && now < 5000; verdict = limiter.admit("s1", ClientMessage.move)) {
+      seen.add(verdict);
       sentMessages++;
       now += 1;
     }
-    assert.deepEqual(closed, [CLOSE_RATE_LIMITED]);
+    sentMessages++;
     assert.ok(now <= 250, `cut off after ${now} ms`);
-    assert.equal(sent.at(-1)!.message, "disconnected for flooding");
-    assert.ok(sent.length <= 2, "no error per dropped message");
+    assert.deepEqual([...seen].sort(), ["drop", "pass", "warn"]);
     assert.equal(limiter.kicked, 1);
-    assert.equal(limiter.dropped.move, sentMessages - RATE_LIMITS.move.burst - Math.floor((now - 1) * RATE_LIMITS.move.perSecond / 1000));
-    assert.equal(limiter.admit(client, ClientMessage.chat), false, "nothing more is admitted before the socket closes");
+    assert.equal(limiter.dropped.move, sentMessages - RATE_LIMITS.move.burst - Math.floor((now * RATE_LIMITS.move.perSecond) / 1000));
+    assert.equal(limiter.admit("s1", ClientMessage.attack), "drop", "nothing more is admitted before the socket closes");
+    assert.equal(limiter.afterCutOff, 1);
     assert.equal(limiter.wasCutOff("s1"), true);
     limiter.forget("s1");
     assert.equal(limiter.wasCutOff("s1"), false);
   });
 
-  it("counts every dropped message by type and every cut-off in the metrics", async () => {
-    const value = async (name: string, labels: Record<string, string> = {}) => {
-      const samples = (await registry.getSingleMetric(name)!.get()).values;
-      return samples.find((sample) => JSON.stringify(sample.labels) === JSON.stringify(labels))?.value ?? 0;
-    };
-    const [dropsBefore, cutOffsBefore] = [await value("game_rate_limit_drops_total", { type: "move" }), await value("game_flood_cutoffs_total")];
+  it("never cuts off a client that is only a little over its limit, however long", () => {
     let now = 0;
-    const limiter = new RateLimiter(() => now);
-    const { client, closed } = fakeClient();
-    while (closed.length === 0) {
-      limiter.admit(client, ClientMessage.move);
-      now += 1;
-    }
-    assert.equal(await value("game_rate_limit_drops_total", { type: "move" }), dropsBefore + limiter.dropped.move!);
-    assert.equal(await value("game_flood_cutoffs_total"), cutOffsBefore + 1);
-  });
-
-  it("never disconnects a client that is only a little over its limit, however long", () => {
-    let now = 0;
-    const limiter = new RateLimiter(() => now);
-    const { client, closed } = fakeClient();
+    const limiter = battleLimiter(() => now);
     const rate = RATE_LIMITS.move.perSecond + 10; // 10/s over: each drop is forgiven in time
+    const verdicts = new Set<string>();
     for (let i = 0; i < rate * 120; i++) {
-      limiter.admit(client, ClientMessage.move);
+      verdicts.add(limiter.admit("s1", ClientMessage.move));
       now += 1000 / rate;
     }
-    assert.deepEqual(closed, []);
+    assert.ok(!verdicts.has("cutOff"));
     assert.ok((limiter.dropped.move ?? 0) > ABUSE_DROP_BURST, "it was dropped often, never cut off");
   });
 
   it("forgets a client that leaves, so memory follows the room's clients", () => {
-    const limiter = new RateLimiter(() => 0);
-    for (let i = 0; i < 100; i++) limiter.admit(fakeClient(`s${i}`).client, ClientMessage.move);
+    const limiter = battleLimiter(() => 0);
+    for (let i = 0; i < 100; i++) limiter.admit(`s${i}`, ClientMessage.move);
     assert.equal(limiter.size, 100);
     for (let i = 0; i < 100; i++) limiter.forget(`s${i}`);
     assert.equal(limiter.size, 0);
@@ -134,7 +107,13 @@ describe("rate limits: token buckets", () => {
 });
 
 describe("rate limits in the rooms", () => {
-  let server: ColyseusTestServer;
+  let server: TestServer;
+
+  /** A sample of the app's metric `name` with exactly `labels`, 0 when none. */
+  const metric = async (name: string, labels: Record<string, string> = {}) => {
+    const samples = (await server.app.context.metrics.registry.getSingleMetric(name)!.get()).values;
+    return samples.find((sample) => JSON.stringify(sample.labels) === JSON.stringify(labels))?.value ?? 0;
+  };
 
   before(async () => {
     server = await bootServer();
@@ -203,6 +182,10 @@ describe("rate limits in the rooms", () => {
     assert.ok(rateLimited.length <= Object.keys(RATE_LIMITS).length + 1, `one error per limited type, got ${rateLimited.length}`);
     assert.equal(room.limits.kicked, 1);
     assert.equal(room.limits.size, 1, "the flooder's buckets went with it");
+    for (const [type, dropped] of Object.entries(room.limits.dropped)) {
+      assert.equal(await metric("game_rate_limit_drops_total", { type }), dropped, `every dropped "${type}" counted in the metrics`);
+    }
+    assert.equal(await metric("game_flood_cutoffs_total"), 1, "the cut-off counted in the metrics");
     await assert.rejects(rejoin(server.sdk, flooder), "a client cut off for flooding may not reconnect");
     console.log(`      honest acks: ${calmHz.toFixed(1)}/s before, ${floodHz.toFixed(1)}/s over ${watched} ticks of the flood; ` +
       `sending the flood took ${floodSendMs.toFixed(0)} ms of this process; flooder dropped ${JSON.stringify(room.limits.dropped)}, errors received ${floodErrors.length}`);

@@ -9,7 +9,7 @@ import type { ChatState } from "../server/rooms/schema/ChatState";
 import { ClientMessage, PLAYER_ID_MAX_CHARS, RoomName, ServerMessage } from "../server/shared/protocol";
 import { record, seen } from "./helpers/chat";
 import { requireRedisServer, startRedis, startServer, type RedisProcess } from "./helpers/cluster";
-import { bootServer, eventually, hearAll, nextMessage, sdkOf, until } from "./helpers/server";
+import { bootServer, eventually, hearAll, nextMessage, sdkOf, silentLog, until } from "./helpers/server";
 import { send, type GameRoom } from "../client/rooms";
 
 const HOUR_MS = 3600_000;
@@ -77,6 +77,7 @@ function archiveBehaviour(makeStore: () => ChatHistory | Promise<ChatHistory>) {
   it("the sweep runs by itself, every sweep interval", async () => {
     const now = 10 * HOUR_MS;
     const retained = new RetainedHistory(store, HOUR_MS, (error) => assert.fail(String(error)), () => now, 20);
+    retained.start();
     try {
       await store.append("lobby", said("ann", "early", now - 2 * HOUR_MS));
       await eventually(async () => (await store.after("lobby", 0, 50)).length === 0, "the sweep deleting the old line");
@@ -112,14 +113,14 @@ describe("chat data: retention and erasure in Redis (real redis-server)", functi
   });
 
   archiveBehaviour(() => {
-    const store = new RedisChatHistory(redis.url, { lines: 200, channels: 100 });
+    const store = new RedisChatHistory(redis.url, { lines: 200, channels: 100 }, silentLog);
     stores.push(store);
     return store;
   });
 
   it("reaches a channel no process has open (found with SCAN), and another process sees the erasure", async () => {
-    const one = new RedisChatHistory(redis.url, { lines: 200, channels: 100 });
-    const other = new RedisChatHistory(redis.url, { lines: 200, channels: 100 });
+    const one = new RedisChatHistory(redis.url, { lines: 200, channels: 100 }, silentLog);
+    const other = new RedisChatHistory(redis.url, { lines: 200, channels: 100 }, silentLog);
     stores.push(one, other);
     await one.append("quiet", said("ann", "said long ago", 1000));
     await other.append("busy", said("ann", "said here", 2000));

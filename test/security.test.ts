@@ -2,7 +2,7 @@ import { Room, matchMaker } from "@colyseus/core";
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import type { ChatRoom } from "../server/rooms/ChatRoom";
-import { parseAllowedOrigins } from "../server/security/origins";
+import { parseAllowedOrigins } from "../server/config/origins";
 import type { GuardedTransport } from "../server/security/transport";
 import {
   CLOSE_KICKED,
@@ -16,7 +16,7 @@ import {
   ServerMessage,
   type ChatLine,
 } from "../server/shared/protocol";
-import { EVENT_TIMEOUT_MS, bootServer, collect, eventually, freePort, hearAll, nextError, sdkOf, testApp } from "./helpers/server";
+import { EVENT_TIMEOUT_MS, bootServer, collect, eventually, freePort, hearAll, nextError, sdkOf, testApp, type TestApp } from "./helpers/server";
 import { rawPost, rawUpgrade, type RawReply } from "./helpers/raw";
 import { send, onMessage, rejoin, type GameRoom } from "../client/rooms";
 import type { ChatState } from "../server/rooms/schema/ChatState";
@@ -50,14 +50,15 @@ class BrokenRoom extends Room {
 
 describe("security: transport and matchmaking", () => {
   let server: ColyseusTestServer;
+  let app: TestApp;
 
   before(async () => {
-    const app = testApp();
+    app = testApp();
     server = await boot(
       {
-        ...app,
+        ...app.config,
         initializeGameServer: async (gameServer) => {
-          await app.initializeGameServer!(gameServer);
+          await app.config.initializeGameServer!(gameServer);
           gameServer.define("broken", BrokenRoom);
         },
       },
@@ -133,6 +134,9 @@ describe("security: transport and matchmaking", () => {
     const broken = JSON.parse(replies[0].body) as { code: number; error: string };
     assert.equal(broken.error, "internal error", "an unexpected failure is hidden behind a fixed text");
     for (const reply of replies) assert.doesNotMatch(reply.body, INTERNALS);
+    const logged = app.logs.at("error", /matchmaking failed/);
+    assert.equal(logged.length, 1, "the failure itself is in the log");
+    assert.equal(logged[0].room, "broken");
     // Websocket side: an upgrade without a seat gets a fixed text.
     const stray = await rawUpgrade(port, "/processId/roomId?sessionId=nobody");
     assert.equal(stray.status, 410);
@@ -276,12 +280,12 @@ describe("chat moderation", () => {
 
   it("refuses bad moderation arguments without changing anything", async () => {
     const { ann, room } = await channel();
-    assert.deepEqual(room.mute("nobody"), { ok: false, reason: "no such member" });
+    assert.deepEqual(room.mute("nobody"), { ok: false, code: RefusalCode.noSuchMember, message: "no such member" });
     for (const seconds of [0, -1, NaN, Infinity, "60", 10 ** 9]) {
       assert.equal(room.mute(ann.sessionId, seconds).ok, false, String(seconds));
     }
-    assert.deepEqual(room.unmute(ann.sessionId), { ok: false, reason: "not muted" });
-    assert.deepEqual(room.kick({ sessionId: ann.sessionId }), { ok: false, reason: "no such member" });
+    assert.deepEqual(room.unmute(ann.sessionId), { ok: false, code: RefusalCode.notMuted, message: "not muted" });
+    assert.deepEqual(room.kick({ sessionId: ann.sessionId }), { ok: false, code: RefusalCode.noSuchMember, message: "no such member" });
     const line = lineWith(ann, "fine");
     send(ann, ClientMessage.chat, { text: "fine" });
     assert.equal((await line).kind, "user");

@@ -1,7 +1,5 @@
 /** Measuring helpers: percentiles and readings of another process from /proc (Linux). */
 import { readFileSync } from "node:fs";
-import type { ServerMemory } from "./plan";
-import type { MemoryKbPerPlayer } from "./report";
 
 export interface Percentiles {
   count: number;
@@ -68,4 +66,31 @@ export function memoryKbPerPlayer(idle: ServerMemory | undefined, end: ServerMem
     arrayBuffers: per("arrayBuffers"),
     native: Math.round(((outsideHeap(end) - outsideHeap(idle)) / 1024 / connected) * 10) / 10,
   };
+}
+
+/**
+ * The server's own memory after a full GC, in bytes (process.memoryUsage): `heapUsed` is live JS,
+ * `heapTotal` what V8 holds for it, `external` and `arrayBuffers` memory outside the JS heap that
+ * JS objects own; RSS minus all of these is the allocator's and the runtime's.
+ */
+export interface ServerMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/**
+ * KB per connected player, end of the window minus before anyone joined: `heapUsed` live JS objects,
+ * `heapTotal` the V8 heap holding them (live + free space V8 keeps), `external` memory JS objects own
+ * outside the heap (`arrayBuffers`: Buffers, part of it), `native` the rest of RSS (sockets, the
+ * allocator's heaps and their fragmentation, thread stacks).
+ */
+export interface MemoryKbPerPlayer {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  native: number;
 }

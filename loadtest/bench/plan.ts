@@ -1,5 +1,5 @@
 /** What the bench runs and the messages its processes exchange. */
-import type { Percentiles } from "./measure";
+import type { Percentiles, ServerMemory } from "./measure";
 import type { AuditCounts } from "./viewAudit";
 
 /** `soak`: the arena with interest management on for minutes, audited by decoding probes (viewAudit.ts). */
@@ -98,19 +98,6 @@ export type FromBots =
   | { kind: "joined"; joined: number; joinFailures: number; firstJoinError?: string }
   | { kind: "report"; report: BotReport }
   | { kind: "stopped" };
-
-/**
- * The server's own memory after a full GC, in bytes (process.memoryUsage): `heapUsed` is live JS,
- * `heapTotal` what V8 holds for it, `external` and `arrayBuffers` memory outside the JS heap that
- * JS objects own; RSS minus all of these is the allocator's and the runtime's.
- */
-export interface ServerMemory {
-  rss: number;
-  heapUsed: number;
-  heapTotal: number;
-  external: number;
-  arrayBuffers: number;
-}
 
 /** Messages between the orchestrator and loadtest/bench/serverProbe.ts inside the server process. */
 export type ToServerProbe = { kind: "lag:reset" } | { kind: "lag:read" } | { kind: "gc" } | { kind: "audit:start"; probes: number } | { kind: "audit:read" };

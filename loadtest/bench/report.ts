@@ -3,7 +3,8 @@ import { createCanvas } from "@napi-rs/canvas";
 import { Chart, registerables, type ChartConfiguration } from "chart.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Percentiles } from "./measure";
+import type { MemoryKbPerPlayer, Percentiles } from "./measure";
+
 import { GOALS, type BotReport, type Scenario, type Target } from "./plan";
 import type { AuditCounts } from "./viewAudit";
 
@@ -30,19 +31,6 @@ export interface StepResult extends BotReport {
   audit?: AuditCounts | null;
 }
 
-/**
- * KB per connected player, end of the window minus before anyone joined: `heapUsed` live JS objects,
- * `heapTotal` the V8 heap holding them (live + free space V8 keeps), `external` memory JS objects own
- * outside the heap (`arrayBuffers`: Buffers, part of it), `native` the rest of RSS (sockets, the
- * allocator's heaps and their fragmentation, thread stacks).
- */
-export interface MemoryKbPerPlayer {
-  heapUsed: number;
-  heapTotal: number;
-  external: number;
-  arrayBuffers: number;
-  native: number;
-}
 
 export interface BenchResults {
   startedAt: string;

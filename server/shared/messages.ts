@@ -32,6 +32,9 @@ export interface ClientMessageSpec<P> {
   rate: RateLimit;
 }
 
+/** Every room's client messages, each with its parser and rate: what `clientMessages` must satisfy. */
+export type ProtocolRecord = { readonly [R in RoomName]: Readonly<Record<string, ClientMessageSpec<unknown>>> };
+
 export const clientMessages = {
   battle: {
     /** One tick of movement intent. One per tick is 20/s, with slack for jitter. */
@@ -51,7 +54,7 @@ export const clientMessages = {
     /** Listen to other rooms from now on: answered with the full list for the new filter (at most every LOBBY_FULL_LIST_INTERVAL_MS). */
     filter: { parse: parseLobbyFilter, rate: { perSecond: 1, burst: 3 } },
   },
-} as const satisfies { readonly [R in RoomName]: Readonly<Record<string, ClientMessageSpec<unknown>>> };
+} as const satisfies ProtocolRecord;
 
 /** The rate of any message type a room does not handle (refused as `unknown_type`). */
 export const OTHER_MESSAGES_RATE: RateLimit = { perSecond: 5, burst: 10 };

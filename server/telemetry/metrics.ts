@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import { ClientMessage, LimitRefusal, RoomName } from "../shared/protocol";
 
 const KNOWN_MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.values(ClientMessage));
-const LIMIT_NAMES = new Map<number, string>(Object.entries(LimitRefusal).map(([name, code]) => [code, name]));
+const LIMIT_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(LimitRefusal).map(([name, code]) => [code, name]));
 
 /** Label for a client-chosen message type: unknown names collapse so clients cannot mint label values. */
 export function messageTypeLabel(type: unknown): string {

@@ -1,11 +1,11 @@
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
+import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import type { Scene } from "../../client/render";
 import { buildClient } from "../../scripts/build-client";
-import { freePort, testApp } from "./server";
+import { freePort, bootServer } from "./server";
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -82,7 +82,7 @@ export function useBrowserSuite(contextOptions: BrowserContextOptions = {}, env:
     pages = new Pages(browser, contextOptions);
     suite.bundleBytes = (await buildClient()).bundleBytes;
     const port = await freePort();
-    suite.server = await boot(testApp(env), port);
+    suite.server = await bootServer(env, { port });
     suite.baseUrl = `http://127.0.0.1:${port}`;
     suite.open = (path, options) => pages!.open(new URL(path, suite.baseUrl).href, options);
   });

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import type { Client } from "colyseus.js";
 import { rejoin, type GameRoom } from "../../client/rooms";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
-import { ClientMessage, ServerMessage, type ChatLine, type RoomName } from "../../server/shared/wire";
+import { ClientMessage, ServerMessage } from "../../server/shared/messages";
+import { type ChatLine, type RoomName } from "../../server/shared/payloads";
 import { send, onMessage } from "../../client/rooms";
 
 type Chat = GameRoom<"chat", ChatState>;

@@ -1,14 +1,17 @@
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import type { Client, Room as ClientRoom } from "colyseus.js";
 import { createServer } from "node:net";
-import type { ConfigOptions } from "@colyseus/tools";
 import { onMessage, roomsOf, type GameRoom, type Rooms } from "../../client/rooms";
-import { createApp } from "../../server/app.config";
-import { readSettings } from "../../server/config";
+import { createApp, type App } from "../../server/app.config";
+import { readSettings, type Settings } from "../../server/config";
+import { createLogger, type LogSink } from "../../server/telemetry/log";
+import { processMetrics } from "../../server/telemetry/metrics";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { RateLimiter } from "../../server/security/rateLimit";
-import { ServerMessage, type RoomName, type ServerMessageName, type ServerMessages } from "../../server/shared/wire";
+import { roomRates } from "../../server/shared/messages";
+import { ServerMessage, type ServerMessageName, type ServerMessages } from "../../server/shared/messages";
+import { type RoomName } from "../../server/shared/payloads";
 
 // Test defaults for LOG_LEVEL, ADMIN_PASSWORD and SHUTDOWN_GRACE_MS: test/helpers/env.ts (mocha loads it first).
 
@@ -41,14 +44,66 @@ export function sendUnchecked(room: ClientRoom, type: string | number, payload?:
   room.send(type, payload);
 }
 
-/** The real app, with the test environment (test/helpers/env.ts) plus `env` as its settings. */
-export function testApp(env: Record<string, string> = {}): ConfigOptions {
-  return createApp(readSettings({ ...process.env, ...env }));
+/** One JSON log line of a test app. */
+export interface LogLine {
+  level: string;
+  msg: string;
+  [field: string]: unknown;
 }
 
-/** The real app on a free port, with real websocket clients through `server.sdk`. */
-export async function bootServer(env: Record<string, string> = {}): Promise<ColyseusTestServer> {
-  return boot(testApp(env), await freePort());
+/**
+ * Where a test app's log lines go: kept, not printed, so the suite's output stays quiet and a test
+ * can assert on what was logged. TEST_LOGS=1 prints them as well.
+ */
+export class LogLines implements LogSink {
+  readonly lines: LogLine[] = [];
+
+  write(line: string): void {
+    this.lines.push(JSON.parse(line) as LogLine);
+    if (process.env.TEST_LOGS === "1") process.stdout.write(line);
+  }
+
+  /** The lines at `level`, or with a message matching `msg`. */
+  at(level: string, msg?: RegExp): LogLine[] {
+    return this.lines.filter((line) => line.level === level && (msg === undefined || msg.test(line.msg)));
+  }
+}
+
+/** A logger that writes nothing, for tests of parts that take one. */
+export const silentLog = createLogger({ logLevel: "silent", logFormat: "json" }, { write: () => {} });
+
+/** The process's own metrics, made once for every test app (each set keeps observers running). */
+const sharedProcessMetrics = processMetrics();
+
+/** A test app: the app, and the log lines it wrote. */
+export interface TestApp extends App {
+  logs: LogLines;
+}
+
+/**
+ * The real app, with the test environment (test/helpers/env.ts) plus `env` as its settings;
+ * `tune` may change what no variable sets (e.g. the outgoing limits).
+ */
+export function testApp(env: Record<string, string> = {}, tune: (settings: Settings) => Settings = (s) => s): TestApp {
+  const logs = new LogLines();
+  const settings = tune(readSettings({ ...process.env, ...env }));
+  return { ...createApp(settings, { logSink: logs, processMetrics: sharedProcessMetrics }), logs };
+}
+
+/** A booted test server with its app (context and log lines). */
+export type TestServer = ColyseusTestServer & { app: TestApp };
+
+export interface BootOptions {
+  /** Changes what no variable sets (e.g. the outgoing limits). */
+  tune?: (settings: Settings) => Settings;
+  /** The port to listen on (default: a free one). */
+  port?: number;
+}
+
+/** The real app on a port, with real websocket clients through `server.sdk`. */
+export async function bootServer(env: Record<string, string> = {}, { tune, port }: BootOptions = {}): Promise<TestServer> {
+  const app = testApp(env, tune);
+  return Object.assign(await boot(app.config, port ?? (await freePort())), { app });
 }
 
 /** Longest a test waits for an event before it fails instead of hanging. */
@@ -128,5 +183,6 @@ export const nextError = <R extends RoomName, S>(room: GameRoom<R, S>) => nextMe
  */
 export function liftRateLimits(server: ColyseusTestServer, roomId: string): void {
   let fakeMs = 0;
-  (server.getRoomById(roomId) as unknown as { limits: RateLimiter }).limits = new RateLimiter(() => (fakeMs += 1000));
+  const room = server.getRoomById(roomId) as unknown as { limits: RateLimiter; roomName: RoomName };
+  room.limits = new RateLimiter(roomRates(room.roomName), 1, () => (fakeMs += 1000));
 }

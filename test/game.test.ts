@@ -108,13 +108,13 @@ describe("rules: attacks", () => {
     const ready = nextAttackAt(1000);
     assert.deepEqual(attackBlocked(attacker, ready, 1000), { ok: false, code: RefusalCode.cooldown, message: `attack is cooling down (${ATTACK_COOLDOWN_MS} ms left)` });
     assert.deepEqual(attackBlocked(attacker, ready, ready - 1), { ok: false, code: RefusalCode.cooldown, message: "attack is cooling down (1 ms left)" });
-    assert.equal(attackBlocked(attacker, ready, ready), null);
+    assert.equal(attackBlocked(attacker, ready, ready), undefined);
     assert.deepEqual(attackBlocked({ ...attacker, alive: false, hp: 0 }, 0, ready), { ok: false, code: RefusalCode.dead, message: "you are dead" });
   });
 
   it("admits a move only with a larger seq and room in the queue, else refuses it", () => {
-    assert.equal(moveRefused(1, 0, 0), null);
-    assert.equal(moveRefused(8, 5, MAX_QUEUED_MOVES - 1), null);
+    assert.equal(moveRefused(1, 0, 0), undefined);
+    assert.equal(moveRefused(8, 5, MAX_QUEUED_MOVES - 1), undefined);
     assert.deepEqual(moveRefused(5, 5, 0), { ok: false, code: RefusalCode.staleSeq, message: "move.seq must be larger than 5" });
     assert.deepEqual(moveRefused(4, 5, 0), { ok: false, code: RefusalCode.staleSeq, message: "move.seq must be larger than 5" });
     assert.deepEqual(moveRefused(6, 5, MAX_QUEUED_MOVES), { ok: false, code: RefusalCode.moveQueueFull, message: "too many moves queued: send one per tick" });

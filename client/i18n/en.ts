@@ -91,6 +91,8 @@ export const en = {
   "refusal.future_tick": "the attack named a moment still to come.",
   "refusal.not_saved": "your line was not sent (the chat store is unreachable): say it again.",
   "refusal.internal_error": "the server failed on this message; nothing changed.",
+  "refusal.no_such_member": "no such member in this channel.",
+  "refusal.not_muted": "that player is not muted.",
   "refusal.other": "refused ({code}).",
 } as const;
 

@@ -90,5 +90,7 @@ export const es: Catalog = {
   "refusal.future_tick": "el ataque nombró un momento que aún no ha llegado.",
   "refusal.not_saved": "tu línea no se envió (el almacén del chat no responde): repítela.",
   "refusal.internal_error": "el servidor falló con este mensaje; nada cambió.",
+  "refusal.no_such_member": "no hay tal miembro en este canal.",
+  "refusal.not_muted": "ese jugador no está silenciado.",
   "refusal.other": "rechazado ({code}).",
 };

@@ -90,5 +90,7 @@ export const ja: Catalog = {
   "refusal.future_tick": "攻撃がまだ来ていない時点を指定しました。",
   "refusal.not_saved": "チャットの保存先に接続できず、発言は送信されませんでした。もう一度送ってください。",
   "refusal.internal_error": "サーバーがこのメッセージの処理に失敗しました。何も変わっていません。",
+  "refusal.no_such_member": "このチャンネルにそのメンバーはいません。",
+  "refusal.not_muted": "そのプレイヤーはミュートされていません。",
   "refusal.other": "拒否されました（{code}）。",
 };

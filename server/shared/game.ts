@@ -171,23 +171,23 @@ export function nextAttackAt(nowMs: number): number {
   return nowMs + ATTACK_COOLDOWN_MS;
 }
 
-/** Why a fighter may not attack at `nowMs` (dead, or cooling down), or null when it may. */
-export function attackBlocked(attacker: Fighter, nextAttackAtMs: number, nowMs: number): Refusal | null {
+/** Why a fighter may not attack at `nowMs` (dead, or cooling down); nothing when it may. */
+export function attackBlocked(attacker: Fighter, nextAttackAtMs: number, nowMs: number): Refusal | undefined {
   if (!attacker.alive) return { ok: false, code: RefusalCode.dead, message: "you are dead" };
   if (nowMs < nextAttackAtMs) {
     return { ok: false, code: RefusalCode.cooldown, message: `attack is cooling down (${nextAttackAtMs - nowMs} ms left)` };
   }
-  return null;
+  return undefined;
 }
 
 /**
  * Why a move numbered `seq` may not be queued behind `queued` others when the last one received was
- * `lastSeq`, or null when it may: seqs only grow, and at most MAX_QUEUED_MOVES wait for a tick.
+ * `lastSeq`; nothing when it may: seqs only grow, and at most MAX_QUEUED_MOVES wait for a tick.
  */
-export function moveRefused(seq: number, lastSeq: number, queued: number): Refusal | null {
+export function moveRefused(seq: number, lastSeq: number, queued: number): Refusal | undefined {
   if (seq <= lastSeq) return { ok: false, code: RefusalCode.staleSeq, message: `move.seq must be larger than ${lastSeq}` };
   if (queued >= MAX_QUEUED_MOVES) return { ok: false, code: RefusalCode.moveQueueFull, message: "too many moves queued: send one per tick" };
-  return null;
+  return undefined;
 }
 
 export interface AttackOutcome<Id> {

@@ -6,13 +6,16 @@ const ROOT = join(__dirname, "..");
 /** The README stays a front door: what it is, two commands, a screenshot, the layout, links. */
 const README_MAX_LINES = 200;
 
-const DOCS = [
-  "README.md",
-  "loadtest/README.md",
-  ...readdirSync(join(ROOT, "docs"))
+/** Markdown files under `dir` (relative to the root), its dated subfolders included. */
+function markdownUnder(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith(".md"))
-    .map((f) => `docs/${f}`),
-];
+    .map((f) => `${dir}/${f.split("\\").join("/")}`)
+    .sort();
+}
+
+/** Every doc, and the dated result files the docs link for their figures. */
+const DOCS = ["README.md", "loadtest/README.md", ...markdownUnder("docs"), ...markdownUnder("loadtest/results")];
 
 /** The lines outside fenced code blocks: a `#` or `](` in a shell sample is not markdown. */
 function prose(markdown: string): string {

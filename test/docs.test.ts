@@ -45,6 +45,16 @@ function relativeLinks(markdown: string): string[] {
     .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
 }
 
+/**
+ * Issue numbers of this project ("issue 13", "#15") in the prose of a doc: a doc speaks of the
+ * product, not of the work that made it. An upstream issue linked by its URL
+ * (`[#843](https://github.com/colyseus/colyseus/issues/843)`, `colyseus/colyseus#843`) is fine.
+ */
+export function issueMentions(markdown: string): string[] {
+  const text = prose(markdown).replace(/\[[^\]]*\]\(https?:[^)]*\)/g, "");
+  return [...text.matchAll(/\bissues? \d+\b|(?<![\w/&])#\d+(?![\w-])/gi)].map((m) => m[0]);
+}
+
 describe("docs: README and docs/*.md", () => {
   it(`README.md has at most ${README_MAX_LINES} lines`, () => {
     const lines = readFileSync(join(ROOT, "README.md"), "utf8").trimEnd().split("\n").length;
@@ -58,7 +68,18 @@ describe("docs: README and docs/*.md", () => {
     );
   });
 
+  it("issueMentions() finds this project's issue numbers, not upstream links or anchors", () => {
+    assert.deepEqual(
+      issueMentions("Targets (issue 15), fixed in #13. See [#843](https://github.com/colyseus/colyseus/issues/843), colyseus/colyseus#842, [run](#1550-utc-run)."),
+      ["issue 15", "#13"],
+    );
+  });
+
   for (const doc of DOCS) {
+    it(`${doc}: names no issue number of this project`, () => {
+      assert.deepEqual(issueMentions(readFileSync(join(ROOT, doc), "utf8")), []);
+    });
+
     it(`${doc}: every relative link names a file that exists, and a heading in it`, () => {
       const source = readFileSync(join(ROOT, doc), "utf8");
       const broken: string[] = [];

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from "node:path";
 
 const ROOT = join(__dirname, "..");
 /** The README stays a front door: what it is, two commands, a screenshot, the layout, links. */
-const README_MAX_LINES = 200;
+const README_MAX_LINES = 80;
 
 /** Markdown files under `dir` (relative to the root), its dated subfolders included. */
 function markdownUnder(dir: string): string[] {

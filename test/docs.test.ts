@@ -4,15 +4,18 @@ import { dirname, join, relative, resolve } from "node:path";
 
 const ROOT = join(__dirname, "..");
 /** The README stays a front door: what it is, two commands, a screenshot, the layout, links. */
-const README_MAX_LINES = 200;
+const README_MAX_LINES = 80;
 
-const DOCS = [
-  "README.md",
-  "loadtest/README.md",
-  ...readdirSync(join(ROOT, "docs"))
+/** Markdown files under `dir` (relative to the root), its dated subfolders included. */
+function markdownUnder(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith(".md"))
-    .map((f) => `docs/${f}`),
-];
+    .map((f) => `${dir}/${f.split("\\").join("/")}`)
+    .sort();
+}
+
+/** Every doc, and the dated result files the docs link for their figures. */
+const DOCS = ["README.md", "loadtest/README.md", ...markdownUnder("docs"), ...markdownUnder("loadtest/results")];
 
 /** The lines outside fenced code blocks: a `#` or `](` in a shell sample is not markdown. */
 function prose(markdown: string): string {
@@ -42,6 +45,16 @@ function relativeLinks(markdown: string): string[] {
     .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
 }
 
+/**
+ * Issue numbers of this project ("issue 13", "#15") in the prose of a doc: a doc speaks of the
+ * product, not of the work that made it. An upstream issue linked by its URL
+ * (`[#843](https://github.com/colyseus/colyseus/issues/843)`, `colyseus/colyseus#843`) is fine.
+ */
+export function issueMentions(markdown: string): string[] {
+  const text = prose(markdown).replace(/\[[^\]]*\]\(https?:[^)]*\)/g, "");
+  return [...text.matchAll(/\bissues? \d+\b|(?<![\w/&])#\d+(?![\w-])/gi)].map((m) => m[0]);
+}
+
 describe("docs: README and docs/*.md", () => {
   it(`README.md has at most ${README_MAX_LINES} lines`, () => {
     const lines = readFileSync(join(ROOT, "README.md"), "utf8").trimEnd().split("\n").length;
@@ -55,7 +68,18 @@ describe("docs: README and docs/*.md", () => {
     );
   });
 
+  it("issueMentions() finds this project's issue numbers, not upstream links or anchors", () => {
+    assert.deepEqual(
+      issueMentions("Targets (issue 15), fixed in #13. See [#843](https://github.com/colyseus/colyseus/issues/843), colyseus/colyseus#842, [run](#1550-utc-run)."),
+      ["issue 15", "#13"],
+    );
+  });
+
   for (const doc of DOCS) {
+    it(`${doc}: names no issue number of this project`, () => {
+      assert.deepEqual(issueMentions(readFileSync(join(ROOT, doc), "utf8")), []);
+    });
+
     it(`${doc}: every relative link names a file that exists, and a heading in it`, () => {
       const source = readFileSync(join(ROOT, doc), "utf8");
       const broken: string[] = [];

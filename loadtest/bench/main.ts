@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: the headless benchmark. For every scenario and step it starts a fresh server
  * process (ours, then the raw-ws baseline), runs the bots in another process, measures from outside
- * and writes JSON, a markdown table and a PNG chart into the results folder. Stops by itself.
+ * and writes JSON, a markdown table and a PNG chart into the results folder (loadtest/results/<UTC
+ * date>/ unless --out says). Stops by itself.
  *
  *   npm run bench                      full run (about 10 minutes)
  *   npm run bench -- --quick           small steps, about a minute
- *   npm run bench -- --scenarios arena --steps 500,1000,2000; npm run bench -- --scenarios soak   issue 15's figures (see docs/performance.md)
+ *   npm run bench -- --scenarios arena --steps 500,1000,2000; npm run bench -- --scenarios soak   the arena figures (see docs/performance.md)
  *   npm run bench -- --scenarios arena --steps 100,500 --cpu-prof
  *   npm run bench -- --endpoint http://host:2567 --server-pid 1234   an already running server
  */
@@ -37,7 +38,7 @@ const TIMING = {
   full: { warmupS: 3, measureS: 10 },
   quick: { warmupS: 1, measureS: 3 },
 };
-/** The soak measures minutes, not seconds (issue 15: 5 minutes of players crossing cells). */
+/** The soak measures minutes, not seconds (5 minutes of players crossing cells). */
 const SOAK_TIMING = {
   full: { warmupS: 3, measureS: 300 },
   quick: { warmupS: 1, measureS: 3 },
@@ -69,7 +70,8 @@ const { values: args } = parseArgs({
     targets: { type: "string" },
     measure: { type: "string" },
     warmup: { type: "string" },
-    out: { type: "string", default: join(ROOT, "loadtest", "results") },
+    // A dated folder: a run never overwrites the results an older doc links to.
+    out: { type: "string", default: join(ROOT, "loadtest", "results", new Date().toISOString().slice(0, 10)) },
     "cpu-prof": { type: "boolean", default: false },
     endpoint: { type: "string" },
     "server-pid": { type: "string" },

@@ -43,7 +43,7 @@ export const GOALS = {
   chatP99Ms: 20,
   bytesPerMovedPlayer: 8,
   rssKbPerPlayer: 20,
-  /** Issue 15: one arena of this many with interest management on. */
+  /** One arena of this many with interest management on. */
   interestPlayers: 2000,
   interestPatchesPerS: 20,
   interestCpuPercent: 60,

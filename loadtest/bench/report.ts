@@ -95,7 +95,7 @@ function worst(results: BenchResults, pick: (r: StepResult) => number | null, fi
   return values.length ? Math.max(...values) : null;
 }
 
-/** Issue 15's targets: one arena of GOALS.interestPlayers with interest management on, and the soak. */
+/** The arena targets: one arena of GOALS.interestPlayers with interest management on, and the soak. */
 function interestChecks(results: BenchResults): GoalCheck[] {
   const find = (target: Target, players: number) => results.steps.find((r) => r.scenario === "arena" && r.target === target && r.players === players);
   const big = find("interest", GOALS.interestPlayers);

@@ -70,7 +70,7 @@ export const CHAT_PRESENCE_LINES_PER_IDENTITY: RateLimit = { perSecond: 1 / 30, 
  * left, so rejoining does not refill a fresh chat burst). Least recently used forgotten.
  */
 export const CHAT_KEPT_IDENTITIES_MAX = 10_000;
-/** A channel silent this long loses its Redis history and its ids start again from 1. */
+/** A channel silent this long loses its Redis history; its ids then go on above any it gave before (CHAT_IDS_PER_MS). */
 export const CHAT_HISTORY_IDLE_TTL_S = 30 * 24 * 3600;
 
 /** Longest token the server reads; longer ones are refused as malformed before any parsing. */

@@ -147,7 +147,7 @@ export interface KillEvent {
 
 export type ChatLineKind = "user" | "system";
 export interface ChatLine {
-  /** Increases by one with every line of the channel. */
+  /** Increases with every line of the channel: by one, or further after its history was dropped (never back). */
   id: number;
   kind: ChatLineKind;
   /** Author's display name ("" for system lines). */

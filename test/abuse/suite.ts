@@ -1,8 +1,8 @@
 /**
  * The standing abuse suite: a real server process with default settings, every scenario of
  * test/abuse/scenarios/ run against it one after another while honest players measure their side,
- * and a table of what was seen. `npm run abuse` (test/abuse/run.ts) runs it in full; test/abuse.test.ts
- * runs it short inside `npm test`.
+ * and a table of what was seen. `npm run abuse` (test/abuse/run.ts) runs it in full;
+ * test/security/abuse.test.ts runs it short inside `npm test`.
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
 /**
  * The fuzz run: hostile messages at every room and message type through real websocket clients,
  * then checks that the server lives, every room ticks, every state is valid, and honest clients
- * noticed nothing. Used by test/fuzz.test.ts (short) and `npm run fuzz` (long).
+ * noticed nothing. Used by test/security/fuzz.test.ts (short) and `npm run fuzz` (long).
  */
 import type { Room } from "@colyseus/core";
 import type { ColyseusTestServer } from "@colyseus/testing";

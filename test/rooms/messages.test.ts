@@ -1,0 +1,119 @@
+/** Every message of every room goes through the one guarded path: rate-limited, parsed, and nothing thrown escapes. */
+import type { ColyseusTestServer } from "@colyseus/testing";
+import type { Client, Room } from "@colyseus/core";
+import assert from "node:assert/strict";
+import { asRoom, onMessage, type GameRoom } from "../../client/rooms";
+import { logger } from "../../server/log";
+import { LobbyRoom } from "../../server/rooms/LobbyRoom";
+import type { HandlerTable } from "../../server/rooms/messages";
+import { RATE_LIMITS, type RateBucket } from "../../server/shared/limits";
+import { parseLobbyFilter, parseMove } from "../../server/shared/parse";
+import { ClientMessage, ClientMessagesOf, RefusalCode, RoomName, ServerMessage, type ErrorPayload } from "../../server/shared/wire";
+import { bootServer, eventually, hearAll, nextError, sendUnchecked } from "../helpers/server";
+
+/** What a room's handler table looks like from outside. */
+type Table = Record<string, { bucket: RateBucket }>;
+
+// An entry without a parser or a bucket, or a table missing a message, does not type-check.
+export const missingParser: HandlerTable<"lobby", Client> = {
+  // @ts-expect-error parse is required
+  filter: { bucket: "filter", handle: () => undefined },
+};
+export const missingBucket: HandlerTable<"lobby", Client> = {
+  // @ts-expect-error bucket is required
+  filter: { parse: parseLobbyFilter, handle: () => undefined },
+};
+// @ts-expect-error attack is missing
+export const missingMessage: HandlerTable<"battle", Client> = {
+  move: { parse: parseMove, bucket: "move", handle: () => undefined },
+};
+
+const THROWING_LOBBY = "throwing_lobby";
+/** A lobby whose `filter` handler fails: synchronously for a battle filter, asynchronously for a chat filter. */
+class ThrowingLobbyRoom extends LobbyRoom {
+  readonly messages: LobbyRoom["messages"] = {
+    filter: {
+      parse: parseLobbyFilter,
+      bucket: "filter",
+      handle: (_client, filter) => {
+        if (filter.name === RoomName.battle) throw new Error("handler bug");
+        return Promise.reject(new Error("async handler bug"));
+      },
+    },
+  };
+}
+
+describe("messages: one guarded path for every room", () => {
+  let server: ColyseusTestServer;
+
+  before(async () => {
+    server = await bootServer();
+    server.server.define(THROWING_LOBBY, ThrowingLobbyRoom);
+  });
+  afterEach(() => server.cleanup());
+  after(() => server.shutdown());
+
+  const options = { battle: {}, chat: { channel: "guarded" }, lobby: {} } as const;
+  /** A room of any type, as its common messages (`error`, `shutdown`) see it. */
+  const join = async (roomName: RoomName) => hearAll(asRoom(roomName, await server.sdk.joinOrCreate(roomName, options[roomName])));
+
+  /** Errors `room` gets from now on. */
+  function errors(room: GameRoom<RoomName>): ErrorPayload[] {
+    const seen: ErrorPayload[] = [];
+    onMessage(room, ServerMessage.error, (error) => seen.push(error));
+    return seen;
+  }
+
+  for (const roomName of Object.values(RoomName)) {
+    it(`${roomName}: every message of the table is parsed and rate-limited, and the room keeps running`, async () => {
+      const room = await join(roomName);
+      const table = (server.getRoomById(room.roomId) as unknown as { messages: Table }).messages;
+      assert.deepEqual(Object.keys(table).sort(), Object.keys(ClientMessagesOf[roomName]).sort(), "the table lists every message of the wire map");
+
+      for (const [type, { bucket }] of Object.entries(table)) {
+        sendUnchecked(room, type, "not an object");
+        const malformed = await nextError(room);
+        assert.deepEqual([malformed.code, malformed.type], [RefusalCode.invalidPayload, type]);
+
+        const seen = errors(room);
+        for (let i = 0; i <= RATE_LIMITS[bucket].burst; i++) sendUnchecked(room, type, "not an object");
+        await eventually(() => seen.some((e) => e.code === RefusalCode.rateLimited && e.type === type), `a rate_limited refusal of ${type}`);
+        assert.ok(seen.filter((e) => e.code === RefusalCode.invalidPayload).length <= RATE_LIMITS[bucket].burst, "no more answers than the burst");
+      }
+
+      // The catch-all: unknown types are refused and limited too.
+      sendUnchecked(room, "no_such_message", {});
+      assert.equal((await nextError(room)).code, RefusalCode.unknownType);
+      const seen = errors(room);
+      for (let i = 0; i <= RATE_LIMITS.other.burst; i++) sendUnchecked(room, "no_such_message", {});
+      await eventually(() => seen.some((e) => e.code === RefusalCode.rateLimited), "a rate_limited refusal of an unknown type");
+
+      assert.equal(room.connection.isOpen, true, "the sender is still connected");
+      const again = await join(roomName);
+      assert.ok(server.getRoomById(again.roomId), "the room type still takes joins");
+    });
+  }
+
+  it("answers a handler that throws or rejects with internal_error, logged with the room and session, and goes on", async () => {
+    const logged: Record<string, unknown>[] = [];
+    const error = logger.error.bind(logger);
+    logger.error = ((fields: Record<string, unknown>, ...rest: unknown[]) => {
+      logged.push(fields);
+      return (error as (...args: unknown[]) => void)(fields, ...rest);
+    }) as typeof logger.error;
+    try {
+      const lobby = hearAll(asRoom(RoomName.lobby, await server.sdk.joinOrCreate(THROWING_LOBBY, {})));
+      for (const name of [RoomName.battle, RoomName.chat]) {
+        sendUnchecked(lobby, ClientMessage.filter, { name });
+        const refused = await nextError(lobby);
+        assert.deepEqual([refused.code, refused.type], [RefusalCode.internalError, "filter"]);
+      }
+      const serverRoom: Room = server.getRoomById(lobby.roomId);
+      const failures = logged.filter((l) => l.roomId === serverRoom.roomId && l.sessionId === lobby.sessionId && l.type === "filter");
+      assert.equal(failures.length, 2, "both failures logged with roomId and sessionId");
+      assert.equal(lobby.connection.isOpen, true);
+    } finally {
+      logger.error = error;
+    }
+  });
+});

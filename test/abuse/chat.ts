@@ -5,7 +5,7 @@ import type { GameRoom } from "../../client/rooms";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { RoomName, ServerMessage, type ChatLine, type JoinChatOptions } from "../../server/shared/protocol";
 import type { AbuseContext } from "./scenario";
-import { sdkOf } from "../helpers/server";
+import { sdkOf } from "../helpers/rooms";
 import { onMessage } from "../../client/rooms";
 
 /** A colyseus.js client matchmaking as `address` (X-Real-IP), like a browser on another network. */

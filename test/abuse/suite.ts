@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { loadavg } from "node:os";
 import { ONE_ADDRESS_RIG_ENV } from "../../loadtest/rigEnv";
 import { spawnServer, type ServerProcess } from "../helpers/process";
-import { eventually } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 import { fork, type ChildProcess } from "node:child_process";
 import type { HonestFigures } from "./honest";
 import type { HonestCommand, HonestReply } from "./honestProcess";

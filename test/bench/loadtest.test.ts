@@ -9,7 +9,9 @@ import { join } from "node:path";
 import type { BattleRoom } from "../../server/rooms/BattleRoom";
 import type { ChatRoom } from "../../server/rooms/ChatRoom";
 import { RoomName } from "../../server/shared/protocol";
-import { eventually, freePort, testApp } from "../helpers/server";
+import { freePort } from "../helpers/ports";
+import { testApp } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 
 const ROOT = join(__dirname, "..", "..");
 /** Bots start one after another through the tool; a few take a couple of seconds on a busy machine. */

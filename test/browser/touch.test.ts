@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { ATTACK_DAMAGE, MAX_HP } from "../../server/shared/protocol";
 import { pageValue, screenshotPath, untilDrawn, useBrowserSuite } from "../helpers/browser";
-import { eventually } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 
 const PORTRAIT = { width: 390, height: 844 };
 const LANDSCAPE = { width: 844, height: 390 };

@@ -21,7 +21,10 @@ import {
   type ChatLine,
 } from "../../server/shared/protocol";
 import { chatter, reconnect, record, seen } from "../helpers/chat";
-import { collect, freePort, eventually, hearAll, liftRateLimits, nextError, nextMessage, sdkOf, testApp } from "../helpers/server";
+import { freePort } from "../helpers/ports";
+import { collect, hearAll, nextError, nextMessage, sdkOf } from "../helpers/rooms";
+import { liftRateLimits, testApp } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 import { send, onMessage, type GameRoom } from "../../client/rooms";
 
 type Chat = GameRoom<"chat", ChatState>;

@@ -9,7 +9,9 @@ import {
   RoomName,
   ServerMessage,
 } from "../../server/shared/protocol";
-import { bootServer, collect, eventually, hearAll, nextMessage, sdkOf } from "../helpers/server";
+import { collect, hearAll, nextMessage, sdkOf } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 import { send, type GameRoom } from "../../client/rooms";
 
 describe("battle chat channels", () => {

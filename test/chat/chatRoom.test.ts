@@ -13,7 +13,9 @@ import {
 } from "../../server/shared/protocol";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { assertContiguous, reconnect, record, seen } from "../helpers/chat";
-import { bootServer, collect, eventually, hearAll, liftRateLimits, nextError, nextMessage, until, sdkOf, sendUnchecked } from "../helpers/server";
+import { collect, hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked } from "../helpers/rooms";
+import { bootServer, liftRateLimits } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 import { send, onMessage, type GameRoom } from "../../client/rooms";
 
 type Chat = GameRoom<"chat", ChatState>;

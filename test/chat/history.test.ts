@@ -3,7 +3,8 @@ import { Redis } from "ioredis";
 import { MemoryChatHistory, chatTopic, firstLineIdAt, lineBytes, newestWithin, type ChatDraft, type ChatHistory } from "../../server/chat/history";
 import { CHANNELS_KEY, RedisChatHistory } from "../../server/chat/redisHistory";
 import { CHAT_SYSTEM_LINES_KEEP, type ChatLine, type ChatLineKind } from "../../server/shared/protocol";
-import { eventually, requireRedisServer, startRedis, type RedisProcess } from "../helpers/cluster";
+import { requireRedisServer, startRedis, type RedisProcess } from "../helpers/cluster";
+import { eventually } from "../helpers/wait";
 
 const draft = (text: string, kind: ChatLineKind = "user"): ChatDraft => ({ kind, name: "Ann", sessionId: "s", playerId: "p", text, time: 0 });
 

@@ -3,7 +3,8 @@ import { LocalPresence } from "@colyseus/core";
 import { RedisPresence } from "@colyseus/redis-presence";
 import assert from "node:assert/strict";
 import { Mutes } from "../../server/chat/moderation";
-import { eventually, requireRedisServer, startRedis, type RedisProcess } from "../helpers/cluster";
+import { requireRedisServer, startRedis, type RedisProcess } from "../helpers/cluster";
+import { eventually } from "../helpers/wait";
 
 describe("mutes in presence", function () {
   let redis: RedisProcess;

@@ -9,7 +9,9 @@ import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { ClientMessage, PLAYER_ID_MAX_CHARS, RoomName, ServerMessage } from "../../server/shared/protocol";
 import { record, seen } from "../helpers/chat";
 import { requireRedisServer, startRedis, startServer, type RedisProcess } from "../helpers/cluster";
-import { bootServer, eventually, hearAll, nextMessage, sdkOf, until } from "../helpers/server";
+import { hearAll, nextMessage, sdkOf, until } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 import { send, type GameRoom } from "../../client/rooms";
 
 const HOUR_MS = 3600_000;

@@ -35,7 +35,8 @@ import {
   type ErrorPayload,
 } from "../../server/shared/protocol";
 import { rawUpgrade } from "../helpers/raw";
-import { EVENT_TIMEOUT_MS, hearAll, nextMessage, sdkOf, sendUnchecked, until } from "../helpers/server";
+import { hearAll, nextMessage, sdkOf, sendUnchecked, until } from "../helpers/rooms";
+import { EVENT_TIMEOUT_MS } from "../helpers/wait";
 import { Hostile } from "./generate";
 import { send, onMessage } from "../../client/rooms";
 

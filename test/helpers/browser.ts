@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import type { Scene } from "../../client/render";
 import { buildClient } from "../../scripts/build-client";
-import { freePort, testApp } from "./server";
+import { freePort } from "./ports";
+import { testApp } from "./server";
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

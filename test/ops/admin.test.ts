@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { ADMIN_LOGIN_FAILURES_MAX, LOGGED_USER_MAX_CHARS } from "../../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "../helpers/process";
-import { EVENT_TIMEOUT_MS, eventually } from "../helpers/server";
+import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
 
 const PASSWORD = "admin-test-password-long";
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;

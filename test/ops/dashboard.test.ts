@@ -5,7 +5,9 @@ import type { ColyseusTestServer } from "@colyseus/testing";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { settings } from "../../server/config";
 import { ClientMessage, RATE_LIMITS, RoomName } from "../../server/shared/protocol";
-import { bootServer, eventually, hearAll, sdkOf } from "../helpers/server";
+import { hearAll, sdkOf } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 import { send } from "../../client/rooms";
 
 const DEPLOY = join(__dirname, "..", "..", "deploy");

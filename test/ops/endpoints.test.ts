@@ -8,7 +8,8 @@ import { once } from "node:events";
 import { settings } from "../../server/config";
 import { hideRouteErrors } from "../../server/ops/http";
 import { ClientMessage, RefusalCode, RoomName, ServerMessage } from "../../server/shared/protocol";
-import { bootServer, hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked } from "../helpers/server";
+import { hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
 import { send } from "../../client/rooms";
 
 /**

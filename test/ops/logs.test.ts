@@ -7,7 +7,9 @@ import { pickLogOutput } from "../../server/log";
 import { bannerText, redactRedisUrl, shownPassword, startFacts } from "../../server/ops/banner";
 import { RoomName } from "../../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "../helpers/process";
-import { eventually, freePort, hearAll } from "../helpers/server";
+import { freePort } from "../helpers/ports";
+import { hearAll } from "../helpers/rooms";
+import { eventually } from "../helpers/wait";
 
 /** A pretty log line: `[12:00:00.000] INFO: msg …`. */
 const READABLE_LINE = /^\[\d\d:\d\d:\d\d\.\d{3}\] (TRACE|DEBUG|INFO|WARN|ERROR|FATAL): \S/;

@@ -3,7 +3,8 @@ import { Client, type Room as ClientRoom } from "colyseus.js";
 import { EXIT_CUT_SHORT, SHUTDOWN_REASON } from "../../server/ops/shutdown";
 import { ClientMessage, RoomName, ServerMessage } from "../../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "../helpers/process";
-import { EVENT_TIMEOUT_MS, eventually, hearAll, nextMessage, sdkOf } from "../helpers/server";
+import { hearAll, nextMessage, sdkOf } from "../helpers/rooms";
+import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
 import { send } from "../../client/rooms";
 
 /** Resolves with the close code when the server closes the client's room. */

@@ -8,7 +8,7 @@ import { Client } from "colyseus.js";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { RoomName } from "../../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "../helpers/process";
-import { until } from "../helpers/server";
+import { until } from "../helpers/rooms";
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");

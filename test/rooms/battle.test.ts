@@ -20,7 +20,8 @@ import {
   TICK_MS,
 } from "../../server/shared/protocol";
 import type { BattleState, Player } from "../../server/rooms/schema/BattleState";
-import { bootServer, collect, hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked } from "../helpers/server";
+import { collect, hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
 import { send, type GameRoom } from "../../client/rooms";
 
 type Battle = GameRoom<"battle", BattleState>;

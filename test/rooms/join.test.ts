@@ -4,7 +4,8 @@ import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { describeJoinError } from "../../client/net";
 import { JOIN_INVALID_OPTIONS, JOIN_PROTOCOL_MISMATCH, PROTOCOL_VERSION, RoomName } from "../../server/shared/wire";
-import { bootServer, sdkOf } from "../helpers/server";
+import { sdkOf } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
 
 /** The smallest valid options of each room. */
 const VALID = { battle: {}, chat: { channel: "joins" }, lobby: {} } as const;

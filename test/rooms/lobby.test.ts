@@ -6,7 +6,9 @@ import { onMessage, rejoin, send, type GameRoom } from "../../client/rooms";
 import { LOBBY_FULL_LIST_INTERVAL_MS } from "../../server/shared/tuning";
 import { ClientMessage, RoomName, ServerMessage, type ServerMessages } from "../../server/shared/wire";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
-import { bootServer, collect, EVENT_TIMEOUT_MS, eventually, hearAll, nextMessage, until, sdkOf } from "../helpers/server";
+import { collect, hearAll, nextMessage, until, sdkOf } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
+import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
 
 type LobbyMessages = ServerMessages["lobby"];
 

@@ -9,7 +9,9 @@ import type { HandlerTable } from "../../server/rooms/messages";
 import { RATE_LIMITS, type RateBucket } from "../../server/shared/limits";
 import { parseLobbyFilter, parseMove } from "../../server/shared/parse";
 import { ClientMessage, ClientMessagesOf, RefusalCode, RoomName, ServerMessage, type ErrorPayload } from "../../server/shared/wire";
-import { bootServer, eventually, hearAll, nextError, sendUnchecked } from "../helpers/server";
+import { hearAll, nextError, sendUnchecked } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 
 /** What a room's handler table looks like from outside. */
 type Table = Record<string, { bucket: RateBucket }>;

@@ -9,7 +9,8 @@ import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { nameKey } from "../../server/shared/names";
 import { AuthRefusal, JOIN_INVALID_OPTIONS, RoomName } from "../../server/shared/protocol";
 import { mintToken } from "../../scripts/token";
-import { bootServer, hearAll, until } from "../helpers/server";
+import { hearAll, until } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
 
 const KEY = createSecretKey(Buffer.from("a-test-secret-that-is-long-enough-for-hs256"));
 

@@ -23,7 +23,10 @@ import {
 } from "../../server/shared/protocol";
 import { latencyProxy, type LatencyProxy } from "../helpers/latency";
 import { spawnServer, type ServerProcess } from "../helpers/process";
-import { EVENT_TIMEOUT_MS, collect, eventually, freePort, hearAll, nextError, nextMessage, testApp, until } from "../helpers/server";
+import { freePort } from "../helpers/ports";
+import { collect, hearAll, nextError, nextMessage, until } from "../helpers/rooms";
+import { testApp } from "../helpers/server";
+import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
 import { asRoom, send, type GameRoom } from "../../client/rooms";
 
 type Battle = GameRoom<"battle", BattleStateView>;

@@ -5,7 +5,9 @@ import type { GameRoom } from "../../client/rooms";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { ClientMessage, MAX_MESSAGE_BYTES, RoomName } from "../../server/shared/protocol";
 import { reconnect } from "../helpers/chat";
-import { bootServer, eventually, hearAll, sdkOf, sendUnchecked } from "../helpers/server";
+import { hearAll, sdkOf, sendUnchecked } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 
 /** ROOM_DATA (13), the type "move" as a msgpack fixstr, then a msgpack string cut short: unpack throws. */
 const UNDECODABLE = new Uint8Array([13, 0xa4, ...Buffer.from("move"), 0xd9, 0x20]);

@@ -10,8 +10,10 @@ import { join } from "node:path";
 import { Client, type Room as ClientRoom } from "colyseus.js";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { ClientMessage, RoomName } from "../../server/shared/protocol";
-import { eventually, requireRedisServer, startRedis, startServer, type RedisProcess, type ServerProcess } from "../helpers/cluster";
-import { freePort, hearAll, sdkOf, until } from "../helpers/server";
+import { requireRedisServer, startRedis, startServer, type RedisProcess, type ServerProcess } from "../helpers/cluster";
+import { eventually } from "../helpers/wait";
+import { freePort } from "../helpers/ports";
+import { hearAll, sdkOf, until } from "../helpers/rooms";
 import { asRoom, send } from "../../client/rooms";
 
 const NGINX = "/usr/sbin/nginx";

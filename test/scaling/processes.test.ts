@@ -11,19 +11,11 @@ import { DEAD_PROCESS_SWEEP_MS } from "../../server/scaling/sweep";
 import { CHAT_HISTORY_IDLE_TTL_S, ClientMessage, RoomName, ServerMessage } from "../../server/shared/protocol";
 import { Redis } from "ioredis";
 import { chatTopic } from "../../server/chat/history";
-import {
-  eventually,
-  exitCode,
-  freePortPair,
-  requireRedisServer,
-  startCluster,
-  startRedis,
-  startServer,
-  type RedisProcess,
-  type ServerProcess,
-} from "../helpers/cluster";
+import { freePortPair } from "../helpers/ports";
+import { exitCode, requireRedisServer, startCluster, startRedis, startServer, type RedisProcess, type ServerProcess } from "../helpers/cluster";
+import { eventually } from "../helpers/wait";
 import { assertContiguous, chatter, reconnect, record, seen } from "../helpers/chat";
-import { hearAll, nextMessage, until, sdkOf } from "../helpers/server";
+import { hearAll, nextMessage, until, sdkOf } from "../helpers/rooms";
 import { asRoom, onMessage, send } from "../../client/rooms";
 
 /** A seat through `via`'s HTTP matchmaker, so the test sees where the room lives before joining. */

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { Client, type Room } from "colyseus.js";
 import { Redis } from "ioredis";
 import { ClientMessage, RefusalCode, RoomName, ServerMessage, type ChatLine, type ErrorPayload } from "../../server/shared/protocol";
-import { eventually, requireRedisServer, startRedis, type RedisProcess } from "../helpers/cluster";
+import { requireRedisServer, startRedis, type RedisProcess } from "../helpers/cluster";
+import { eventually } from "../helpers/wait";
 import { spawnServer, type ServerProcess } from "../helpers/process";
-import { freePort, hearAll, sdkOf } from "../helpers/server";
+import { freePort } from "../helpers/ports";
+import { hearAll, sdkOf } from "../helpers/rooms";
 import { onMessage, send } from "../../client/rooms";
 
 /** Issue 13: rooms must be found again within this of Redis coming back empty. */

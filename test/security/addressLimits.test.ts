@@ -12,7 +12,9 @@ import { clientAddress } from "../../server/security/clientAddress";
 import { LimitRefusal, RoomName } from "../../server/shared/protocol";
 import { readSettings } from "../../server/config";
 import { clientVia, joinFrom, reserveFrom } from "../helpers/addresses";
-import { bootServer, eventually, hearAll } from "../helpers/server";
+import { hearAll } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 
 const portOf = (server: ColyseusTestServer): number => (server.server as unknown as { port: number }).port;
 const ATTACKER = "203.0.113.66";

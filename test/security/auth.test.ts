@@ -24,7 +24,9 @@ import {
   type ChatLine,
 } from "../../server/shared/protocol";
 import { mintToken, type TokenClaims } from "../../scripts/token";
-import { collect, freePort, hearAll, nextError, nextMessage, testApp, until, sdkOf } from "../helpers/server";
+import { freePort } from "../helpers/ports";
+import { collect, hearAll, nextError, nextMessage, until, sdkOf } from "../helpers/rooms";
+import { testApp } from "../helpers/server";
 import { send, onMessage, type GameRoom, rejoin } from "../../client/rooms";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";

@@ -14,7 +14,9 @@ import {
 } from "../../server/shared/protocol";
 import { metricValue } from "../helpers/metrics";
 import { openRawRoom, type RawRoom } from "../helpers/rawRoom";
-import { bootServer, eventually, hearAll, until } from "../helpers/server";
+import { hearAll, until } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 
 /** 64 KB of payload per server-side send: the backlog passes OUTGOING_MAX_BYTES after a few dozen. */
 const CHUNK = Buffer.alloc(64 * 1024, 7);

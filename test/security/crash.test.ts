@@ -7,7 +7,8 @@ import { Client, type Room } from "colyseus.js";
 import { RATE_LIMITS } from "../../server/shared/limits";
 import { ClientMessage, JOIN_INVALID_OPTIONS, RefusalCode, RoomName, ServerMessage } from "../../server/shared/wire";
 import { spawnServer, type ServerProcess } from "../helpers/process";
-import { collect, EVENT_TIMEOUT_MS, eventually, hearAll, sdkOf, sendUnchecked } from "../helpers/server";
+import { collect, hearAll, sdkOf, sendUnchecked } from "../helpers/rooms";
+import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
 
 /** A message each room takes, with a payload of the right shape. */
 const MESSAGE = {

@@ -17,7 +17,9 @@ import { MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES, RoomName } from "../../ser
 import { MATCHMAKE_SPELLINGS, OTHER_ROUTES } from "../fuzz/http";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { rawPost, streamBody } from "../helpers/raw";
-import { EVENT_TIMEOUT_MS, bootServer, eventually, hearAll } from "../helpers/server";
+import { hearAll } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
+import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
 
 const portOf = (server: ColyseusTestServer): number => (server.server as unknown as { port: number }).port;
 

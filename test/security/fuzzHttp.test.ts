@@ -2,7 +2,8 @@ import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { RoomName } from "../../server/shared/protocol";
 import { fuzzHttp } from "../fuzz/http";
-import { bootServer, hearAll } from "../helpers/server";
+import { hearAll } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
 
 describe("fuzz: hostile HTTP requests at every matchmaking spelling and route", () => {
   let server: ColyseusTestServer;

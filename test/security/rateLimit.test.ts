@@ -14,7 +14,9 @@ import {
   type ErrorPayload,
 } from "../../server/shared/protocol";
 import type { BattleRoom } from "../../server/rooms/BattleRoom";
-import { EVENT_TIMEOUT_MS, bootServer, collect, hearAll, nextError, until, sdkOf, sendUnchecked } from "../helpers/server";
+import { collect, hearAll, nextError, until, sdkOf, sendUnchecked } from "../helpers/rooms";
+import { bootServer } from "../helpers/server";
+import { EVENT_TIMEOUT_MS } from "../helpers/wait";
 import { send, onMessage, rejoin } from "../../client/rooms";
 
 /** A stand-in for a Colyseus client: records what the limiter sends and whether it cut the client off. */

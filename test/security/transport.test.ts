@@ -16,7 +16,10 @@ import {
   ServerMessage,
   type ChatLine,
 } from "../../server/shared/protocol";
-import { EVENT_TIMEOUT_MS, bootServer, collect, eventually, freePort, hearAll, nextError, sdkOf, testApp } from "../helpers/server";
+import { freePort } from "../helpers/ports";
+import { collect, hearAll, nextError, sdkOf } from "../helpers/rooms";
+import { bootServer, testApp } from "../helpers/server";
+import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
 import { rawPost, rawUpgrade, type RawReply } from "../helpers/raw";
 import { send, onMessage, rejoin, type GameRoom } from "../../client/rooms";
 import type { ChatState } from "../../server/rooms/schema/ChatState";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { CHAT_PRESENCE_LINES_PER_CHANNEL, ClientMessage, RoomName, ServerMessage } from "../../../server/shared/protocol";
-import { nextMessage, sdkOf } from "../../helpers/server";
+import { nextMessage, sdkOf } from "../../helpers/rooms";
 import { clientFrom, heard, joinChat, loopFor, waitFor, spreadAddress } from "../chat";
 import type { AbuseScenario } from "../scenario";
 import { send } from "../../../client/rooms";

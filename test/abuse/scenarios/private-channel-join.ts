@@ -8,7 +8,7 @@ import {
 } from "../../../server/shared/protocol";
 import { clientFrom, heard, joinChat, loopFor, spreadAddress, waitFor } from "../chat";
 import type { AbuseScenario } from "../scenario";
-import { hearAll, nextMessage, sdkOf } from "../../helpers/server";
+import { hearAll, nextMessage, sdkOf } from "../../helpers/rooms";
 import { send } from "../../../client/rooms";
 
 /** Issue 13 item 4: find a private battle's chat room in the lobby list and join it by its channel. */

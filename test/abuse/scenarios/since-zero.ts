@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { CHAT_HISTORY_REPLY_MAX_BYTES, ClientMessage, RATE_LIMITS, RoomName, ServerMessage } from "../../../server/shared/protocol";
 import { clientFrom, heard, joinChat, loopFor, spreadAddress, waitFor } from "../chat";
 import type { AbuseScenario } from "../scenario";
-import { nextMessage, sdkOf } from "../../helpers/server";
+import { nextMessage, sdkOf } from "../../helpers/rooms";
 import { send } from "../../../client/rooms";
 
 /** Issue 13 item 5: fill a channel with long lines, then ask for all of it with `since: 0`, again and again. */

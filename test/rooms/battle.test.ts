@@ -1,5 +1,4 @@
 import { matchMaker } from "@colyseus/core";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { STEP_PER_TICK } from "../../server/shared/game";
 import {
@@ -18,26 +17,20 @@ import {
   SPAWN_CLEARANCE,
   ServerMessage,
   TICK_MS,
+  type JoinBattleOptions,
 } from "../../server/shared/protocol";
 import type { BattleState, Player } from "../../server/rooms/schema/BattleState";
-import { collect, hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { collect, hearAll, joinUnchecked, nextError, nextMessage, until, sdkOf, sendUnchecked } from "../helpers/rooms";
+import { useServer } from "../helpers/server";
 import { send, type GameRoom } from "../../client/rooms";
 
 type Battle = GameRoom<"battle", BattleState>;
 
 describe("BattleRoom", () => {
-  let server: ColyseusTestServer;
+  const server = useServer();
 
-  before(async () => {
-    server = await bootServer();
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
-
-  async function join(options: object = {}): Promise<Battle> {
-    const room = await sdkOf(server).joinOrCreate(RoomName.battle, options);
-    hearAll(room);
+  async function join(options: JoinBattleOptions = {}): Promise<Battle> {
+    const room = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, options));
     await until(room, (s) => s.players?.has(room.sessionId), "own player");
     return room;
   }
@@ -86,7 +79,7 @@ describe("BattleRoom", () => {
         [{ admin: true }, /unknown field\(s\): admin/],
         [{ maxPlayers: 0 }, /maxPlayers must be a whole number/],
       ] as [object, RegExp][]) {
-        await assert.rejects(sdkOf(server).joinOrCreate(RoomName.battle, options), (error: { code: number; message: string }) => {
+        await assert.rejects(joinUnchecked(server, RoomName.battle, options), (error: { code: number; message: string }) => {
           assert.equal(error.code, JOIN_INVALID_OPTIONS);
           assert.match(error.message, reason);
           return true;
@@ -96,9 +89,9 @@ describe("BattleRoom", () => {
     });
 
     it("honours the maxPlayers create option", async () => {
-      const a = await sdkOf(server).create(RoomName.battle, { maxPlayers: 2 });
-      await server.sdk.joinById(a.roomId);
-      await assert.rejects(server.sdk.joinById(a.roomId), /full|locked/);
+      const a = hearAll(await sdkOf(server).create(RoomName.battle, { maxPlayers: 2 }));
+      hearAll(await sdkOf(server).joinById(RoomName.battle, a.roomId, {}));
+      await assert.rejects(sdkOf(server).joinById(RoomName.battle, a.roomId, {}), /full|locked/);
     });
   });
 

@@ -1,26 +1,19 @@
 /** Join options, parsed by every room's static onAuth at matchmaking, before any seat or room exists. */
 import { matchMaker } from "@colyseus/core";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { describeJoinError } from "../../client/net";
 import { JOIN_INVALID_OPTIONS, JOIN_PROTOCOL_MISMATCH, PROTOCOL_VERSION, RoomName } from "../../server/shared/wire";
-import { sdkOf } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { hearAll, joinUnchecked, sdkOf } from "../helpers/rooms";
+import { useServer } from "../helpers/server";
 
 /** The smallest valid options of each room. */
 const VALID = { battle: {}, chat: { channel: "joins" }, lobby: {} } as const;
 
 describe("join options: refused at matchmaking for every room", () => {
-  let server: ColyseusTestServer;
-
-  before(async () => {
-    server = await bootServer();
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer();
 
   async function refused(roomName: RoomName, options: unknown): Promise<{ code: number; message: string }> {
-    const error = await server.sdk.joinOrCreate(roomName, options as never).then(
+    const error = await joinUnchecked(server, roomName, options).then(
       () => assert.fail(`joined ${roomName} with ${JSON.stringify(options)}`),
       (e: { code: number; message: string }) => e,
     );
@@ -47,7 +40,7 @@ describe("join options: refused at matchmaking for every room", () => {
         assert.match(error.message, /reload/);
         assert.equal(describeJoinError(error), "This page is out of date: reload it to play.", "the client shows it as such");
       }
-      const joined = await sdkOf(server).joinOrCreate(roomName, VALID[roomName]);
+      const joined = hearAll(await sdkOf(server).joinOrCreate(roomName, VALID[roomName]));
       assert.ok(joined.sessionId);
       await joined.leave();
     });

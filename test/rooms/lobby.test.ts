@@ -1,13 +1,11 @@
 /** The server pieces the browser client relies on: the live lobby, private rooms, kept seats. */
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import type { Room as ClientRoom } from "colyseus.js";
 import { onMessage, rejoin, send, type GameRoom } from "../../client/rooms";
 import { LOBBY_FULL_LIST_INTERVAL_MS } from "../../server/shared/tuning";
 import { ClientMessage, RoomName, ServerMessage, type ServerMessages } from "../../server/shared/wire";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
-import { collect, hearAll, nextMessage, until, sdkOf } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { closedWith, collect, hearAll, nextMessage, until, sdkOf } from "../helpers/rooms";
+import { useServer, type TestServer } from "../helpers/server";
 import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
 
 type LobbyMessages = ServerMessages["lobby"];
@@ -26,36 +24,28 @@ function lobbyMessage<S, K extends keyof LobbyMessages>(lobby: GameRoom<"lobby",
 }
 
 /** Cuts a client's socket from the server side, as a network drop does (no consented leave). */
-function dropSocket(server: ColyseusTestServer, roomId: string, sessionId: string) {
+function dropSocket(server: TestServer, roomId: string, sessionId: string) {
   const client = server.getRoomById(roomId).clients.find((c) => c.sessionId === sessionId)!;
   (client.ref as unknown as { terminate(): void }).terminate();
 }
 
-const left = (room: ClientRoom) => new Promise<number>((resolve) => room.onLeave((code) => resolve(code)));
-
 describe("lobby, private rooms and reconnection", () => {
-  let server: ColyseusTestServer;
-
-  before(async () => {
-    server = await bootServer();
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer();
 
   it("lists public battle rooms live with their player counts, and never a private one", async () => {
-    const lobby = await sdkOf(server).joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } });
+    const lobby = hearAll(await sdkOf(server).joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } }));
     const first = await lobbyMessage(lobby, "rooms", () => true);
     assert.deepEqual(first, []);
 
-    const hidden = await sdkOf(server).create(RoomName.battle, { private: true });
+    const hidden = hearAll(await sdkOf(server).create(RoomName.battle, { private: true }));
     const added = lobbyMessage(lobby, "+", ([, room]) => room.clients === 1);
-    const ann = await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" });
+    const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" }));
     assert.notEqual(ann.roomId, hidden.roomId, "joinOrCreate never picks a private room");
     assert.equal((await added)[0], ann.roomId);
 
     const grown = lobbyMessage(lobby, "+", ([id, room]) => id === ann.roomId && room.clients === 2);
-    const ben = await server.sdk.joinById<BattleState>(hidden.roomId, { name: "Ben" });
-    await server.sdk.joinById(ann.roomId, { name: "Cat" });
+    const ben = hearAll(await sdkOf(server).joinById(RoomName.battle, hidden.roomId, { name: "Ben" }));
+    hearAll(await sdkOf(server).joinById(RoomName.battle, ann.roomId, { name: "Cat" }));
     await grown;
     assert.equal(ben.roomId, hidden.roomId, "a private room is joined by its id");
 
@@ -66,8 +56,8 @@ describe("lobby, private rooms and reconnection", () => {
 
   it(`sends the whole list at most once per ${LOBBY_FULL_LIST_INTERVAL_MS} ms: a filter sooner is answered then, for the latest filter`, async function () {
     this.timeout(LOBBY_FULL_LIST_INTERVAL_MS + 2 * EVENT_TIMEOUT_MS);
-    const battle = await sdkOf(server).joinOrCreate(RoomName.battle, {});
-    const chat = await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "listed" });
+    const battle = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, {}));
+    const chat = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "listed" }));
     const lobby = hearAll(await sdkOf(server).joinOrCreate(RoomName.lobby, { filter: { name: RoomName.chat } }));
     const lists: { at: number; ids: string[] }[] = [];
     onMessage(lobby, ServerMessage.rooms, (rooms) => lists.push({ at: performance.now(), ids: rooms.map((r) => r.roomId) }));
@@ -83,7 +73,7 @@ describe("lobby, private rooms and reconnection", () => {
 
     // Changes in between go out one room at a time, for the filter in force.
     const added = nextMessage(lobby, ServerMessage["+"]);
-    const other = await sdkOf(server).create(RoomName.battle, {});
+    const other = hearAll(await sdkOf(server).create(RoomName.battle, {}));
     assert.equal((await added)[0], other.roomId);
     assert.equal(lists.length, 2, "no full list for a change");
   });
@@ -104,12 +94,12 @@ describe("lobby, private rooms and reconnection", () => {
     await until(ben, (s) => s.players?.get(ann.sessionId)?.hp === 70, "Ann at 70 HP");
 
     const token = ann.reconnectionToken;
-    const gone = left(ann);
+    const gone = closedWith(ann);
     dropSocket(server, ann.roomId, ann.sessionId);
     assert.notEqual(await gone, 4000, "not a consented leave");
     assert.equal(server.getRoomById<BattleState>(ann.roomId).state.players.has(ann.sessionId), true, "seat kept");
 
-    const back = hearAll(await server.sdk.reconnect<BattleState>(token));
+    const back = hearAll(await sdkOf(server).reconnect(RoomName.battle, token));
     assert.equal(back.sessionId, ann.sessionId);
     const me = (await until(back, (s) => s.players?.has(back.sessionId) === true, "own player")).players.get(back.sessionId)!;
     assert.deepEqual([me.name, me.x, me.y, me.hp, me.kills], ["Ann", 123, 456, 70, 2]);
@@ -120,16 +110,15 @@ describe("lobby, private rooms and reconnection", () => {
     const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" }));
     const token = ann.reconnectionToken;
     await ann.leave(true);
-    await assert.rejects(server.sdk.reconnect(token));
+    await assert.rejects(sdkOf(server).reconnect(RoomName.battle, token));
   });
 
   it("keeps a dropped chat member in the channel without a leave line", async () => {
-    const ann = await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "keep", name: "Ann" });
-    const ben = await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "keep", name: "Ben" });
-    for (const room of [ann, ben]) hearAll(room);
+    const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "keep", name: "Ann" }));
+    const ben = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "keep", name: "Ben" }));
     const lines = collect(ben, ServerMessage.chat);
 
-    const gone = left(ann);
+    const gone = closedWith(ann);
     dropSocket(server, ann.roomId, ann.sessionId);
     await gone;
     const back = hearAll(await rejoin(server.sdk, ann));

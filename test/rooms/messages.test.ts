@@ -1,5 +1,4 @@
 /** Every message of every room goes through the one guarded path: rate-limited, parsed, and nothing thrown escapes. */
-import type { ColyseusTestServer } from "@colyseus/testing";
 import type { Client, Room } from "@colyseus/core";
 import assert from "node:assert/strict";
 import { asRoom, onMessage, type GameRoom } from "../../client/rooms";
@@ -9,8 +8,8 @@ import type { HandlerTable } from "../../server/rooms/messages";
 import { RATE_LIMITS, type RateBucket } from "../../server/shared/limits";
 import { parseLobbyFilter, parseMove } from "../../server/shared/parse";
 import { ClientMessage, ClientMessagesOf, RefusalCode, RoomName, ServerMessage, type ErrorPayload } from "../../server/shared/wire";
-import { hearAll, nextError, sendUnchecked } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { hearAll, nextError, sdkOf, sendUnchecked } from "../helpers/rooms";
+import { useServer } from "../helpers/server";
 import { eventually } from "../helpers/wait";
 
 /** What a room's handler table looks like from outside. */
@@ -46,21 +45,14 @@ class ThrowingLobbyRoom extends LobbyRoom {
 }
 
 describe("messages: one guarded path for every room", () => {
-  let server: ColyseusTestServer;
-
-  before(async () => {
-    server = await bootServer();
-    server.server.define(THROWING_LOBBY, ThrowingLobbyRoom);
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer({}, { rooms: { [THROWING_LOBBY]: ThrowingLobbyRoom } });
 
   const options = { battle: {}, chat: { channel: "guarded" }, lobby: {} } as const;
   /** A room of any type, as its common messages (`error`, `shutdown`) see it. */
-  const join = async (roomName: RoomName) => hearAll(asRoom(roomName, await server.sdk.joinOrCreate(roomName, options[roomName])));
+  const join = async (roomName: RoomName) => hearAll(await sdkOf(server).joinOrCreate(roomName, options[roomName]));
 
   /** Errors `room` gets from now on. */
-  function errors(room: GameRoom<RoomName>): ErrorPayload[] {
+  function errors<S>(room: GameRoom<RoomName, S>): ErrorPayload[] {
     const seen: ErrorPayload[] = [];
     onMessage(room, ServerMessage.error, (error) => seen.push(error));
     return seen;

@@ -1,11 +1,9 @@
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { Client } from "colyseus.js";
-import { BattleRoom } from "../../server/rooms/BattleRoom";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "../../client/interpolation";
 import { Predictor } from "../../client/prediction";
-import type { BattleStateView } from "../../client/state";
+import type { BattleStateView, ClientStates } from "../../client/state";
 import { STEP_PER_TICK, type Direction, type Point } from "../../server/shared/game";
 import {
   ATTACK_RANGE,
@@ -23,9 +21,8 @@ import {
 } from "../../server/shared/protocol";
 import { latencyProxy, type LatencyProxy } from "../helpers/latency";
 import { spawnServer, type ServerProcess } from "../helpers/process";
-import { freePort } from "../helpers/ports";
-import { collect, hearAll, nextError, nextMessage, until } from "../helpers/rooms";
-import { testApp } from "../helpers/server";
+import { collect, hearAll, nextError, nextMessage, sdkOf, until } from "../helpers/rooms";
+import { INTEREST_ROOM, InterestBattleRoom, useServer } from "../helpers/server";
 import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
 import { asRoom, send, type GameRoom } from "../../client/rooms";
 
@@ -33,15 +30,10 @@ type Battle = GameRoom<"battle", BattleStateView>;
 
 /** Documented bound (docs/netcode.md): the predicted own position vs the server's, same input, in world units. */
 const PREDICTION_MAX_ERROR = 1;
-/** The round trip the issue asks the netcode to handle, and a small jitter on top (each way). */
+/** The round trip the netcode must play well at, and a small jitter on top (each way). */
 const RTT_MS = 150;
 const JITTER_MS = 10;
 
-/** A battle room with interest management on, whatever INTEREST_MANAGEMENT says. */
-class InterestBattleRoom extends BattleRoom {
-  protected readonly interestManagement = true;
-}
-const INTEREST_ROOM = "battle-interest";
 /** Seats of the interest room: a map of 1415 x 1415, so 4 x 4 cells. */
 const INTEREST_ROOM_SEATS = 200;
 
@@ -79,37 +71,32 @@ class Screen {
 
 describe("netcode", function () {
   this.timeout(20_000);
-  let server: ColyseusTestServer;
-  let port: number;
   const proxies: LatencyProxy[] = [];
   const stops: Array<() => void> = [];
-
-  before(async () => {
-    port = await freePort();
-    server = await boot(testApp(), port);
-    server.server.define(INTEREST_ROOM, InterestBattleRoom);
-  });
-  afterEach(async () => {
+  // The clean-up runs between these two: walkers stop first, proxies close once the rooms are gone.
+  afterEach(() => {
     for (const stop of stops.splice(0)) stop();
-    await server.cleanup();
+  });
+  const server = useServer({}, { rooms: { [INTEREST_ROOM]: InterestBattleRoom } });
+  afterEach(async () => {
     for (const proxy of proxies.splice(0)) await proxy.close();
   });
-  after(() => server.shutdown());
 
   async function joinThrough(endpoint: string | null, roomId?: string, roomName: string = RoomName.battle): Promise<Battle> {
     const sdk = endpoint === null ? server.sdk : new Client(endpoint);
     // An interest room needs a map too big to show whole, or everyone sees everyone.
     const options = roomName === INTEREST_ROOM ? { maxPlayers: INTEREST_ROOM_SEATS } : {};
-    const joined = roomId ? await sdk.joinById<BattleStateView>(roomId) : await sdk.create<BattleStateView>(roomName, options);
-    // `roomName` may be the interest-managed battle defined under a test name.
-    const room = asRoom(RoomName.battle, joined);
+    const room = roomId
+      ? await sdkOf<ClientStates>(sdk).joinById(RoomName.battle, roomId, {})
+      : // `roomName` may be the interest-managed battle defined under a test name.
+        asRoom(RoomName.battle, await sdk.create<BattleStateView>(roomName, options));
     hearAll(room);
     await until(room, (s) => s.players?.get(room.sessionId)?.x !== undefined, "own player");
     return room;
   }
 
   async function laggy(rttMs: number): Promise<string> {
-    const proxy = await latencyProxy(port, { rttMs, jitterMs: JITTER_MS, seed: rttMs });
+    const proxy = await latencyProxy(server.port, { rttMs, jitterMs: JITTER_MS, seed: rttMs });
     proxies.push(proxy);
     return proxy.endpoint;
   }
@@ -337,7 +324,7 @@ describe("input catch-up (a real server process, stopped and continued)", functi
     server = await spawnServer({});
     await server.line((line) => line.msg === "listening", "server listening");
     proxy = await latencyProxy(server.port, { rttMs: RTT_MS, jitterMs: JITTER_MS, seed: 14 });
-    const room: Battle = hearAll(await new Client(proxy.endpoint).create<BattleStateView>(RoomName.battle)) as Battle;
+    const room: Battle = hearAll(await sdkOf<ClientStates>(new Client(proxy.endpoint)).create(RoomName.battle, {}));
     const map = { width: MAP_WIDTH, height: MAP_HEIGHT };
     const predictor = new Predictor();
     const sentAt = new Map<number, number>();

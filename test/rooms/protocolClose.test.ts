@@ -1,25 +1,18 @@
 /** A client closed for a protocol error keeps no reconnection seat; a client that merely dropped does. */
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import type { GameRoom } from "../../client/rooms";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { ClientMessage, MAX_MESSAGE_BYTES, RoomName } from "../../server/shared/protocol";
 import { reconnect } from "../helpers/chat";
 import { hearAll, sdkOf, sendUnchecked } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { useServer } from "../helpers/server";
 import { eventually } from "../helpers/wait";
 
 /** ROOM_DATA (13), the type "move" as a msgpack fixstr, then a msgpack string cut short: unpack throws. */
 const UNDECODABLE = new Uint8Array([13, 0xa4, ...Buffer.from("move"), 0xd9, 0x20]);
 
 describe("protocol-error closes", () => {
-  let server: ColyseusTestServer;
-
-  before(async () => {
-    server = await bootServer();
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer();
 
   const cases: [string, number, (room: GameRoom<"battle", BattleState>) => void][] = [
     ["an undecodable message (4002)", 4002, (room) => room.connection.send(UNDECODABLE)],
@@ -34,7 +27,7 @@ describe("protocol-error closes", () => {
       attack(attacker);
       assert.equal(await closed, code);
       await eventually(() => !(room.state as BattleState).players.has(attacker.sessionId), "the attacker's player removed");
-      await assert.rejects(server.sdk.reconnect(attacker.reconnectionToken));
+      await assert.rejects(sdkOf(server).reconnect(RoomName.battle, attacker.reconnectionToken));
 
       honest.connection.close();
       await eventually(() => room.clients.length === 0, "the server to notice the honest drop");

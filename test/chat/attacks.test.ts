@@ -1,12 +1,12 @@
 /**
- * Chat attacks against a real server, each checked on both halves: the attacker is stopped and an
- * honest member of the same channel is unaffected (issue 13 items 3, 5, 6). Guests from different
+ * Chat attacks against a real server (join/leave floods, mutes dodged by rejoining, bursts refilled
+ * by rejoining, oversized history replies, reconnection replays), each checked on both halves: the
+ * attacker is stopped and an honest member of the same channel is unaffected. Guests from different
  * addresses are told apart by X-Forwarded-For, believed from the trusted proxy 127.0.0.1.
  */
 import { matchMaker } from "@colyseus/core";
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import { Client } from "colyseus.js";
+import type { Client } from "colyseus.js";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
 import {
   CHAT_HISTORY_KEEP,
@@ -20,52 +20,23 @@ import {
   ServerMessage,
   type ChatLine,
 } from "../../server/shared/protocol";
-import { chatter, reconnect, record, seen } from "../helpers/chat";
-import { freePort } from "../helpers/ports";
+import { clientVia } from "../helpers/addresses";
+import { chatter, nextLine, reconnect, record, say, seen } from "../helpers/chat";
 import { collect, hearAll, nextError, nextMessage, sdkOf } from "../helpers/rooms";
-import { liftRateLimits, testApp } from "../helpers/server";
+import { liftRateLimits, useServer } from "../helpers/server";
 import { eventually } from "../helpers/wait";
 import { send, onMessage, type GameRoom } from "../../client/rooms";
 
 type Chat = GameRoom<"chat", ChatState>;
 
 describe("chat under attack", () => {
-  let server: ColyseusTestServer;
-  let endpoint: string;
-
-  before(async () => {
-    const port = await freePort();
-    server = await boot(testApp({ TRUSTED_PROXY: "127.0.0.1" }), port);
-    endpoint = `http://127.0.0.1:${port}`;
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer({ TRUSTED_PROXY: "127.0.0.1" });
 
   /** A colyseus.js client that matchmakes from `address`, like a browser on another network. */
-  function from(address: string): Client {
-    const client = new Client(endpoint);
-    (client.http as unknown as { headers: Record<string, string> }).headers = { "X-Forwarded-For": address };
-    return client;
-  }
+  const from = (address: string): Client => clientVia(server.port, address);
 
   async function join(client: Client, channel: string, name: string): Promise<Chat> {
     return hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, { channel, name }));
-  }
-
-  function say(room: Chat, text: string, receiver: Chat = room): Promise<ChatLine> {
-    const heard = nextLine(receiver, (l) => l.text === text);
-    send(room, ClientMessage.chat, { text });
-    return heard;
-  }
-
-  function nextLine(room: Chat, match: (line: ChatLine) => boolean): Promise<ChatLine> {
-    return new Promise((resolve) => {
-      const unbind = onMessage(room, ServerMessage.chat, (line) => {
-        if (!match(line)) return;
-        unbind();
-        resolve(line);
-      });
-    });
   }
 
   it("a join/leave flood posts a few lines, and pushes none of what members said out of history", async () => {
@@ -80,9 +51,8 @@ describe("chat under attack", () => {
 
     const system = heard.filter((l) => l.kind === "system");
     assert.ok(system.length <= CHAT_PRESENCE_LINES_PER_IDENTITY.burst + 1, `${system.length} join/leave lines for ${cycles} cycles`);
-    const newcomer = await sdkOf(from("10.0.0.2")).joinOrCreate(RoomName.chat, { channel: "flood", name: "Late", since: 0 });
+    const newcomer = hearAll(await sdkOf(from("10.0.0.2")).joinOrCreate(RoomName.chat, { channel: "flood", name: "Late", since: 0 }));
     const history = await nextMessage(newcomer, ServerMessage.history);
-    hearAll(newcomer);
     assert.deepEqual(history.lines.filter((l) => l.kind === "user").map((l) => l.text), [...said, "still here"]);
   });
 
@@ -143,9 +113,8 @@ describe("chat under attack", () => {
     liftRateLimits(server, writer.roomId);
     for (let i = 1; i < CHAT_HISTORY_KEEP; i++) send(writer, ClientMessage.chat, { text: `${i} ${"\u4e16".repeat(490)}` });
     await say(writer, "last");
-    const reader = await sdkOf(from("10.0.3.2")).joinOrCreate(RoomName.chat, { channel: "big", since: 0 });
+    const reader = hearAll(await sdkOf(from("10.0.3.2")).joinOrCreate(RoomName.chat, { channel: "big", since: 0 }));
     const history = await nextMessage(reader, ServerMessage.history);
-    hearAll(reader);
     // JSON is at least as long as the msgpack on the wire.
     const bytes = Buffer.byteLength(JSON.stringify(history));
     assert.ok(bytes <= CHAT_HISTORY_REPLY_MAX_BYTES + 64, `${bytes} bytes`);
@@ -157,21 +126,19 @@ describe("chat under attack", () => {
     this.timeout(20_000);
     const talker = await join(from("10.0.5.1"), "stale", "Talker");
     const member = from("10.0.5.2");
-    let room: Chat = await sdkOf(member).joinOrCreate(RoomName.chat, { channel: "stale", name: "Member" });
+    let room: Chat = hearAll(await sdkOf(member).joinOrCreate(RoomName.chat, { channel: "stale", name: "Member" }));
     const lines: ChatLine[] = [];
     const keep = (r: Chat) => {
       onMessage(r, ServerMessage.history, (h) => lines.push(...h.lines));
       onMessage(r, ServerMessage.chat, (l) => lines.push(l));
     };
     keep(room);
-    hearAll(room);
     const serverRoom = server.getRoomById(talker.roomId);
     const dropAndReturn = async () => {
       room.connection.close();
       await eventually(() => serverRoom.clients.length === 1, "the server to notice the drop");
-      room = await reconnect(member, room);
+      room = hearAll(await reconnect(member, room));
       keep(room);
-      hearAll(room);
     };
     await say(talker, "before");
     await eventually(() => lines.some((l) => l.text === "before"), "the first line");
@@ -201,7 +168,7 @@ describe("chat under attack", () => {
       const channel = withResume ? "again-resume" : "again-fallback";
       const talker = await join(from("10.0.4.1"), channel, "Talker");
       const member = from("10.0.4.2");
-      let room = await sdkOf(member).joinOrCreate(RoomName.chat, { channel, name: "Member" });
+      let room = hearAll(await sdkOf(member).joinOrCreate(RoomName.chat, { channel, name: "Member" }));
       const lines: ChatLine[] = [];
       const keep = (r: Chat) => {
         const got = record(r);
@@ -218,7 +185,7 @@ describe("chat under attack", () => {
         await eventually(() => lines.some((l) => l.text.startsWith("t")), "a line before the drop", 8000);
         room.connection.close();
         await eventually(() => serverRoom.clients.length === 1, "the server to notice the drop");
-        room = await reconnect(member, room);
+        room = hearAll(await reconnect(member, room));
         keep(room);
         if (withResume) send(room, ClientMessage.resume, { since: Math.max(0, ...lines.map((l) => l.id)) });
         // Back for a while, then the next drop comes before the fallback would have run.

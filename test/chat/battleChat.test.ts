@@ -1,5 +1,4 @@
 /** A battle's chat channel is for that battle's players, and a private battle's never shows in the lobby. */
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { battleChannel } from "../../server/shared/channel";
@@ -10,18 +9,12 @@ import {
   ServerMessage,
 } from "../../server/shared/protocol";
 import { collect, hearAll, nextMessage, sdkOf } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { useServer } from "../helpers/server";
 import { eventually } from "../helpers/wait";
 import { send, type GameRoom } from "../../client/rooms";
 
 describe("battle chat channels", () => {
-  let server: ColyseusTestServer;
-
-  before(async () => {
-    server = await bootServer();
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer();
 
   function ticketOf(battle: GameRoom<"battle", BattleState>) {
     const answer = nextMessage(battle, ServerMessage.battleChat);
@@ -39,9 +32,8 @@ describe("battle chat channels", () => {
     await eventually(() => heard.some((l) => l.text === "players only"), "the member's own line");
 
     // The attacker lists rooms in the lobby: neither the private battle nor its channel is there.
-    const lobby = await sdkOf(server).joinOrCreate(RoomName.lobby, {});
+    const lobby = hearAll(await sdkOf(server).joinOrCreate(RoomName.lobby, {}));
     const listed = await nextMessage(lobby, ServerMessage.rooms);
-    hearAll(lobby);
     assert.ok(!listed.some((room) => room.roomId === battle.roomId || room.roomId === chat.roomId), JSON.stringify(listed));
 
     // Even knowing the channel, no ticket, a forged one, or another battle's does not get in.
@@ -65,7 +57,7 @@ describe("battle chat channels", () => {
     await eventually(() => server.getRoomById(host.roomId).clients.length === 1, "the guest gone");
     await eventually(
       () => sdkOf(server).joinOrCreate(RoomName.chat, { channel: ticket.channel, ticket: ticket.ticket }).then(
-        (room) => (room.leave(), false),
+        (room) => (hearAll(room).leave(), false),
         (error: { code: number }) => error.code === JOIN_NOT_A_MEMBER,
       ),
       "the old ticket refused",

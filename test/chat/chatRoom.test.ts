@@ -1,4 +1,3 @@
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import {
   CHAT_HISTORY_ON_JOIN,
@@ -12,48 +11,21 @@ import {
   type ChatLine,
 } from "../../server/shared/protocol";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
-import { assertContiguous, reconnect, record, seen } from "../helpers/chat";
-import { collect, hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked } from "../helpers/rooms";
-import { bootServer, liftRateLimits } from "../helpers/server";
+import { assertContiguous, nextLine, reconnect, record, say, seen } from "../helpers/chat";
+import { collect, hearAll, joinUnchecked, nextError, nextMessage, until, sdkOf, sendUnchecked } from "../helpers/rooms";
+import { liftRateLimits, useServer } from "../helpers/server";
 import { eventually } from "../helpers/wait";
-import { send, onMessage, type GameRoom } from "../../client/rooms";
+import { send, type GameRoom } from "../../client/rooms";
 
 type Chat = GameRoom<"chat", ChatState>;
 
 describe("ChatRoom", () => {
-  let server: ColyseusTestServer;
-
-  before(async () => {
-    server = await bootServer();
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer();
 
   /** Joins and returns the room with the history it was sent on join. */
   async function join(channel: string, name?: string): Promise<{ room: Chat; history: ChatLine[] }> {
-    const room = await sdkOf(server).joinOrCreate(RoomName.chat, name ? { channel, name } : { channel });
-    const history = nextMessage(room, ServerMessage.history);
-    hearAll(room);
-    return { room, history: (await history).lines };
-  }
-
-  /** The next line from `sender` (with `text`, when given) that `receiver` hears. */
-  function lineFrom(receiver: Chat, sender: Chat, text?: string): Promise<ChatLine> {
-    return new Promise<ChatLine>((resolve) => {
-      const unbind = onMessage(receiver, ServerMessage.chat, (line) => {
-        if (line.kind !== "user" || line.sessionId !== sender.sessionId) return;
-        if (text !== undefined && line.text !== text) return;
-        unbind();
-        resolve(line);
-      });
-    });
-  }
-
-  /** Sends a line and resolves with it as relayed back to `receiver`. */
-  function say(sender: Chat, text: string, receiver: Chat = sender): Promise<ChatLine> {
-    const relayed = lineFrom(receiver, sender, text.trim());
-    send(sender, ClientMessage.chat, { text });
-    return relayed;
+    const room = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, name ? { channel, name } : { channel }));
+    return { room, history: (await nextMessage(room, ServerMessage.history)).lines };
   }
 
   it("relays a line to every member of the channel, the sender included, and not to other channels", async () => {
@@ -64,7 +36,7 @@ describe("ChatRoom", () => {
     assert.notEqual(ann.roomId, cy.roomId);
     const cyHeard = collect(cy, ServerMessage.chat);
 
-    const toBen = lineFrom(ben, ann);
+    const toBen = nextLine(ben, (l) => l.kind === "user" && l.sessionId === ann.sessionId, "Ann's line at Ben's");
     const toAnn = await say(ann, "  hello 世界 👋  ");
     assert.deepEqual(await toBen, toAnn);
     assert.equal(toAnn.text, "hello 世界 👋");
@@ -185,7 +157,7 @@ describe("ChatRoom", () => {
       [{ channel: "ok", name: "n".repeat(17) }, /name must be at most 16/],
       [{ channel: "ok", role: "admin" }, /unknown field/],
     ] as [object, RegExp][]) {
-      await assert.rejects(server.sdk.joinOrCreate(RoomName.chat, options), (error: { code: number; message: string }) => {
+      await assert.rejects(joinUnchecked(server, RoomName.chat, options), (error: { code: number; message: string }) => {
         assert.equal(error.code, JOIN_INVALID_OPTIONS);
         assert.match(error.message, reason);
         return true;

@@ -1,25 +1,19 @@
 import assert from "node:assert/strict";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import { Redis } from "ioredis";
 import { MemoryChatHistory, type ChatDraft, type ChatHistory } from "../../server/chat/history";
 import { RedisChatHistory } from "../../server/chat/redisHistory";
 import { RetainedHistory } from "../../server/chat/retention";
-import { readSettings } from "../../server/config";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { ClientMessage, PLAYER_ID_MAX_CHARS, RoomName, ServerMessage } from "../../server/shared/protocol";
+import { adminAuthorization } from "../helpers/admin";
 import { record, seen } from "../helpers/chat";
 import { requireRedisServer, startRedis, startServer, type RedisProcess } from "../helpers/cluster";
 import { hearAll, nextMessage, sdkOf, until } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { useServer } from "../helpers/server";
 import { eventually } from "../helpers/wait";
 import { send, type GameRoom } from "../../client/rooms";
 
 const HOUR_MS = 3600_000;
-/** The test environment's admin credentials (test/helpers/env.ts), whichever server is running. */
-const adminAuth = () => {
-  const { adminUser, adminPassword } = readSettings(process.env);
-  return { authorization: `Basic ${Buffer.from(`${adminUser}:${adminPassword}`).toString("base64")}` };
-};
 const said = (playerId: string, text: string, time: number): ChatDraft => ({ kind: "user", name: playerId, sessionId: `s-${playerId}`, playerId, text, time });
 
 /** The same behaviour from every store: the in-memory one and the Redis one. */
@@ -144,7 +138,7 @@ describe("chat data: erasure through a server process with REDIS_URL", function 
     const server = await startServer(redis.url);
     const peek = new Redis(redis.url);
     try {
-      const room = await sdkOf(server.client).joinOrCreate(RoomName.chat, { channel: "e2e", name: "Ann" });
+      const room = hearAll(await sdkOf(server.client).joinOrCreate(RoomName.chat, { channel: "e2e", name: "Ann" }));
       const lines = record(room);
       const state = await until(room, (s) => s.members?.get(room.sessionId)?.playerId !== undefined, "own member");
       const playerId = state.members.get(room.sessionId)!.playerId;
@@ -155,7 +149,10 @@ describe("chat data: erasure through a server process with REDIS_URL", function 
       const kept = async () => (await Promise.all(keys.map((key) => peek.zrange(key, 0, -1)))).flat().map((json) => JSON.parse(json) as { playerId: string });
       assert.equal((await kept()).filter((line) => line.playerId === playerId).length, 1, "kept in Redis");
 
-      const res = await fetch(`http://127.0.0.1:${server.port}/admin/chat/players/${encodeURIComponent(playerId)}/lines`, { method: "DELETE", headers: adminAuth() });
+      const res = await fetch(`http://127.0.0.1:${server.port}/admin/chat/players/${encodeURIComponent(playerId)}/lines`, {
+        method: "DELETE",
+        headers: { authorization: adminAuthorization() },
+      });
       assert.deepEqual(await res.json(), { erased: 1 });
       const left = await kept();
       assert.ok(left.length > 0 && !left.some((line) => line.playerId === playerId), "only the player's line is gone");
@@ -168,19 +165,11 @@ describe("chat data: erasure through a server process with REDIS_URL", function 
 });
 
 describe("chat data: the admin API and the monitor action, through a server", () => {
-  let server: ColyseusTestServer;
-  let base: string;
-  const admin = adminAuth();
-
-  before(async () => {
-    server = await bootServer();
-    base = `http://127.0.0.1:${server.server["port"]}`;
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer();
+  const admin = () => ({ authorization: adminAuthorization(server.settings) });
 
   async function member(channel: string, name: string) {
-    const room = await sdkOf(server).joinOrCreate(RoomName.chat, { channel, name });
+    const room = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel, name }));
     const lines = record(room);
     const state = await until(room, (s) => s.members?.get(room.sessionId)?.playerId !== undefined, "own member");
     return { room, lines, playerId: state.members.get(room.sessionId)!.playerId };
@@ -189,7 +178,7 @@ describe("chat data: the admin API and the monitor action, through a server", ()
     send(who.room, ClientMessage.chat, { text });
     await seen(who.room, who.lines, (line) => line.text === text, `"${text}" relayed`);
   }
-  const linesUrl = (playerId: string) => `${base}/admin/chat/players/${encodeURIComponent(playerId)}/lines`;
+  const linesUrl = (playerId: string) => `${server.httpUrl}/admin/chat/players/${encodeURIComponent(playerId)}/lines`;
 
   it("exports and erases one player's lines in every channel, behind the admin credentials", async () => {
     const ann = await member("tavern", "Ann");
@@ -204,17 +193,17 @@ describe("chat data: the admin API and the monitor action, through a server", ()
     for (const method of ["GET", "DELETE"]) {
       assert.equal((await fetch(linesUrl(ann.playerId), { method })).status, 401, `${method} without credentials`);
     }
-    const exported = (await (await fetch(linesUrl(ann.playerId), { headers: admin })).json()) as { lines: Array<{ channel: string; line: { text: string } }> };
+    const exported = (await (await fetch(linesUrl(ann.playerId), { headers: admin() })).json()) as { lines: Array<{ channel: string; line: { text: string } }> };
     assert.deepEqual(exported.lines.map(({ channel, line }) => [channel, line.text]), [["tavern", "hello tavern"]]);
 
-    const erased = await fetch(linesUrl(ann.playerId), { method: "DELETE", headers: admin });
+    const erased = await fetch(linesUrl(ann.playerId), { method: "DELETE", headers: admin() });
     assert.deepEqual(await erased.json(), { erased: 1 });
     // The monitor's room call: any chat room erases across channels (here the market's line from the tavern).
-    const call = `${base}/colyseus/api/room/call?roomId=${ann.room.roomId}&method=eraseLinesOf&args=${encodeURIComponent(JSON.stringify([annIds[1]]))}`;
-    assert.deepEqual(await (await fetch(call, { headers: admin })).json(), { ok: true, erased: 1 });
+    const call = `${server.httpUrl}/colyseus/api/room/call?roomId=${ann.room.roomId}&method=eraseLinesOf&args=${encodeURIComponent(JSON.stringify([annIds[1]]))}`;
+    assert.deepEqual(await (await fetch(call, { headers: admin() })).json(), { ok: true, erased: 1 });
 
     for (const id of annIds) {
-      assert.deepEqual(((await (await fetch(linesUrl(id), { headers: admin })).json()) as { lines: unknown[] }).lines, [], "nothing left");
+      assert.deepEqual(((await (await fetch(linesUrl(id), { headers: admin() })).json()) as { lines: unknown[] }).lines, [], "nothing left");
     }
     // Someone joining now gets Ben's line and the join lines, none of Ann's.
     const late = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "tavern", name: "Cy" }));
@@ -224,11 +213,11 @@ describe("chat data: the admin API and the monitor action, through a server", ()
   });
 
   it("refuses a bad player id with a reason, over HTTP and from the monitor", async () => {
-    const res = await fetch(linesUrl("x".repeat(PLAYER_ID_MAX_CHARS + 1)), { headers: admin });
+    const res = await fetch(linesUrl("x".repeat(PLAYER_ID_MAX_CHARS + 1)), { headers: admin() });
     assert.equal(res.status, 400);
     assert.match(((await res.json()) as { error: string }).error, /playerId must be a string/);
     const { room } = await member("tavern", "Ann");
-    const call = `${base}/colyseus/api/room/call?roomId=${room.roomId}&method=exportLinesOf&args=${encodeURIComponent("[42]")}`;
-    assert.equal(((await (await fetch(call, { headers: admin })).json()) as { ok: boolean }).ok, false);
+    const call = `${server.httpUrl}/colyseus/api/room/call?roomId=${room.roomId}&method=exportLinesOf&args=${encodeURIComponent("[42]")}`;
+    assert.equal(((await (await fetch(call, { headers: admin() })).json()) as { ok: boolean }).ok, false);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { CHAT_PRESENCE_LINES_PER_CHANNEL, ClientMessage, RoomName, ServerMessage } from "../../../server/shared/protocol";
-import { nextMessage, sdkOf } from "../../helpers/rooms";
+import { hearAll, nextMessage, sdkOf } from "../../helpers/rooms";
 import { clientFrom, heard, joinChat, loopFor, waitFor, spreadAddress } from "../chat";
 import type { AbuseScenario } from "../scenario";
 import { send } from "../../../client/rooms";
@@ -26,7 +26,7 @@ export const scenario: AbuseScenario = {
     send(honest, ClientMessage.chat, { text: "after" });
     await waitFor(() => lines.some((l) => l.text === "after"), "the honest line after the flood");
     const systemLines = lines.filter((l) => l.kind === "system").length;
-    const late = await sdkOf(clientFrom(ctx, "10.1.0.2")).joinOrCreate(RoomName.chat, { channel, since: 0 });
+    const late = hearAll(await sdkOf(clientFrom(ctx, "10.1.0.2")).joinOrCreate(RoomName.chat, { channel, since: 0 }));
     const history = await nextMessage(late, ServerMessage.history);
     await late.leave();
     await honest.leave();

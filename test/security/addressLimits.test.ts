@@ -2,7 +2,6 @@
  * Per-address, per-identity and per-process limits against a real server: each attack is stopped
  * with its own LimitRefusal code, and an honest player from another address is not touched.
  */
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { createSecretKey } from "node:crypto";
 import { mintToken } from "../../scripts/token";
@@ -12,36 +11,20 @@ import { clientAddress } from "../../server/security/clientAddress";
 import { LimitRefusal, RoomName } from "../../server/shared/protocol";
 import { readSettings } from "../../server/config";
 import { clientVia, joinFrom, reserveFrom } from "../helpers/addresses";
-import { hearAll } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { metricValue } from "../helpers/metrics";
+import { hearAll, sdkOf } from "../helpers/rooms";
+import { useServer } from "../helpers/server";
 import { eventually } from "../helpers/wait";
 
-const portOf = (server: ColyseusTestServer): number => (server.server as unknown as { port: number }).port;
 const ATTACKER = "203.0.113.66";
 const HONEST = "198.51.100.7";
 
-/** Boots a server with `env` for the suite and cleans its rooms after each test. */
-function useServer(env: Record<string, string>): () => ColyseusTestServer {
-  let server: ColyseusTestServer;
-  before(async () => {
-    server = await bootServer(env);
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
-  return () => server;
-}
-
-async function metricValue(port: number, line: RegExp): Promise<number> {
-  const auth = `Basic ${Buffer.from("admin:test-admin-password").toString("base64")}`;
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: auth } })).text();
-  return Number(text.match(line)?.[1] ?? 0);
-}
 
 describe("limits: matchmaking requests per address per second", () => {
   const server = useServer({ TRUSTED_PROXY: "127.0.0.1", MATCHMAKE_PER_ADDRESS_PER_S: "5" });
 
   it("answers a flood from one address with 429 and code matchmakeRate; another address joins at once", async () => {
-    const port = portOf(server());
+    const { port } = server;
     const flood = await Promise.all(
       Array.from({ length: 40 }, () => reserveFrom(port, "127.0.0.1", "joinOrCreate", RoomName.chat, { channel: "flood" }, { "X-Forwarded-For": ATTACKER })),
     );
@@ -49,9 +32,9 @@ describe("limits: matchmaking requests per address per second", () => {
     // A burst of 10, and 5 more a second while the flood is under way.
     assert.ok(refused.length >= 40 - 10 - 6, `${refused.length} of 40 refused`);
     assert.ok(refused.every((r) => r.code === LimitRefusal.matchmakeRate && /at most 5 per second/.test(r.error ?? "")));
-    const honest = hearAll(await clientVia(port, HONEST).joinOrCreate(RoomName.battle, { name: "Honest" }));
+    const honest = hearAll(await sdkOf(clientVia(port, HONEST)).joinOrCreate(RoomName.battle, { name: "Honest" }));
     assert.ok(honest.sessionId, "the honest address is not limited");
-    assert.ok((await metricValue(port, /game_limit_refusals_total\{limit="matchmakeRate"\} (\d+)/)) >= refused.length);
+    assert.ok((await metricValue(server.httpUrl, "game_limit_refusals_total", { limit: "matchmakeRate" })) >= refused.length);
   });
 });
 
@@ -59,7 +42,7 @@ describe("limits: X-Forwarded-For without a trusted proxy", () => {
   const server = useServer({ MATCHMAKE_PER_ADDRESS_PER_S: "5" });
 
   it("is ignored: rotating it does not escape the per-address rate", async () => {
-    const port = portOf(server());
+    const { port } = server;
     const flood = await Promise.all(
       Array.from({ length: 40 }, (_, i) => reserveFrom(port, "127.0.0.3", "joinOrCreate", RoomName.chat, { channel: "xff" }, { "X-Forwarded-For": `192.0.2.${i}` })),
     );
@@ -73,20 +56,20 @@ describe("limits: rooms created per address and per process", () => {
   const server = useServer({ TRUSTED_PROXY: "127.0.0.1", ROOMS_PER_ADDRESS: "3", MAX_ROOMS: "5" });
 
   it("refuses a 4th open room from one address with roomsPerAddress; its joinOrCreate still joins; others create", async () => {
-    const port = portOf(server());
+    const { port } = server;
     const attacker = clientVia(port, ATTACKER);
     const own = [];
-    for (let i = 0; i < 3; i++) own.push(hearAll(await attacker.create(RoomName.battle, { name: `M${i}` })));
-    await assert.rejects(attacker.create(RoomName.battle, {}), { code: LimitRefusal.roomsPerAddress });
-    const joined = hearAll(await attacker.joinOrCreate(RoomName.battle, {}));
+    for (let i = 0; i < 3; i++) own.push(hearAll(await sdkOf(attacker).create(RoomName.battle, { name: `M${i}` })));
+    await assert.rejects(sdkOf(attacker).create(RoomName.battle, {}), { code: LimitRefusal.roomsPerAddress });
+    const joined = hearAll(await sdkOf(attacker).joinOrCreate(RoomName.battle, {}));
     assert.ok(own.some((room) => room.roomId === joined.roomId), "joinOrCreate over the limit joins an open room");
-    const honest = hearAll(await clientVia(port, HONEST).create(RoomName.battle, { name: "Honest" }));
+    const honest = hearAll(await sdkOf(clientVia(port, HONEST)).create(RoomName.battle, { name: "Honest" }));
     assert.ok(!own.some((room) => room.roomId === honest.roomId), "the honest address makes its own room");
     // Once one of its rooms closes, the address may create again.
     await own.find((room) => room.roomId !== joined.roomId)!.leave();
     await eventually(async () => {
       try {
-        hearAll(await attacker.create(RoomName.battle, {}));
+        hearAll(await sdkOf(attacker).create(RoomName.battle, {}));
         return true;
       } catch {
         return false;
@@ -95,10 +78,10 @@ describe("limits: rooms created per address and per process", () => {
   });
 
   it("refuses a room past MAX_ROOMS with roomsPerProcess, while joinOrCreate still finds an open room", async () => {
-    const port = portOf(server());
-    for (let i = 0; i < 5; i++) hearAll(await clientVia(port, `192.0.2.${10 + i}`).create(RoomName.battle, {}));
-    await assert.rejects(clientVia(port, HONEST).create(RoomName.battle, {}), { code: LimitRefusal.roomsPerProcess });
-    const honest = hearAll(await clientVia(port, HONEST).joinOrCreate(RoomName.battle, { name: "Honest" }));
+    const { port } = server;
+    for (let i = 0; i < 5; i++) hearAll(await sdkOf(clientVia(port, `192.0.2.${10 + i}`)).create(RoomName.battle, {}));
+    await assert.rejects(sdkOf(clientVia(port, HONEST)).create(RoomName.battle, {}), { code: LimitRefusal.roomsPerProcess });
+    const honest = hearAll(await sdkOf(clientVia(port, HONEST)).joinOrCreate(RoomName.battle, { name: "Honest" }));
     assert.ok(honest.sessionId, "the honest player joins one of the open rooms");
   });
 });
@@ -109,13 +92,13 @@ describe("limits: rooms created per identity", () => {
   const server = useServer({ TRUSTED_PROXY: "127.0.0.1", AUTH_JWT_SECRET: secret, ROOMS_PER_IDENTITY: "2" });
 
   it("refuses a 3rd open room of one player id from any address with roomsPerIdentity; another player creates", async () => {
-    const port = portOf(server());
+    const { port } = server;
     const mallory = await mintToken(key, "HS256", { sub: "mallory" });
-    hearAll(await clientVia(port, "192.0.2.1", mallory).create(RoomName.battle, {}));
-    hearAll(await clientVia(port, "192.0.2.2", mallory).create(RoomName.battle, {}));
-    await assert.rejects(clientVia(port, "192.0.2.3", mallory).create(RoomName.battle, {}), { code: LimitRefusal.roomsPerIdentity });
+    hearAll(await sdkOf(clientVia(port, "192.0.2.1", mallory)).create(RoomName.battle, {}));
+    hearAll(await sdkOf(clientVia(port, "192.0.2.2", mallory)).create(RoomName.battle, {}));
+    await assert.rejects(sdkOf(clientVia(port, "192.0.2.3", mallory)).create(RoomName.battle, {}), { code: LimitRefusal.roomsPerIdentity });
     const honest = await mintToken(key, "HS256", { sub: "honest" });
-    assert.ok(hearAll(await clientVia(port, "192.0.2.3", honest).create(RoomName.battle, {})).sessionId);
+    assert.ok(hearAll(await sdkOf(clientVia(port, "192.0.2.3", honest)).create(RoomName.battle, {})).sessionId);
   });
 });
 
@@ -123,11 +106,11 @@ describe("limits: sockets and chat channels per address", () => {
   const server = useServer({ MAX_SOCKETS_PER_ADDRESS: "4", CHAT_CHANNELS_PER_ADDRESS: "2" });
 
   it("refuses a socket past MAX_SOCKETS_PER_ADDRESS from 127.0.0.2 with socketsPerAddress; 127.0.0.1 joins; a closed socket frees its place", async () => {
-    const port = portOf(server());
+    const { port } = server;
     const open = [];
     for (let i = 0; i < 4; i++) open.push(await joinFrom(port, "127.0.0.2", RoomName.battle));
     await assert.rejects(joinFrom(port, "127.0.0.2", RoomName.battle), { code: LimitRefusal.socketsPerAddress });
-    const honest = hearAll(await server().sdk.joinOrCreate(RoomName.battle, { name: "Honest" }));
+    const honest = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Honest" }));
     assert.ok(honest.sessionId);
     open[0].close();
     const again = await eventually(() => joinFrom(port, "127.0.0.2", RoomName.battle).catch(() => undefined), "a socket place to free up");
@@ -135,11 +118,11 @@ describe("limits: sockets and chat channels per address", () => {
   });
 
   it("refuses a 3rd chat channel from one address with chatChannels; its battles and other addresses' channels are not counted", async () => {
-    const port = portOf(server());
+    const { port } = server;
     const chats = [await joinFrom(port, "127.0.0.5", RoomName.chat, { channel: "one" }), await joinFrom(port, "127.0.0.5", RoomName.chat, { channel: "two" })];
     await assert.rejects(joinFrom(port, "127.0.0.5", RoomName.chat, { channel: "three" }), { code: LimitRefusal.chatChannels });
     const battle = await joinFrom(port, "127.0.0.5", RoomName.battle);
-    for (const channel of ["one", "three"]) hearAll(await server().sdk.joinOrCreate(RoomName.chat, { channel }));
+    for (const channel of ["one", "three"]) hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel }));
     for (const socket of [...chats, battle]) socket.close();
   });
 });

@@ -3,11 +3,10 @@
  * one seat per player id (the newest join takes it over), chat lines and mutes by player id.
  */
 import { matchMaker, type Room as ServerRoom } from "@colyseus/core";
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createSecretKey, generateKeyPairSync } from "node:crypto";
-import { Client, type Room as ClientRoom } from "colyseus.js";
+import { Client } from "colyseus.js";
 import { GUEST_ID_PREFIX, identify } from "../../server/auth/identity";
 import type { AuthSettings } from "../../server/config";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
@@ -24,9 +23,9 @@ import {
   type ChatLine,
 } from "../../server/shared/protocol";
 import { mintToken, type TokenClaims } from "../../scripts/token";
-import { freePort } from "../helpers/ports";
-import { collect, hearAll, nextError, nextMessage, until, sdkOf } from "../helpers/rooms";
-import { testApp } from "../helpers/server";
+import { say } from "../helpers/chat";
+import { closedWith, collect, hearAll, nextError, nextMessage, until, sdkOf } from "../helpers/rooms";
+import { useServer, type TestServer } from "../helpers/server";
 import { send, onMessage, type GameRoom, rejoin } from "../../client/rooms";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
@@ -39,44 +38,23 @@ const JWT_ENV = { AUTH_JWT_SECRET: SECRET, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWT
 /** A token as our backend would issue it (audience and issuer right), with `claims` on top. */
 const tokenFor = (claims: TokenClaims) => mintToken(KEY, "HS256", { audience: AUDIENCE, issuer: ISSUER, ...claims });
 
+/** Players of `server`: each a separate colyseus.js client (its own `auth.token`), like a separate browser. */
+const playersOf = (server: TestServer) => (token?: string): Client => {
+  const client = new Client(server.httpUrl);
+  if (token !== undefined) client.auth.token = token;
+  return client;
+};
+
+/** Joins a chat channel and waits for its history, so the member is in. */
+async function joinChat(client: Client, channel = "general"): Promise<GameRoom<"chat", ChatState>> {
+  const room = hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, { channel }));
+  await nextMessage(room, ServerMessage.history);
+  return room;
+}
+
 describe("player identity", () => {
-  let server: ColyseusTestServer;
-  let endpoint: string;
-
-  async function start(env: Record<string, string>) {
-    const port = await freePort();
-    server = await boot(testApp(env), port);
-    endpoint = `http://127.0.0.1:${port}`;
-  }
-  before(() => start(JWT_ENV));
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
-
-  /** A separate colyseus.js client (its own `auth.token`), like a separate browser. */
-  function player(token?: string): Client {
-    const client = new Client(endpoint);
-    if (token !== undefined) client.auth.token = token;
-    return client;
-  }
-
-  async function joinChat(client: Client, channel = "general"): Promise<GameRoom<"chat", ChatState>> {
-    const room = hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, { channel }));
-    await nextMessage(room, ServerMessage.history);
-    return room;
-  }
-
-  /** Sends a line and resolves with it as relayed back to the sender. */
-  function say(room: GameRoom<"chat", ChatState>, text: string): Promise<ChatLine> {
-    const relayed = new Promise<ChatLine>((resolve) => {
-      const unbind = onMessage(room, ServerMessage.chat, (line) => {
-        if (line.kind === "user" && line.text === text) (unbind(), resolve(line));
-      });
-    });
-    send(room, ClientMessage.chat, { text });
-    return relayed;
-  }
-
-  const closeCode = (room: ClientRoom) => new Promise<number>((resolve) => room.onLeave((code) => resolve(code)));
+  const server = useServer(JWT_ENV);
+  const player = playersOf(server);
 
   describe("auth mode refusals", () => {
     const cases: Array<[string, () => Promise<string | undefined>, number]> = [
@@ -91,13 +69,13 @@ describe("player identity", () => {
     ];
 
     it("refuses each bad token at matchmaking with its own code and message, and reserves no seat", async () => {
-      const host = await sdkOf(player(await tokenFor({ sub: "host" }))).create(RoomName.battle, {});
+      const host = hearAll(await sdkOf(player(await tokenFor({ sub: "host" }))).create(RoomName.battle, {}));
       const battle = server.getRoomById(host.roomId) as ServerRoom & { reservedSeats: Record<string, unknown> };
       const messages = new Set<string>();
       for (const [what, token, code] of cases) {
         const client = player(await token());
         for (const join of [
-          () => client.joinById(host.roomId, {}),
+          () => sdkOf(client).joinById(RoomName.battle, host.roomId, {}),
           () => sdkOf(client).joinOrCreate(RoomName.battle, {}),
           () => sdkOf(client).joinOrCreate(RoomName.chat, { channel: "general" }),
         ]) {
@@ -116,7 +94,7 @@ describe("player identity", () => {
 
     it("keeps the lobby behind the same door", async () => {
       await assert.rejects(sdkOf(player()).joinOrCreate(RoomName.lobby, {}), { code: AuthRefusal.missing });
-      const lobby = await sdkOf(player(await tokenFor({ sub: "alice" }))).joinOrCreate(RoomName.lobby, {});
+      const lobby = hearAll(await sdkOf(player(await tokenFor({ sub: "alice" }))).joinOrCreate(RoomName.lobby, {}));
       assert.ok(lobby.sessionId);
     });
 
@@ -152,7 +130,7 @@ describe("player identity", () => {
     });
 
     it("refuses a name claim of 17 visible characters even when it is short in bytes", async () => {
-      await assert.rejects(player(await tokenFor({ sub: "bob", name: "b".repeat(17) })).joinOrCreate(RoomName.battle, {}), {
+      await assert.rejects(sdkOf(player(await tokenFor({ sub: "bob", name: "b".repeat(17) }))).joinOrCreate(RoomName.battle, {}), {
         code: AuthRefusal.badClaims,
       });
     });
@@ -179,12 +157,12 @@ describe("player identity", () => {
       chat.connection.close();
       await dropped;
       client.auth.token = await tokenFor({ sub: "dave", expiresInS: -2 * AUTH_CLOCK_TOLERANCE_S });
-      await assert.rejects(client.reconnect(chat.reconnectionToken), { code: AuthRefusal.expired });
+      await assert.rejects(sdkOf(client).reconnect(RoomName.chat, chat.reconnectionToken), { code: AuthRefusal.expired });
       client.auth.token = undefined as unknown as string;
-      await assert.rejects(client.reconnect(chat.reconnectionToken), { code: AuthRefusal.missing });
+      await assert.rejects(sdkOf(client).reconnect(RoomName.chat, chat.reconnectionToken), { code: AuthRefusal.missing });
       // With a fresh token the seat is still there.
       client.auth.token = await tokenFor({ sub: "dave", name: "Dave" });
-      const back = hearAll(await client.reconnect<ChatState>(chat.reconnectionToken));
+      const back = hearAll(await sdkOf(client).reconnect(RoomName.chat, chat.reconnectionToken));
       assert.equal(back.sessionId, chat.sessionId);
     });
   });
@@ -196,7 +174,7 @@ describe("player identity", () => {
       await until(first, (s) => s.players?.has(first.sessionId), "own player");
       const serverRoom = server.getRoomById<BattleState>(first.roomId);
       Object.assign(serverRoom.state.players.get(first.sessionId)!, { x: 123, y: 456, hp: 40, kills: 2, deaths: 1 });
-      const firstClosed = closeCode(first);
+      const firstClosed = closedWith(first);
 
       const second = hearAll(await sdkOf(player(token)).joinById(RoomName.battle, first.roomId, {}));
       assert.equal(await firstClosed, CLOSE_REPLACED);
@@ -230,7 +208,7 @@ describe("player identity", () => {
       const first = await joinChat(player(token));
       await joined;
       const heard = collect(bob, ServerMessage.chat);
-      const firstClosed = closeCode(first);
+      const firstClosed = closedWith(first);
       const second = await joinChat(player(token));
       assert.equal(await firstClosed, CLOSE_REPLACED);
       const bobHeard = new Promise<ChatLine>((resolve) => onMessage(bob, ServerMessage.chat, (l) => l.text === "moved tabs" && resolve(l)));
@@ -263,30 +241,27 @@ describe("player identity", () => {
     it("kick takes a player id too", async () => {
       const bob = await joinChat(player(await tokenFor({ sub: "bob", name: "Bob" })), "kick");
       const hank = await joinChat(player(await tokenFor({ sub: "hank", name: "Hank" })), "kick");
-      const closed = closeCode(hank);
+      const closed = closedWith(hank);
       assert.deepEqual(await matchMaker.remoteRoomCall(bob.roomId, "kick", ["hank"]), { ok: true });
       assert.equal(await closed, CLOSE_KICKED);
     });
   });
+});
 
-  // Last: swaps the signed-token server for one with no key configured.
-  describe("guest mode (no key configured)", () => {
-    before(async () => {
-      await server.shutdown();
-      await start({});
-    });
+describe("player identity in guest mode (no key configured)", () => {
+  const server = useServer();
+  const player = playersOf(server);
 
-    it("lets anyone in with a chosen name, gives each join its own guest id and ignores any token", async () => {
-      const ann = await joinChat(player(), "guests");
-      const ben = await joinChat(player("whatever-token"), "guests");
-      const a = await say(ann, "hi");
-      const b = await say(ben, "hello");
-      assert.ok(a.playerId.startsWith(GUEST_ID_PREFIX) && b.playerId.startsWith(GUEST_ID_PREFIX), `${a.playerId} ${b.playerId}`);
-      assert.notEqual(a.playerId, b.playerId);
-      const named = hearAll(await sdkOf(player()).joinOrCreate(RoomName.battle, { name: "Zoë" }));
-      const state = await until(named, (s) => s.players?.has(named.sessionId), "own player");
-      assert.equal(state.players.get(named.sessionId)!.name, "Zoë");
-    });
+  it("lets anyone in with a chosen name, gives each join its own guest id and ignores any token", async () => {
+    const ann = await joinChat(player(), "guests");
+    const ben = await joinChat(player("whatever-token"), "guests");
+    const a = await say(ann, "hi");
+    const b = await say(ben, "hello");
+    assert.ok(a.playerId.startsWith(GUEST_ID_PREFIX) && b.playerId.startsWith(GUEST_ID_PREFIX), `${a.playerId} ${b.playerId}`);
+    assert.notEqual(a.playerId, b.playerId);
+    const named = hearAll(await sdkOf(player()).joinOrCreate(RoomName.battle, { name: "Zoë" }));
+    const state = await until(named, (s) => s.players?.has(named.sessionId), "own player");
+    assert.equal(state.players.get(named.sessionId)!.name, "Zoë");
   });
 });
 

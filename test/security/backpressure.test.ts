@@ -1,9 +1,7 @@
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import type { WebSocketClient } from "@colyseus/ws-transport";
 import WebSocket from "ws";
 import type { Room } from "@colyseus/core";
-import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { backpressureLimits, type BackpressureLimits } from "../../server/security/backpressure";
 import {
   CLOSE_JOIN_UNACKNOWLEDGED,
@@ -14,8 +12,8 @@ import {
 } from "../../server/shared/protocol";
 import { metricValue } from "../helpers/metrics";
 import { openRawRoom, type RawRoom } from "../helpers/rawRoom";
-import { hearAll, until } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { hearAll, sdkOf, until } from "../helpers/rooms";
+import { useServer } from "../helpers/server";
 import { eventually } from "../helpers/wait";
 
 /** 64 KB of payload per server-side send: the backlog passes OUTGOING_MAX_BYTES after a few dozen. */
@@ -32,22 +30,16 @@ function floodFromServer(room: Room, sessionId: string): () => void {
 
 describe("outgoing backpressure", function () {
   this.timeout(20_000);
-  let server: ColyseusTestServer;
   let raw: RawRoom | undefined;
   const saved: BackpressureLimits = { ...backpressureLimits };
-
-  before(async () => {
-    server = await bootServer();
-  });
-  afterEach(async () => {
+  // Ahead of useServer's clean-up: a socket that stopped reading would hold its room open.
+  afterEach(() => {
     raw?.close();
     raw = undefined;
     Object.assign(backpressureLimits, saved);
-    await server.cleanup();
   });
-  after(() => server.shutdown());
-
-  const httpUrl = () => `http://127.0.0.1:${server.server["port"]}`;
+  const server = useServer();
+  const httpUrl = () => server.httpUrl;
 
   /**
    * An honest player and a raw client in one battle; the raw one stops reading (pongs every
@@ -55,7 +47,7 @@ describe("outgoing backpressure", function () {
    * and the client leaves the room, DROP_CLOSE_GRACE_MS later).
    */
   async function slowReaderBesideHonest(pongEveryMs: number) {
-    const honest = hearAll(await server.sdk.joinOrCreate<BattleState>(RoomName.battle, { name: "Honest" }));
+    const honest = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Honest" }));
     const slow = (raw = await openRawRoom(httpUrl(), "joinById", honest.roomId, { name: "Slow" }));
     await slow.joined;
     const room = server.getRoomById(honest.roomId);
@@ -85,7 +77,7 @@ describe("outgoing backpressure", function () {
   });
 
   it("keeps a client that reads, even after a burst close to the cap", async () => {
-    const honest = hearAll(await server.sdk.joinOrCreate<BattleState>(RoomName.battle, { name: "Reader" }));
+    const honest = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Reader" }));
     const room = server.getRoomById(honest.roomId);
     const client = room.clients[0]!;
     const burst = Math.floor((OUTGOING_MAX_BYTES * 0.8) / CHUNK.byteLength);

@@ -4,7 +4,6 @@
  * production; a lower-case bearer scheme. Each refusal is checked with an honest request beside it.
  */
 import { matchMaker } from "@colyseus/core";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { createSecretKey } from "node:crypto";
 import { spawn } from "node:child_process";
@@ -15,13 +14,12 @@ import { mintToken } from "../../scripts/token";
 import { bodyCapFor, isMatchmakeUrl } from "../../server/security/frontDoor";
 import { MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES, RoomName } from "../../server/shared/protocol";
 import { MATCHMAKE_SPELLINGS, OTHER_ROUTES } from "../fuzz/http";
+import { adminAuthorization } from "../helpers/admin";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { rawPost, streamBody } from "../helpers/raw";
-import { hearAll } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { hearAll, sdkOf } from "../helpers/rooms";
+import { useServer, type TestServer } from "../helpers/server";
 import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
-
-const portOf = (server: ColyseusTestServer): number => (server.server as unknown as { port: number }).port;
 
 /** Resident set size of a process, from /proc (Linux). */
 function rssMb(pid: number): number {
@@ -31,13 +29,7 @@ function rssMb(pid: number): number {
 }
 
 describe("front door: body caps", () => {
-  let server: ColyseusTestServer;
-
-  before(async () => {
-    server = await bootServer();
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer();
 
   it("uses Colyseus's own route test, so every spelling it routes gets the join-options cap", () => {
     for (const url of ["/matchmake/joinOrCreate/battle", "/matchmake.joinOrCreate.battle", "//matchmake/x", "/a/matchmake", "/health?/matchmake"]) {
@@ -51,7 +43,7 @@ describe("front door: body caps", () => {
   });
 
   it("refuses an oversize chunked or declared body with 413 on every matchmaking spelling, and creates no room", async () => {
-    const port = portOf(server);
+    const { port } = server;
     for (const path of MATCHMAKE_SPELLINGS) {
       for (const contentLength of [false, true]) {
         const reply = await streamBody(port, path, 1024 * 1024, { contentLength, chunkBytes: 4096 });
@@ -68,7 +60,7 @@ describe("front door: body caps", () => {
   });
 
   it("refuses an oversize body on every other route (admin panel, metrics, static files) with 413", async () => {
-    const port = portOf(server);
+    const { port } = server;
     for (const path of OTHER_ROUTES) {
       for (const contentLength of [false, true]) {
         const reply = await streamBody(port, path, 1024 * 1024, { contentLength, chunkBytes: 4096 });
@@ -80,7 +72,7 @@ describe("front door: body caps", () => {
   });
 
   it("lets a player join as before, through colyseus.js", async () => {
-    const room = hearAll(await server.sdk.joinOrCreate(RoomName.battle, { name: "Cy" }));
+    const room = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Cy" }));
     assert.ok(room.sessionId);
   });
 });
@@ -155,61 +147,51 @@ describe("front door: a real server process under a 100 MB chunked body", functi
 
 describe("front door: CORS, source maps and the bearer scheme", () => {
   const evil = "https://evil.example.com";
-  const admin = { authorization: `Basic ${Buffer.from("admin:test-admin-password").toString("base64")}` };
+  const admin = (server: TestServer) => ({ authorization: adminAuthorization(server.settings) });
 
   describe("ALLOWED_ORIGINS unset", () => {
-    let server: ColyseusTestServer;
-    before(async () => {
-      server = await bootServer();
-    });
-    after(() => server.shutdown());
+    const server = useServer();
 
     it("answers /metrics and /colyseus without CORS headers for any origin, preflight included; matchmaking keeps its CORS", async () => {
-      const base = `http://127.0.0.1:${portOf(server)}`;
+      const base = server.httpUrl;
       for (const path of ["/metrics", "/colyseus/api", "/COLYSEUS/api", "/metrics/"]) {
-        const res = await fetch(`${base}${path}`, { headers: { ...admin, origin: evil } });
+        const res = await fetch(`${base}${path}`, { headers: { ...admin(server), origin: evil } });
         assert.equal(res.headers.get("access-control-allow-origin"), null, path);
         assert.equal(res.headers.get("access-control-allow-credentials"), null, path);
         const preflight = await fetch(`${base}${path}`, { method: "OPTIONS", headers: { origin: evil, "access-control-request-method": "GET" } });
         assert.equal(preflight.headers.get("access-control-allow-origin"), null, `${path} preflight`);
       }
-      const ok = await fetch(`${base}/metrics`, { headers: admin });
+      const ok = await fetch(`${base}/metrics`, { headers: admin(server) });
       assert.equal(ok.status, 200, "same-origin admin use works");
-      const mm = await rawPost(portOf(server), "/matchmake/joinOrCreate/battle", "{}", { "Content-Type": "application/json", Origin: "http://localhost:5173" });
+      const mm = await rawPost(server.port, "/matchmake/joinOrCreate/battle", "{}", { "Content-Type": "application/json", Origin: "http://localhost:5173" });
       assert.equal(mm.headers["access-control-allow-origin"], "http://localhost:5173", "a dev page on another port can still matchmake");
     });
   });
 
   describe("ALLOWED_ORIGINS set", () => {
-    let server: ColyseusTestServer;
     const good = "https://ops.example.com";
-    before(async () => {
-      server = await bootServer({ ALLOWED_ORIGINS: good });
-    });
-    after(() => server.shutdown());
+    const server = useServer({ ALLOWED_ORIGINS: good });
 
     it("gives the listed origin CORS on /metrics and refuses others", async () => {
-      const base = `http://127.0.0.1:${portOf(server)}`;
-      const listed = await fetch(`${base}/metrics`, { headers: { ...admin, origin: good } });
+      const base = server.httpUrl;
+      const listed = await fetch(`${base}/metrics`, { headers: { ...admin(server), origin: good } });
       assert.equal(listed.headers.get("access-control-allow-origin"), good);
-      const foreign = await fetch(`${base}/metrics`, { headers: { ...admin, origin: evil } });
+      const foreign = await fetch(`${base}/metrics`, { headers: { ...admin(server), origin: evil } });
       assert.equal(foreign.status, 403);
       assert.equal(foreign.headers.get("access-control-allow-origin"), null);
     });
   });
 
   describe("NODE_ENV=production", () => {
-    let server: ColyseusTestServer;
     const mapPath = "/main.js.map";
     before(async function () {
       this.timeout(30_000);
       await buildClient();
-      server = await bootServer({ NODE_ENV: "production" });
     });
-    after(() => server.shutdown());
+    const server = useServer({ NODE_ENV: "production" });
 
     it("serves the bundle but not its source map", async () => {
-      const base = `http://127.0.0.1:${portOf(server)}`;
+      const base = server.httpUrl;
       assert.equal((await fetch(`${base}${mapPath.replace(/\.map$/, "")}`)).status, 200, "the bundle itself");
       assert.equal((await fetch(`${base}${mapPath}`)).status, 404);
       assert.equal((await fetch(`${base}${mapPath.toUpperCase()}`)).status, 404);
@@ -217,20 +199,16 @@ describe("front door: CORS, source maps and the bearer scheme", () => {
   });
 
   describe("signed tokens", () => {
-    let server: ColyseusTestServer;
     const secret = "front-door-test-secret-front-door-test";
-    before(async () => {
-      server = await bootServer({ AUTH_JWT_SECRET: secret });
-    });
-    after(() => server.shutdown());
+    const server = useServer({ AUTH_JWT_SECRET: secret });
 
     it("accepts the bearer scheme in any case, and still refuses a missing token", async () => {
       const token = await mintToken(createSecretKey(Buffer.from(secret)), "HS256", { sub: "low" });
       for (const scheme of ["Bearer", "bearer", "BEARER"]) {
-        const reply = await rawPost(portOf(server), "/matchmake/joinOrCreate/battle", "{}", { "Content-Type": "application/json", Authorization: `${scheme} ${token}` });
+        const reply = await rawPost(server.port, "/matchmake/joinOrCreate/battle", "{}", { "Content-Type": "application/json", Authorization: `${scheme} ${token}` });
         assert.ok((JSON.parse(reply.body) as { sessionId?: string }).sessionId, `${scheme}: ${reply.body}`);
       }
-      const none = await rawPost(portOf(server), "/matchmake/joinOrCreate/battle", "{}", { "Content-Type": "application/json", Authorization: `Basic ${token}` });
+      const none = await rawPost(server.port, "/matchmake/joinOrCreate/battle", "{}", { "Content-Type": "application/json", Authorization: `Basic ${token}` });
       assert.equal((JSON.parse(none.body) as { code: number }).code, 4230);
     });
   });

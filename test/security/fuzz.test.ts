@@ -1,17 +1,11 @@
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import { bootServer } from "../helpers/server";
+import { useServer } from "../helpers/server";
 import { formatFigures, fuzz } from "../fuzz/engine";
 import { JOIN_INVALID_OPTIONS } from "../../server/shared/wire";
 
 /** `npm run fuzz` runs the same with more messages and any seed. */
 describe("fuzz: hostile join options and messages at every room and message type", () => {
-  let server: ColyseusTestServer;
-
-  before(async () => {
-    server = await bootServer();
-  });
-  after(() => server.shutdown());
+  const server = useServer();
 
   it("survives thousands of malformed messages with no crash, no invalid state, honest clients untouched", async function () {
     this.timeout(60_000);

@@ -1,5 +1,4 @@
 import type { Client } from "@colyseus/core";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { registry } from "../../server/ops/metrics";
 import { RateLimiter, TokenBucket } from "../../server/security/rateLimit";
@@ -15,7 +14,7 @@ import {
 } from "../../server/shared/protocol";
 import type { BattleRoom } from "../../server/rooms/BattleRoom";
 import { collect, hearAll, nextError, until, sdkOf, sendUnchecked } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { useServer } from "../helpers/server";
 import { EVENT_TIMEOUT_MS } from "../helpers/wait";
 import { send, onMessage, rejoin } from "../../client/rooms";
 
@@ -136,13 +135,7 @@ describe("rate limits: token buckets", () => {
 });
 
 describe("rate limits in the rooms", () => {
-  let server: ColyseusTestServer;
-
-  before(async () => {
-    server = await bootServer();
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer();
 
   it("a flood from one battle client is cut off while an honest player's moves are applied one per tick", async () => {
     const honest = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Honest" }));

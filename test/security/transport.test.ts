@@ -1,45 +1,16 @@
 import { Room, matchMaker } from "@colyseus/core";
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
-import type { ChatRoom } from "../../server/rooms/ChatRoom";
 import { parseAllowedOrigins } from "../../server/security/origins";
 import type { GuardedTransport } from "../../server/security/transport";
-import {
-  CLOSE_KICKED,
-  ClientMessage,
-  JOIN_INVALID_OPTIONS,
-  MAX_JOIN_OPTIONS_BYTES,
-  MAX_MESSAGE_BYTES,
-  RefusalCode,
-  RoomName,
-  SEAT_RESERVATION_S,
-  ServerMessage,
-  type ChatLine,
-} from "../../server/shared/protocol";
-import { freePort } from "../helpers/ports";
-import { collect, hearAll, nextError, sdkOf } from "../helpers/rooms";
-import { bootServer, testApp } from "../helpers/server";
-import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
+import { ClientMessage, JOIN_INVALID_OPTIONS, MAX_JOIN_OPTIONS_BYTES, MAX_MESSAGE_BYTES, RoomName, SEAT_RESERVATION_S } from "../../server/shared/protocol";
+import { say } from "../helpers/chat";
 import { rawPost, rawUpgrade, type RawReply } from "../helpers/raw";
-import { send, onMessage, rejoin, type GameRoom } from "../../client/rooms";
-import type { ChatState } from "../../server/rooms/schema/ChatState";
+import { closedWith, hearAll, sdkOf } from "../helpers/rooms";
+import { useServer, type TestServer } from "../helpers/server";
+import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
+import { send } from "../../client/rooms";
 
-const portOf = (server: ColyseusTestServer): number => (server.server as unknown as { port: number }).port;
-const transportOf = (server: ColyseusTestServer) => server.server.transport as GuardedTransport;
-
-
-/** The next chat line with exactly `text` that `room` hears. */
-function lineWith(room: GameRoom<"chat", ChatState>, text: string): Promise<ChatLine> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for line "${text}"`)), EVENT_TIMEOUT_MS);
-    const unbind = onMessage(room, ServerMessage.chat, (line) => {
-      if (line.text !== text) return;
-      clearTimeout(timer);
-      unbind();
-      resolve(line);
-    });
-  });
-}
+const transportOf = (server: TestServer) => server.current.server.transport as GuardedTransport;
 
 /** Text that would reveal internals: stack frames, file paths, error class names. */
 const INTERNALS = /\n\s+at |\/work\/|node_modules|\.ts:\d|\.js:\d|TypeError|ReferenceError|Cannot read/;
@@ -52,33 +23,15 @@ class BrokenRoom extends Room {
 }
 
 describe("security: transport and matchmaking", () => {
-  let server: ColyseusTestServer;
-
-  before(async () => {
-    const app = testApp();
-    server = await boot(
-      {
-        ...app,
-        initializeGameServer: async (gameServer) => {
-          await app.initializeGameServer!(gameServer);
-          gameServer.define("broken", BrokenRoom);
-        },
-      },
-      await freePort(),
-    );
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer({}, { rooms: { broken: BrokenRoom } });
 
   it("closes a connection that sends a frame over MAX_MESSAGE_BYTES, and only that one", async () => {
     const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "big", name: "Ann" }));
     const ben = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "big", name: "Ben" }));
-    const annLeft = new Promise<number>((resolve) => ann.onLeave(resolve));
+    const annLeft = closedWith(ann);
     send(ann, ClientMessage.chat, { text: "x".repeat(MAX_MESSAGE_BYTES + 100) });
     assert.equal(await annLeft, 1009, "WebSocket 'message too big'");
-    const line = lineWith(ben, "still here");
-    send(ben, ClientMessage.chat, { text: "still here" });
-    assert.equal((await line).sessionId, ben.sessionId);
+    assert.equal((await say(ben, "still here")).sessionId, ben.sessionId);
   });
 
   it("refuses join options over MAX_JOIN_OPTIONS_BYTES with HTTP 413 before reading them", async () => {
@@ -90,7 +43,7 @@ describe("security: transport and matchmaking", () => {
         return true;
       },
     );
-    const chunked = await rawPost(portOf(server), "/matchmake/joinOrCreate/battle", "x".repeat(MAX_JOIN_OPTIONS_BYTES + 1), { "Transfer-Encoding": "chunked" });
+    const chunked = await rawPost(server.port, "/matchmake/joinOrCreate/battle", "x".repeat(MAX_JOIN_OPTIONS_BYTES + 1), { "Transfer-Encoding": "chunked" });
     // Sent on the connection the first refusal left in the keep-alive pool, unless that one said "close".
     assert.equal(chunked.status, 413, "a chunked body is cut off at the cap");
     assert.equal(chunked.headers.connection, "close", "a connection that reads no more says so");
@@ -111,7 +64,7 @@ describe("security: transport and matchmaking", () => {
     ];
     for (const [body, reason] of cases) {
       assert.ok(body.length <= MAX_JOIN_OPTIONS_BYTES, "under the size cap, so the parser answers");
-      const reply = await rawPost(portOf(server), "/matchmake/joinOrCreate/battle", body, { "Content-Type": "application/json" });
+      const reply = await rawPost(server.port, "/matchmake/joinOrCreate/battle", body, { "Content-Type": "application/json" });
       const answer = JSON.parse(reply.body) as { code: number; error: string };
       assert.equal(answer.code, JOIN_INVALID_OPTIONS, body.slice(0, 40));
       assert.match(answer.error, reason);
@@ -121,7 +74,7 @@ describe("security: transport and matchmaking", () => {
 
   it("never sends stack traces or internal paths in an error a client receives", async () => {
     const replies: RawReply[] = [];
-    const port = portOf(server);
+    const { port } = server;
     for (const [path, body] of [
       ["/matchmake/create/broken", "{}"],
       ["/matchmake/joinOrCreate/battle", "{bad json"],
@@ -155,7 +108,7 @@ describe("security: transport and matchmaking", () => {
   });
 
   it("refuses upgrades without a seat before opening a socket, so a connect flood leaves nothing behind", async () => {
-    const port = portOf(server);
+    const { port } = server;
     const joined = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, {}));
     const paths = (i: number) => [
       `/p/room${i}?sessionId=s${i}`, // no such room
@@ -171,19 +124,13 @@ describe("security: transport and matchmaking", () => {
 });
 
 describe("security: socket cap", () => {
-  let server: ColyseusTestServer;
   const cap = 3;
-
-  before(async () => {
-    server = await bootServer({ MAX_SOCKETS: String(cap) });
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  const server = useServer({ MAX_SOCKETS: String(cap) });
 
   it("refuses upgrades beyond the open-socket cap with 503, and accepts again once one leaves", async () => {
     const rooms = [];
     for (let i = 0; i < cap; i++) rooms.push(hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "capped" })));
-    const refused = await rawUpgrade(portOf(server), "/p/r?sessionId=x");
+    const refused = await rawUpgrade(server.port, "/p/r?sessionId=x");
     assert.equal(refused.status, 503);
     await rooms[0].leave();
     await eventually(() => transportOf(server).openSockets < cap, "a socket to free up");
@@ -209,17 +156,11 @@ describe("security: ALLOWED_ORIGINS", () => {
   });
 
   describe("with ALLOWED_ORIGINS set", () => {
-    let server: ColyseusTestServer;
     const good = "https://play.example.com";
-
-    before(async () => {
-      server = await bootServer({ ALLOWED_ORIGINS: good });
-    });
-    afterEach(() => server.cleanup());
-    after(() => server.shutdown());
+    const server = useServer({ ALLOWED_ORIGINS: good });
 
     it("refuses matchmaking and websocket upgrades from other origins, accepts the listed one and none", async () => {
-      const port = portOf(server);
+      const { port } = server;
       const json = { "Content-Type": "application/json" };
       const foreign = await rawPost(port, "/matchmake/joinOrCreate/battle", "{}", { ...json, Origin: "https://evil.example.com" });
       assert.equal(foreign.status, 403);
@@ -241,64 +182,5 @@ describe("security: ALLOWED_ORIGINS", () => {
       const native = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, {}));
       assert.ok(native.sessionId, "clients without an Origin header (native, tests) still join");
     });
-  });
-});
-
-describe("chat moderation", () => {
-  let server: ColyseusTestServer;
-
-  before(async () => {
-    server = await bootServer();
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
-
-  async function channel() {
-    const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "mod", name: "Ann" }));
-    const ben = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "mod", name: "Ben" }));
-    return { ann, ben, room: server.getRoomById(ann.roomId) as unknown as ChatRoom };
-  }
-
-  it("mute refuses a member's lines with `muted` until unmute, through the monitor's room-call path", async () => {
-    const { ann, ben, room } = await channel();
-    const benHeard = collect(ben, ServerMessage.chat);
-    // @colyseus/monitor's /api/room/call ends in matchMaker.remoteRoomCall(roomId, method, args).
-    assert.deepEqual(await matchMaker.remoteRoomCall(room.roomId, "mute", [ann.sessionId, 60]), { ok: true });
-    send(ann, ClientMessage.chat, { text: "can you hear me" });
-    const refused = await nextError(ann);
-    assert.equal(refused.code, RefusalCode.muted);
-    assert.equal(refused.type, ClientMessage.chat);
-    assert.match(refused.message, /you are muted for 60 s/);
-
-    assert.deepEqual(await matchMaker.remoteRoomCall(room.roomId, "unmute", [ann.sessionId]), { ok: true });
-    const heard = lineWith(ben, "back");
-    send(ann, ClientMessage.chat, { text: "back" });
-    assert.equal((await heard).sessionId, ann.sessionId);
-    assert.deepEqual(benHeard.filter((l) => l.kind === "user").map((l) => l.text), ["back"], "nothing said while muted was relayed");
-  });
-
-  it("refuses bad moderation arguments without changing anything", async () => {
-    const { ann, room } = await channel();
-    assert.deepEqual(room.mute("nobody"), { ok: false, reason: "no such member" });
-    for (const seconds of [0, -1, NaN, Infinity, "60", 10 ** 9]) {
-      assert.equal(room.mute(ann.sessionId, seconds).ok, false, String(seconds));
-    }
-    assert.deepEqual(room.unmute(ann.sessionId), { ok: false, reason: "not muted" });
-    assert.deepEqual(room.kick({ sessionId: ann.sessionId }), { ok: false, reason: "no such member" });
-    const line = lineWith(ann, "fine");
-    send(ann, ClientMessage.chat, { text: "fine" });
-    assert.equal((await line).kind, "user");
-  });
-
-  it("kick disconnects the member with CLOSE_KICKED and the channel sees them leave", async () => {
-    const { ann, ben, room } = await channel();
-    const annLeft = new Promise<number>((resolve) => ann.onLeave(resolve));
-    const leftLine = lineWith(ben, "Ann left");
-    assert.deepEqual(await matchMaker.remoteRoomCall(room.roomId, "kick", [ann.sessionId]), { ok: true });
-    assert.equal(await annLeft, CLOSE_KICKED);
-    assert.equal((await leftLine).kind, "system");
-    assert.equal(room.state.members.has(ann.sessionId), false);
-    // A kick is final: the dropped-socket seat (RECONNECT_SECONDS) is not kept for a kicked member.
-    await assert.rejects(rejoin(server.sdk, ann));
   });
 });

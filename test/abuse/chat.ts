@@ -5,14 +5,12 @@ import type { GameRoom } from "../../client/rooms";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { RoomName, ServerMessage, type ChatLine, type JoinChatOptions } from "../../server/shared/protocol";
 import type { AbuseContext } from "./scenario";
-import { sdkOf } from "../helpers/rooms";
+import { hearAll, sdkOf } from "../helpers/rooms";
 import { onMessage } from "../../client/rooms";
 
 /** A colyseus.js client matchmaking as `address` (X-Real-IP), like a browser on another network. */
 export function clientFrom(ctx: AbuseContext, address: string): Client {
-  const client = new Client(ctx.httpUrl);
-  (client.http as unknown as { headers: Record<string, string> }).headers = { "X-Real-IP": address };
-  return client;
+  return new Client(ctx.httpUrl, { headers: { "X-Real-IP": address } });
 }
 
 /**
@@ -26,9 +24,7 @@ export function spreadAddress(block: number, i: number): string {
 
 /** Joins a channel and hears every server message type (nothing unheard is logged). */
 export async function joinChat(client: Client, options: JoinChatOptions): Promise<GameRoom<"chat", ChatState>> {
-  const room = await sdkOf(client).joinOrCreate(RoomName.chat, options);
-  for (const type of Object.values(ServerMessage)) room.onMessage(type, () => {});
-  return room;
+  return hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, options));
 }
 
 /** Every chat line `room` gets, history and live. */

@@ -15,7 +15,7 @@ import type { HonestFigures } from "./honest";
 import type { HonestCommand, HonestReply } from "./honestProcess";
 import type { AbuseContext, AbuseFigures, AbuseScenario } from "./scenario";
 
-/** The figures every attack must leave intact (issue 13), checked by the full run. */
+/** What the honest players must still get under every attack (patches, move→ack latency, server memory), checked by the full run. */
 export const TARGETS = { minPatchesPerSecond: 18, maxMoveAckP50Ms: 100, maxRssGrowthMb: 150 } as const;
 export type Targets = { minPatchesPerSecond: number; maxMoveAckP50Ms: number; maxRssGrowthMb: number };
 

@@ -5,7 +5,7 @@ import type { AbuseScenario } from "../scenario";
 import { send } from "../../../client/rooms";
 
 /**
- * Issue 13 item 5: open channel after channel with a burst of lines each, to fill the history store
+ * Open channel after channel with a burst of lines each, to fill the history store
  * and evict a live channel (whose ids then restarted at 1: browsers dropped its new lines as seen).
  */
 export const scenario: AbuseScenario = {

@@ -5,7 +5,7 @@ import { clientFrom, heard, joinChat, loopFor, waitFor, spreadAddress } from "..
 import type { AbuseScenario } from "../scenario";
 import { send } from "../../../client/rooms";
 
-/** Issue 13 item 3: joins with chosen names plus leaves, to flood a channel and push real lines out of history. */
+/** Joins with chosen names plus leaves, to flood a channel with join/leave lines and push what members said out of history. */
 export const scenario: AbuseScenario = {
   name: "join-leave-flood",
   attack: "join/leave loop with chosen names into one channel",

@@ -11,14 +11,13 @@ import type { AbuseScenario } from "../scenario";
 import { hearAll, nextMessage, sdkOf } from "../../helpers/rooms";
 import { send } from "../../../client/rooms";
 
-/** Issue 13 item 4: find a private battle's chat room in the lobby list and join it by its channel. */
+/** Find a private battle's chat room in the lobby list and join it by its channel. */
 export const scenario: AbuseScenario = {
   name: "private-channel-join",
   attack: "list chat rooms in the lobby, join a private battle's channel without its ticket",
   async run(ctx) {
     const host = clientFrom(ctx, "10.4.0.1");
-    const battle = await sdkOf(host).create(RoomName.battle, { name: "Host", private: true });
-    hearAll(battle);
+    const battle = hearAll(await sdkOf(host).create(RoomName.battle, { name: "Host", private: true }));
     const answer = nextMessage(battle, ServerMessage.battleChat);
     send(battle, ClientMessage.chatTicket);
     const ticket = await answer;

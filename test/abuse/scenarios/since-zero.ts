@@ -5,7 +5,7 @@ import type { AbuseScenario } from "../scenario";
 import { nextMessage, sdkOf } from "../../helpers/rooms";
 import { send } from "../../../client/rooms";
 
-/** Issue 13 item 5: fill a channel with long lines, then ask for all of it with `since: 0`, again and again. */
+/** Fill a channel with long lines, then ask for all of it with `since: 0`, again and again. */
 export const scenario: AbuseScenario = {
   name: "since-zero",
   attack: "long lines, then `since: 0` joins for the whole history",

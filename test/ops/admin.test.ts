@@ -4,11 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { ADMIN_LOGIN_FAILURES_MAX, LOGGED_USER_MAX_CHARS } from "../../server/shared/protocol";
+import { basicAuth } from "../helpers/admin";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
 
 const PASSWORD = "admin-test-password-long";
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 describe("admin door of a real server process", function () {
   this.timeout(30_000);
@@ -28,11 +28,11 @@ describe("admin door of a real server process", function () {
 
     const longName = "x".repeat(8192);
     const statuses = [];
-    for (let i = 0; i < ADMIN_LOGIN_FAILURES_MAX + 3; i++) statuses.push((await from("203.0.113.9", basic(longName, "guess" + i))).status);
+    for (let i = 0; i < ADMIN_LOGIN_FAILURES_MAX + 3; i++) statuses.push((await from("203.0.113.9", basicAuth(longName, "guess" + i))).status);
     assert.deepEqual(statuses, [...Array(ADMIN_LOGIN_FAILURES_MAX).fill(401), 429, 429, 429]);
-    assert.equal((await from("203.0.113.9", basic("admin", PASSWORD))).status, 429, "throttled: not even the right password is tried");
+    assert.equal((await from("203.0.113.9", basicAuth("admin", PASSWORD))).status, 429, "throttled: not even the right password is tried");
 
-    const honest = await from("198.51.100.1", basic("admin", PASSWORD));
+    const honest = await from("198.51.100.1", basicAuth("admin", PASSWORD));
     assert.equal(honest.status, 200, "another address is not throttled");
     const metrics = await honest.text();
     assert.match(metrics, new RegExp(`game_admin_login_refusals_total\\{reason="wrong_credentials"\\} ${ADMIN_LOGIN_FAILURES_MAX}`));

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { settings } from "../../server/config";
 import { ClientMessage, RATE_LIMITS, RoomName } from "../../server/shared/protocol";
+import { adminAuthorization } from "../helpers/admin";
+import { ROOT } from "../helpers/paths";
 import { hearAll, sdkOf } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { useServer } from "../helpers/server";
 import { eventually } from "../helpers/wait";
 import { send } from "../../client/rooms";
 
-const DEPLOY = join(__dirname, "..", "..", "deploy");
+const DEPLOY = join(ROOT, "deploy");
 const dashboard = JSON.parse(readFileSync(join(DEPLOY, "grafana/dashboards/game.json"), "utf8")) as {
   panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
   templating: { list: Array<{ name: string; definition?: string }> };
@@ -46,22 +46,12 @@ function exportedSeries(text: string): Set<string> {
 }
 
 describe("the Grafana dashboard (deploy/grafana)", () => {
-  let server: ColyseusTestServer;
-  let base: string;
-  // Read once the server is booted: settings() are the ones its app was built with.
-  const admin = () => ({ authorization: `Basic ${Buffer.from(`${settings().adminUser}:${settings().adminPassword}`).toString("base64")}` });
+  const server = useServer();
   const scrape = async () => {
-    const res = await fetch(`${base}/metrics`, { headers: admin() });
+    const res = await fetch(`${server.httpUrl}/metrics`, { headers: { authorization: adminAuthorization(server.settings) } });
     assert.equal(res.status, 200);
     return res.text();
   };
-
-  before(async () => {
-    server = await bootServer();
-    base = `http://127.0.0.1:${server.server["port"]}`;
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
 
   it("reads the metric names out of PromQL", () => {
     assert.deepEqual(metricNames('histogram_quantile(0.99, sum by (le) (rate(game_patch_bytes_bucket{instance=~"$instance"}[$__rate_interval])))'), ["game_patch_bytes_bucket"]);

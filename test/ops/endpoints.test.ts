@@ -1,15 +1,14 @@
 import { Room, type Client } from "@colyseus/core";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import express from "express";
 import type { AddressInfo } from "node:net";
 import { once } from "node:events";
-import { settings } from "../../server/config";
 import { hideRouteErrors } from "../../server/ops/http";
 import { ClientMessage, RefusalCode, RoomName, ServerMessage } from "../../server/shared/protocol";
+import { adminAuthorization, basicAuth } from "../helpers/admin";
 import { hearAll, nextError, nextMessage, until, sdkOf, sendUnchecked } from "../helpers/rooms";
-import { bootServer } from "../helpers/server";
+import { useServer } from "../helpers/server";
 import { send } from "../../client/rooms";
 
 /**
@@ -33,24 +32,13 @@ class ReconnectableRoom extends Room {
 }
 
 describe("operations: admin, metrics, health", () => {
-  let server: ColyseusTestServer;
-  let base: string;
-  const basic = (user: string, password: string) => ({
-    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`,
-  });
-  const admin = () => basic(settings().adminUser, settings().adminPassword);
-
-  before(async () => {
-    // Each refused login below comes "from" its own address, or the login throttle would answer.
-    server = await bootServer({ TRUSTED_PROXY: "127.0.0.1" });
-    server.server.define("reconnectable", ReconnectableRoom);
-    base = `http://127.0.0.1:${server.server["port"]}`;
-  });
-  afterEach(() => server.cleanup());
-  after(() => server.shutdown());
+  // Each refused login below comes "from" its own address, or the login throttle would answer.
+  const server = useServer({ TRUSTED_PROXY: "127.0.0.1" }, { rooms: { reconnectable: ReconnectableRoom } });
+  const basic = (user: string, password: string) => ({ authorization: basicAuth(user, password) });
+  const admin = () => ({ authorization: adminAuthorization(server.settings) });
 
   async function metrics(): Promise<Families> {
-    const res = await fetch(`${base}/metrics`, { headers: admin() });
+    const res = await fetch(`${server.httpUrl}/metrics`, { headers: admin() });
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type") ?? "", /^text\/plain;.*version=0\.0\.4/);
     return parsePrometheusTextFormat(await res.text());
@@ -61,9 +49,9 @@ describe("operations: admin, metrics, health", () => {
     const guarded = ["/colyseus/", "/colyseus/api", "/colyseus/api/room/call?roomId=x&method=disconnect&args=%5B%5D", "/metrics"];
     for (const path of guarded) {
       it(`${path}: 401 without or with wrong credentials`, async () => {
-        const attempts = [{}, basic(settings().adminUser, "wrong-password"), basic("intruder", settings().adminPassword)];
+        const attempts = [{}, basic(server.settings.adminUser, "wrong-password"), basic("intruder", server.settings.adminPassword)];
         for (const headers of attempts) {
-          const res = await fetch(`${base}${path}`, { headers: { ...headers, "x-forwarded-for": `198.51.100.${++refusedFrom}` } });
+          const res = await fetch(`${server.httpUrl}${path}`, { headers: { ...headers, "x-forwarded-for": `198.51.100.${++refusedFrom}` } });
           assert.equal(res.status, 401, JSON.stringify(headers));
           assert.match(res.headers.get("www-authenticate") ?? "", /^Basic realm=/);
         }
@@ -71,26 +59,24 @@ describe("operations: admin, metrics, health", () => {
     }
 
     it("200 with the right credentials: the panel page, its API and the metrics", async () => {
-      const page = await fetch(`${base}/colyseus/`, { headers: admin() });
+      const page = await fetch(`${server.httpUrl}/colyseus/`, { headers: admin() });
       assert.equal(page.status, 200);
       assert.match(await page.text(), /<html/i);
-      assert.equal((await fetch(`${base}/colyseus/api`, { headers: admin() })).status, 200);
-      assert.equal((await fetch(`${base}/metrics`, { headers: admin() })).status, 200);
+      assert.equal((await fetch(`${server.httpUrl}/colyseus/api`, { headers: admin() })).status, 200);
+      assert.equal((await fetch(`${server.httpUrl}/metrics`, { headers: admin() })).status, 200);
     });
 
     it("403 for a cross-site browser request even with the right credentials", async () => {
       for (const path of ["/colyseus/api", "/metrics"]) {
-        const res = await fetch(`${base}${path}`, { headers: { ...admin(), "sec-fetch-site": "cross-site" } });
+        const res = await fetch(`${server.httpUrl}${path}`, { headers: { ...admin(), "sec-fetch-site": "cross-site" } });
         assert.equal(res.status, 403, path);
       }
     });
 
     it("the panel API lists created rooms with players, map, channel and visibility", async () => {
-      const battle = await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" });
-      const chat = await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "ops-list" });
-      hearAll(battle);
-      hearAll(chat);
-      const res = await fetch(`${base}/colyseus/api`, { headers: admin() });
+      const battle = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" }));
+      const chat = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: "ops-list" }));
+      const res = await fetch(`${server.httpUrl}/colyseus/api`, { headers: admin() });
       assert.equal(res.status, 200);
       const body = (await res.json()) as {
         columns: unknown[];
@@ -176,13 +162,13 @@ describe("operations: admin, metrics, health", () => {
 
   describe("health and readiness", () => {
     it("GET /health answers 200 without credentials", async () => {
-      const res = await fetch(`${base}/health`);
+      const res = await fetch(`${server.httpUrl}/health`);
       assert.equal(res.status, 200);
       assert.deepEqual(await res.json(), { status: "ok" });
     });
 
     it("GET /ready answers 200 while matchmaking accepts players", async () => {
-      const res = await fetch(`${base}/ready`);
+      const res = await fetch(`${server.httpUrl}/ready`);
       assert.equal(res.status, 200);
       assert.deepEqual(await res.json(), { status: "ready" });
     });
@@ -191,11 +177,11 @@ describe("operations: admin, metrics, health", () => {
   describe("HTTP errors never carry internals", () => {
     it("refuses a monitor room call with malformed args, and keeps serving", async () => {
       for (const args of ["%7B", "%22not-an-array%22", ""]) {
-        const res = await fetch(`${base}/colyseus/api/room/call?roomId=x&method=mute&args=${args}`, { headers: admin() });
+        const res = await fetch(`${server.httpUrl}/colyseus/api/room/call?roomId=x&method=mute&args=${args}`, { headers: admin() });
         assert.equal(res.status, 400, args);
         assert.deepEqual(await res.json(), { error: 'args must be a JSON array, e.g. ["sessionId"]' });
       }
-      assert.equal((await fetch(`${base}/health`)).status, 200, "the process is still up");
+      assert.equal((await fetch(`${server.httpUrl}/health`)).status, 200, "the process is still up");
     });
 
     it("answers a failing route with its status and a fixed text, no stack trace or path", async () => {

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { promisify } from "node:util";
+import { ROOT } from "../helpers/paths";
 
-const ROOT = join(__dirname, "..", "..");
 /** With the cap (1.5x), the peak held about 1.9x the live heap; V8's own factor let it reach 2.4x. */
 const PEAK_OVER_LIVE_MAX = 2.15;
 

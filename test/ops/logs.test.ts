@@ -8,7 +8,7 @@ import { bannerText, redactRedisUrl, shownPassword, startFacts } from "../../ser
 import { RoomName } from "../../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { freePort } from "../helpers/ports";
-import { hearAll } from "../helpers/rooms";
+import { hearAll, sdkOf } from "../helpers/rooms";
 import { eventually } from "../helpers/wait";
 
 /** A pretty log line: `[12:00:00.000] INFO: msg …`. */
@@ -103,7 +103,7 @@ describe("logs and the start banner", function () {
       assert.ok(server.lines().some((line) => READABLE_LINE.test(line) && line.includes("ADMIN_PASSWORD is not set")));
 
       // An event after the start: one readable line naming it, with its fields on the same line.
-      const room = hearAll(await new Client(`ws://127.0.0.1:${server.port}`).joinOrCreate(RoomName.chat, { channel: "logs" }));
+      const room = hearAll(await sdkOf(new Client(`ws://127.0.0.1:${server.port}`)).joinOrCreate(RoomName.chat, { channel: "logs" }));
       const joined = await eventually(() => server.lines().find((line) => line.includes("client joined")), "the join line");
       assert.match(joined, READABLE_LINE);
       assert.ok(joined.includes(`"sessionId":"${room.sessionId}"`), joined);
@@ -144,7 +144,7 @@ describe("logs and the start banner", function () {
       assert.equal((listening.limits as { messageBytes: number }).messageBytes, 4096);
       const password = await eventually(() => running.stderr.join("\n").match(/generated for this run: (\S+)/)?.[1], "the banner on stderr");
       assert.ok(!running.lines.some((l) => JSON.stringify(l).includes(password)), "the password is in no log line");
-      const room = hearAll(await new Client(`ws://127.0.0.1:${running.port}`).joinOrCreate(RoomName.chat, { channel: "logs" }));
+      const room = hearAll(await sdkOf(new Client(`ws://127.0.0.1:${running.port}`)).joinOrCreate(RoomName.chat, { channel: "logs" }));
       await running.line((l) => l.msg === "client joined" && l.sessionId === room.sessionId, "the join line");
       await room.leave();
       assert.deepEqual(running.otherStdout, [], "every stdout line is JSON");

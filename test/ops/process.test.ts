@@ -1,16 +1,11 @@
 import assert from "node:assert/strict";
-import { Client, type Room as ClientRoom } from "colyseus.js";
+import { Client } from "colyseus.js";
 import { EXIT_CUT_SHORT, SHUTDOWN_REASON } from "../../server/ops/shutdown";
 import { ClientMessage, RoomName, ServerMessage } from "../../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "../helpers/process";
-import { hearAll, nextMessage, sdkOf } from "../helpers/rooms";
+import { closedWith, hearAll, nextMessage, sdkOf } from "../helpers/rooms";
 import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
 import { send } from "../../client/rooms";
-
-/** Resolves with the close code when the server closes the client's room. */
-function closed(room: ClientRoom): Promise<number> {
-  return new Promise((resolve) => room.onLeave.once((code: number) => resolve(code)));
-}
 
 /** Resolves with the exit, or fails after `ms`. */
 async function exitWithin(server: ServerProcess, ms: number) {
@@ -64,7 +59,7 @@ describe("a real server process (node --import tsx server/index.ts)", function (
     const ann = hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, { channel: "ops", name: "Ann" }));
     const ben = hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, { channel: "ops", name: "Ben" }));
     const notices = [nextMessage(battle, ServerMessage.shutdown), ...[ann, ben].map((room) => nextMessage(room, ServerMessage.shutdown))];
-    const closes = [battle, ann, ben].map(closed);
+    const closes = [battle, ann, ben].map(closedWith);
 
     const signalledAt = Date.now();
     server.child.kill("SIGTERM");

@@ -128,7 +128,7 @@ describe("ChatRoom", () => {
     const room = server.getRoomById(ann.roomId);
     await eventually(async () => (room.clients.length === 1 ? true : undefined), "the server to notice the drop");
     await say(ben, "while you were away");
-    const back = await reconnect(server.sdk, ann);
+    const back = hearAll(await reconnect(server.sdk, ann));
     const after = record(back);
     await seen(back, after, (l) => l.text === "while you were away", "the missed line", CHAT_RESUME_WAIT_MS + 3000);
     await say(ben, "welcome back", back);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, type Room as ClientRoom } from "colyseus.js";
@@ -13,6 +13,7 @@ import { ClientMessage, RoomName } from "../../server/shared/protocol";
 import { requireRedisServer, startRedis, startServer, type RedisProcess, type ServerProcess } from "../helpers/cluster";
 import { eventually } from "../helpers/wait";
 import { freePort } from "../helpers/ports";
+import { requireInstalled } from "../helpers/installed";
 import { hearAll, sdkOf, until } from "../helpers/rooms";
 import { asRoom, send } from "../../client/rooms";
 
@@ -29,12 +30,7 @@ describe("nginx in front of two processes (deploy/nginx.conf)", function () {
 
   before(async function () {
     requireRedisServer(this);
-    if (!existsSync(NGINX)) {
-      const message = `${NGINX} not found: the nginx sample was not run (apt-get install -y nginx)`;
-      if (process.env.CI === "true") throw new Error(message);
-      console.warn(`\n  !!! SKIPPED: ${message}\n`);
-      this.skip();
-    }
+    requireInstalled(this, NGINX, "the nginx sample was not run (apt-get install -y nginx)");
     const [listen, first, second] = [await freePort(), await freePort(), await freePort()];
     const ports: Record<string, number> = { "8080": listen, "2567": first, "2568": second };
     const sample = readFileSync("deploy/nginx.conf", "utf8").replace(/8080|2567|2568/g, (port) => String(ports[port]));

@@ -66,7 +66,7 @@ describe("scaling with Redis (real processes)", function () {
     const created = await reserve(a, "create", RoomName.battle, { name: "Host" });
     const host = hosts(created, a) ? a : b;
     const via = other(host);
-    const owner = track(hearAll(await host.client.consumeSeatReservation<BattleState>(created)));
+    const owner = track(hearAll(asRoom(RoomName.battle, await host.client.consumeSeatReservation<BattleState>(created))));
 
     // By id (a private room link) through the other process: the seat is reserved over Redis IPC.
     const guest = track(hearAll(await sdkOf(via.client).joinById(RoomName.battle, created.room.roomId, { name: "Guest" })));
@@ -89,7 +89,7 @@ describe("scaling with Redis (real processes)", function () {
       const times: number[] = [];
       for (let i = 0; i < 20; i++) {
         const started = performance.now();
-        const visitor = await client.joinById(created.room.roomId);
+        const visitor = await sdkOf(client).joinById(RoomName.battle, created.room.roomId, {});
         times.push(performance.now() - started);
         await visitor.leave();
       }
@@ -117,7 +117,7 @@ describe("scaling with Redis (real processes)", function () {
     const addedA = nextMessage(lobbyA, ServerMessage["+"]);
     const addedB = nextMessage(lobbyB, ServerMessage["+"]);
     const created = await reserve(a, "create", RoomName.battle, {});
-    track(await a.client.consumeSeatReservation(created));
+    track(hearAll(asRoom(RoomName.battle, await a.client.consumeSeatReservation(created))));
     const [[idA], [idB]] = await Promise.all([addedA, addedB]);
     assert.equal(idA, created.room.roomId);
     assert.equal(idB, created.room.roomId);
@@ -130,9 +130,9 @@ describe("scaling with Redis (real processes)", function () {
   });
 
   it("puts chat members joining through different processes in one channel room", async () => {
-    const ann = track(await sdkOf(a.client).joinOrCreate(RoomName.chat, { channel: "cross", name: "Ann" }));
+    const ann = track(hearAll(await sdkOf(a.client).joinOrCreate(RoomName.chat, { channel: "cross", name: "Ann" })));
     const annLines = record(ann);
-    const ben = track(await sdkOf(b.client).joinOrCreate(RoomName.chat, { channel: "cross", name: "Ben" }));
+    const ben = track(hearAll(await sdkOf(b.client).joinOrCreate(RoomName.chat, { channel: "cross", name: "Ben" })));
     const benLines = record(ben);
     assert.equal(ann.roomId, ben.roomId);
     send(ben, ClientMessage.chat, { text: "hi from B" });
@@ -143,9 +143,9 @@ describe("scaling with Redis (real processes)", function () {
 
   /** Ann (through A) listens while Ben (through B) keeps talking; resolves once Ann heard some. */
   async function conversation(channel: string) {
-    const ann = await sdkOf(a.client).joinOrCreate(RoomName.chat, { channel, name: "Ann" });
+    const ann = hearAll(await sdkOf(a.client).joinOrCreate(RoomName.chat, { channel, name: "Ann" }));
     const before = record(ann);
-    const ben = track(await sdkOf(b.client).joinOrCreate(RoomName.chat, { channel, name: "Ben" }));
+    const ben = track(hearAll(await sdkOf(b.client).joinOrCreate(RoomName.chat, { channel, name: "Ben" })));
     const benLines = record(ben);
     const talk = chatter(ben, "b");
     await seen(ann, before, (l) => l.text === "b5", "Ann hears some lines");
@@ -163,7 +163,7 @@ describe("scaling with Redis (real processes)", function () {
 
     ann.connection.close(); // a dropped connection, not a leave
     const saidAway = await benSays(3, "lines said while Ann is away");
-    const back = track(await reconnect(a.client, ann));
+    const back = track(hearAll(await reconnect(a.client, ann)));
     const after = record(back);
     // The server holds Ann's lines until she says where she stopped, however long that takes.
     await benSays(2, "lines said before Ann resumes");
@@ -185,7 +185,7 @@ describe("scaling with Redis (real processes)", function () {
     await ann.leave();
     const saidAway = await benSays(3, "lines said while Ann is away");
     const since = before.at(-1)!.id;
-    const again = track(await sdkOf(b.client).joinOrCreate(RoomName.chat, { channel: "resume-join", name: "Ann", since }));
+    const again = track(hearAll(await sdkOf(b.client).joinOrCreate(RoomName.chat, { channel: "resume-join", name: "Ann", since })));
     const after = record(again);
     const rejoinedAt = talk.count();
     await seen(again, after, (l) => l.text === `b${rejoinedAt + 5}`, "live lines after the rejoin");
@@ -202,10 +202,10 @@ describe("scaling with Redis (real processes)", function () {
     const battle = await reserve(a, "create", RoomName.battle, {});
     const victim = hosts(battle, a) ? a : b;
     const survivor = other(victim);
-    const fighter = hearAll(await victim.client.consumeSeatReservation<BattleState>(battle));
+    const fighter = hearAll(asRoom(RoomName.battle, await victim.client.consumeSeatReservation<BattleState>(battle)));
     const chatSeat = await reserve(victim, "create", RoomName.chat, { channel: "doomed", name: "Cy" });
     assert.ok(hosts(chatSeat, victim) || hosts(chatSeat, survivor));
-    const cy = asRoom(RoomName.chat, await (hosts(chatSeat, victim) ? victim : survivor).client.consumeSeatReservation<ChatState>(chatSeat));
+    const cy = hearAll(asRoom(RoomName.chat, await (hosts(chatSeat, victim) ? victim : survivor).client.consumeSeatReservation<ChatState>(chatSeat)));
     const cyLines = record(cy);
     for (let i = 1; i <= 5; i++) send(cy, ClientMessage.chat, { text: `kept ${i}` });
     await seen(cy, cyLines, (l) => l.text === "kept 5", "lines relayed before the kill");
@@ -247,7 +247,7 @@ describe("scaling with Redis (real processes)", function () {
     const topic = chatTopic("durable");
     const subscribers = async () => Number((await inspect.pubsub("NUMSUB", topic))[1]);
 
-    const ann = await sdkOf(survivor.client).joinOrCreate(RoomName.chat, { channel: "durable", name: "Ann" });
+    const ann = hearAll(await sdkOf(survivor.client).joinOrCreate(RoomName.chat, { channel: "durable", name: "Ann" }));
     const lines = record(ann);
     for (const text of ["one", "two", "three"]) send(ann, ClientMessage.chat, { text });
     const three = await seen(ann, lines, (l) => l.text === "three", "the lines relayed");
@@ -260,7 +260,7 @@ describe("scaling with Redis (real processes)", function () {
     a = b = undefined!;
     const fresh = await startServer(redis.url);
     a = fresh;
-    const ben = track(await sdkOf(fresh.client).joinOrCreate(RoomName.chat, { channel: "durable", name: "Ben" }));
+    const ben = track(hearAll(await sdkOf(fresh.client).joinOrCreate(RoomName.chat, { channel: "durable", name: "Ben" })));
     const benLines = record(ben);
     await seen(ben, benLines, (l) => l.text === "Ben joined", "Ben's join line");
     const history = benLines.filter((l) => l.kind === "user").map((l) => l.text);
@@ -300,7 +300,7 @@ describe("npm run start:cluster", function () {
     const addresses = new Set(seats.map((seat) => (seat.room as { publicAddress?: string }).publicAddress));
     assert.deepEqual([...addresses].sort(), [`127.0.0.1:${port}`, `127.0.0.1:${port + 1}`]);
     const client = new Client(`ws://127.0.0.1:${port + 1}`);
-    const joined = await Promise.all(seats.map((seat) => client.joinById(seat.room.roomId)));
+    const joined = await Promise.all(seats.map((seat) => sdkOf(client).joinById(RoomName.battle, seat.room.roomId, {})));
     await Promise.all(joined.map((room) => room.leave()));
 
     cluster.kill("SIGTERM");

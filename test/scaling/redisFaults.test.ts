@@ -9,7 +9,7 @@ import { freePort } from "../helpers/ports";
 import { hearAll, sdkOf } from "../helpers/rooms";
 import { onMessage, send } from "../../client/rooms";
 
-/** Issue 13: rooms must be found again within this of Redis coming back empty. */
+/** How soon a process announces its live rooms again once Redis comes back empty (restarted or flushed). */
 const REANNOUNCED_WITHIN_MS = 10_000;
 /** ioredis gives a command up after 20 reconnection attempts, about 10 s with its default backoff. */
 const COMMAND_GIVEN_UP_MS = 20_000;

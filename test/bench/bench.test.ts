@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryKbPerPlayer, percentiles, processCpuSeconds, processRssBytes } from "../../loadtest/bench/measure";
 import { cpuRatio, goalChecks, type BenchResults, type StepResult } from "../../loadtest/bench/report";
+import { ROOT } from "../helpers/paths";
 
-const ROOT = join(__dirname, "..", "..");
 /** The quick bench with the soak must finish in under 2.5 minutes; the test allows more on a busy machine. */
 const QUICK_BENCH_TIMEOUT_MS = 240_000;
 

@@ -1,5 +1,4 @@
 import { matchMaker } from "@colyseus/core";
-import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -9,11 +8,10 @@ import { join } from "node:path";
 import type { BattleRoom } from "../../server/rooms/BattleRoom";
 import type { ChatRoom } from "../../server/rooms/ChatRoom";
 import { RoomName } from "../../server/shared/protocol";
-import { freePort } from "../helpers/ports";
-import { testApp } from "../helpers/server";
+import { useServer } from "../helpers/server";
 import { eventually } from "../helpers/wait";
+import { ROOT } from "../helpers/paths";
 
-const ROOT = join(__dirname, "..", "..");
 /** Bots start one after another through the tool; a few take a couple of seconds on a busy machine. */
 const BOTS_TIMEOUT_MS = 15_000;
 
@@ -25,30 +23,21 @@ async function localRooms<R>(name: string): Promise<R[]> {
 
 describe("loadtest: @colyseus/loadtest bots", function () {
   this.timeout(BOTS_TIMEOUT_MS + 10_000);
-  let server: ColyseusTestServer;
-  let port: number;
   let bots: ChildProcess | undefined;
   const out = mkdtempSync(join(tmpdir(), "loadtest-"));
-
-  before(async () => {
-    port = await freePort();
-    server = await boot(testApp(), port);
-  });
-  after(async () => {
-    await server.shutdown();
-    rmSync(out, { recursive: true, force: true });
-  });
+  // Ahead of useServer's clean-up: the bots stop before their rooms are emptied.
   afterEach(async () => {
     if (bots && bots.exitCode === null) {
       bots.kill("SIGTERM");
       await once(bots, "exit");
     }
-    await server.cleanup();
   });
+  after(() => rmSync(out, { recursive: true, force: true }));
+  const server = useServer();
 
   function run(script: string, room: string, extra: string[] = []) {
     const log = join(out, `${script}.log`);
-    const endpoint = `ws://127.0.0.1:${port}`;
+    const endpoint = server.wsUrl;
     bots = spawn(process.execPath, ["--import", "tsx", `loadtest/${script}.ts`, "--room", room, "--endpoint", endpoint, "--output", log, ...extra], {
       cwd: ROOT,
       stdio: "ignore",

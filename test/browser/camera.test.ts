@@ -4,6 +4,7 @@ import { RoomName, INTEREST_CELL } from "../../server/shared/protocol";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { arenaSize } from "../../server/shared/arena";
 import { screenshotPath, untilDrawn, useBrowserSuite } from "../helpers/browser";
+import { hearAll, sdkOf } from "../helpers/rooms";
 
 /** Seats of the arena: a 2237 x 2237 map. */
 const SEATS = 500;
@@ -13,8 +14,8 @@ describe("browser client on a grown arena", function () {
   const suite = useBrowserSuite();
 
   it("follows the own player and draws the players in its view only", async () => {
-    const host = await suite.server.sdk.create(RoomName.battle, { maxPlayers: SEATS });
-    const near = await suite.server.sdk.joinById(host.roomId);
+    const host = hearAll(await sdkOf(suite.server).create(RoomName.battle, { maxPlayers: SEATS }));
+    const near = hearAll(await sdkOf(suite.server).joinById(RoomName.battle, host.roomId, {}));
     const room = suite.server.getRoomById<BattleState>(host.roomId);
     const page = await suite.open(`/?room=${host.roomId}`);
     await page.fill("#name", "Ann");

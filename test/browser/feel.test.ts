@@ -10,7 +10,7 @@ import { pageValue, untilDrawn, useBrowserSuite } from "../helpers/browser";
 const RTT_MS = 150;
 const JITTER_MS = 10;
 const HOLD_MS = 2000;
-/** The issue's target: the own player moves in at least this share of frames while a key is held. */
+/** Smooth play: the own player moves in at least this share of frames while a key is held. */
 const MOVING_FRAMES_MIN = 0.8;
 
 interface Frame {
@@ -26,7 +26,7 @@ describe("browser client: play feel (Chromium)", function () {
   afterEach(() => proxy?.close());
 
   it(`draws the own player moving on most frames, from the first frame after keydown, with 0 corrections at ${RTT_MS} ms RTT`, async () => {
-    proxy = await latencyProxy(Number(new URL(suite.baseUrl).port), { rttMs: RTT_MS, jitterMs: JITTER_MS, seed: 3 });
+    proxy = await latencyProxy(suite.server.port, { rttMs: RTT_MS, jitterMs: JITTER_MS, seed: 3 });
     const page = await suite.open(`${proxy.endpoint}/`);
     await page.fill("#name", "Ann");
     await page.click("#quick-play");

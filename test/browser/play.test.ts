@@ -9,6 +9,7 @@ import { ATTACK_DAMAGE, MAX_HP, RoomName } from "../../server/shared/protocol";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { PAGE_TIMEOUT_MS, pageValue, screenshotPath, untilDrawn, useBrowserSuite } from "../helpers/browser";
+import { hearAll, sdkOf } from "../helpers/rooms";
 
 /** Each test drives a few pages; a page load plus join takes about a second on a busy machine. */
 const BROWSER_TEST_TIMEOUT_MS = 45_000;
@@ -157,8 +158,8 @@ describe("browser client (Chromium)", function () {
     await gone.click("#join-invite");
     await gone.waitForSelector('#lobby-message:text("That room is gone")');
 
-    const full = await suite.server.sdk.create(RoomName.battle, { maxPlayers: 2 });
-    await suite.server.sdk.joinById(full.roomId);
+    const full = hearAll(await sdkOf(suite.server).create(RoomName.battle, { maxPlayers: 2 }));
+    hearAll(await sdkOf(suite.server).joinById(RoomName.battle, full.roomId, {}));
     const late = await openLobby("Ben", `/?room=${full.roomId}`);
     await late.click("#join-invite");
     await late.waitForSelector('#lobby-message:text("That room is full")');

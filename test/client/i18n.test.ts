@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CATALOGS, fill, localeFor, pickLanguage, refusalText, t, useLanguage } from "../../client/i18n";
 import { RefusalCode, AuthRefusal } from "../../server/shared/protocol";
+import { ROOT } from "../helpers/paths";
 
 describe("client languages", () => {
   afterEach(() => useLanguage("en", []));
@@ -54,7 +55,7 @@ describe("client languages", () => {
   });
 
   it("keeps every word of the page in the catalogs: index.html's data-i18n keys all exist", () => {
-    const html = readFileSync(join(__dirname, "..", "..", "client", "index.html"), "utf8");
+    const html = readFileSync(join(ROOT, "client", "index.html"), "utf8");
     const keys = [...html.matchAll(/data-i18n(?:-\w+)?="([^"]+)"/g)].map((m) => m[1]);
     assert.ok(keys.length > 20);
     for (const key of keys) assert.ok(Object.hasOwn(CATALOGS.en, key), key);

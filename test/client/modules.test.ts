@@ -14,6 +14,7 @@ import { STICK_DEAD_ZONE, STICK_RADIUS_PX, stickDirection } from "../../client/t
 import { Predictor } from "../../client/prediction";
 import { STEP_PER_TICK, newMoveQueue, stepMove, stepQueue, type Direction, type Point } from "../../server/shared/game";
 import { CHANNEL_PATTERN, CLOSE_KICKED, CLOSE_RATE_LIMITED, MAP_HEIGHT, MAP_WIDTH, MAX_QUEUED_MOVES, TICK_MS, type MovePayload } from "../../server/shared/protocol";
+import { ROOT } from "../helpers/paths";
 
 const MAP = { width: MAP_WIDTH, height: MAP_HEIGHT };
 const RIGHT: Direction = { dx: 1, dy: 0 };
@@ -267,7 +268,7 @@ describe("client helpers", () => {
 });
 
 describe("client layout", () => {
-  const CLIENT = join(__dirname, "..", "..", "client");
+  const CLIENT = join(ROOT, "client");
   const files = readdirSync(CLIENT, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
   for (const file of files) {
     it(`${file} takes only the wire, the rule tuning and the pure rules from the server`, () => {

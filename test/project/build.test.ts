@@ -9,9 +9,9 @@ import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { RoomName } from "../../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { until } from "../helpers/rooms";
+import { ROOT } from "../helpers/paths";
 
 const run = promisify(execFile);
-const ROOT = join(__dirname, "..", "..");
 
 /** The tracked tree as a fresh clone has it, without node_modules or dist. */
 function copyTrackedTree(to: string): Promise<void> {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { ROOT } from "../helpers/paths";
 
-const ROOT = join(__dirname, "..", "..");
 /** The README stays a front door: what it is, two commands, a screenshot, the layout, links. */
 const README_MAX_LINES = 200;
 

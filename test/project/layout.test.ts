@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ROOT } from "../helpers/paths";
 
-const SHARED = join(__dirname, "..", "..", "server", "shared");
+const SHARED = join(ROOT, "server", "shared");
 
 describe("layout: the modules the browser shares", () => {
   // The client bundles these; a framework import or a clock here would break prediction or the bundle.
@@ -20,7 +21,7 @@ describe("layout: the browser bundle", () => {
   it("takes from the server only the wire, the rule tuning and the pure rules, never the server limits", async () => {
     const { build } = await import("esbuild");
     const result = await build({
-      entryPoints: [join(__dirname, "..", "..", "client", "main.ts")],
+      entryPoints: [join(ROOT, "client", "main.ts")],
       bundle: true,
       write: false,
       metafile: true,

@@ -52,7 +52,7 @@ const isRoomName = (name: string): name is RoomName => (Object.values(RoomName) 
  * Registers a no-op handler for every server message of the room's type, so none that arrives
  * unheard is logged by colyseus.js. A room defined under a test's own name hears every type's.
  */
-export function hearAll<T extends ClientRoom>(room: T): T {
+export function hearAll<R extends RoomName, S>(room: GameRoom<R, S>): GameRoom<R, S> {
   const names: Record<string, string> = isRoomName(room.name) ? ServerMessagesOf[room.name] : ServerMessage;
   for (const type of Object.values(names)) room.onMessage(type, () => {});
   return room;

@@ -7,7 +7,6 @@
  */
 import type { Room } from "@colyseus/core";
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
-import type { ConfigOptions } from "@colyseus/tools";
 import { createApp } from "../../server/app.config";
 import { readSettings, type Settings } from "../../server/config";
 import { BattleRoom } from "../../server/rooms/BattleRoom";
@@ -116,16 +115,4 @@ export const INTEREST_ROOM = "battle-interest";
 export function liftRateLimits(server: Pick<TestServer, "getRoomById">, roomId: string): void {
   let fakeMs = 0;
   (server.getRoomById(roomId) as unknown as { limits: RateLimiter }).limits = new RateLimiter(() => (fakeMs += 1000));
-}
-
-/** Transitional, until every suite boots through useServer. */
-export async function bootServer(env: Env = {}): Promise<ColyseusTestServer> {
-  const server = new TestServer();
-  await server.boot(env);
-  return server.current;
-}
-
-/** Transitional, until every suite boots through useServer. */
-export function testApp(env: Env = {}): ConfigOptions {
-  return createApp(readSettings({ ...process.env, ...env }));
 }

@@ -1,12 +1,11 @@
 /** What the chat scenarios share: clients from chosen addresses, and loops bounded by the attack time. */
-import assert from "node:assert/strict";
 import { Client } from "colyseus.js";
 import type { GameRoom } from "../../client/rooms";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
-import { RoomName, ServerMessage, type ChatLine, type JoinChatOptions } from "../../server/shared/protocol";
+import { RoomName, type JoinChatOptions } from "../../server/shared/protocol";
 import type { AbuseContext } from "./scenario";
 import { hearAll, sdkOf } from "../helpers/rooms";
-import { onMessage } from "../../client/rooms";
+import { eventually } from "../helpers/wait";
 
 /** A colyseus.js client matchmaking as `address` (X-Real-IP), like a browser on another network. */
 export function clientFrom(ctx: AbuseContext, address: string): Client {
@@ -27,14 +26,6 @@ export async function joinChat(client: Client, options: JoinChatOptions): Promis
   return hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, options));
 }
 
-/** Every chat line `room` gets, history and live. */
-export function heard(room: GameRoom<"chat", ChatState>): ChatLine[] {
-  const lines: ChatLine[] = [];
-  onMessage(room, ServerMessage.history, (history) => lines.push(...history.lines));
-  onMessage(room, ServerMessage.chat, (line) => lines.push(line));
-  return lines;
-}
-
 /** Runs `step` again and again until the attack time is over or `max` steps ran; returns the count. */
 export async function loopFor(ctx: AbuseContext, ms: number, max: number, step: (i: number) => Promise<void>): Promise<number> {
   let over = false;
@@ -44,11 +35,10 @@ export async function loopFor(ctx: AbuseContext, ms: number, max: number, step: 
   return i;
 }
 
+/** Longest a scenario waits for what its honest members should see: the attack slows the server. */
+const SCENARIO_WAIT_MS = 8000;
+
 /** Resolves once `check` holds, polled; fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    assert.ok(performance.now() < deadline, `timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+export async function waitFor(check: () => boolean, what: string, timeoutMs = SCENARIO_WAIT_MS): Promise<void> {
+  await eventually(check, what, timeoutMs);
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { CHAT_PRESENCE_LINES_PER_CHANNEL, ClientMessage, RoomName, ServerMessage } from "../../../server/shared/protocol";
 import { hearAll, nextMessage, sdkOf } from "../../helpers/rooms";
-import { clientFrom, heard, joinChat, loopFor, waitFor, spreadAddress } from "../chat";
+import { record } from "../../helpers/chat";
+import { clientFrom, joinChat, loopFor, waitFor, spreadAddress } from "../chat";
 import type { AbuseScenario } from "../scenario";
 import { send } from "../../../client/rooms";
 
@@ -12,7 +13,7 @@ export const scenario: AbuseScenario = {
   async run(ctx) {
     const channel = `jlf-${Date.now().toString(36)}`;
     const honest = await joinChat(clientFrom(ctx, "10.1.0.1"), { channel, name: "Honest" });
-    const lines = heard(honest);
+    const lines = record(honest);
     const said = ["first", "second", "third"];
     for (const text of said) send(honest, ClientMessage.chat, { text });
     await waitFor(() => lines.some((l) => l.text === "third"), "the honest lines");

@@ -6,7 +6,8 @@ import {
   RoomName,
   ServerMessage,
 } from "../../../server/shared/protocol";
-import { clientFrom, heard, joinChat, loopFor, spreadAddress, waitFor } from "../chat";
+import { record } from "../../helpers/chat";
+import { clientFrom, joinChat, loopFor, spreadAddress, waitFor } from "../chat";
 import type { AbuseScenario } from "../scenario";
 import { hearAll, nextMessage, sdkOf } from "../../helpers/rooms";
 import { send } from "../../../client/rooms";
@@ -22,7 +23,7 @@ export const scenario: AbuseScenario = {
     send(battle, ClientMessage.chatTicket);
     const ticket = await answer;
     const chat = await joinChat(host, { channel: ticket.channel, ticket: ticket.ticket, name: "Host" });
-    const lines = heard(chat);
+    const lines = record(chat);
 
     const attacker = clientFrom(ctx, "10.4.6.6");
     const lobby = hearAll(await sdkOf(attacker).joinOrCreate(RoomName.lobby, {}));

@@ -4,23 +4,15 @@ import type { Client } from "colyseus.js";
 import { onMessage, rejoin, send, type GameRoom } from "../../client/rooms";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { ClientMessage, ServerMessage, type ChatLine, type RoomName } from "../../server/shared/wire";
+import { nextMessage } from "./rooms";
 import { EVENT_TIMEOUT_MS } from "./wait";
 
 type Chat = GameRoom<"chat", ChatState>;
 
 /** The next chat line `room` hears that `matches`. */
 export function nextLine(room: Chat, matches: (line: ChatLine) => boolean, what = "a chat line", timeoutMs = EVENT_TIMEOUT_MS): Promise<ChatLine> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      unbind();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, timeoutMs);
-    const unbind = onMessage(room, ServerMessage.chat, (line) => {
-      if (!matches(line)) return;
-      clearTimeout(timer);
-      unbind();
-      resolve(line);
-    });
+  return nextMessage(room, ServerMessage.chat, matches, timeoutMs).catch(() => {
+    throw new Error(`timed out waiting for ${what}`);
   });
 }
 

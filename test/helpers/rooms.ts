@@ -76,14 +76,20 @@ export function until<S>(room: ClientRoom<S>, predicate: (state: S) => boolean, 
   });
 }
 
-/** The next message of `type` the client receives. */
-export function nextMessage<R extends RoomName, S, K extends ServerMessageName<R>>(room: GameRoom<R, S>, type: K): Promise<ServerMessages[R][K]> {
+/** The next message of `type` the client receives (that `matches`, when given). */
+export function nextMessage<R extends RoomName, S, K extends ServerMessageName<R>>(
+  room: GameRoom<R, S>,
+  type: K,
+  matches: (message: ServerMessages[R][K]) => boolean = () => true,
+  timeoutMs = EVENT_TIMEOUT_MS,
+): Promise<ServerMessages[R][K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       unbind();
       reject(new Error(`timed out waiting for message "${type}"`));
-    }, EVENT_TIMEOUT_MS);
+    }, timeoutMs);
     const unbind = onMessage(room, type, (message) => {
+      if (!matches(message)) return;
       clearTimeout(timer);
       unbind();
       resolve(message);

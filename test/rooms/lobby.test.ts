@@ -1,27 +1,12 @@
 /** The server pieces the browser client relies on: the live lobby, private rooms, kept seats. */
 import assert from "node:assert/strict";
-import { onMessage, rejoin, send, type GameRoom } from "../../client/rooms";
+import { onMessage, rejoin, send } from "../../client/rooms";
 import { LOBBY_FULL_LIST_INTERVAL_MS } from "../../server/shared/tuning";
-import { ClientMessage, RoomName, ServerMessage, type ServerMessages } from "../../server/shared/wire";
+import { ClientMessage, RoomName, ServerMessage } from "../../server/shared/wire";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { closedWith, collect, hearAll, nextMessage, until, sdkOf } from "../helpers/rooms";
 import { useServer, type TestServer } from "../helpers/server";
 import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
-
-type LobbyMessages = ServerMessages["lobby"];
-
-/** Resolves once `predicate` holds for a lobby message of `type`. */
-function lobbyMessage<S, K extends keyof LobbyMessages>(lobby: GameRoom<"lobby", S>, type: K, predicate: (message: LobbyMessages[K]) => boolean): Promise<LobbyMessages[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for lobby "${type}"`)), EVENT_TIMEOUT_MS);
-    const unbind = onMessage(lobby, type, (message) => {
-      if (!predicate(message)) return;
-      clearTimeout(timer);
-      unbind();
-      resolve(message);
-    });
-  });
-}
 
 /** Cuts a client's socket from the server side, as a network drop does (no consented leave). */
 function dropSocket(server: TestServer, roomId: string, sessionId: string) {
@@ -34,22 +19,22 @@ describe("lobby, private rooms and reconnection", () => {
 
   it("lists public battle rooms live with their player counts, and never a private one", async () => {
     const lobby = hearAll(await sdkOf(server).joinOrCreate(RoomName.lobby, { filter: { name: RoomName.battle } }));
-    const first = await lobbyMessage(lobby, "rooms", () => true);
+    const first = await nextMessage(lobby, ServerMessage.rooms);
     assert.deepEqual(first, []);
 
     const hidden = hearAll(await sdkOf(server).create(RoomName.battle, { private: true }));
-    const added = lobbyMessage(lobby, "+", ([, room]) => room.clients === 1);
+    const added = nextMessage(lobby, ServerMessage["+"], ([, room]) => room.clients === 1);
     const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" }));
     assert.notEqual(ann.roomId, hidden.roomId, "joinOrCreate never picks a private room");
     assert.equal((await added)[0], ann.roomId);
 
-    const grown = lobbyMessage(lobby, "+", ([id, room]) => id === ann.roomId && room.clients === 2);
+    const grown = nextMessage(lobby, ServerMessage["+"], ([id, room]) => id === ann.roomId && room.clients === 2);
     const ben = hearAll(await sdkOf(server).joinById(RoomName.battle, hidden.roomId, { name: "Ben" }));
     hearAll(await sdkOf(server).joinById(RoomName.battle, ann.roomId, { name: "Cat" }));
     await grown;
     assert.equal(ben.roomId, hidden.roomId, "a private room is joined by its id");
 
-    const removed = lobbyMessage(lobby, "-", (id) => id === ann.roomId);
+    const removed = nextMessage(lobby, ServerMessage["-"], (id) => id === ann.roomId);
     await server.getRoomById(ann.roomId).disconnect();
     await removed;
   });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { Client, type Room } from "colyseus.js";
 import { Redis } from "ioredis";
-import { ClientMessage, RefusalCode, RoomName, ServerMessage, type ChatLine, type ErrorPayload } from "../../server/shared/protocol";
+import { ClientMessage, RefusalCode, RoomName, ServerMessage, type ChatLine } from "../../server/shared/protocol";
 import { requireRedisServer, startRedis, type RedisProcess } from "../helpers/cluster";
 import { eventually } from "../helpers/wait";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { freePort } from "../helpers/ports";
-import { hearAll, sdkOf } from "../helpers/rooms";
+import { hearAll, nextMessage, sdkOf } from "../helpers/rooms";
 import { onMessage, send } from "../../client/rooms";
 
 /** How soon a process announces its live rooms again once Redis comes back empty (restarted or flushed). */
@@ -84,13 +84,10 @@ describe("Redis faults (real redis-server, real server process)", function () {
   it("tells the sender when a line could not be kept while Redis stayed down", async () => {
     const talker = hearAll(await client().joinOrCreate(RoomName.chat, { channel: "outage", name: "Talker" }));
     rooms.push(talker);
-    const refused = new Promise<ErrorPayload>((resolve) => onMessage(talker, ServerMessage.error, resolve));
+    const refused = nextMessage(talker, ServerMessage.error, () => true, COMMAND_GIVEN_UP_MS);
     await redis.stop();
     send(talker, ClientMessage.chat, { text: "said while Redis is down" });
-    const error = await Promise.race([
-      refused,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no refusal")), COMMAND_GIVEN_UP_MS)),
-    ]);
+    const error = await refused;
     assert.equal(error.code, RefusalCode.notSaved);
     assert.equal(error.type, ClientMessage.chat);
   });
@@ -121,8 +118,7 @@ describe("Redis faults (real redis-server, real server process)", function () {
       assert.equal(second.roomId, player.roomId, "matchmaking finds the live room");
       const lobby = hearAll(await client().joinOrCreate(RoomName.lobby, {}));
       rooms.push(lobby);
-      for (const update of ["+", "-"] as const) onMessage(lobby, update, () => {});
-      const listing = await new Promise<{ roomId: string }[]>((resolve) => onMessage(lobby, "rooms", resolve));
+      const listing = await nextMessage(lobby, ServerMessage.rooms);
       assert.ok(listing.some((room) => room.roomId === player.roomId), "the lobby lists it");
     });
   }

@@ -20,13 +20,12 @@ import {
   RefusalCode,
   RoomName,
   ServerMessage,
-  type ChatLine,
 } from "../../server/shared/protocol";
 import { mintToken, type TokenClaims } from "../../scripts/token";
-import { say } from "../helpers/chat";
+import { nextLine, say } from "../helpers/chat";
 import { closedWith, collect, hearAll, nextError, nextMessage, until, sdkOf } from "../helpers/rooms";
 import { useServer, type TestServer } from "../helpers/server";
-import { send, onMessage, type GameRoom, rejoin } from "../../client/rooms";
+import { rejoin, send, type GameRoom } from "../../client/rooms";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
 const AUDIENCE = "battle-tests";
@@ -144,7 +143,7 @@ describe("player identity", () => {
       const back = hearAll(await rejoin(client, chat));
       assert.equal(back.sessionId, chat.sessionId);
       // A reconnected member says where it stopped first; live lines follow the history it gets back.
-      const caughtUp = new Promise<void>((resolve) => onMessage(back, ServerMessage.history, () => resolve()));
+      const caughtUp = nextMessage(back, ServerMessage.history);
       send(back, ClientMessage.resume, { since: 0 });
       await caughtUp;
       assert.equal((await say(back, "still me")).playerId, "carol");
@@ -204,14 +203,14 @@ describe("player identity", () => {
     it("chat: the seat moves quietly (no join or leave line) and the old connection is closed", async () => {
       const bob = await joinChat(player(await tokenFor({ sub: "bob", name: "Bob" })));
       const token = await tokenFor({ sub: "frank", name: "Frank" });
-      const joined = new Promise<ChatLine>((resolve) => onMessage(bob, ServerMessage.chat, (l) => l.text === "Frank joined" && resolve(l)));
+      const joined = nextLine(bob, (l) => l.text === "Frank joined", "Frank's join line");
       const first = await joinChat(player(token));
       await joined;
       const heard = collect(bob, ServerMessage.chat);
       const firstClosed = closedWith(first);
       const second = await joinChat(player(token));
       assert.equal(await firstClosed, CLOSE_REPLACED);
-      const bobHeard = new Promise<ChatLine>((resolve) => onMessage(bob, ServerMessage.chat, (l) => l.text === "moved tabs" && resolve(l)));
+      const bobHeard = nextLine(bob, (l) => l.text === "moved tabs", "the line after the move at Bob's");
       const line = await say(second, "moved tabs");
       await bobHeard;
       await until(bob, (s) => s.members?.size === 2 && s.members.has(second.sessionId), "members");

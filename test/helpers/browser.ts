@@ -54,7 +54,7 @@ export function watchPage(page: Page): string[] {
   return problems;
 }
 
-/** What a browser suite's tests use; filled in by its `before` hook. */
+/** What a browser suite's tests use, ready once its `before` hooks ran. */
 export interface BrowserSuite {
   /** The real app the pages play against. */
   readonly server: TestServer;
@@ -71,8 +71,8 @@ export interface BrowserSuite {
 
 /**
  * Registers a browser suite's hooks (call inside `describe`): Chromium (or a loud skip), the client
- * built, the real server on a free port; after each test its pages are closed and must have reported
- * no error or dialog.
+ * built, the real server through useServer; after each test its pages are closed and must have
+ * reported no error or dialog.
  */
 export function useBrowserSuite(contextOptions: BrowserContextOptions = {}, env: Env = {}): BrowserSuite {
   let browser: Browser | null = null;

@@ -1,18 +1,15 @@
 /** What the chat scenarios share: clients from chosen addresses, and loops bounded by the attack time. */
-import assert from "node:assert/strict";
 import { Client } from "colyseus.js";
 import type { GameRoom } from "../../client/rooms";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
-import { RoomName, ServerMessage, type ChatLine, type JoinChatOptions } from "../../server/shared/protocol";
+import { RoomName, type JoinChatOptions } from "../../server/shared/protocol";
 import type { AbuseContext } from "./scenario";
-import { sdkOf } from "../helpers/server";
-import { onMessage } from "../../client/rooms";
+import { hearAll, sdkOf } from "../helpers/rooms";
+import { eventually } from "../helpers/wait";
 
 /** A colyseus.js client matchmaking as `address` (X-Real-IP), like a browser on another network. */
 export function clientFrom(ctx: AbuseContext, address: string): Client {
-  const client = new Client(ctx.httpUrl);
-  (client.http as unknown as { headers: Record<string, string> }).headers = { "X-Real-IP": address };
-  return client;
+  return new Client(ctx.httpUrl, { headers: { "X-Real-IP": address } });
 }
 
 /**
@@ -26,17 +23,7 @@ export function spreadAddress(block: number, i: number): string {
 
 /** Joins a channel and hears every server message type (nothing unheard is logged). */
 export async function joinChat(client: Client, options: JoinChatOptions): Promise<GameRoom<"chat", ChatState>> {
-  const room = await sdkOf(client).joinOrCreate(RoomName.chat, options);
-  for (const type of Object.values(ServerMessage)) room.onMessage(type, () => {});
-  return room;
-}
-
-/** Every chat line `room` gets, history and live. */
-export function heard(room: GameRoom<"chat", ChatState>): ChatLine[] {
-  const lines: ChatLine[] = [];
-  onMessage(room, ServerMessage.history, (history) => lines.push(...history.lines));
-  onMessage(room, ServerMessage.chat, (line) => lines.push(line));
-  return lines;
+  return hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, options));
 }
 
 /** Runs `step` again and again until the attack time is over or `max` steps ran; returns the count. */
@@ -48,11 +35,10 @@ export async function loopFor(ctx: AbuseContext, ms: number, max: number, step: 
   return i;
 }
 
+/** Longest a scenario waits for what its honest members should see: the attack slows the server. */
+const SCENARIO_WAIT_MS = 8000;
+
 /** Resolves once `check` holds, polled; fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    assert.ok(performance.now() < deadline, `timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+export async function waitFor(check: () => boolean, what: string, timeoutMs = SCENARIO_WAIT_MS): Promise<void> {
+  await eventually(check, what, timeoutMs);
 }

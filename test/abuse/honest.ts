@@ -6,7 +6,8 @@
 import { Client, type Room } from "colyseus.js";
 import { ClientMessage, RoomName, ServerMessage } from "../../server/shared/protocol";
 import { onMessage, send } from "../../client/rooms";
-import { eventually, hearAll, sdkOf } from "../helpers/server";
+import { hearAll, sdkOf } from "../helpers/rooms";
+import { eventually } from "../helpers/wait";
 
 /** The honest player moves this often: below one move per tick, so no move waits in its queue. */
 const MOVE_EVERY_MS = 100;

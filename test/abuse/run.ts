@@ -1,7 +1,7 @@
 /**
  * `npm run abuse [-- --short] [--only slow-reader,never-acked-join]`: every abuse scenario against a
- * real server process, about 20 s each; prints the table and exits 1 when any figure of issue 13
- * is missed (test/abuse/suite.ts TARGETS).
+ * real server process, about 20 s each; prints the table and exits 1 when any attack costs the
+ * honest players more than the targets allow (test/abuse/suite.ts TARGETS).
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";

@@ -1,21 +1,21 @@
 /**
  * The standing abuse suite: a real server process with default settings, every scenario of
  * test/abuse/scenarios/ run against it one after another while honest players measure their side,
- * and a table of what was seen. `npm run abuse` (test/abuse/run.ts) runs it in full; test/abuse.test.ts
- * runs it short inside `npm test`.
+ * and a table of what was seen. `npm run abuse` (test/abuse/run.ts) runs it in full;
+ * test/security/abuse.test.ts runs it short inside `npm test`.
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
 import { ONE_ADDRESS_RIG_ENV } from "../../loadtest/rigEnv";
 import { spawnServer, type ServerProcess } from "../helpers/process";
-import { eventually } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 import { fork, type ChildProcess } from "node:child_process";
 import type { HonestFigures } from "./honest";
 import type { HonestCommand, HonestReply } from "./honestProcess";
 import type { AbuseContext, AbuseFigures, AbuseScenario } from "./scenario";
 
-/** The figures every attack must leave intact (issue 13), checked by the full run. */
+/** What the honest players must still get under every attack (patches, move→ack latency, server memory), checked by the full run. */
 export const TARGETS = { minPatchesPerSecond: 18, maxMoveAckP50Ms: 100, maxRssGrowthMb: 150 } as const;
 export type Targets = { minPatchesPerSecond: number; maxMoveAckP50Ms: number; maxRssGrowthMb: number };
 

@@ -1,10 +1,9 @@
 /**
  * The fuzz run: hostile messages at every room and message type through real websocket clients,
  * then checks that the server lives, every room ticks, every state is valid, and honest clients
- * noticed nothing. Used by test/fuzz.test.ts (short) and `npm run fuzz` (long).
+ * noticed nothing. Used by test/security/fuzz.test.ts (short) and `npm run fuzz` (long).
  */
 import type { Room } from "@colyseus/core";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import type { Room as ClientRoom } from "colyseus.js";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -35,7 +34,9 @@ import {
   type ErrorPayload,
 } from "../../server/shared/protocol";
 import { rawUpgrade } from "../helpers/raw";
-import { EVENT_TIMEOUT_MS, hearAll, nextMessage, sdkOf, sendUnchecked, until } from "../helpers/server";
+import { hearAll, joinUnchecked, nextMessage, sdkOf, sendUnchecked, until } from "../helpers/rooms";
+import type { TestServer } from "../helpers/server";
+import { EVENT_TIMEOUT_MS } from "../helpers/wait";
 import { Hostile } from "./generate";
 import { send, onMessage } from "../../client/rooms";
 
@@ -150,7 +151,7 @@ function fuzzParsers(hostile: Hostile, calls: number, figures: FuzzFigures) {
   figures.parserCalls += calls;
 }
 
-export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Promise<FuzzFigures> {
+export async function fuzz(server: TestServer, options: FuzzOptions): Promise<FuzzFigures> {
   const started = performance.now();
   const hostile = new Hostile(options.seed);
   const figures: FuzzFigures = {
@@ -175,7 +176,7 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
   process.on("uncaughtException", onProcessError);
   process.on("unhandledRejection", onProcessError);
 
-  const port = (server.server as unknown as { port: number }).port;
+  const { port } = server;
   try {
     // Honest clients: two players who stand still and one chat member who only listens.
     const channel = `fuzz-${options.seed}`;
@@ -200,11 +201,12 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
     figures.heapBeforeMb = settledHeapMb();
 
     const join = async (kind: Fuzzer["kind"]): Promise<Fuzzer> => {
+      const sdk = sdkOf(server);
       const room = kind === "battle"
-        ? await server.sdk.joinById(honestA.roomId, hostile.chance(0.5) ? {} : { name: hostile.string().slice(0, 12) }).catch(() => server.sdk.joinById(honestA.roomId, {}))
+        ? await sdk.joinById(RoomName.battle, honestA.roomId, hostile.chance(0.5) ? {} : { name: hostile.string().slice(0, 12) }).catch(() => sdk.joinById(RoomName.battle, honestA.roomId, {}))
         : kind === "chat"
-          ? await server.sdk.joinOrCreate(RoomName.chat, { channel })
-          : await server.sdk.joinOrCreate(RoomName.lobby, hostile.joinOptions(RoomName.lobby) as never).catch(() => server.sdk.joinOrCreate(RoomName.lobby, {}));
+          ? await sdk.joinOrCreate(RoomName.chat, { channel })
+          : await joinUnchecked(server, RoomName.lobby, hostile.joinOptions(RoomName.lobby)).catch(() => sdk.joinOrCreate(RoomName.lobby, {}));
       const fuzzer: Fuzzer = { room, kind, gone: false };
       // A fuzzer is hostile: it reads only the refusal codes, and sends what it likes (sendUnchecked).
       room.onMessage(ServerMessage.error, (e: { code: string }) => count(figures.refusals, e.code));
@@ -222,7 +224,7 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
      * the seat back with the reconnection token and leave for good, as a returning player would.
      */
     const reclaim = (f: Fuzzer) =>
-      server.sdk.reconnect(f.room.reconnectionToken).then((back) => hearAll(back).leave(), () => {});
+      sdkOf(server).reconnect(f.kind, f.room.reconnectionToken).then((back) => hearAll(back).leave(), () => {});
     for (let i = 0; i < options.clientsPerRoom; i++) fuzzers.push(await join("battle"), await join("chat"), await join("lobby"));
 
     /** One matchmaking request with hostile options: refused (4217, 4218), or joined and left at once. */
@@ -230,7 +232,7 @@ export async function fuzz(server: ColyseusTestServer, options: FuzzOptions): Pr
       const name = hostile.pick(Object.values(RoomName));
       count(figures.tried, `join:${name}`);
       try {
-        const joined = await server.sdk.joinOrCreate(name, hostile.joinOptions(name) as never);
+        const joined = hearAll(await joinUnchecked(server, name, hostile.joinOptions(name)));
         count(figures.joins, "joined");
         await joined.leave();
       } catch (error) {

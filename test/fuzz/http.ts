@@ -1,7 +1,7 @@
 /**
  * The HTTP side of the fuzz suite: every spelling of a matchmaking URL Colyseus routes (and some it
  * does not), every route of ours, and bodies framed every way (declared, chunked, oversize, short,
- * malformed), sent over raw sockets. Used by test/fuzz-http.test.ts.
+ * malformed), sent over raw sockets. Used by test/security/fuzzHttp.test.ts.
  */
 import { connect } from "node:net";
 import { MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES } from "../../server/shared/protocol";

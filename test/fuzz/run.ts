@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 // Same quiet defaults as under mocha (LOG_LEVEL, admin password, no shutdown grace, no REDIS_URL).
 import "../helpers/env";
-import { bootServer } from "../helpers/server";
+import { TestServer } from "../helpers/server";
 import { formatFigures, fuzz } from "./engine";
 
 /** Heap allowed to stay above its start after the run (rooms, caches, bounded histories). */
@@ -26,7 +26,8 @@ async function main() {
       "per-tick": { type: "string", default: "3" },
     },
   });
-  const server = await bootServer();
+  const server = new TestServer();
+  await server.boot();
   try {
     const figures = await fuzz(server, {
       seed: positiveInt("seed", values.seed!),

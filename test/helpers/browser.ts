@@ -1,16 +1,16 @@
-import type { ColyseusTestServer } from "@colyseus/testing";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import type { Scene } from "../../client/render";
 import { buildClient } from "../../scripts/build-client";
-import { freePort, bootServer } from "./server";
+import { ROOT } from "./paths";
+import { useServer, type Env, type TestServer } from "./server";
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Where browser tests leave screenshots (gitignored). */
-export const TEST_OUTPUT_DIR = join(__dirname, "..", "..", "test-output");
+export const TEST_OUTPUT_DIR = join(ROOT, "test-output");
 /** Longest a browser test waits for something to show on a page. */
 export const PAGE_TIMEOUT_MS = 10_000;
 
@@ -54,12 +54,14 @@ export function watchPage(page: Page): string[] {
   return problems;
 }
 
-/** What a browser suite's tests use; filled in by its `before` hook. */
+/** What a browser suite's tests use, ready once its `before` hooks ran. */
 export interface BrowserSuite {
-  server: ColyseusTestServer;
-  baseUrl: string;
+  /** The real app the pages play against. */
+  readonly server: TestServer;
+  /** Where the pages load the client from. */
+  readonly baseUrl: string;
   /** Size of the freshly built client bundle. */
-  bundleBytes: number;
+  readonly bundleBytes: number;
   /**
    * A page on `path` of the server (or at a full URL, e.g. through a latency proxy), in a fresh
    * browser profile; `options` add to the suite's (a locale, a time zone).
@@ -69,33 +71,38 @@ export interface BrowserSuite {
 
 /**
  * Registers a browser suite's hooks (call inside `describe`): Chromium (or a loud skip), the client
- * built, the real server on a free port; after each test its pages are closed and must have reported
- * no error or dialog.
+ * built, the real server through useServer; after each test its pages are closed and must have
+ * reported no error or dialog.
  */
-export function useBrowserSuite(contextOptions: BrowserContextOptions = {}, env: Record<string, string> = {}): BrowserSuite {
-  const suite = {} as BrowserSuite;
+export function useBrowserSuite(contextOptions: BrowserContextOptions = {}, env: Env = {}): BrowserSuite {
   let browser: Browser | null = null;
   let pages: Pages | null = null;
+  let bundleBytes = 0;
+  // Skipped without Chromium: the server's boot below is skipped with it.
   before(async function () {
     browser = await launchChromium();
     if (!browser) return this.skip();
     pages = new Pages(browser, contextOptions);
-    suite.bundleBytes = (await buildClient()).bundleBytes;
-    const port = await freePort();
-    suite.server = await bootServer(env, { port });
-    suite.baseUrl = `http://127.0.0.1:${port}`;
-    suite.open = (path, options) => pages!.open(new URL(path, suite.baseUrl).href, options);
+    bundleBytes = (await buildClient()).bundleBytes;
   });
+  // Hooks run in the order registered: the pages close before useServer empties the rooms.
+  let seen: string[] = [];
   afterEach(async () => {
-    const seen = (await pages?.closeAll()) ?? [];
-    if (suite.server) await suite.server.cleanup();
-    assert.deepEqual(seen, [], "pages reported errors or dialogs");
+    seen = (await pages?.closeAll()) ?? [];
   });
-  after(async () => {
-    await browser?.close();
-    await suite.server?.shutdown();
-  });
-  return suite;
+  after(() => browser?.close());
+  const server = useServer(env);
+  afterEach(() => assert.deepEqual(seen.splice(0), [], "pages reported errors or dialogs"));
+  return {
+    server,
+    get baseUrl() {
+      return server.httpUrl;
+    },
+    get bundleBytes() {
+      return bundleBytes;
+    },
+    open: (path, options) => pages!.open(new URL(path, server.httpUrl).href, options),
+  };
 }
 
 /**

@@ -1,13 +1,28 @@
 /** Chat helpers shared by the in-process and the multi-process chat tests. */
 import assert from "node:assert/strict";
 import type { Client } from "colyseus.js";
-import { rejoin, type GameRoom } from "../../client/rooms";
+import { onMessage, rejoin, send, type GameRoom } from "../../client/rooms";
 import type { ChatState } from "../../server/rooms/schema/ChatState";
 import { ClientMessage, ServerMessage } from "../../server/shared/messages";
 import { type ChatLine, type RoomName } from "../../server/shared/payloads";
-import { send, onMessage } from "../../client/rooms";
+import { nextMessage } from "./rooms";
+import { EVENT_TIMEOUT_MS } from "./wait";
 
 type Chat = GameRoom<"chat", ChatState>;
+
+/** The next chat line `room` hears that `matches`. */
+export function nextLine(room: Chat, matches: (line: ChatLine) => boolean, what = "a chat line", timeoutMs = EVENT_TIMEOUT_MS): Promise<ChatLine> {
+  return nextMessage(room, ServerMessage.chat, matches, timeoutMs).catch(() => {
+    throw new Error(`timed out waiting for ${what}`);
+  });
+}
+
+/** Sends `text` from `sender` and resolves with its line as `receiver` (the sender itself by default) hears it. */
+export function say(sender: Chat, text: string, receiver: Chat = sender): Promise<ChatLine> {
+  const relayed = nextLine(receiver, (line) => line.kind === "user" && line.sessionId === sender.sessionId && line.text === text.trim(), `the line "${text.slice(0, 40)}"`);
+  send(sender, ClientMessage.chat, { text });
+  return relayed;
+}
 
 /** Every chat line a client gets, from `history` and live, in arrival order. */
 export function record(room: Chat): ChatLine[] {

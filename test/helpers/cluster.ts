@@ -3,11 +3,9 @@
  * processes started the way operators start them (node --import tsx server/index.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { Client } from "colyseus.js";
-import { freePort } from "./server";
-export { eventually } from "./server";
+import { requireInstalled } from "./installed";
+import { freePort } from "./ports";
 
 export const REDIS_SERVER = "/usr/bin/redis-server";
 
@@ -38,16 +36,9 @@ function adopt(child: ChildProcess, group = false): ChildProcess {
 /** A server process takes a few seconds to start under tsx on a busy 2-core machine. */
 const START_TIMEOUT_MS = 20_000;
 
-/**
- * Skips the calling suite loudly when redis-server is missing; with CI=true it fails instead,
- * because CI must run these tests for real.
- */
+/** Skips the calling suite loudly when redis-server is missing (fails with CI=true). */
 export function requireRedisServer(context: Mocha.Context): void {
-  if (existsSync(REDIS_SERVER)) return;
-  const message = `${REDIS_SERVER} not found: the Redis scaling tests cannot run (apt-get install -y redis-server)`;
-  if (process.env.CI === "true") throw new Error(message);
-  console.warn(`\n  !!! SKIPPED: ${message}\n`);
-  context.skip();
+  requireInstalled(context, REDIS_SERVER, "the Redis scaling tests cannot run (apt-get install -y redis-server)");
 }
 
 /** The server's structured log line once it accepts connections (server/index.ts). */
@@ -152,23 +143,6 @@ export async function startServer(redisUrl: string, port?: number, publicAddress
       await exited(child);
     },
   };
-}
-
-/** Two consecutive free ports, for `npm run start:cluster`. */
-export async function freePortPair(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await freePort();
-    if (port < 65535 && (await isFree(port + 1))) return port;
-  }
-  throw new Error("no two consecutive free ports");
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once("error", () => resolve(false));
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
-  });
 }
 
 /** `npm run start:cluster`'s script, adopted like the other children; resolves once every process listens. */

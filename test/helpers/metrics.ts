@@ -1,5 +1,5 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { DEFAULT_ADMIN_USER } from "../../server/config";
+import { adminAuthorization } from "./admin";
 
 /**
  * One sample of `name` with exactly `labels` from GET /metrics of the server at `httpUrl` (the
@@ -7,11 +7,7 @@ import { DEFAULT_ADMIN_USER } from "../../server/config";
  * environment); 0 when the series does not exist yet.
  */
 export async function metricValue(httpUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const adminUser = process.env.ADMIN_USER || DEFAULT_ADMIN_USER;
-  const adminPassword = process.env.ADMIN_PASSWORD;
-  if (!adminPassword) throw new Error("metricValue needs ADMIN_PASSWORD (test/helpers/env.ts sets it)");
-  const authorization = `Basic ${Buffer.from(`${adminUser}:${adminPassword}`).toString("base64")}`;
-  const res = await fetch(`${httpUrl}/metrics`, { headers: { authorization } });
+  const res = await fetch(`${httpUrl}/metrics`, { headers: { authorization: adminAuthorization() } });
   if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}`);
   const family = parsePrometheusTextFormat(await res.text()).find((f) => f.name === name);
   if (!family) throw new Error(`metric ${name} is not exported`);

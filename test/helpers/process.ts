@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { EVENT_TIMEOUT_MS, freePort } from "./server";
+import { freePort } from "./ports";
+import { EVENT_TIMEOUT_MS } from "./wait";
 
 /** One structured log line of the server. */
 export type LogLine = Record<string, unknown> & { msg?: string };

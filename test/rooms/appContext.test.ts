@@ -6,7 +6,9 @@ import type { ChatRoom } from "../../server/rooms/ChatRoom";
 import { ClientMessage, RATE_LIMITS } from "../../server/shared/messages";
 import { RoomName } from "../../server/shared/payloads";
 import { record, seen } from "../helpers/chat";
-import { freePort, hearAll, sdkOf, testApp, type TestApp } from "../helpers/server";
+import { freePort } from "../helpers/ports";
+import { hearAll, sdkOf } from "../helpers/rooms";
+import { testApp, type TestApp } from "../helpers/server";
 
 describe("app context: two apps in one process keep their settings apart", function () {
   this.timeout(20_000);

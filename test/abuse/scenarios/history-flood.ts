@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { ClientMessage, RATE_LIMITS } from "../../../server/shared/protocol";
-import { clientFrom, heard, joinChat, loopFor, waitFor, spreadAddress } from "../chat";
+import { record } from "../../helpers/chat";
+import { clientFrom, joinChat, loopFor, waitFor, spreadAddress } from "../chat";
 import type { AbuseScenario } from "../scenario";
 import { send } from "../../../client/rooms";
 
 /**
- * Issue 13 item 5: open channel after channel with a burst of lines each, to fill the history store
+ * Open channel after channel with a burst of lines each, to fill the history store
  * and evict a live channel (whose ids then restarted at 1: browsers dropped its new lines as seen).
  */
 export const scenario: AbuseScenario = {
@@ -14,7 +15,7 @@ export const scenario: AbuseScenario = {
   async run(ctx) {
     const channel = `hf-live-${Date.now().toString(36)}`;
     const honest = await joinChat(clientFrom(ctx, "10.3.0.1"), { channel, name: "Honest" });
-    const lines = heard(honest);
+    const lines = record(honest);
     send(honest, ClientMessage.chat, { text: "before" });
     await waitFor(() => lines.some((l) => l.text === "before"), "the line before");
     const before = lines.find((l) => l.text === "before")!.id;
@@ -26,7 +27,7 @@ export const scenario: AbuseScenario = {
     });
     // A browser (client/chat.ts) drops any line whose id is not above the last it showed.
     const fresh = await joinChat(clientFrom(ctx, "10.3.0.2"), { channel, name: "Fresh" });
-    const freshLines = heard(fresh);
+    const freshLines = record(fresh);
     send(fresh, ClientMessage.chat, { text: "after" });
     await waitFor(() => freshLines.some((l) => l.text === "after"), "the line after");
     const after = freshLines.find((l) => l.text === "after")!.id;

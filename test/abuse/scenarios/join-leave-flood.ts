@@ -1,18 +1,19 @@
 import assert from "node:assert/strict";
 import { CHAT_PRESENCE_LINES_PER_CHANNEL, ClientMessage, RoomName, ServerMessage } from "../../../server/shared/protocol";
-import { nextMessage, sdkOf } from "../../helpers/server";
-import { clientFrom, heard, joinChat, loopFor, waitFor, spreadAddress } from "../chat";
+import { hearAll, nextMessage, sdkOf } from "../../helpers/rooms";
+import { record } from "../../helpers/chat";
+import { clientFrom, joinChat, loopFor, waitFor, spreadAddress } from "../chat";
 import type { AbuseScenario } from "../scenario";
 import { send } from "../../../client/rooms";
 
-/** Issue 13 item 3: joins with chosen names plus leaves, to flood a channel and push real lines out of history. */
+/** Joins with chosen names plus leaves, to flood a channel with join/leave lines and push what members said out of history. */
 export const scenario: AbuseScenario = {
   name: "join-leave-flood",
   attack: "join/leave loop with chosen names into one channel",
   async run(ctx) {
     const channel = `jlf-${Date.now().toString(36)}`;
     const honest = await joinChat(clientFrom(ctx, "10.1.0.1"), { channel, name: "Honest" });
-    const lines = heard(honest);
+    const lines = record(honest);
     const said = ["first", "second", "third"];
     for (const text of said) send(honest, ClientMessage.chat, { text });
     await waitFor(() => lines.some((l) => l.text === "third"), "the honest lines");
@@ -26,7 +27,7 @@ export const scenario: AbuseScenario = {
     send(honest, ClientMessage.chat, { text: "after" });
     await waitFor(() => lines.some((l) => l.text === "after"), "the honest line after the flood");
     const systemLines = lines.filter((l) => l.kind === "system").length;
-    const late = await sdkOf(clientFrom(ctx, "10.1.0.2")).joinOrCreate(RoomName.chat, { channel, since: 0 });
+    const late = hearAll(await sdkOf(clientFrom(ctx, "10.1.0.2")).joinOrCreate(RoomName.chat, { channel, since: 0 }));
     const history = await nextMessage(late, ServerMessage.history);
     await late.leave();
     await honest.leave();

@@ -8,8 +8,8 @@ import type { AbuseScenario } from "../scenario";
 const DEADLINE_SLACK_MS = 5000;
 
 /**
- * Issue 13 item 1: a client that never acknowledges JOIN_ROOM but keeps asking for replies (which
- * Colyseus queues for it) must be closed at the backlog cap, and a quiet one at the deadline.
+ * A client that never acknowledges JOIN_ROOM but keeps asking for replies (which Colyseus queues
+ * for it) must be closed at the backlog cap, and a quiet one at the deadline.
  */
 export const scenario: AbuseScenario = {
   name: "never-acked-join",

@@ -6,24 +6,24 @@ import {
   RoomName,
   ServerMessage,
 } from "../../../server/shared/protocol";
-import { clientFrom, heard, joinChat, loopFor, spreadAddress, waitFor } from "../chat";
+import { record } from "../../helpers/chat";
+import { clientFrom, joinChat, loopFor, spreadAddress, waitFor } from "../chat";
 import type { AbuseScenario } from "../scenario";
-import { hearAll, nextMessage, sdkOf } from "../../helpers/server";
+import { hearAll, nextMessage, sdkOf } from "../../helpers/rooms";
 import { send } from "../../../client/rooms";
 
-/** Issue 13 item 4: find a private battle's chat room in the lobby list and join it by its channel. */
+/** Find a private battle's chat room in the lobby list and join it by its channel. */
 export const scenario: AbuseScenario = {
   name: "private-channel-join",
   attack: "list chat rooms in the lobby, join a private battle's channel without its ticket",
   async run(ctx) {
     const host = clientFrom(ctx, "10.4.0.1");
-    const battle = await sdkOf(host).create(RoomName.battle, { name: "Host", private: true });
-    hearAll(battle);
+    const battle = hearAll(await sdkOf(host).create(RoomName.battle, { name: "Host", private: true }));
     const answer = nextMessage(battle, ServerMessage.battleChat);
     send(battle, ClientMessage.chatTicket);
     const ticket = await answer;
     const chat = await joinChat(host, { channel: ticket.channel, ticket: ticket.ticket, name: "Host" });
-    const lines = heard(chat);
+    const lines = record(chat);
 
     const attacker = clientFrom(ctx, "10.4.6.6");
     const lobby = hearAll(await sdkOf(attacker).joinOrCreate(RoomName.lobby, {}));

@@ -1,18 +1,19 @@
 import assert from "node:assert/strict";
 import { CHAT_HISTORY_REPLY_MAX_BYTES, ClientMessage, RATE_LIMITS, RoomName, ServerMessage } from "../../../server/shared/protocol";
-import { clientFrom, heard, joinChat, loopFor, spreadAddress, waitFor } from "../chat";
+import { record } from "../../helpers/chat";
+import { clientFrom, joinChat, loopFor, spreadAddress, waitFor } from "../chat";
 import type { AbuseScenario } from "../scenario";
-import { nextMessage, sdkOf } from "../../helpers/server";
+import { nextMessage, sdkOf } from "../../helpers/rooms";
 import { send } from "../../../client/rooms";
 
-/** Issue 13 item 5: fill a channel with long lines, then ask for all of it with `since: 0`, again and again. */
+/** Fill a channel with long lines, then ask for all of it with `since: 0`, again and again. */
 export const scenario: AbuseScenario = {
   name: "since-zero",
   attack: "long lines, then `since: 0` joins for the whole history",
   async run(ctx) {
     const channel = `s0-${Date.now().toString(36)}`;
     const honest = await joinChat(clientFrom(ctx, "10.2.0.1"), { channel, name: "Honest" });
-    const lines = heard(honest);
+    const lines = record(honest);
     // Writers from many addresses, each spending one burst of long lines.
     const writers = ctx.short ? 6 : 20;
     for (let w = 0; w < writers; w++) {

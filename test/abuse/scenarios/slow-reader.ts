@@ -3,10 +3,11 @@ import { Client, type Room } from "colyseus.js";
 import { OUTGOING_MAX_BYTES, RoomName } from "../../../server/shared/protocol";
 import { metricValue } from "../../helpers/metrics";
 import { openRawRoom, type RawRoom } from "../../helpers/rawRoom";
+import { hearAll, sdkOf } from "../../helpers/rooms";
 import { askForRoomLists, closeAll, holdBattleRooms } from "../lobbyLoad";
 import type { AbuseScenario } from "../scenario";
 
-/** Issue 13 item 1: clients that stop reading but answer pings must be dropped at the backlog cap. */
+/** Clients that stop reading but answer pings must be dropped at the backlog cap. */
 export const scenario: AbuseScenario = {
   name: "slow-reader",
   attack: "lobby clients stop reading their sockets, answer pings and keep asking for the room list; battle clients stop reading",
@@ -22,8 +23,7 @@ export const scenario: AbuseScenario = {
       const startedAt = performance.now();
       const attack = ctx.attackFor(attackMs);
       // Slow readers in a battle too, beside an honest player of the same room.
-      const sameRoom = (honestInRoom = await new Client(ctx.wsUrl).create(RoomName.battle, { name: "SameRoom" }));
-      sameRoom.onMessage("*", () => {});
+      const sameRoom = (honestInRoom = hearAll(await sdkOf(new Client(ctx.wsUrl)).create(RoomName.battle, { name: "SameRoom" })));
       let sameRoomPatches = 0;
       sameRoom.onStateChange(() => sameRoomPatches++);
       for (let i = 0; i < (ctx.short ? 2 : 5); i++) {

@@ -270,10 +270,10 @@ describe("client layout", () => {
   const CLIENT = join(__dirname, "..", "client");
   const files = readdirSync(CLIENT, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
   for (const file of files) {
-    it(`${file} takes only the wire, the rule tuning and the pure rules from the server`, () => {
+    it(`${file} takes only the wire, the rule tuning, the pure rules and room names from the server`, () => {
       const source = readFileSync(join(CLIENT, file), "utf8");
       const fromServer = [...source.matchAll(/from\s+"((?:\.\.\/)+server\/[^"]+)"/g)].map((m) => m[1]);
-      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(wire|tuning|game|arena)$/);
+      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(wire|tuning|game|arena|roomNames|hash)$/);
     });
   }
 });

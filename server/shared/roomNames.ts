@@ -8,6 +8,7 @@
  * same name in each language, only translated. The modifiers are nouns used as modifiers ("Silver",
  * "de Plata", "銀の") so Spanish needs no gender agreement with the noun.
  */
+import { hashText } from "./hash";
 
 /** Languages with word lists. */
 export const ROOM_NAME_LANGUAGES = ["en", "es", "ja"] as const;
@@ -77,26 +78,8 @@ export interface RoomNameParts {
   noun: number;
 }
 
-/**
- * FNV-1a over the UTF-16 code units, then MurmurHash3's final mix so that the low bits (which pick
- * the words) depend on every character: tiny, and the same in every JavaScript engine.
- */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 export function roomNameParts(roomId: string): RoomNameParts {
-  const h = hash(roomId);
+  const h = hashText(roomId);
   const modifiers = WORDS.en.modifiers.length;
   return { modifier: h % modifiers, noun: Math.floor(h / modifiers) % WORDS.en.nouns.length };
 }

@@ -17,7 +17,7 @@ describe("layout: the modules the browser shares", () => {
 });
 
 describe("layout: the browser bundle", () => {
-  it("takes from the server only the wire, the rule tuning and the pure rules, never the server limits", async () => {
+  it("takes from the server only the wire, the rule tuning, the pure rules and room names, never the server limits", async () => {
     const { build } = await import("esbuild");
     const result = await build({
       entryPoints: [join(__dirname, "..", "client", "main.ts")],
@@ -29,6 +29,13 @@ describe("layout: the browser bundle", () => {
       logLevel: "silent",
     });
     const fromServer = Object.keys(result.metafile.inputs).filter((path) => path.startsWith("server/")).sort();
-    assert.deepEqual(fromServer, ["server/shared/arena.ts", "server/shared/game.ts", "server/shared/tuning.ts", "server/shared/wire.ts"]);
+    assert.deepEqual(fromServer, [
+      "server/shared/arena.ts",
+      "server/shared/game.ts",
+      "server/shared/hash.ts",
+      "server/shared/roomNames.ts",
+      "server/shared/tuning.ts",
+      "server/shared/wire.ts",
+    ]);
   });
 });

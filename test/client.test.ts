@@ -6,6 +6,7 @@ import { battleChannel } from "../server/shared/channel";
 import { INTERPOLATION_DELAY_MS, Interpolator, INTERPOLATION_BUFFER, ServerClock, CLOCK_DRIFT_PER_PATCH_MS } from "../client/interpolation";
 import { RoomList } from "../client/lobby";
 import { shutdownText } from "../client/hud";
+import { lineWords } from "../client/chat";
 import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError, finalCloseReason, RECONNECT_MAX_DELAY_MS } from "../client/net";
 import { roomsOf, type RoomStates } from "../client/rooms";
 import { JOIN_PROTOCOL_MISMATCH, PROTOCOL_VERSION, RoomName } from "../server/shared/wire";
@@ -234,6 +235,12 @@ describe("client helpers", () => {
       assert.match(channel, CHANNEL_PATTERN);
     }
     assert.equal(battleChannel("aBc-_9XyZ"), a, "stable");
+  });
+
+  it("words a chat line by its kind: a player's line with its author, a system line as the server sent it", () => {
+    const line = { id: 1, name: "Ann", sessionId: "s", playerId: "p", text: "hi", time: 0 };
+    assert.deepEqual(lineWords({ ...line, kind: "user" }), { name: "Ann", text: "hi" });
+    assert.deepEqual(lineWords({ ...line, kind: "system", name: "", text: "Ann joined" }), { text: "Ann joined" });
   });
 
   it("backs off reconnection attempts up to a ceiling", () => {

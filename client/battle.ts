@@ -17,10 +17,20 @@ import { keepConnected, measurePing, PING_INTERVAL_MS } from "./net";
 import { OwnMotion } from "./ownMotion";
 import { onMessage, send, type GameRoom } from "./rooms";
 import type { DrawnPlayer, FrameReport, Renderer, Scene } from "./render";
+import type { Looks } from "./look";
 import type { SoundCues } from "./sound";
 import { ownAck, type BattleStateView, type PlayerState, type SyncedPlayer } from "./state";
 
 export type BattleRoom = GameRoom<"battle", BattleStateView>;
+
+/** What a battle draws and plays through; they outlive it (one of each per page). */
+export interface BattleParts {
+  renderer: Renderer;
+  hud: Hud;
+  sound: SoundCues;
+  /** The players' looks, kept in step with the room's players here and read by renderer and HUD. */
+  looks: Looks;
+}
 
 /** How often the scoreboard is redrawn at most while patches change it. */
 export const SCOREBOARD_REFRESH_MS = 250;
@@ -50,9 +60,17 @@ export class BattleSession {
   private readonly stops: Array<() => void> = [];
   private readonly leave: () => Promise<void>;
 
-  constructor(client: Client, room: BattleRoom, private readonly renderer: Renderer, private readonly hud: Hud, sound: SoundCues) {
+  private readonly renderer: Renderer;
+  private readonly hud: Hud;
+  private readonly looks: Looks;
+
+  constructor(client: Client, room: BattleRoom, parts: BattleParts) {
+    const { renderer, hud, sound, looks } = parts;
     this.sessionId = room.sessionId;
     this.room = room;
+    this.renderer = renderer;
+    this.hud = hud;
+    this.looks = looks;
     this.feel = new BattleFeel(room.sessionId, this.facing, (cue) => sound.play(cue));
     hud.reset();
     this.pacer = new MovePacer(() => this.tick());
@@ -127,6 +145,7 @@ export class BattleSession {
       this.others.delete(id);
     }
     if (this.players.get(this.sessionId)?.alive) this.respawnAt = null;
+    this.looks.assign([...this.players.values()].map((p) => p.name));
     this.scoresDirty = true;
   }
 

@@ -3,7 +3,7 @@
  * the facing, HP bars, and the marks of the own player and of low HP. Bodies of one colour share one
  * path and one fill (a crowd of 200 costs a few dozen draw calls, not a thousand).
  */
-import { MAX_HP } from "../server/shared/tuning";
+import { ATTACK_RANGE, MAX_HP } from "../server/shared/tuning";
 import type { Look, Shape } from "./look";
 
 /** A player as the renderer places it on screen. */
@@ -21,7 +21,19 @@ export interface ScreenPlayer {
   flash: number;
 }
 
-export const BODY_RADIUS_PX = 13;
+/** Bounds of a body's radius on screen (CSS pixels). */
+export const BODY_RADIUS_MAX_PX = 13;
+export const BODY_RADIUS_MIN_PX = 8;
+/** A body's radius as a share of the attack's reach on screen, while within the bounds. */
+const BODY_SHARE_OF_RANGE = 0.17;
+
+/**
+ * The radius bodies are drawn with at `pxPerUnit` CSS pixels per world unit: on a phone the whole map
+ * is small and fixed-size bodies would bury who is within reach of whom; on a desktop they stay 13 px.
+ */
+export function bodyRadius(pxPerUnit: number): number {
+  return Math.min(BODY_RADIUS_MAX_PX, Math.max(BODY_RADIUS_MIN_PX, ATTACK_RANGE * pxPerUnit * BODY_SHARE_OF_RANGE));
+}
 /** HP at or below this share of MAX_HP is "low": a red bar and a red ring round the body. */
 export const LOW_HP_SHARE = 0.3;
 export const HP_BAR_WIDTH_PX = 30;
@@ -63,8 +75,7 @@ export function traceShape(ctx: CanvasRenderingContext2D, shape: Shape, x: numbe
 }
 
 /** Draws every body, the noses, the flashes and the own player's ring. */
-export function drawBodies(ctx: CanvasRenderingContext2D, players: readonly ScreenPlayer[], now: number, reducedMotion: boolean): number {
-  const r = BODY_RADIUS_PX;
+export function drawBodies(ctx: CanvasRenderingContext2D, players: readonly ScreenPlayer[], r: number, now: number, reducedMotion: boolean): number {
   // The dead first and faint: a grey ghost where they fell.
   ctx.beginPath();
   for (const p of players) if (!p.alive) traceShape(ctx, p.look.shape, p.x, p.y, r * 0.8);
@@ -92,7 +103,7 @@ export function drawBodies(ctx: CanvasRenderingContext2D, players: readonly Scre
   ctx.beginPath();
   for (const p of players) {
     if (!p.alive) continue;
-    const tip = r + 7;
+    const tip = r + r * 0.55;
     const side = 0.42;
     ctx.moveTo(p.x + tip * Math.cos(p.facing), p.y + tip * Math.sin(p.facing));
     ctx.lineTo(p.x + (r + 1) * Math.cos(p.facing + side), p.y + (r + 1) * Math.sin(p.facing + side));
@@ -137,8 +148,8 @@ export function drawBodies(ctx: CanvasRenderingContext2D, players: readonly Scre
 }
 
 /** HP bars above the living: a dark track, then the HP in green, or red when low. */
-export function drawHpBars(ctx: CanvasRenderingContext2D, players: readonly ScreenPlayer[]): void {
-  const top = (p: ScreenPlayer) => p.y - BODY_RADIUS_PX - HP_BAR_GAP_PX - HP_BAR_HEIGHT_PX;
+export function drawHpBars(ctx: CanvasRenderingContext2D, players: readonly ScreenPlayer[], r: number): void {
+  const top = (p: ScreenPlayer) => p.y - r - HP_BAR_GAP_PX - HP_BAR_HEIGHT_PX;
   ctx.beginPath();
   for (const p of players) if (p.alive) ctx.rect(p.x - HP_BAR_WIDTH_PX / 2, top(p), HP_BAR_WIDTH_PX, HP_BAR_HEIGHT_PX);
   ctx.fillStyle = "#3a0d0d";
@@ -155,6 +166,6 @@ export function drawHpBars(ctx: CanvasRenderingContext2D, players: readonly Scre
 }
 
 /** Where a player's label sits: its bottom centre, just above the HP bar (CSS pixels). */
-export function labelAnchor(p: ScreenPlayer): { x: number; y: number } {
-  return { x: p.x, y: p.y - BODY_RADIUS_PX - HP_BAR_GAP_PX - HP_BAR_HEIGHT_PX - 3 };
+export function labelAnchor(p: ScreenPlayer, r: number): { x: number; y: number } {
+  return { x: p.x, y: p.y - r - HP_BAR_GAP_PX - HP_BAR_HEIGHT_PX - 3 };
 }

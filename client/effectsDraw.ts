@@ -2,7 +2,6 @@
  * Draws the battle's effects (client/effects.ts) in CSS pixels. With reduced motion nothing sweeps,
  * flies or floats: the same events show as short, still marks that fade.
  */
-import { BODY_RADIUS_PX } from "./bodies";
 import { progress, type Effect, type EffectKind } from "./effects";
 
 export interface EffectView {
@@ -11,6 +10,8 @@ export interface EffectView {
   reducedMotion: boolean;
   /** Screen pixels per world unit. */
   scale: number;
+  /** Radius bodies are drawn with (CSS pixels). */
+  radius: number;
   /** Where the effect's player is drawn now, or null (then the effect's own x, y is used). */
   at(effect: Effect): { x: number; y: number; colour: string };
   /** Words drawn on the canvas (the damage number), from the catalogs. */
@@ -61,7 +62,7 @@ export function drawSwings(view: EffectView, effects: readonly Effect[], rangeUn
 /** Effects over the bodies: hit bursts, deaths, respawns and damage numbers. */
 export function drawOverlays(view: EffectView, effects: readonly Effect[]): void {
   const { ctx, now, reducedMotion } = view;
-  const r = BODY_RADIUS_PX;
+  const r = view.radius;
   // One number per player, its newest: in a brawl older ones would only stack into a smear.
   const newestDamage = new Map<string, Effect>();
   for (const effect of effects) if (effect.kind === "damage") newestDamage.set(effect.playerId, effect);

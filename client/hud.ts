@@ -3,7 +3,7 @@ import type { KillEvent, ShutdownNotice } from "../server/shared/wire";
 import { byId, el } from "./dom";
 import { formatNumber, t } from "./i18n";
 import { translatedNodes } from "./i18n/dom";
-import { lookOf } from "./look";
+import type { Look, Looks } from "./look";
 import type { LinkStatus } from "./net";
 import type { PlayerState } from "./state";
 
@@ -11,6 +11,9 @@ import type { PlayerState } from "./state";
 export const KILL_FEED_LINES = 5;
 
 export class Hud {
+  /** `looks`: the room's players' looks, as the map draws them. */
+  constructor(private readonly looks: Looks) {}
+
   private readonly status = byId("status");
   private readonly ping = byId("ping");
   private readonly scores = byId<HTMLTableSectionElement>("scores");
@@ -60,7 +63,8 @@ export class Hud {
     const ordered = sorted.map(([id, p]) => {
       seen.add(id);
       let row = this.rows.get(id);
-      if (!row || row.name !== p.name) this.rows.set(id, (row = scoreRow(p.name)));
+      const look = this.looks.of(p.name);
+      if (!row || row.name !== p.name || row.look.colour !== look.colour || row.look.shape !== look.shape) this.rows.set(id, (row = scoreRow(p.name, look)));
       row.element.className = id === meId ? "me" : "";
       setText(row.kills, formatNumber(p.kills));
       setText(row.deaths, formatNumber(p.deaths));
@@ -76,8 +80,8 @@ export class Hud {
     const line = el("li");
     line.append(
       ...translatedNodes("battle.kill", {
-        killer: named(kill.killerName, kill.killer === meId),
-        victim: named(kill.victimName, kill.victim === meId),
+        killer: named(kill.killerName, kill.killer === meId, this.looks),
+        victim: named(kill.victimName, kill.victim === meId, this.looks),
       }),
     );
     this.feed.prepend(line);
@@ -108,16 +112,17 @@ export class Hud {
 /** One player's row of the scoreboard and the cells that change. */
 interface ScoreRow {
   name: string;
+  look: Look;
   element: HTMLTableRowElement;
   kills: HTMLTableCellElement;
   deaths: HTMLTableCellElement;
   hp: HTMLTableCellElement;
 }
 
-function scoreRow(name: string): ScoreRow {
+function scoreRow(name: string, look: Look): ScoreRow {
   const cell = el("td", "name");
-  cell.append(swatch(name), name);
-  const row: ScoreRow = { name, element: el("tr"), kills: el("td", "num"), deaths: el("td", "num"), hp: el("td", "num") };
+  cell.append(swatch(look), name);
+  const row: ScoreRow = { name, look, element: el("tr"), kills: el("td", "num"), deaths: el("td", "num"), hp: el("td", "num") };
   row.element.append(cell, row.kills, row.deaths, row.hp);
   return row;
 }
@@ -127,8 +132,7 @@ const setText = (element: HTMLElement, text: string) => {
 };
 
 /** A player's shape in its colour, as on the map, so a name in the feed or the scores is found at a glance. */
-export function swatch(name: string): HTMLElement {
-  const look = lookOf(name);
+export function swatch(look: Look): HTMLElement {
   const mark = el("span", "swatch");
   mark.dataset.shape = look.shape;
   mark.style.setProperty("--look", look.colour);
@@ -137,9 +141,9 @@ export function swatch(name: string): HTMLElement {
 }
 
 /** A name in the kill feed: its swatch, then the name; the own one highlighted. */
-function named(name: string, me: boolean): HTMLElement {
+function named(name: string, me: boolean, looks: Looks): HTMLElement {
   const span = el("span", me ? "me" : "");
-  span.append(swatch(name), name);
+  span.append(swatch(looks.of(name)), name);
   return span;
 }
 

@@ -10,6 +10,7 @@ import { Hud, statusText } from "./hud";
 import { LANGUAGE_KEY, LANGUAGE_NAMES, currentLanguage, pickLanguage, t, useLanguage, type Language } from "./i18n";
 import { translatedNodes, translatePage } from "./i18n/dom";
 import { LobbyView } from "./lobby";
+import { Looks } from "./look";
 import { takeToken, tokenClaims } from "./identity";
 import { createClient, describeJoinError } from "./net";
 import { Renderer } from "./render";
@@ -37,8 +38,9 @@ const nameInput = byId<HTMLInputElement>("name");
 const lobbyMessage = byId("lobby-message");
 const chatInput = byId<HTMLInputElement>("chat-input");
 const chatStatus = byId("chat-status");
-const hud = new Hud();
-const renderer = new Renderer(byId<HTMLCanvasElement>("canvas"));
+const looks = new Looks();
+const hud = new Hud(looks);
+const renderer = new Renderer(byId<HTMLCanvasElement>("canvas"), looks);
 const sound = new SoundCues(localStorage);
 const chrome = new BattleChrome(sound);
 const hint = new ControlsHint(localStorage);
@@ -121,7 +123,7 @@ async function startBattle(room: BattleRoom): Promise<void> {
   history.replaceState(null, "", `/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`);
   chrome.enter(room.roomId, `${location.origin}/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`);
   hint.showIfNew();
-  battle = new BattleSession(client, room, renderer, hud, sound);
+  battle = new BattleSession(client, room, { renderer, hud, sound, looks });
   chat = new ChatPanel();
   // The chat shows the name the battle gave us (the server may have generated it).
   const name = await ownName(room);

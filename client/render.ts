@@ -5,13 +5,13 @@
  */
 import { ATTACK_RANGE } from "../server/shared/tuning";
 import type { MapSize } from "../server/shared/game";
-import { drawBodies, drawHpBars, labelAnchor, type ScreenPlayer } from "./bodies";
+import { bodyRadius, drawBodies, drawHpBars, labelAnchor, type ScreenPlayer } from "./bodies";
 import { camera, type Camera } from "./camera";
 import { EFFECT_DURATION_MS, type Effect, type EffectKind } from "./effects";
 import { drawOverlays, drawSwings, type EffectView } from "./effectsDraw";
 import { currentLanguage, t, type Language } from "./i18n";
 import { labelAlpha, placeLabels, type LabelRequest } from "./labels";
-import { Looks } from "./look";
+import type { Looks } from "./look";
 
 export interface DrawnPlayer {
   id: string;
@@ -70,14 +70,14 @@ const MEASURE_CACHE_MAX = 2000;
 
 export class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
-  private readonly looks = new Looks();
   private readonly widths = new Map<string, number>();
   private readonly reduceMotion = matchMedia("(prefers-reduced-motion: reduce)");
   /** Damage numbers in the catalog's words, by amount, for the language they were made in. */
   private damageTexts = { language: "" as Language | "", byAmount: new Map<number, string>() };
   private last: FrameReport | null = null;
 
-  constructor(private readonly canvas: HTMLCanvasElement) {
+  /** `looks`: the room's players' looks, shared with the side panel's swatches. */
+  constructor(private readonly canvas: HTMLCanvasElement, private readonly looks: Looks) {
     this.ctx = canvas.getContext("2d")!;
   }
 
@@ -132,11 +132,13 @@ export class Renderer {
     const own = me && byId.get(me.id);
     if (own?.alive) this.drawRange(own, view.scale);
 
+    const radius = bodyRadius(view.scale);
     const effectView: EffectView = {
       ctx,
       now: scene.now,
       reducedMotion,
       scale: view.scale,
+      radius,
       at: (effect) => {
         const player = byId.get(effect.playerId);
         const colour = player?.look.colour ?? "#d8dee9";
@@ -147,10 +149,11 @@ export class Renderer {
       moved: () => report.moving++,
     };
     drawSwings(effectView, scene.effects, ATTACK_RANGE);
-    report.lowHp = drawBodies(ctx, onScreen, scene.now, reducedMotion);
-    drawHpBars(ctx, onScreen);
+    report.lowHp = drawBodies(ctx, onScreen, radius, scene.now, reducedMotion);
+    drawHpBars(ctx, onScreen, radius);
+    report.labels = this.drawLabels(scene.players, byId, screen, me, radius);
+    // Over the labels: a number lives for a moment and says what just happened.
     drawOverlays(effectView, scene.effects);
-    report.labels = this.drawLabels(scene.players, byId, screen, me);
     if (view.follows) this.drawMinimap(scene, view, screen);
     this.last = report;
   }
@@ -186,13 +189,13 @@ export class Renderer {
   }
 
   /** Names above the players, never overlapping (client/labels.ts), fainter further from the own player. */
-  private drawLabels(players: readonly DrawnPlayer[], byId: Map<string, ScreenPlayer>, screen: { width: number; height: number }, me: DrawnPlayer | null): DrawnLabel[] {
+  private drawLabels(players: readonly DrawnPlayer[], byId: Map<string, ScreenPlayer>, screen: { width: number; height: number }, me: DrawnPlayer | null, radius: number): DrawnLabel[] {
     const { ctx } = this;
     const requests: LabelRequest[] = [];
     const distances = new Map<string, number>();
     const centre = me ?? { x: 0, y: 0 };
     for (const p of players) {
-      const at = labelAnchor(byId.get(p.id)!);
+      const at = labelAnchor(byId.get(p.id)!, radius);
       const distance = me ? Math.hypot(p.x - centre.x, p.y - centre.y) : 0;
       distances.set(p.id, distance);
       // The living before the dead, the own player before everyone.

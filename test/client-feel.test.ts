@@ -10,7 +10,7 @@ import { Effects, EFFECT_DURATION_MS, MAX_EFFECTS, stateChanges, type Effect } f
 import { Facing, FACING_DEFAULT_RAD } from "../client/facing";
 import { BattleFeel } from "../client/feel";
 import { labelAlpha, placeLabels, LABEL_MIN_ALPHA, type LabelRequest } from "../client/labels";
-import { lookOf, PALETTE, SHAPES } from "../client/look";
+import { LOOK_COUNT, Looks, lookOf, PALETTE, SHAPES } from "../client/look";
 import { OwnMotion } from "../client/ownMotion";
 import type { Cue } from "../client/sound";
 import type { PlayerState } from "../client/state";
@@ -36,6 +36,30 @@ describe("client: player looks", () => {
       const shapes = new Set(looks.filter((l) => l.colour === colour).map((l) => l.shape));
       assert.ok(shapes.size >= 4, `${colour} comes in ${shapes.size} shapes`);
     }
+  });
+});
+
+describe("client: the looks of a room", () => {
+  const key = (look: { colour: string; shape: string }) => `${look.colour} ${look.shape}`;
+
+  it("gives every player of a room a look of its own while there are looks to spare", () => {
+    const looks = new Looks();
+    const names = Array.from({ length: LOOK_COUNT }, (_, i) => `Player${i}`);
+    looks.assign(names);
+    assert.equal(new Set(names.map((name) => key(looks.of(name)))).size, LOOK_COUNT);
+  });
+
+  it("keeps the looks of the players already there when another joins, and gives a name its own look when free", () => {
+    const looks = new Looks();
+    looks.assign(["Ann", "Ben"]);
+    const before = [key(looks.of("Ann")), key(looks.of("Ben"))];
+    looks.assign(["Ann", "Ben", "Cat"]);
+    assert.deepEqual([key(looks.of("Ann")), key(looks.of("Ben"))], before);
+    assert.equal(key(looks.of("Ann")), key(lookOf("Ann")), "the first keeps its name's look");
+    assert.equal(key(lookOf("Ann")), key(lookOf("Ben")), "Ann's and Ben's names hash to one look");
+    assert.notEqual(key(looks.of("Ben")), key(looks.of("Ann")), "so Ben, who came second, gives way");
+    assert.notEqual(key(looks.of("Cat")), key(looks.of("Ann")));
+    assert.notEqual(key(looks.of("Cat")), key(looks.of("Ben")));
   });
 });
 

@@ -26,6 +26,11 @@ const easeOut = (t: number) => 1 - (1 - t) * (1 - t);
 /** Share of a full turn the swing's bright trail covers. */
 const SWING_TRAIL_RAD = 1.4;
 const SHARDS = 7;
+/** How far a death's shards fly, a hit's ring grows, a respawn's ring starts out and a damage number rises (CSS pixels). */
+const SHARD_FLIGHT_PX = 34;
+const HIT_RING_GROWTH_PX = 10;
+const RESPAWN_RING_START_PX = 30;
+const DAMAGE_RISE_PX = 26;
 
 /** Effects under the bodies: the attack's swing over its real range. */
 export function drawSwings(view: EffectView, effects: readonly Effect[], rangeUnits: number): void {
@@ -77,7 +82,7 @@ export function drawOverlays(view: EffectView, effects: readonly Effect[]): void
       case "hit": {
         const { x, y } = view.at(effect);
         ctx.beginPath();
-        ctx.arc(x, y, r + (reducedMotion ? 4 : 4 + 10 * easeOut(t)), 0, Math.PI * 2);
+        ctx.arc(x, y, r + (reducedMotion ? 4 : 4 + HIT_RING_GROWTH_PX * easeOut(t)), 0, Math.PI * 2);
         ctx.lineWidth = 3;
         ctx.strokeStyle = `rgba(255, 90, 90, ${1 - t})`;
         ctx.stroke();
@@ -95,7 +100,7 @@ export function drawOverlays(view: EffectView, effects: readonly Effect[]): void
         } else {
           for (let i = 0; i < SHARDS; i++) {
             const angle = effect.angle + (i * 2 * Math.PI) / SHARDS;
-            const out = r * 0.5 + 34 * easeOut(t);
+            const out = r * 0.5 + SHARD_FLIGHT_PX * easeOut(t);
             const sx = x + out * Math.cos(angle);
             const sy = y + out * Math.sin(angle);
             ctx.moveTo(sx + 5 * Math.cos(angle), sy + 5 * Math.sin(angle));
@@ -111,7 +116,7 @@ export function drawOverlays(view: EffectView, effects: readonly Effect[]): void
       case "respawn": {
         const { x, y } = view.at(effect);
         ctx.beginPath();
-        ctx.arc(x, y, reducedMotion ? r + 6 : r + 4 + 30 * (1 - easeOut(t)), 0, Math.PI * 2);
+        ctx.arc(x, y, reducedMotion ? r + 6 : r + 4 + RESPAWN_RING_START_PX * (1 - easeOut(t)), 0, Math.PI * 2);
         ctx.lineWidth = 3;
         ctx.strokeStyle = `rgba(140, 220, 255, ${1 - t})`;
         ctx.stroke();
@@ -119,7 +124,7 @@ export function drawOverlays(view: EffectView, effects: readonly Effect[]): void
       }
       case "damage": {
         const { x, y } = view.at(effect);
-        const rise = reducedMotion ? 0 : 26 * easeOut(t);
+        const rise = reducedMotion ? 0 : DAMAGE_RISE_PX * easeOut(t);
         // Beside the body, clear of the name above it, rising from there.
         ctx.textAlign = "left";
         ctx.textBaseline = "bottom";

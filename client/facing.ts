@@ -6,7 +6,7 @@
 import { TELEPORT_DISTANCE } from "./interpolation";
 
 /** Movement shorter than this (world units) keeps the heading, so a standing player does not jitter. */
-export const FACING_MIN_MOVE = 0.5;
+export const FACING_MIN_MOVE_UNITS = 0.5;
 /** Heading of a player that has not moved yet: towards the viewer (down the screen). */
 export const FACING_DEFAULT_RAD = Math.PI / 2;
 
@@ -39,7 +39,7 @@ export class Facing {
     const dx = x - track.x;
     const dy = y - track.y;
     const moved = Math.hypot(dx, dy);
-    if (moved < FACING_MIN_MOVE) return track.angle;
+    if (moved < FACING_MIN_MOVE_UNITS) return track.angle;
     // A respawn or a server placement is a jump, not a walk: it says nothing about facing.
     if (moved <= TELEPORT_DISTANCE) track.angle = Math.atan2(dy, dx);
     track.x = x;

@@ -76,13 +76,13 @@ export function placeLabels(requests: readonly LabelRequest[], screen: { width: 
 }
 
 /** Full opacity within this distance of the own player (world units); fainter further out. */
-export const LABEL_FADE_FROM = 250;
+export const LABEL_FADE_FROM_UNITS = 250;
 /** Distance over which a label fades down to LABEL_MIN_ALPHA. */
-export const LABEL_FADE_OVER = 350;
+export const LABEL_FADE_OVER_UNITS = 350;
 export const LABEL_MIN_ALPHA = 0.45;
 
 /** How opaque a label is at `distance` (world units) from the own player: far names recede. */
 export function labelAlpha(distance: number): number {
-  const t = Math.min(1, Math.max(0, (distance - LABEL_FADE_FROM) / LABEL_FADE_OVER));
+  const t = Math.min(1, Math.max(0, (distance - LABEL_FADE_FROM_UNITS) / LABEL_FADE_OVER_UNITS));
   return 1 - t * (1 - LABEL_MIN_ALPHA);
 }

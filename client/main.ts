@@ -175,7 +175,8 @@ byId("leave").addEventListener("click", () => void leaveBattle());
 
 // Enter in the battle opens the chat; Escape in the chat goes back to the battle.
 window.addEventListener("keydown", (event) => {
-  if (battle && event.key === "Enter" && document.activeElement !== chatInput) {
+  // Enter on a focused button presses it; anywhere else in the battle it opens the chat.
+  if (battle && event.key === "Enter" && document.activeElement !== chatInput && !(event.target instanceof HTMLButtonElement)) {
     event.preventDefault();
     chatInput.focus();
   } else if (event.key === "Escape" && document.activeElement === chatInput) {

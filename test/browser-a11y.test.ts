@@ -45,6 +45,14 @@ describe("browser client for keyboards and screen readers (Chromium)", function 
     assert.deepEqual(await tabOrder(page, 6), ["hint-dismiss", "sound-toggle", "leave", "invite-link", "copy-link", "chat-input"]);
     await page.keyboard.press("Escape");
     assert.equal(await pageValue(page, "document.activeElement.id"), "canvas");
+    // Buttons work from the keyboard in a battle: Enter presses the hint's, Space the sound switch.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#hint", { state: "hidden" });
+    await page.focus("#sound-toggle");
+    await page.keyboard.press("Space");
+    assert.equal(await page.getAttribute("#sound-toggle", "aria-pressed"), "true");
+    assert.equal(await pageValue(page, "document.activeElement.id"), "sound-toggle", "the button keeps the focus");
     assert.deepEqual(await unnamed(page), []);
     // Kills and chat lines are announced without interrupting.
     assert.equal(await page.getAttribute("#kill-feed", "aria-live"), "polite");

@@ -159,6 +159,8 @@ describe("browser client: the battle's look and feel (Chromium)", function () {
     assert.equal(await page.getAttribute("#sound-toggle", "aria-pressed"), "false");
     await page.click("#sound-toggle");
     assert.equal(await page.getAttribute("#sound-toggle", "aria-pressed"), "true");
+    // An attack with sound on (Space from the battle view: on the focused button it would press it).
+    await page.focus("#canvas");
     await page.keyboard.press("Space");
     await page.reload();
     await page.click("#quick-play");

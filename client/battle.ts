@@ -8,35 +8,48 @@ import { MAP_HEIGHT, MAP_WIDTH, TICK_MS } from "../server/shared/tuning";
 import { ClientMessage, ServerMessage } from "../server/shared/messages";
 import { type AttackedEvent, type KillEvent } from "../server/shared/payloads";
 import type { Hud } from "./hud";
-import { Glide } from "./glide";
-import { refusalText } from "./i18n";
+import { Facing } from "./facing";
+import { BattleFeel } from "./feel";
+import { refusalText, t } from "./i18n";
 import { Keyboard, MovePacer } from "./input";
 import { TouchControls } from "./touch";
 import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "./interpolation";
 import { keepConnected, measurePing, PING_INTERVAL_MS } from "./net";
-import { Predictor } from "./prediction";
+import { OwnMotion } from "./ownMotion";
 import { onMessage, send, type GameRoom } from "./rooms";
-import { EFFECT_MS, type DrawnPlayer, type Effect, type Renderer, type Scene } from "./render";
+import type { DrawnPlayer, FrameReport, Renderer, Scene } from "./render";
+import type { Looks } from "./look";
+import type { SoundCues } from "./sound";
 import { ownAck, type BattleStateView, type PlayerState, type SyncedPlayer } from "./state";
 
 export type BattleRoom = GameRoom<"battle", BattleStateView>;
 
+/** What a battle draws and plays through; they outlive it (one of each per page). */
+export interface BattleParts {
+  renderer: Renderer;
+  hud: Hud;
+  sound: SoundCues;
+  /** The players' looks, kept in step with the room's players here and read by renderer and HUD. */
+  looks: Looks;
+}
+
+/** How often the scoreboard is redrawn at most while patches change it. */
+export const SCOREBOARD_REFRESH_MS = 250;
+
 export class BattleSession {
   readonly sessionId: string;
   private room: BattleRoom;
-  private readonly predictor = new Predictor();
-  /** The own player as drawn: gliding between predicted steps. */
-  private readonly glide = new Glide();
-  /** Patches that moved the living own player away from where it was predicted (0 when prediction is exact). */
-  private correctionCount = 0;
-  private lastAck = 0;
+  /** The own player: predicted, and drawn gliding between predicted steps. */
+  private readonly own = new OwnMotion();
   private readonly clock = new ServerClock();
   private readonly others = new Map<string, Interpolator>();
   /** Latest server word on every player, copied out of the synchronised state. */
   private readonly players = new Map<string, PlayerState>();
   private map: MapSize = { width: MAP_WIDTH, height: MAP_HEIGHT };
-  private effects: Effect[] = [];
-  private readonly hitAt = new Map<string, number>();
+  private readonly facing = new Facing();
+  private readonly feel: BattleFeel;
+  /** The scoreboard needs a redraw (it is redrawn at most every SCOREBOARD_REFRESH_MS). */
+  private scoresDirty = false;
   /** Local time of the own player's respawn while dead. */
   private respawnAt: number | null = null;
   private lastScene: Scene | null = null;
@@ -48,9 +61,18 @@ export class BattleSession {
   private readonly stops: Array<() => void> = [];
   private readonly leave: () => Promise<void>;
 
-  constructor(client: Client, room: BattleRoom, private readonly renderer: Renderer, private readonly hud: Hud) {
+  private readonly renderer: Renderer;
+  private readonly hud: Hud;
+  private readonly looks: Looks;
+
+  constructor(client: Client, room: BattleRoom, parts: BattleParts) {
+    const { renderer, hud, sound, looks } = parts;
     this.sessionId = room.sessionId;
     this.room = room;
+    this.renderer = renderer;
+    this.hud = hud;
+    this.looks = looks;
+    this.feel = new BattleFeel(room.sessionId, this.facing, (cue) => sound.play(cue));
     hud.reset();
     this.pacer = new MovePacer(() => this.tick());
     this.keyboard = new Keyboard(() => this.attack(), () => this.pacer.now());
@@ -59,6 +81,7 @@ export class BattleSession {
     this.leave = keepConnected(client, room, { onRoom: (next) => this.bind(next), onStatus: (s) => hud.showStatus(s) });
     this.startFrames();
     this.startPing();
+    this.startScores();
   }
 
   /** What the last frame drew (read by the browser tests through `window.game`). */
@@ -66,19 +89,24 @@ export class BattleSession {
     return this.lastScene;
   }
 
+  /** What the last frame drew: effects by kind and labels (read by the browser tests). */
+  get drawn(): FrameReport | null {
+    return this.renderer.report;
+  }
+
   /** Moves sent that the server has not acknowledged yet. */
   get pendingInputs(): number {
-    return this.predictor.unacknowledged;
+    return this.own.pending;
   }
 
   /** Patches that corrected the prediction of the living own player. */
   get corrections(): number {
-    return this.correctionCount;
+    return this.own.corrections;
   }
 
   /** Where the prediction has the own player (the drawn position glides towards it). */
   get predicted(): Point | null {
-    return this.predictor.position;
+    return this.own.predicted;
   }
 
   get roomId(): string {
@@ -107,8 +135,9 @@ export class BattleSession {
       const before = this.players.get(id);
       const copy = copyPlayer(p, before);
       this.players.set(id, copy);
+      this.feel.changed(id, before, copy, now);
       if (!copy.inView) this.others.delete(id);
-      else if (id === this.sessionId) this.reconcile(copy, before?.alive === true, ownAck(state, id));
+      else if (id === this.sessionId) this.own.reconcile(copy, ownAck(state, id), before?.alive === true, this.map);
       else this.interpolator(id).push(serverTime, copy);
     });
     for (const id of [...this.players.keys()]) {
@@ -117,17 +146,8 @@ export class BattleSession {
       this.others.delete(id);
     }
     if (this.players.get(this.sessionId)?.alive) this.respawnAt = null;
-    this.hud.showScores([...this.players], this.sessionId);
-  }
-
-  private reconcile(own: PlayerState, wasAlive: boolean, ack: number | undefined): void {
-    this.lastAck = ack ?? this.lastAck;
-    const at = this.predictor.reconcile({ ...own, lastInput: this.lastAck }, this.map);
-    const target = this.glide.target;
-    if (target && target.x === at.x && target.y === at.y) return;
-    // Only a living player's move is a misprediction; the first patch and a respawn just place it.
-    if (target && wasAlive && own.alive) this.correctionCount += 1;
-    this.glide.jump(at);
+    this.looks.assign([...this.players.values()].map((p) => p.name));
+    this.scoresDirty = true;
   }
 
   private interpolator(id: string): Interpolator {
@@ -137,13 +157,12 @@ export class BattleSession {
   }
 
   private onAttacked(event: AttackedEvent): void {
-    const now = performance.now();
-    this.effects.push({ x: event.x, y: event.y, start: now });
-    for (const id of event.hits) this.hitAt.set(id, now);
+    this.feel.attacked(event, this.players, performance.now());
   }
 
   private onKill(event: KillEvent): void {
     this.hud.addKill(event, this.sessionId);
+    this.feel.killed(event);
     if (event.victim === this.sessionId) this.respawnAt = performance.now() + event.respawnInMs;
   }
 
@@ -156,9 +175,8 @@ export class BattleSession {
     const keys = this.keyboard.direction();
     const dir = keys.dx === 0 && keys.dy === 0 ? this.touch.direction() : keys;
     if (dir.dx === 0 && dir.dy === 0) return false;
-    if (!this.online || !this.predictor.canSend() || !this.players.get(this.sessionId)?.alive) return false;
-    send(this.room, ClientMessage.move, this.predictor.input(dir, this.map));
-    this.glide.step(this.predictor.position!, performance.now());
+    if (!this.online || !this.own.canSend() || !this.players.get(this.sessionId)?.alive) return false;
+    send(this.room, ClientMessage.move, this.own.move(dir, this.map, performance.now()));
     return true;
   }
 
@@ -185,14 +203,28 @@ export class BattleSession {
     const serverNow = this.clock.now(now);
     const drawnAt = serverNow === null ? null : serverNow - INTERPOLATION_DELAY_MS;
     const players: DrawnPlayer[] = [];
+    this.facing.beginFrame();
     for (const [id, p] of this.players) {
       if (!p.inView) continue;
       const me = id === this.sessionId;
-      const at = me ? this.glide.at(now) : drawnAt === null ? null : this.others.get(id)?.at(drawnAt);
-      players.push({ id, name: p.name, x: at?.x ?? p.x, y: at?.y ?? p.y, hp: p.hp, alive: p.alive, me });
+      const at = me ? this.own.at(now) : drawnAt === null ? null : this.others.get(id)?.at(drawnAt);
+      const x = at?.x ?? p.x;
+      const y = at?.y ?? p.y;
+      const label = me ? t("player.you", { name: p.name }) : p.name;
+      players.push({ id, name: p.name, label, x, y, facing: this.facing.update(id, x, y), hp: p.hp, alive: p.alive, me });
     }
-    this.effects = this.effects.filter((effect) => now - effect.start < EFFECT_MS);
-    return { map: this.map, players, effects: this.effects, hitAt: this.hitAt, now };
+    return { map: this.map, players, effects: this.feel.effects.live(now), now };
+  }
+
+  /** The scoreboard follows the patches at most every SCOREBOARD_REFRESH_MS: 200 rows per patch would cost frames. */
+  private startScores(): void {
+    const refresh = () => {
+      if (!this.scoresDirty) return;
+      this.scoresDirty = false;
+      this.hud.showScores([...this.players], this.sessionId);
+    };
+    const timer = setInterval(refresh, SCOREBOARD_REFRESH_MS);
+    this.stops.push(() => clearInterval(timer));
   }
 
   private startPing(): void {

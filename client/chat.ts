@@ -20,6 +20,28 @@ export function localTime(utcMs: number): HTMLTimeElement {
   return time;
 }
 
+/**
+ * What a chat line shows, by its kind: who said it (for a player's line) and the words. The one
+ * place that turns a line into words: a system line is the server's own text today; once the server
+ * sends a code instead (`{ kind: "system", code: "joined", name }`), its case becomes
+ * `t("chat.system.joined", { name })` here, and the panel around it does not change.
+ */
+export function lineWords(line: ChatLine): { name?: string; text: string } {
+  switch (line.kind) {
+    case "user":
+      return { name: line.name, text: line.text };
+    case "system":
+      return { text: line.text };
+    default:
+      return unreachable(line.kind);
+  }
+}
+
+/** A kind the switch forgot fails the type check here. */
+function unreachable(kind: never): never {
+  throw new Error(`unknown chat line kind ${String(kind)}`);
+}
+
 export class ChatPanel {
   private readonly log = byId("chat-log");
   private readonly form = byId<HTMLFormElement>("chat-form");
@@ -71,8 +93,9 @@ export class ChatPanel {
     row.dataset.id = String(line.id);
     row.dataset.playerId = line.playerId;
     row.append(localTime(line.time));
-    if (line.kind === "user") row.append(el("span", "name", line.name), el("span", "text", line.text));
-    else row.append(el("span", "text", line.text));
+    const words = lineWords(line);
+    if (words.name !== undefined) row.append(el("span", "name", words.name));
+    row.append(el("span", "text", words.text));
     this.append(row);
   }
 

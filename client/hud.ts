@@ -3,6 +3,7 @@ import type { KillEvent, ShutdownNotice } from "../server/shared/payloads";
 import { byId, el } from "./dom";
 import { formatNumber, t } from "./i18n";
 import { translatedNodes } from "./i18n/dom";
+import type { Look, Looks } from "./look";
 import type { LinkStatus } from "./net";
 import type { PlayerState } from "./state";
 
@@ -10,6 +11,9 @@ import type { PlayerState } from "./state";
 export const KILL_FEED_LINES = 5;
 
 export class Hud {
+  /** `looks`: the room's players' looks, as the map draws them. */
+  constructor(private readonly looks: Looks) {}
+
   private readonly status = byId("status");
   private readonly ping = byId("ping");
   private readonly scores = byId<HTMLTableSectionElement>("scores");
@@ -19,6 +23,7 @@ export class Hud {
   private readonly countdown = Object.assign(el("span"), { id: "respawn-countdown" });
   private readonly notice = byId("battle-notice");
   private shutdownTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly rows = new Map<string, ScoreRow>();
 
   showStatus(status: LinkStatus): void {
     this.status.textContent = statusText(status);
@@ -48,23 +53,35 @@ export class Hud {
     update();
   }
 
+  /**
+   * The scoreboard, best first. Rows are kept per player and only changed cells are written: a
+   * 200-player board rebuilt from scratch several times a second costs the battle view its frames.
+   */
   showScores(players: Array<[string, PlayerState]>, meId: string): void {
     const sorted = [...players].sort(([, a], [, b]) => b.kills - a.kills || a.deaths - b.deaths || a.name.localeCompare(b.name));
-    const rows = sorted.map(([id, p]) => {
-      const row = el("tr", id === meId ? "me" : "");
-      const hp = p.inView ? formatNumber(p.hp) : t("score.outOfView");
-      row.append(el("td", "name", p.name), el("td", "num", formatNumber(p.kills)), el("td", "num", formatNumber(p.deaths)), el("td", "num", hp));
-      return row;
+    const seen = new Set<string>();
+    const ordered = sorted.map(([id, p]) => {
+      seen.add(id);
+      let row = this.rows.get(id);
+      const look = this.looks.of(p.name);
+      if (!row || row.name !== p.name || row.look.colour !== look.colour || row.look.shape !== look.shape) this.rows.set(id, (row = scoreRow(p.name, look)));
+      row.element.className = id === meId ? "me" : "";
+      setText(row.kills, formatNumber(p.kills));
+      setText(row.deaths, formatNumber(p.deaths));
+      setText(row.hp, p.inView ? formatNumber(p.hp) : t("score.outOfView"));
+      return row.element;
     });
-    this.scores.replaceChildren(...rows);
+    for (const id of [...this.rows.keys()]) if (!seen.has(id)) this.rows.delete(id);
+    const children = this.scores.children;
+    if (children.length !== ordered.length || ordered.some((row, i) => children[i] !== row)) this.scores.replaceChildren(...ordered);
   }
 
   addKill(kill: KillEvent, meId: string): void {
     const line = el("li");
     line.append(
       ...translatedNodes("battle.kill", {
-        killer: el("span", kill.killer === meId ? "me" : "", kill.killerName),
-        victim: el("span", kill.victim === meId ? "me" : "", kill.victimName),
+        killer: named(kill.killerName, kill.killer === meId, this.looks),
+        victim: named(kill.victimName, kill.victim === meId, this.looks),
       }),
     );
     this.feed.prepend(line);
@@ -83,12 +100,51 @@ export class Hud {
     clearInterval(this.shutdownTimer);
     this.feed.replaceChildren();
     this.scores.replaceChildren();
+    this.rows.clear();
     this.notice.textContent = "";
     // Built again in the language of the next battle.
     this.respawnLine.replaceChildren();
     this.showDeath(null);
     this.showPing(null);
   }
+}
+
+/** One player's row of the scoreboard and the cells that change. */
+interface ScoreRow {
+  name: string;
+  look: Look;
+  element: HTMLTableRowElement;
+  kills: HTMLTableCellElement;
+  deaths: HTMLTableCellElement;
+  hp: HTMLTableCellElement;
+}
+
+function scoreRow(name: string, look: Look): ScoreRow {
+  const cell = el("td", "name");
+  cell.append(swatch(look), name);
+  const row: ScoreRow = { name, look, element: el("tr"), kills: el("td", "num"), deaths: el("td", "num"), hp: el("td", "num") };
+  row.element.append(cell, row.kills, row.deaths, row.hp);
+  return row;
+}
+
+const setText = (element: HTMLElement, text: string) => {
+  if (element.textContent !== text) element.textContent = text;
+};
+
+/** A player's shape in its colour, as on the map, so a name in the feed or the scores is found at a glance. */
+export function swatch(look: Look): HTMLElement {
+  const mark = el("span", "swatch");
+  mark.dataset.shape = look.shape;
+  mark.style.setProperty("--look", look.colour);
+  mark.setAttribute("aria-hidden", "true");
+  return mark;
+}
+
+/** A name in the kill feed: its swatch, then the name; the own one highlighted. */
+function named(name: string, me: boolean, looks: Looks): HTMLElement {
+  const span = el("span", me ? "me" : "");
+  span.append(swatch(looks.of(name)), name);
+  return span;
 }
 
 /** How often the shutdown countdown is redrawn. */

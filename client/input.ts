@@ -15,6 +15,8 @@ const AXES: Record<string, [number, number]> = {
 
 const typing = (event: KeyboardEvent) =>
   event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
+/** Space on a focused button presses the button (Sound, Leave, Got it), it does not attack. */
+const onButton = (event: KeyboardEvent) => event.target instanceof HTMLButtonElement;
 
 export class Keyboard {
   private held = new Set<string>();
@@ -30,7 +32,7 @@ export class Keyboard {
         this.held.add(event.code);
         event.preventDefault();
         if (fresh) onSteer();
-      } else if (event.code === "Space") {
+      } else if (event.code === "Space" && !onButton(event)) {
         event.preventDefault();
         if (!event.repeat) onAttack();
       }

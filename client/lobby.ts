@@ -2,8 +2,9 @@
 import type { Client } from "colyseus.js";
 import { ServerMessage } from "../server/shared/messages";
 import { RoomName, type ListedRoom } from "../server/shared/payloads";
+import { roomName } from "../server/shared/roomNames";
 import { byId, el } from "./dom";
-import { t } from "./i18n";
+import { currentLanguage, t } from "./i18n";
 import { isAuthRefusal } from "./identity";
 import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError, isProtocolMismatch } from "./net";
 import { onMessage, roomsOf, type GameRoom } from "./rooms";
@@ -101,11 +102,18 @@ export class LobbyView {
     const full = room.locked === true || room.clients >= room.maxClients;
     const item = el("li");
     item.dataset.roomId = room.roomId;
+    const name = roomName(room.roomId, currentLanguage());
     const join = el("button", "join", t(full ? "lobby.full" : "lobby.join"));
-    join.setAttribute("aria-label", t("lobby.joinRoom", { room: room.roomId }));
+    join.setAttribute("aria-label", t("lobby.joinRoom", { room: name }));
     join.disabled = full;
     join.addEventListener("click", () => this.onJoin(room.roomId));
-    item.append(el("span", "room-id", room.roomId), el("span", "count", t("lobby.players", { count: room.clients, max: room.maxClients })), join);
+    // The name to read and say; the id, small, for telling apart two rooms that share a name.
+    item.append(
+      el("span", "room-name", name),
+      el("span", "room-id", room.roomId),
+      el("span", "count", t("lobby.players", { count: room.clients, max: room.maxClients })),
+      join,
+    );
     return item;
   }
 }

@@ -2,16 +2,21 @@
 import { ClientMessage, ServerMessage } from "../server/shared/messages";
 import { RoomName, type BattleChatTicket, type CreateBattleOptions } from "../server/shared/payloads";
 import { BattleSession, type BattleRoom } from "./battle";
+import { roomName } from "../server/shared/roomNames";
 import { ChatPanel } from "./chat";
+import { BattleChrome } from "./chrome";
 import { byId, el } from "./dom";
+import { ControlsHint } from "./hint";
 import { Hud, statusText } from "./hud";
-import { LANGUAGE_KEY, LANGUAGE_NAMES, pickLanguage, t, useLanguage, type Language } from "./i18n";
-import { translatePage } from "./i18n/dom";
+import { LANGUAGE_KEY, LANGUAGE_NAMES, currentLanguage, pickLanguage, t, useLanguage, type Language } from "./i18n";
+import { translatedNodes, translatePage } from "./i18n/dom";
 import { LobbyView } from "./lobby";
+import { Looks } from "./look";
 import { takeToken, tokenClaims } from "./identity";
 import { createClient, describeJoinError } from "./net";
 import { Renderer } from "./render";
 import { onMessage, roomsOf, send } from "./rooms";
+import { SoundCues } from "./sound";
 import type { ClientStates } from "./state";
 import { isCoarsePointer } from "./touch";
 
@@ -32,11 +37,15 @@ const lobbyScreen = byId("lobby-screen");
 const battleScreen = byId("battle-screen");
 const nameInput = byId<HTMLInputElement>("name");
 const lobbyMessage = byId("lobby-message");
-const inviteLink = byId<HTMLInputElement>("invite-link");
 const chatInput = byId<HTMLInputElement>("chat-input");
 const chatStatus = byId("chat-status");
-const hud = new Hud();
-const renderer = new Renderer(byId<HTMLCanvasElement>("canvas"));
+const looks = new Looks();
+const hud = new Hud(looks);
+const renderer = new Renderer(byId<HTMLCanvasElement>("canvas"), looks);
+const sound = new SoundCues(localStorage);
+const chrome = new BattleChrome(sound);
+const hint = new ControlsHint(localStorage);
+const invited = new URLSearchParams(location.search).get(ROOM_PARAM);
 const lobby = new LobbyView(client, (roomId) => enter(() => rooms.joinById(RoomName.battle, roomId, options())));
 
 const preferred = navigator.languages?.length ? navigator.languages : [navigator.language];
@@ -52,6 +61,16 @@ function applyLanguage(language: Language): void {
   translatePage();
   languagePicker.value = language;
   lobby.refresh();
+  showInvite();
+}
+
+/** The invitation of a room link, in the language's own words and punctuation round the room's name. */
+function showInvite(): void {
+  if (!invited) return;
+  const name = el("strong", "", roomName(invited, currentLanguage()));
+  name.id = "invite-room";
+  name.title = invited;
+  byId("invite-line").replaceChildren(...translatedNodes("lobby.invited", { room: name }));
 }
 applyLanguage(pickLanguage(preferred, localStorage.getItem(LANGUAGE_KEY)));
 languagePicker.addEventListener("change", () => {
@@ -71,7 +90,7 @@ if (token) {
   // Auth mode: the server takes the name from the token when it has one.
   const claims = tokenClaims(token);
   byId("signed-in").hidden = false;
-  byId("signed-in-name").textContent = claims.name ?? claims.sub ?? "(token)";
+  byId("signed-in-name").textContent = claims.name ?? claims.sub ?? t("lobby.signedInUnnamed");
   if (claims.name !== undefined) nameInput.closest("label")!.hidden = true;
 }
 
@@ -103,8 +122,9 @@ async function startBattle(room: BattleRoom): Promise<void> {
   // Keyboard play starts here: the quick-play button just vanished with the lobby.
   byId("canvas").focus();
   history.replaceState(null, "", `/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`);
-  inviteLink.value = `${location.origin}/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`;
-  battle = new BattleSession(client, room, renderer, hud);
+  chrome.enter(room.roomId, `${location.origin}/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`);
+  hint.showIfNew();
+  battle = new BattleSession(client, room, { renderer, hud, sound, looks });
   chat = new ChatPanel();
   // The chat shows the name the battle gave us (the server may have generated it).
   const name = await ownName(room);
@@ -141,9 +161,11 @@ async function leaveBattle(): Promise<void> {
   battle = null;
   chat = null;
   history.replaceState(null, "", "/");
+  chrome.leave();
+  hint.hide();
   battleScreen.hidden = true;
   lobbyScreen.hidden = false;
-  document.body.classList.remove("playing", "chat-open");
+  document.body.classList.remove("playing");
   byId("quick-play").focus();
   void lobby.connect();
 }
@@ -151,11 +173,11 @@ async function leaveBattle(): Promise<void> {
 byId("quick-play").addEventListener("click", () => enter(() => rooms.joinOrCreate(RoomName.battle, options())));
 byId("create-private").addEventListener("click", () => enter(() => rooms.create(RoomName.battle, { ...options(), private: true })));
 byId("leave").addEventListener("click", () => void leaveBattle());
-byId("copy-link").addEventListener("click", () => void navigator.clipboard?.writeText(inviteLink.value));
 
 // Enter in the battle opens the chat; Escape in the chat goes back to the battle.
 window.addEventListener("keydown", (event) => {
-  if (battle && event.key === "Enter" && document.activeElement !== chatInput) {
+  // Enter on a focused button presses it; anywhere else in the battle it opens the chat.
+  if (battle && event.key === "Enter" && document.activeElement !== chatInput && !(event.target instanceof HTMLButtonElement)) {
     event.preventDefault();
     chatInput.focus();
   } else if (event.key === "Escape" && document.activeElement === chatInput) {
@@ -165,18 +187,8 @@ window.addEventListener("keydown", (event) => {
 });
 byId("canvas").addEventListener("pointerdown", () => chatInput.blur());
 
-// Phones: the chat opens in the side panel in place of the scores, never over the map.
-const chatToggle = byId("chat-toggle");
-chatToggle.addEventListener("click", () => {
-  const open = document.body.classList.toggle("chat-open");
-  chatToggle.setAttribute("aria-expanded", String(open));
-  if (open) chatInput.focus();
-});
-
-const invited = new URLSearchParams(location.search).get(ROOM_PARAM);
 if (invited) {
   byId("invite").hidden = false;
-  byId("invite-room").textContent = invited;
   byId("join-invite").addEventListener("click", () => enter(() => rooms.joinById(RoomName.battle, invited, options())));
 }
 void lobby.connect();

@@ -5,7 +5,7 @@
 import { Client } from "colyseus.js";
 import { CLOSE_JOIN_UNACKNOWLEDGED, CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, CLOSE_SEND_BACKLOG, JOIN_INVALID_OPTIONS, JOIN_PROTOCOL_MISMATCH, LimitRefusal } from "../server/shared/codes";
 import { RECONNECT_SECONDS, type RoomName } from "../server/shared/payloads";
-import { t, tCode } from "./i18n";
+import { t, tCode, type MessageKey } from "./i18n";
 import { isAuthRefusal } from "./identity";
 import { rejoin, type GameRoom } from "./rooms";
 
@@ -38,15 +38,24 @@ const LIMIT_CODES: ReadonlySet<number> = new Set([...Object.values(LimitRefusal)
 /** Colyseus's code for a room id that matches no open room; its text says "not found" or "is locked" (full). */
 const MATCHMAKE_INVALID_ROOM_ID = 4212;
 
+/**
+ * Join refusals worded from their code alone. A new refusal code from the server is one more row
+ * here and one more key in each catalog.
+ */
+const JOIN_REFUSAL_WORDS: ReadonlyMap<number, MessageKey> = new Map<number, MessageKey>([
+  [JOIN_PROTOCOL_MISMATCH, "join.protocolMismatch"],
+  [JOIN_INVALID_OPTIONS, "join.invalidOptions"],
+  ...[...LIMIT_CODES].map((code): [number, MessageKey] => [code, "join.limited"]),
+]);
+
 /** A failed join in the player's words, from its code (the server's English text is for logs). */
 export function describeJoinError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (isProtocolMismatch(error)) return t("join.protocolMismatch");
+  const words = typeof code === "number" ? JOIN_REFUSAL_WORDS.get(code) : undefined;
+  if (words) return t(words);
   if (isAuthRefusal(error)) return t("join.signInRefused", { reason: tCode("auth", code as number, "refusal.other") });
-  if (LIMIT_CODES.has(code as number)) return t("join.limited");
   if (code === MATCHMAKE_INVALID_ROOM_ID) return t(/locked/i.test(message) ? "join.full" : "join.gone");
-  if (code === JOIN_INVALID_OPTIONS) return t("join.invalidOptions");
   if (typeof code !== "number" || /fetch|network|ECONNREFUSED/i.test(message)) return t("join.unreachable");
   return t("join.failed", { code: String(code) });
 }

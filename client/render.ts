@@ -1,94 +1,242 @@
-/** Draws the battle on a canvas that fills its box: the whole map, or a camera on the own player and a minimap. */
-import { ATTACK_RANGE, MAX_HP } from "../server/shared/tuning";
-import { clamp, type MapSize } from "../server/shared/game";
+/**
+ * Draws the battle on a canvas that fills its box: the whole map, or a camera on the own player and
+ * a minimap. The ground is drawn in world units; players, effects and labels in CSS pixels, so they
+ * keep their size at any zoom. Each frame reports what it drew (`FrameReport`) for the tests.
+ */
+import { ATTACK_RANGE } from "../server/shared/tuning";
+import type { MapSize } from "../server/shared/game";
+import { bodyRadius, drawBodies, drawHpBars, labelAnchor, type ScreenPlayer } from "./bodies";
 import { camera, type Camera } from "./camera";
+import { EFFECT_DURATION_MS, type Effect, type EffectKind } from "./effects";
+import { drawOverlays, drawSwings, type EffectView } from "./effectsDraw";
+import { currentLanguage, t, type Language } from "./i18n";
+import { labelAlpha, placeLabels, type LabelRequest } from "./labels";
+import type { Looks } from "./look";
 
 export interface DrawnPlayer {
   id: string;
   name: string;
+  /** What its label says: the name, or the catalog's "{name} (you)" for the own player. */
+  label: string;
   x: number;
   y: number;
+  /** Heading in radians, from its drawn movement (client/facing.ts). */
+  facing: number;
   hp: number;
   alive: boolean;
   me: boolean;
 }
 
-export interface Effect {
-  x: number;
-  y: number;
-  /** Local time (ms) the attack was heard. */
-  start: number;
-}
-
 export interface Scene {
   map: MapSize;
   players: DrawnPlayer[];
-  effects: Effect[];
-  /** sessionId -> local time the player was last hit, for a flash. */
-  hitAt: Map<string, number>;
+  effects: readonly Effect[];
   now: number;
 }
 
-/** How long an attack ring and a hit flash stay visible. */
-export const EFFECT_MS = 300;
-const PLAYER_RADIUS = 14;
-/** Room around the map for the name and HP bar of a player on its edge. */
-const MARGIN_PX = 40;
+/** A label as drawn, in CSS pixels of the canvas. */
+export interface DrawnLabel {
+  id: string;
+  text: string;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  alpha: number;
+}
+
+/** What one frame drew: effects by kind, low-HP marks and labels. */
+export interface FrameReport {
+  effects: Record<EffectKind, number>;
+  /** Effects drawn in motion (0 with reduced motion). */
+  moving: number;
+  lowHp: number;
+  labels: DrawnLabel[];
+  reducedMotion: boolean;
+}
+
+/** Room round the map for the label and HP bar of a player on its edge (CSS pixels), by screen size. */
+const MARGIN_MIN_PX = 14;
+const MARGIN_MAX_PX = 40;
+const MARGIN_SHARE = 0.04;
 /** Longer side of the minimap, CSS pixels, and its distance from the canvas corner. */
 const MINIMAP_PX = 160;
 const MINIMAP_INSET_PX = 12;
+const LABEL_FONT = "12px system-ui, sans-serif";
+const OWN_LABEL_FONT = "bold 13px system-ui, sans-serif";
+const LABEL_HEIGHT_PX = 15;
+/** Label widths kept before the cache starts over. */
+const MEASURE_CACHE_MAX = 2000;
 
 export class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
+  private readonly widths = new Map<string, number>();
+  private readonly reduceMotion = matchMedia("(prefers-reduced-motion: reduce)");
+  /** Damage numbers in the catalog's words, by amount, for the language they were made in. */
+  private damageTexts = { language: "" as Language | "", byAmount: new Map<number, string>() };
+  private last: FrameReport | null = null;
 
-  constructor(private readonly canvas: HTMLCanvasElement) {
+  /** `looks`: the room's players' looks, shared with the side panel's swatches. */
+  constructor(private readonly canvas: HTMLCanvasElement, private readonly looks: Looks) {
     this.ctx = canvas.getContext("2d")!;
+  }
+
+  /** What the last frame drew. */
+  get report(): FrameReport | null {
+    return this.last;
   }
 
   draw(scene: Scene): void {
     const { canvas, ctx } = this;
     const dpr = window.devicePixelRatio || 1;
-    const cssWidth = canvas.clientWidth;
-    const cssHeight = canvas.clientHeight;
-    if (canvas.width !== Math.round(cssWidth * dpr) || canvas.height !== Math.round(cssHeight * dpr)) {
-      canvas.width = Math.round(cssWidth * dpr);
-      canvas.height = Math.round(cssHeight * dpr);
+    const screen = { width: canvas.clientWidth, height: canvas.clientHeight };
+    if (canvas.width !== Math.round(screen.width * dpr) || canvas.height !== Math.round(screen.height * dpr)) {
+      canvas.width = Math.round(screen.width * dpr);
+      canvas.height = Math.round(screen.height * dpr);
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = "#10131a";
     ctx.fillRect(0, 0, canvas.width, canvas.height);
 
     const me = scene.players.find((p) => p.me) ?? null;
-    const view = camera(scene.map, { width: cssWidth, height: cssHeight }, me, MARGIN_PX);
-    const { scale, left, top } = view;
-    ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * left, dpr * top);
-    const px = 1 / scale; // one CSS pixel in world units
+    const margin = Math.min(MARGIN_MAX_PX, Math.max(MARGIN_MIN_PX, Math.min(screen.width, screen.height) * MARGIN_SHARE));
+    const view = camera(scene.map, screen, me, margin);
+    ctx.setTransform(dpr * view.scale, 0, 0, dpr * view.scale, dpr * view.left, dpr * view.top);
+    this.drawGround(scene.map, 1 / view.scale);
 
-    this.drawGround(scene.map, px);
-    for (const effect of scene.effects) this.drawAttack(effect, scene.now, px);
-    // The own player last, so it is never hidden.
-    const ordered = [...scene.players].sort((a, b) => Number(a.me) - Number(b.me));
-    // Visible world x range, so a name near the left or right edge is shifted inside.
-    const visible = { min: -left * px, max: (cssWidth - left) * px };
-    for (const player of ordered) this.drawPlayer(player, scene, px, visible);
-    if (view.follows) this.drawMinimap(scene, view, { width: cssWidth, height: cssHeight }, dpr);
+    // Everything else in CSS pixels.
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const reducedMotion = this.reduceMotion.matches;
+    const report: FrameReport = { effects: { swing: 0, hit: 0, damage: 0, death: 0, respawn: 0 }, moving: 0, lowHp: 0, labels: [], reducedMotion };
+    const flashes = new Map<string, number>();
+    for (const effect of scene.effects) {
+      if (effect.kind === "hit") flashes.set(effect.playerId, Math.max(0, 1 - (scene.now - effect.start) / EFFECT_DURATION_MS.hit));
+    }
+    const onScreen: ScreenPlayer[] = [];
+    const byId = new Map<string, ScreenPlayer>();
+    for (const p of scene.players) {
+      const drawn: ScreenPlayer = {
+        id: p.id,
+        x: view.left + p.x * view.scale,
+        y: view.top + p.y * view.scale,
+        facing: p.facing,
+        hp: p.hp,
+        alive: p.alive,
+        me: p.me,
+        look: this.looks.of(p.name),
+        flash: flashes.get(p.id) ?? 0,
+      };
+      byId.set(p.id, drawn);
+      onScreen.push(drawn);
+    }
+    const own = me && byId.get(me.id);
+    if (own?.alive) this.drawRange(own, view.scale);
+
+    const radius = bodyRadius(view.scale);
+    const effectView: EffectView = {
+      ctx,
+      now: scene.now,
+      reducedMotion,
+      scale: view.scale,
+      radius,
+      at: (effect) => {
+        const player = byId.get(effect.playerId);
+        const colour = player?.look.colour ?? "#d8dee9";
+        return player ? { x: player.x, y: player.y, colour } : { x: view.left + effect.x * view.scale, y: view.top + effect.y * view.scale, colour };
+      },
+      damageText: (amount) => this.damageText(amount),
+      drawn: (kind) => report.effects[kind]++,
+      moved: () => report.moving++,
+    };
+    drawSwings(effectView, scene.effects, ATTACK_RANGE);
+    report.lowHp = drawBodies(ctx, onScreen, radius, scene.now, reducedMotion);
+    drawHpBars(ctx, onScreen, radius);
+    report.labels = this.drawLabels(scene.players, byId, screen, me, radius);
+    // Over the labels: a number lives for a moment and says what just happened.
+    drawOverlays(effectView, scene.effects);
+    if (view.follows) this.drawMinimap(scene, view, screen);
+    this.last = report;
   }
 
-  /** The whole map in a corner: players in view as dots, the own one brighter, the screen as a frame. */
-  private drawMinimap(scene: Scene, view: Camera, screen: { width: number; height: number }, dpr: number): void {
+  private damageText(amount: number): string {
+    if (this.damageTexts.language !== currentLanguage()) this.damageTexts = { language: currentLanguage(), byAmount: new Map() };
+    let text = this.damageTexts.byAmount.get(amount);
+    if (text === undefined) this.damageTexts.byAmount.set(amount, (text = t("effect.damage", { amount })));
+    return text;
+  }
+
+  /** The own player's reach: the real ATTACK_RANGE, so the player sees who a swing will hit. */
+  private drawRange(own: ScreenPlayer, scale: number): void {
+    const { ctx } = this;
+    ctx.beginPath();
+    ctx.arc(own.x, own.y, ATTACK_RANGE * scale, 0, Math.PI * 2);
+    ctx.setLineDash([6, 6]);
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.35)";
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  private measure(text: string, own: boolean): number {
+    const key = own ? `\u0001${text}` : text;
+    let width = this.widths.get(key);
+    if (width === undefined) {
+      if (this.widths.size >= MEASURE_CACHE_MAX) this.widths.clear();
+      this.ctx.font = own ? OWN_LABEL_FONT : LABEL_FONT;
+      this.widths.set(key, (width = Math.ceil(this.ctx.measureText(text).width) + 4));
+    }
+    return width;
+  }
+
+  /** Names above the players, never overlapping (client/labels.ts), fainter further from the own player. */
+  private drawLabels(players: readonly DrawnPlayer[], byId: Map<string, ScreenPlayer>, screen: { width: number; height: number }, me: DrawnPlayer | null, radius: number): DrawnLabel[] {
+    const { ctx } = this;
+    const requests: LabelRequest[] = [];
+    const distances = new Map<string, number>();
+    const centre = me ?? { x: 0, y: 0 };
+    for (const p of players) {
+      const at = labelAnchor(byId.get(p.id)!, radius);
+      const distance = me ? Math.hypot(p.x - centre.x, p.y - centre.y) : 0;
+      distances.set(p.id, distance);
+      // The living before the dead, the own player before everyone.
+      const priority = p.me ? -1 : distance + (p.alive ? 0 : 1e6);
+      requests.push({ id: p.id, x: at.x, y: at.y, width: this.measure(p.label, p.me), height: LABEL_HEIGHT_PX, priority });
+    }
+    const placed = placeLabels(requests, screen);
+    const labels: DrawnLabel[] = [];
+    const byPlayer = new Map(players.map((p) => [p.id, p]));
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    for (const own of [false, true]) {
+      ctx.font = own ? OWN_LABEL_FONT : LABEL_FONT;
+      for (const box of placed) {
+        const p = byPlayer.get(box.id)!;
+        if (p.me !== own) continue;
+        const alpha = labelAlpha(distances.get(p.id)!) * (p.alive ? 1 : 0.6);
+        ctx.globalAlpha = alpha;
+        ctx.fillStyle = own ? "#ffffff" : "#d8dee9";
+        ctx.fillText(p.label, box.left + box.width / 2, box.top + box.height / 2);
+        labels.push({ id: p.id, text: p.label, left: box.left, top: box.top, width: box.width, height: box.height, alpha });
+      }
+    }
+    ctx.globalAlpha = 1;
+    return labels;
+  }
+
+  /** The whole map in a corner: players in view as dots in their colour, the own one larger, the screen as a frame. */
+  private drawMinimap(scene: Scene, view: Camera, screen: { width: number; height: number }): void {
     const { ctx } = this;
     const { map } = scene;
     const k = MINIMAP_PX / Math.max(map.width, map.height);
     const x0 = screen.width - MINIMAP_INSET_PX - map.width * k;
     const y0 = screen.height - MINIMAP_INSET_PX - map.height * k;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = "rgba(16, 19, 26, 0.85)";
     ctx.fillRect(x0, y0, map.width * k, map.height * k);
     ctx.strokeStyle = "#4a5878";
     ctx.lineWidth = 1;
     ctx.strokeRect(x0, y0, map.width * k, map.height * k);
     for (const player of scene.players) {
-      ctx.fillStyle = player.me ? "#4fc3f7" : "#f0a35e";
+      ctx.fillStyle = player.me ? "#ffffff" : this.looks.of(player.name).colour;
       const r = player.me ? 2.5 : 1.5;
       ctx.fillRect(x0 + player.x * k - r, y0 + player.y * k - r, 2 * r, 2 * r);
     }
@@ -115,57 +263,5 @@ export class Renderer {
     ctx.strokeStyle = "#4a5878";
     ctx.lineWidth = 2 * px;
     ctx.strokeRect(0, 0, map.width, map.height);
-  }
-
-  private drawAttack(effect: Effect, now: number, px: number): void {
-    const t = (now - effect.start) / EFFECT_MS;
-    if (t < 0 || t > 1) return;
-    const { ctx } = this;
-    ctx.beginPath();
-    ctx.arc(effect.x, effect.y, ATTACK_RANGE * (0.3 + 0.7 * t), 0, Math.PI * 2);
-    ctx.strokeStyle = `rgba(255, 200, 80, ${1 - t})`;
-    ctx.lineWidth = 4 * px;
-    ctx.stroke();
-    ctx.fillStyle = `rgba(255, 200, 80, ${0.25 * (1 - t)})`;
-    ctx.fill();
-  }
-
-  private drawPlayer(player: DrawnPlayer, scene: Scene, px: number, visible: { min: number; max: number }): void {
-    const { ctx } = this;
-    const r = PLAYER_RADIUS * px;
-    ctx.globalAlpha = player.alive ? 1 : 0.35;
-    const hit = scene.now - (scene.hitAt.get(player.id) ?? -Infinity) < EFFECT_MS;
-    ctx.beginPath();
-    ctx.arc(player.x, player.y, r, 0, Math.PI * 2);
-    ctx.fillStyle = hit ? "#ff5a5a" : player.me ? "#4fc3f7" : "#f0a35e";
-    ctx.fill();
-    if (player.me) {
-      // The own player wears a white ring and shows its attack range.
-      ctx.lineWidth = 3 * px;
-      ctx.strokeStyle = "#ffffff";
-      ctx.stroke();
-      ctx.beginPath();
-      ctx.arc(player.x, player.y, ATTACK_RANGE, 0, Math.PI * 2);
-      ctx.lineWidth = px;
-      ctx.strokeStyle = "rgba(79, 195, 247, 0.35)";
-      ctx.stroke();
-    }
-
-    const barWidth = 40 * px;
-    const barHeight = 5 * px;
-    const barTop = player.y - r - 10 * px;
-    ctx.fillStyle = "#3a0d0d";
-    ctx.fillRect(player.x - barWidth / 2, barTop, barWidth, barHeight);
-    ctx.fillStyle = player.hp > MAX_HP * 0.3 ? "#5ad65a" : "#e04a4a";
-    ctx.fillRect(player.x - barWidth / 2, barTop, (barWidth * player.hp) / MAX_HP, barHeight);
-
-    ctx.font = `${(player.me ? 13 : 12) * px}px system-ui, sans-serif`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "bottom";
-    ctx.fillStyle = player.me ? "#ffffff" : "#d8dee9";
-    const label = player.me ? `${player.name} (you)` : player.name;
-    const half = ctx.measureText(label).width / 2 + 2 * px;
-    ctx.fillText(label, clamp(player.x, visible.min + half, visible.max - half), barTop - 3 * px);
-    ctx.globalAlpha = 1;
   }
 }

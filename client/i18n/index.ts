@@ -48,12 +48,15 @@ let locale = "en";
 let numbers = new Intl.NumberFormat("en");
 let clock = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit" });
 let stamp = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
+/** Formatters made for `formatNumber`'s options in the current locale: making one costs more than a frame can spare. */
+let formatters = new Map<string, Intl.NumberFormat>();
 
 /** Switches every later `t`, `formatNumber` and `formatTime` to `next`. */
 export function useLanguage(next: Language, preferred: readonly string[]): void {
   language = next;
   locale = localeFor(next, preferred);
   numbers = new Intl.NumberFormat(locale);
+  formatters = new Map();
   clock = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" });
   stamp = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "medium" });
 }
@@ -77,7 +80,11 @@ export function refusalText(code: string): string {
 }
 
 export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
-  return options ? new Intl.NumberFormat(locale, options).format(value) : numbers.format(value);
+  if (!options) return numbers.format(value);
+  const key = JSON.stringify(options);
+  let formatter = formatters.get(key);
+  if (!formatter) formatters.set(key, (formatter = new Intl.NumberFormat(locale, options)));
+  return formatter.format(value);
 }
 
 /** Hours and minutes in the viewer's locale and own time zone. */

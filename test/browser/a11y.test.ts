@@ -34,16 +34,25 @@ describe("browser client for keyboards and screen readers (Chromium)", function 
     assert.deepEqual(await unnamed(page), []);
   });
 
-  it("puts the focus on the battle when play starts, then the side panel; Escape from the chat returns to the battle", async () => {
+  it("puts the focus on the battle when play starts, then the hint, the header and the side panel; Escape from the chat returns to the battle", async () => {
     const page = await suite.open("/");
     await page.fill("#name", "Ann");
     await page.focus("#quick-play");
     await page.keyboard.press("Enter");
     await untilDrawn(page, "scene.players.some((p) => p.me)");
     assert.equal(await pageValue(page, "document.activeElement.id"), "canvas");
-    assert.deepEqual(await tabOrder(page, 4), ["leave", "invite-link", "copy-link", "chat-input"]);
+    // The controls hint of a first battle, then the header and the side panel.
+    assert.deepEqual(await tabOrder(page, 6), ["hint-dismiss", "sound-toggle", "leave", "invite-link", "copy-link", "chat-input"]);
     await page.keyboard.press("Escape");
     assert.equal(await pageValue(page, "document.activeElement.id"), "canvas");
+    // Buttons work from the keyboard in a battle: Enter presses the hint's, Space the sound switch.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#hint", { state: "hidden" });
+    await page.focus("#sound-toggle");
+    await page.keyboard.press("Space");
+    assert.equal(await page.getAttribute("#sound-toggle", "aria-pressed"), "true");
+    assert.equal(await pageValue(page, "document.activeElement.id"), "sound-toggle", "the button keeps the focus");
     assert.deepEqual(await unnamed(page), []);
     // Kills and chat lines are announced without interrupting.
     assert.equal(await page.getAttribute("#kill-feed", "aria-live"), "polite");

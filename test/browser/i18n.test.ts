@@ -7,6 +7,56 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { pageValue, untilDrawn, useBrowserSuite } from "../helpers/browser";
+import { eventually } from "../helpers/wait";
+import { CATALOGS, LANGUAGE_NAMES, type Language } from "../../client/i18n";
+import { roomName } from "../../server/shared/roomNames";
+import { ATTACK_DAMAGE } from "../../server/shared/tuning";
+
+/**
+ * Installs, in the page, a record of every string it shows: each element's text where it has words
+ * of its own, its placeholder, aria-label and title, the document's title, and every text drawn on a
+ * canvas. Chat lines are left out (players' own words, and the server's system lines, which are not
+ * the client's to translate yet); the client's own refusal lines in the chat are kept.
+ */
+const RECORD_SHOWN = `(() => {
+  const shown = (window.shown = new Set());
+  for (const draw of ["fillText", "strokeText"]) {
+    const original = CanvasRenderingContext2D.prototype[draw];
+    CanvasRenderingContext2D.prototype[draw] = function (text, ...rest) {
+      shown.add("canvas\u0000" + String(text));
+      return original.call(this, text, ...rest);
+    };
+  }
+  window.collectShown = () => {
+    for (const element of document.body.querySelectorAll("*")) {
+      if (element.closest("#chat-log .line:not(.refusal)") || element.matches("script, style")) continue;
+      const own = [...element.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim() !== "");
+      if (own) shown.add("text\u0000" + element.textContent.replace(/\\s+/g, " ").trim());
+      for (const name of ["placeholder", "aria-label", "title"]) {
+        const value = element.getAttribute(name);
+        if (value) shown.add(name + "\u0000" + value);
+      }
+    }
+    shown.add("title\u0000" + document.title);
+  };
+})()`;
+
+const regexOf = (template: string) =>
+  new RegExp(`^${template.replace(/\s+/g, " ").trim().replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{\w+\\?\}|\{\w+\}/g, "(.+?)")}$`);
+
+/**
+ * Whether `text` is the catalog's words in `language` (a slot may hold anything that is itself
+ * explained), or data the client only shows: names, a room's id and name, numbers, language names.
+ */
+function explained(text: string, language: Language, data: ReadonlySet<string>, depth = 0): boolean {
+  const words = text.replace(/\s+/g, " ").trim();
+  if (words === "" || data.has(words) || /^[\d\s.,:/−+-]+$/.test(words)) return true;
+  if (depth > 2) return false;
+  return Object.values(CATALOGS[language]).some((template) => {
+    const match = regexOf(template).exec(words);
+    return match !== null && match.slice(1).every((part) => explained(part, language, data, depth + 1));
+  });
+}
 
 describe("browser client in other languages (Chromium)", function () {
   this.timeout(60_000);
@@ -51,6 +101,53 @@ describe("browser client in other languages (Chromium)", function () {
     const expected = new Intl.DateTimeFormat("ja-JP", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Tokyo" }).format(new Date(utc!));
     assert.equal(await line.locator("time").textContent(), expected);
   });
+
+  for (const [locale, language, you] of [["es-ES", "es", "Bea (tú)"], ["ja-JP", "ja", "Bea（あなた）"]] as const) {
+    it(`shows no word outside the ${language} catalog: lobby, battle, hits, a death, the canvas and the page's labels`, async () => {
+      const ann = await suite.open("/");
+      await play(ann, "Ann");
+      const roomId = await pageValue<string>(ann, "window.game.battle.roomId");
+      const page = await suite.open(`/?room=${roomId}`, { locale });
+      await page.evaluate(RECORD_SHOWN);
+      await page.waitForSelector(`#room-list li[data-room-id="${roomId}"]`);
+      await page.evaluate("window.collectShown()");
+      await page.fill("#name", "Bea");
+      await page.click("#join-invite");
+      await untilDrawn(page, "scene.players.some((p) => p.me)");
+
+      const room = suite.server.getRoomById<BattleState>(roomId);
+      const [annId, beaId] = [await pageValue<string>(ann, "window.game.battle.sessionId"), await pageValue<string>(page, "window.game.battle.sessionId")];
+      Object.assign(room.state.players.get(annId)!, { x: 480, y: 500 });
+      const bea = room.state.players.get(beaId)!;
+      Object.assign(bea, { x: 520, y: 500, hp: 2 * ATTACK_DAMAGE });
+      await untilDrawn(ann, "scene.players.some((p) => p.name === 'Bea' && p.x === 520)");
+      await ann.keyboard.press("Space");
+      await page.waitForFunction("window.game.battle.drawn.effects.damage > 0");
+      await page.evaluate("window.collectShown()");
+      await eventually(async () => {
+        if (bea.alive) await ann.keyboard.press("Space");
+        return !bea.alive;
+      }, "Bea defeated", 5000, 150);
+      await page.waitForSelector("#death-overlay:visible");
+      await page.waitForSelector("#kill-feed li");
+      await page.evaluate("window.collectShown()");
+      await untilDrawn(page, "scene.players.some((p) => p.me && p.alive)");
+      // Back, and two attacks in a row: the second's refusal (cooling down) is shown from its code.
+      await page.keyboard.press("Space");
+      await page.keyboard.press("Space");
+      await page.waitForSelector("#battle-notice:not(:empty)");
+      await page.evaluate("window.collectShown()");
+
+      const shown = await pageValue<string[]>(page, "[...window.shown]");
+      const data = new Set(["Ann", "Bea", roomId, roomName(roomId, language), ...Object.values(LANGUAGE_NAMES)]);
+      const foreign = shown.filter((entry) => !explained(entry.split("\u0000")[1], language, data));
+      assert.deepEqual(foreign, [], `shown in ${language} but from no ${language} catalog string`);
+      // The canvas's own words were among them, in this language.
+      assert.ok(shown.includes(`canvas\u0000${you}`), "the own player's label");
+      assert.ok(shown.includes(`canvas\u0000${CATALOGS[language]["effect.damage"].replace("{amount}", String(ATTACK_DAMAGE))}`), "a damage number");
+      assert.ok(shown.some((entry) => entry.startsWith("text\u0000") && entry.includes(CATALOGS[language]["battle.defeated"])), "the death overlay");
+    });
+  }
 
   it("falls back to English for a language it lacks, and remembers the picker's choice across a reload", async () => {
     const page = await suite.open("/", { locale: "fr-FR" });

@@ -84,6 +84,22 @@ describe("browser client on a phone (Chromium, touch emulation)", function () {
     await untilDrawn(ben, "scene.players.some((p) => p.me && p.hp === arg)", MAX_HP - ATTACK_DAMAGE);
   });
 
+  it("shows the controls hint in gestures, not keys, and puts the map across the whole width in portrait with the scores in the sheet under it", async () => {
+    const page = await quickPlay("Ann");
+    await page.waitForSelector("#hint .touch-only", { state: "visible" });
+    assert.ok(!(await page.isVisible("#hint .keys-only")), "no keys on a touch screen");
+    assert.equal((await box(page, "#canvas")).width, PORTRAIT.width, "the map's canvas spans the screen");
+    const canvas = await box(page, "#canvas");
+    const scores = await box(page, ".scoreboard");
+    assert.ok(scores.y >= canvas.y + canvas.height, "the scores are under the map, not over it");
+    await page.tap("#chat-toggle");
+    await page.waitForSelector(".scoreboard", { state: "hidden" });
+    await page.tap("#scores-toggle");
+    await page.waitForSelector(".scoreboard", { state: "visible" });
+    assert.equal(await page.getAttribute("#scores-toggle", "aria-expanded"), "true");
+    assert.equal(await page.getAttribute("#chat-toggle", "aria-expanded"), "false");
+  });
+
   for (const [layout, size] of [["portrait", PORTRAIT], ["landscape", LANDSCAPE]] as const) {
     it(`keeps the whole map and the controls on screen in ${layout} (${size.width}x${size.height}), and opens the chat beside the map`, async () => {
       const page = await quickPlay("Ann");
@@ -91,7 +107,8 @@ describe("browser client on a phone (Chromium, touch emulation)", function () {
       await page.waitForFunction(`innerWidth === ${size.width} && innerHeight === ${size.height}`);
       await page.screenshot({ path: screenshotPath(`touch-${layout}.png`) });
       const canvas = await box(page, "#canvas");
-      for (const selector of ["#canvas", "#attack-button", "#chat-toggle", "#leave"]) {
+      // The room's name, its link and the way out stay on screen on a phone too.
+      for (const selector of ["#canvas", "#attack-button", "#chat-toggle", "#leave", "#copy-link", "#room-name"]) {
         assert.ok(inside(await box(page, selector), size), `${selector} fits the ${layout} screen`);
       }
       // The renderer fits the whole map into the canvas: a map square of at least a third of the short side.

@@ -54,6 +54,49 @@ describe("client languages", () => {
     assert.equal(t("lobby.quickPlay"), "クイックプレイ");
   });
 
+  /**
+   * Keys whose words are the same as English in a language, on purpose: loanwords ("Chat", "HP",
+   * "ping"), symbols and numbers. Any other string equal to English is a translation left out.
+   */
+  const SAME_AS_ENGLISH: Record<string, readonly string[]> = {
+    es: ["battle.chat", "chat.status", "effect.damage", "hud.ping", "hud.pingNone", "score.outOfView"],
+    ja: ["effect.damage", "hud.ping", "hud.pingNone", "score.hp", "score.outOfView"],
+  };
+
+  it("walks every key of every catalog: a string equal to the English one is a word the language shares on purpose", () => {
+    for (const [language, catalog] of Object.entries(CATALOGS)) {
+      if (language === "en") continue;
+      const same = Object.keys(CATALOGS.en).filter((key) => (catalog as Record<string, string>)[key] === (CATALOGS.en as Record<string, string>)[key]);
+      assert.deepEqual(same.sort(), [...(SAME_AS_ENGLISH[language] ?? [])].sort(), `${language}: untranslated keys`);
+    }
+  });
+
+  it("abbreviates kills and deaths so that no language's letter means the other column in another language", () => {
+    const kills = new Map(Object.entries(CATALOGS).map(([language, catalog]) => [language, catalog["score.kills"]]));
+    const deaths = new Map(Object.entries(CATALOGS).map(([language, catalog]) => [language, catalog["score.deaths"]]));
+    for (const [language, catalog] of Object.entries(CATALOGS)) {
+      assert.notEqual(catalog["score.kills"], catalog["score.deaths"], `${language}: kills and deaths look alike`);
+      for (const [other, death] of deaths) assert.notEqual(catalog["score.kills"], death, `${language} kills read as ${other} deaths`);
+      for (const [other, kill] of kills) assert.notEqual(catalog["score.deaths"], kill, `${language} deaths read as ${other} kills`);
+    }
+  });
+
+  it("keeps every visible word of index.html in the catalogs: no text or label outside a data-i18n element, punctuation included", () => {
+    const html = readFileSync(join(__dirname, "..", "client", "index.html"), "utf8")
+      .replace(/<!--[\s\S]*?-->/g, "")
+      .replace(/<(script|style|title)\b[\s\S]*?<\/\1>/g, "");
+    // The words of data-i18n elements are replaced from the catalog when the page starts.
+    const withoutTranslated = html.replace(/(<(\w+)\b[^>]*\sdata-i18n="[^"]+"[^>]*>)[^<]*(<\/\2>)/g, "$1$3");
+    const loose = [...withoutTranslated.matchAll(/>([^<]*)</g)].map((m) => m[1].trim()).filter((text) => text !== "");
+    assert.deepEqual(loose, [], "text in index.html that no catalog key replaces");
+    for (const [, tag] of html.matchAll(/<(\w+\b[^>]*)>/g)) {
+      for (const attribute of ["placeholder", "aria-label", "title"]) {
+        const name = attribute === "aria-label" ? "label" : attribute;
+        if (new RegExp(`\\s${attribute}="`).test(tag)) assert.match(tag, new RegExp(`data-i18n-${name}="`), `${attribute} without data-i18n-${name}: <${tag}>`);
+      }
+    }
+  });
+
   it("keeps every word of the page in the catalogs: index.html's data-i18n keys all exist", () => {
     const html = readFileSync(join(ROOT, "client", "index.html"), "utf8");
     const keys = [...html.matchAll(/data-i18n(?:-\w+)?="([^"]+)"/g)].map((m) => m[1]);

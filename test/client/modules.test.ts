@@ -6,6 +6,7 @@ import { battleChannel } from "../../server/shared/channel";
 import { INTERPOLATION_DELAY_MS, Interpolator, INTERPOLATION_BUFFER, ServerClock, CLOCK_DRIFT_PER_PATCH_MS } from "../../client/interpolation";
 import { RoomList } from "../../client/lobby";
 import { shutdownText } from "../../client/hud";
+import { lineWords } from "../../client/chat";
 import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError, finalCloseReason, RECONNECT_MAX_DELAY_MS } from "../../client/net";
 import { roomsOf, type RoomStates } from "../../client/rooms";
 import { JOIN_PROTOCOL_MISMATCH } from "../../server/shared/codes";
@@ -238,6 +239,12 @@ describe("client helpers", () => {
     assert.equal(battleChannel("aBc-_9XyZ"), a, "stable");
   });
 
+  it("words a chat line by its kind: a player's line with its author, a system line as the server sent it", () => {
+    const line = { id: 1, name: "Ann", sessionId: "s", playerId: "p", text: "hi", time: 0 };
+    assert.deepEqual(lineWords({ ...line, kind: "user" }), { name: "Ann", text: "hi" });
+    assert.deepEqual(lineWords({ ...line, kind: "system", name: "", text: "Ann joined" }), { text: "Ann joined" });
+  });
+
   it("backs off reconnection attempts up to a ceiling", () => {
     assert.deepEqual([0, 1, 2, 3, 4, 5, 9].map(backoffDelayMs), [250, 500, 1000, 2000, 4000, 4000, RECONNECT_MAX_DELAY_MS]);
   });
@@ -272,10 +279,10 @@ describe("client layout", () => {
   const CLIENT = join(ROOT, "client");
   const files = readdirSync(CLIENT, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
   for (const file of files) {
-    it(`${file} takes only the wire, the rule tuning and the pure rules from the server`, () => {
+    it(`${file} takes only the protocol, the rule tuning, the pure rules and room names from the server`, () => {
       const source = readFileSync(join(CLIENT, file), "utf8");
       const fromServer = [...source.matchAll(/from\s+"((?:\.\.\/)+server\/[^"]+)"/g)].map((m) => m[1]);
-      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(wire|tuning|game|arena)$/);
+      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(payloads|codes|messages|tuning|game|arena|roomNames|hash)$/);
     });
   }
 });

@@ -18,7 +18,7 @@ describe("layout: the modules the browser shares", () => {
 });
 
 describe("layout: the browser bundle", () => {
-  it("takes from the server only the protocol (payloads, codes, the message records and their parsers), the rule tuning and the pure rules, never the server limits", async () => {
+  it("takes from the server only the protocol (payloads, codes, the message records and their parsers), the rule tuning, the pure rules and room names, never the server limits", async () => {
     const { build } = await import("esbuild");
     const result = await build({
       entryPoints: [join(ROOT, "client", "main.ts")],
@@ -34,10 +34,12 @@ describe("layout: the browser bundle", () => {
       "server/shared/arena.ts",
       "server/shared/codes.ts",
       "server/shared/game.ts",
+      "server/shared/hash.ts",
       "server/shared/messages.ts",
       "server/shared/names.ts",
       "server/shared/parse.ts",
       "server/shared/payloads.ts",
+      "server/shared/roomNames.ts",
       "server/shared/tuning.ts",
     ]);
   });

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { ROOT } from "../helpers/paths";
 import type { BrowserContextOptions } from "playwright-core";
 import { send, type GameRoom } from "../../client/rooms";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
@@ -17,7 +18,7 @@ import { pageValue, screenshotPath, untilDrawn, useBrowserSuite } from "../helpe
 import { sdkOf } from "../helpers/rooms";
 import { eventually } from "../helpers/wait";
 
-const DOCS_DIR = join(__dirname, "..", "..", "docs", "screenshots");
+const DOCS_DIR = join(ROOT, "docs", "screenshots");
 const LAYOUTS: Array<[string, BrowserContextOptions]> = [
   ["desktop", { viewport: { width: 1280, height: 800 } }],
   ["phone", { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 }],

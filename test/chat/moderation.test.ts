@@ -41,12 +41,12 @@ describe("chat moderation", () => {
 
   it("refuses bad moderation arguments without changing anything", async () => {
     const { ann, room } = await channel();
-    assert.deepEqual(room.mute("nobody"), { ok: false, reason: "no such member" });
+    assert.deepEqual(room.mute("nobody"), { ok: false, code: RefusalCode.noSuchMember, message: "no such member" });
     for (const seconds of [0, -1, NaN, Infinity, "60", 10 ** 9]) {
       assert.equal(room.mute(ann.sessionId, seconds).ok, false, String(seconds));
     }
-    assert.deepEqual(room.unmute(ann.sessionId), { ok: false, reason: "not muted" });
-    assert.deepEqual(room.kick({ sessionId: ann.sessionId }), { ok: false, reason: "no such member" });
+    assert.deepEqual(room.unmute(ann.sessionId), { ok: false, code: RefusalCode.notMuted, message: "not muted" });
+    assert.deepEqual(room.kick({ sessionId: ann.sessionId }), { ok: false, code: RefusalCode.noSuchMember, message: "no such member" });
     const line = lineWith(ann, "fine");
     send(ann, ClientMessage.chat, { text: "fine" });
     assert.equal((await line).kind, "user");

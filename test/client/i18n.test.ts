@@ -82,7 +82,7 @@ describe("client languages", () => {
   });
 
   it("keeps every visible word of index.html in the catalogs: no text or label outside a data-i18n element, punctuation included", () => {
-    const html = readFileSync(join(__dirname, "..", "client", "index.html"), "utf8")
+    const html = readFileSync(join(ROOT, "client", "index.html"), "utf8")
       .replace(/<!--[\s\S]*?-->/g, "")
       .replace(/<(script|style|title)\b[\s\S]*?<\/\1>/g, "");
     // The words of data-i18n elements are replaced from the catalog when the page starts.

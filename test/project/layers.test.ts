@@ -4,8 +4,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import ts from "typescript";
 import { cruiseProject, layerEdges } from "../../scripts/deps";
+import { ROOT } from "../helpers/paths";
 
-const ROOT = join(__dirname, "..", "..");
 /** Longest source file in server/ and client/: past it, a file holds more than one job. */
 const SOURCE_MAX_LINES = 300;
 

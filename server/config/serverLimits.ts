@@ -25,6 +25,10 @@ import {
   OUTGOING_STALL_MS,
   ROOMS_PER_ADDRESS,
   ROOMS_PER_IDENTITY,
+  WIRE_BYTE_BURST,
+  WIRE_BYTES_PER_S,
+  WIRE_FRAME_BURST,
+  WIRE_FRAMES_PER_S,
 } from "../shared/limits";
 
 /** What may wait to be sent to one client (server/security/backpressure.ts); no variable sets it, test rigs shorten it. */
@@ -42,6 +46,21 @@ export const DEFAULT_OUTGOING_LIMITS: OutgoingLimits = {
   joinAckMs: JOIN_ACK_DEADLINE_MS,
 };
 
+/** What one connection may send before any decoding (server/security/wireGuard.ts); RATE_LIMIT_SCALE multiplies it, test rigs tune it. */
+export interface WireBudget {
+  framesPerSecond: number;
+  frameBurst: number;
+  bytesPerSecond: number;
+  byteBurst: number;
+}
+
+export const DEFAULT_WIRE_BUDGET: WireBudget = {
+  framesPerSecond: WIRE_FRAMES_PER_S,
+  frameBurst: WIRE_FRAME_BURST,
+  bytesPerSecond: WIRE_BYTES_PER_S,
+  byteBurst: WIRE_BYTE_BURST,
+};
+
 export interface ServerLimits {
   maxSockets: number;
   socketsPerAddress: number;
@@ -55,6 +74,7 @@ export interface ServerLimits {
   /** TRUSTED_PROXY, normalised (IPv4-mapped IPv6 as plain IPv4). */
   trustedProxies: ReadonlySet<string>;
   outgoing: OutgoingLimits;
+  wire: WireBudget;
 }
 
 type Vars = { get(name: string): { default(value: string): { asIntPositive(): number } } };
@@ -78,6 +98,7 @@ export function readLimits(vars: Vars, trustedProxy: string | undefined): Server
     chatChannelsPerAddress: int("CHAT_CHANNELS_PER_ADDRESS", CHAT_CHANNELS_PER_ADDRESS),
     trustedProxies: readTrustedProxies(trustedProxy),
     outgoing: { ...DEFAULT_OUTGOING_LIMITS },
+    wire: { ...DEFAULT_WIRE_BUDGET },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Client, Deferred, Room } from "@colyseus/core";
 import type { WebSocket } from "ws";
 import { droppedForBackpressure } from "../security/backpressure";
+import { refusedAtTheWire } from "../security/wireSocket";
 import { PROTOCOL_ERROR_CLOSE_CODES } from "../shared/codes";
 import { RECONNECT_SECONDS } from "../shared/payloads";
 
@@ -8,7 +9,7 @@ const isProtocolError = (code: unknown) => typeof code === "number" && PROTOCOL_
 
 /**
  * One room's kept seats: a dropped client keeps its seat for RECONNECT_SECONDS, unless the server
- * closed it for a protocol error or dropped it for not reading what it is sent.
+ * closed it for a protocol error, refused it at the wire or dropped it for not reading what it is sent.
  */
 export class Reconnections {
   /** Clients closed for a protocol error: their leave is final, however the socket then closes. */
@@ -40,7 +41,8 @@ export class Reconnections {
    * removed the client (cut off for flooding, kicked, replaced), so it may not come back.
    */
   async cameBack(client: Client, final: boolean): Promise<boolean> {
-    if (final || this.protocolErrors.has(client) || droppedForBackpressure((client as Client & { ref?: WebSocket }).ref)) return false;
+    const socket = (client as Client & { ref?: WebSocket }).ref;
+    if (final || this.protocolErrors.has(client) || droppedForBackpressure(socket) || refusedAtTheWire(socket)) return false;
     const reconnection = this.room.allowReconnection(client, RECONNECT_SECONDS);
     this.waiting.set(client.sessionId, reconnection);
     try {

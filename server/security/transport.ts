@@ -19,6 +19,8 @@ import type { Backpressure } from "./backpressure";
 import { clientAddress } from "./clientAddress";
 import { guardRequests } from "./frontDoor";
 import type { MatchmakingGuard } from "./matchmaking";
+import { scaledBudget, WireGuard } from "./wireGuard";
+import { guardWire } from "./wireSocket";
 
 /** What the transport guards with: parts of the app context (server/context.ts). */
 export interface TransportParts {
@@ -39,6 +41,7 @@ export function createTransport(options: TransportOptions, parts: TransportParts
   const { settings, log, addressLimits: limits } = parts;
   const origins = settings.allowedOrigins;
   const { maxSockets, trustedProxies } = settings.limits;
+  const wireBudget = scaledBudget(settings.limits.wire, settings.rateLimitScale);
   if (origins.describe === "*" && settings.production) {
     log.warn("ALLOWED_ORIGINS is not set: every web origin may use this server (set it in production)");
   }
@@ -46,6 +49,10 @@ export function createTransport(options: TransportOptions, parts: TransportParts
     // Colyseus registers this method itself as the WebSocketServer's `connection` listener, unbound:
     // it must not use `this`.
     protected override async onConnection(rawClient: WebSocket & { pingCount: number }, req: IncomingMessage) {
+      guardWire(rawClient, new WireGuard(wireBudget), (verdict) => {
+        parts.metrics.countWireRefusal(verdict.refusal);
+        log.warn({ reason: verdict.refusal, detail: verdict.detail }, "closed a connection at the wire");
+      });
       parts.backpressure.guard(rawClient);
       meterSocket(parts.metrics, rawClient, req);
       return super.onConnection(rawClient, req);

@@ -121,6 +121,12 @@ export const CLOSE_RATE_LIMITED = 4429;
  * too big (ws), 4002 a message Colyseus could not decode or validate. No reconnection seat is kept.
  */
 export const PROTOCOL_ERROR_CLOSE_CODES: readonly number[] = [1002, 1007, 1009, 4002];
+/**
+ * WebSocket close code for a frame outside the protocol, refused before anything decodes it
+ * (server/security/wireGuard.ts): empty, a code clients do not send, a payload the protocol does not
+ * use (msgpack extensions, nesting past MSGPACK_MAX_DEPTH). Colyseus's own code for an undecodable message.
+ */
+export const CLOSE_BAD_FRAME = 4002;
 /** WebSocket close code for a chat member removed by a moderator. */
 export const CLOSE_KICKED = 4403;
 /**

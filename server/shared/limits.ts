@@ -29,6 +29,26 @@ export const JOIN_ACK_DEADLINE_MS = 10_000;
 /** A dropped client's socket gets this long to deliver its close frame before it is destroyed. */
 export const DROP_CLOSE_GRACE_MS = 1000;
 
+/**
+ * The wire budget of one connection (server/security/wireGuard.ts), charged before anything decodes
+ * a frame: every byte the socket receives (frame headers, fragments, pings included) and every
+ * message, ping and pong. Over either the connection is cut off with CLOSE_RATE_LIMITED, as a
+ * message flood is. An honest player sends about 25 frames and 2 KB a second (moves at one per
+ * tick, pongs, a chat line); RATE_LIMIT_SCALE multiplies these as it does the message rates.
+ */
+export const WIRE_FRAMES_PER_S = 100;
+export const WIRE_FRAME_BURST = 300;
+export const WIRE_BYTES_PER_S = 16 * 1024;
+/** Ten chat lines of the longest kind at once fit. */
+export const WIRE_BYTE_BURST = 64 * 1024;
+/**
+ * Containers (arrays, maps, records) one client message may nest (server/security/msgpackCheck.ts);
+ * the deepest the protocol sends is 2 (a lobby filter's metadata).
+ */
+export const MSGPACK_MAX_DEPTH = 4;
+/** Reads of one msgpackr record in one message: from the 4th msgpackr compiles the record's reader (`new Function`). */
+export const MSGPACK_RECORD_READS_MAX = 3;
+
 /** Largest WebSocket frame the server reads; bigger frames close the sender's connection (1009). */
 export const MAX_MESSAGE_BYTES = 4 * 1024;
 /** Largest matchmaking request body (the join options as JSON); bigger requests get HTTP 413. */

@@ -15,12 +15,13 @@ export class TokenBucket {
     this.tokens = limit.burst;
   }
 
-  take(now: number): boolean {
+  /** Spends `amount` tokens (one by default); false, spending none, when fewer are left. */
+  take(now: number, amount = 1): boolean {
     const refill = (Math.max(0, now - this.last) / 1000) * this.limit.perSecond;
     this.tokens = Math.min(this.limit.burst, this.tokens + refill);
     this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < amount) return false;
+    this.tokens -= amount;
     return true;
   }
 

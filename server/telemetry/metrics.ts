@@ -118,6 +118,12 @@ export class Metrics {
     labelNames: ["reason"],
     registers: [this.registry],
   });
+  private readonly wireRefusals = new Counter({
+    name: "game_wire_refusals_total",
+    help: "Connections closed by the wire guard before any decoding, by reason (flood: over the frame or byte budget; malformed: a frame outside the protocol)",
+    labelNames: ["reason"],
+    registers: [this.registry],
+  });
   private readonly limitRefusals = new Counter({
     name: "game_limit_refusals_total",
     help: "Requests refused by a per-address, per-identity or per-process limit, by limit (LimitRefusal names)",
@@ -185,6 +191,11 @@ export class Metrics {
   /** One client dropped for not reading what it is sent. */
   countBackpressureDrop(reason: string): void {
     this.backpressureDrops.inc({ reason });
+  }
+
+  /** One connection closed by the wire guard. */
+  countWireRefusal(reason: "flood" | "malformed"): void {
+    this.wireRefusals.inc({ reason });
   }
 
   /** One request refused by a LimitRefusal limit. */

@@ -10,11 +10,13 @@
  * MAX_ROOMS                  open rooms of this process
  * CHAT_CHANNELS_PER_ADDRESS  chat channels one address is in
  * TRUSTED_PROXY              comma-separated IP addresses of the reverse proxies whose X-Forwarded-For is believed
+ * IPV6_PREFIX_BITS           an IPv6 client is its network of this many bits in every per-address table (16-128)
  */
 import { isIP } from "node:net";
 import { ConfigError } from "./error";
 import {
   CHAT_CHANNELS_PER_ADDRESS,
+  IPV6_PREFIX_BITS,
   JOIN_ACK_DEADLINE_MS,
   MATCHMAKE_PER_ADDRESS_PER_S,
   MAX_OPEN_SOCKETS,
@@ -73,6 +75,8 @@ export interface ServerLimits {
   chatChannelsPerAddress: number;
   /** TRUSTED_PROXY, normalised (IPv4-mapped IPv6 as plain IPv4). */
   trustedProxies: ReadonlySet<string>;
+  /** IPV6_PREFIX_BITS: the IPv6 network one client is keyed by (server/security/clientAddress.ts addressKey). */
+  ipv6PrefixBits: number;
   outgoing: OutgoingLimits;
   wire: WireBudget;
 }
@@ -97,6 +101,7 @@ export function readLimits(vars: Vars, trustedProxy: string | undefined): Server
     maxRooms: int("MAX_ROOMS", MAX_ROOMS_PER_PROCESS),
     chatChannelsPerAddress: int("CHAT_CHANNELS_PER_ADDRESS", CHAT_CHANNELS_PER_ADDRESS),
     trustedProxies: readTrustedProxies(trustedProxy),
+    ipv6PrefixBits: readPrefixBits(int("IPV6_PREFIX_BITS", IPV6_PREFIX_BITS)),
     outgoing: { ...DEFAULT_OUTGOING_LIMITS },
     wire: { ...DEFAULT_WIRE_BUDGET },
   };
@@ -106,6 +111,13 @@ export function readLimits(vars: Vars, trustedProxy: string | undefined): Server
 export function normaliseAddress(address: string): string {
   const trimmed = address.trim();
   return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(trimmed) ? trimmed.slice(7) : trimmed.toLowerCase();
+}
+
+/** Shorter than a /16 would make whole providers one client; 128 keys every address apart. */
+const IPV6_PREFIX_BITS_MIN = 16;
+function readPrefixBits(bits: number): number {
+  if (bits < IPV6_PREFIX_BITS_MIN || bits > 128) throw new ConfigError(`"IPV6_PREFIX_BITS" must be from ${IPV6_PREFIX_BITS_MIN} to 128`);
+  return bits;
 }
 
 function readTrustedProxies(value: string | undefined): ReadonlySet<string> {

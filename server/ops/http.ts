@@ -4,7 +4,7 @@ import type express from "express";
 import { STATUS_CODES } from "node:http";
 import basicAuth from "express-basic-auth";
 import type { AppContext } from "../context";
-import { clientAddress } from "../security/clientAddress";
+import { clientKey } from "../security/clientAddress";
 import { ADMIN_LOGIN_FAILURES_MAX, ADMIN_LOGIN_WINDOW_S, LOGGED_USER_MAX_CHARS, TRACKED_ADDRESSES_MAX } from "../shared/limits";
 import { BoundedMap } from "../shared/lru";
 import type { Logger } from "../telemetry/log";
@@ -40,7 +40,7 @@ const MONITOR_COLUMNS = [
  */
 function adminOnly({ settings, log, metrics }: AppContext): express.RequestHandler[] {
   const throttle = new LoginThrottle();
-  const addressOf = (req: express.Request) => clientAddress(req, settings.limits.trustedProxies);
+  const addressOf = (req: express.Request) => clientKey(req, settings.limits);
   const notThrottled: express.RequestHandler = (req, res, next) => {
     if (!throttle.blocked(addressOf(req), performance.now())) return next();
     metrics.countAdminRefusal("throttled");

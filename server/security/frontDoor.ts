@@ -11,7 +11,7 @@ import { LimitRefusal } from "../shared/codes";
 import { MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES, REFUSED_BODY_LINGER_MS } from "../shared/limits";
 import type { Logger } from "../telemetry/log";
 import type { AddressLimits } from "./addressLimits";
-import { clientAddress } from "./clientAddress";
+import { clientKey } from "./clientAddress";
 
 /** Colyseus's own route test (Server.attachMatchMakingRoutes): any URL containing "/matchmake". */
 export function isMatchmakeUrl(url: string | undefined): boolean {
@@ -137,7 +137,7 @@ export function guardRequests(server: HttpServer, settings: Settings, limits: Ad
       return reply(req, res, 403, { code: 403, error: "origin not allowed" }, false, mustClose(req));
     }
     const matchmaking = isMatchmakeUrl(req.url);
-    if (matchmaking && req.method === "POST" && !limits.admitMatchmake(clientAddress(req, settings.limits.trustedProxies))) {
+    if (matchmaking && req.method === "POST" && !limits.admitMatchmake(clientKey(req, settings.limits))) {
       res.setHeader("Retry-After", "1");
       const error = `too many matchmaking requests from your address (at most ${settings.limits.matchmakePerSecond} per second)`;
       return reply(req, res, 429, { code: LimitRefusal.matchmakeRate, error }, true, mustClose(req));

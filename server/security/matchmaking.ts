@@ -6,10 +6,9 @@
 import { ErrorCode, ServerError, matchMaker, type AuthContext, type Room } from "@colyseus/core";
 import { decodeJwt } from "jose";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { normaliseAddress } from "../config/serverLimits";
 import { RoomName } from "../shared/payloads";
 import type { AddressLimits, Creator } from "./addressLimits";
-import { clientAddress } from "./clientAddress";
+import { addressKey, clientKey } from "./clientAddress";
 
 type Call = (roomName: string, options: unknown, auth: AuthContext) => Promise<unknown>;
 
@@ -47,7 +46,8 @@ export class MatchmakingGuard {
   /** Runs one exposed matchmaking method (`call`) within the limits; a refusal is a LimitRefusal ServerError. */
   async withinLimits(method: string, roomName: string, options: unknown, auth: AuthContext, call: Call): Promise<unknown> {
     const limits = this.limits;
-    const address = auth.req ? clientAddress(auth.req, limits.limits.trustedProxies) : normaliseAddress(String(auth.ip ?? "unknown"));
+    // The per-address key (an IPv6 client's /64), also what chat flood keys and guest mutes take from `ip`.
+    const address = auth.req ? clientKey(auth.req, limits.limits) : addressKey(String(auth.ip ?? "unknown"), limits.limits.ipv6PrefixBits);
     // Colyseus believes any X-Forwarded-For and only a capitalised "Bearer".
     const token = bearerToken(auth.headers?.authorization);
     const context: AuthContext = { ...auth, ip: address, token };

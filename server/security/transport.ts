@@ -16,7 +16,7 @@ import type { Metrics } from "../telemetry/metrics";
 import { meterSocket } from "../telemetry/wireMeter";
 import type { AddressLimits } from "./addressLimits";
 import type { Backpressure } from "./backpressure";
-import { clientAddress } from "./clientAddress";
+import { clientKey } from "./clientAddress";
 import { guardRequests } from "./frontDoor";
 import type { MatchmakingGuard } from "./matchmaking";
 import { scaledBudget, WireGuard } from "./wireGuard";
@@ -40,7 +40,7 @@ export interface GuardedTransport extends WebSocketTransport {
 export function createTransport(options: TransportOptions, parts: TransportParts): GuardedTransport {
   const { settings, log, addressLimits: limits } = parts;
   const origins = settings.allowedOrigins;
-  const { maxSockets, trustedProxies } = settings.limits;
+  const { maxSockets } = settings.limits;
   const wireBudget = scaledBudget(settings.limits.wire, settings.rateLimitScale);
   if (origins.describe === "*" && settings.production) {
     log.warn("ALLOWED_ORIGINS is not set: every web origin may use this server (set it in production)");
@@ -72,7 +72,7 @@ export function createTransport(options: TransportOptions, parts: TransportParts
       // Refused before the upgrade: a flood of seatless sockets costs no socket, client or log line.
       const room = seatedRoom(info.req.url);
       if (!room) return done(false, 410, "seat reservation expired");
-      const address = clientAddress(info.req, trustedProxies);
+      const address = clientKey(info.req, settings.limits);
       const chat = room.roomName === RoomName.chat;
       if (limits.socketRefusal(address, chat)) return done(false, 429, "too many connections from your address");
       info.req.socket.once("close", limits.socketOpened(address, chat));

@@ -126,6 +126,11 @@ export const ROOMS_PER_IDENTITY = 5;
 export const MAX_ROOMS_PER_PROCESS = 500;
 /** Chat channels one address may be in at once. */
 export const CHAT_CHANNELS_PER_ADDRESS = 16;
+/**
+ * Default of IPV6_PREFIX_BITS: an IPv6 client is its /64 in every per-address table (a host or a
+ * home network is given a whole /64; its 2^64 addresses are one client).
+ */
+export const IPV6_PREFIX_BITS = 64;
 /** Addresses whose counters one process keeps; the least recently seen are forgotten beyond it. */
 export const TRACKED_ADDRESSES_MAX = 100_000;
 /** Largest body of any HTTP request (matchmaking bodies have their own, smaller cap). */

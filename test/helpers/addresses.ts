@@ -4,8 +4,41 @@
  * an X-Forwarded-For header names any address.
  */
 import { Client } from "colyseus.js";
+import { execFileSync } from "node:child_process";
 import { request } from "node:http";
 import WebSocket from "ws";
+
+/** The loopback host of the family of `localAddress`: an IPv6 source talks to ::1. */
+const loopbackFor = (localAddress: string) => (localAddress.includes(":") ? "::1" : "127.0.0.1");
+const urlHost = (localAddress: string) => (localAddress.includes(":") ? "[::1]" : "127.0.0.1");
+
+/**
+ * IPv6 source addresses on `lo` for the calling suite (documentation prefix 2001:db8::/32): added
+ * in `before`, removed in `after`. Linux binds an IPv6 source only to an address it has, so each
+ * is added as a /128. Needs root (CAP_NET_ADMIN): without it the suite is skipped loudly, and with
+ * CI=true it fails.
+ */
+export function useLoopbackIpv6(addresses: readonly string[]): void {
+  const added: string[] = [];
+  before(function () {
+    for (const address of addresses) {
+      try {
+        execFileSync("ip", ["-6", "addr", "add", `${address}/128`, "dev", "lo", "nodad"], { stdio: "pipe" });
+        added.push(address);
+      } catch (error) {
+        const text = String((error as { stderr?: Buffer }).stderr ?? error);
+        if (/exists/i.test(text)) continue;
+        const message = `cannot add ${address} to lo (${text.trim()}): IPv6 per-address tests need root`;
+        if (process.env.CI === "true") throw new Error(message);
+        console.warn(`\n  !!! SKIPPED: ${message}\n`);
+        this.skip();
+      }
+    }
+  });
+  after(() => {
+    for (const address of added.splice(0)) execFileSync("ip", ["-6", "addr", "del", `${address}/128`, "dev", "lo"], { stdio: "pipe" });
+  });
+}
 
 /** A seat reservation, or the refusal, as the matchmaking route answers it. */
 export type Reservation = { room?: { roomId: string; processId: string }; sessionId?: string; code?: number; error?: string };
@@ -23,7 +56,7 @@ export function reserveFrom(
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        host: "127.0.0.1",
+        host: loopbackFor(localAddress),
         port,
         localAddress,
         path: `/matchmake/${method}/${room}`,
@@ -44,7 +77,7 @@ export function reserveFrom(
 
 /** Claims a reserved seat with a socket from `localAddress`; resolves once it is open (or rejects). */
 export function openSeatFrom(port: number, localAddress: string, seat: Reservation): Promise<WebSocket> {
-  const url = `ws://127.0.0.1:${port}/${seat.room!.processId}/${seat.room!.roomId}?sessionId=${seat.sessionId}`;
+  const url = `ws://${urlHost(localAddress)}:${port}/${seat.room!.processId}/${seat.room!.roomId}?sessionId=${seat.sessionId}`;
   const socket = new WebSocket(url, { localAddress });
   return new Promise((resolve, reject) => {
     socket.once("open", () => resolve(socket));

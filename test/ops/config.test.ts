@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DEFAULT_OUTGOING_LIMITS } from "../../server/config/serverLimits";
+import { DEFAULT_OUTGOING_LIMITS, DEFAULT_WIRE_BUDGET } from "../../server/config/serverLimits";
 import { generateKeyPairSync } from "node:crypto";
 import {
   ADMIN_PASSWORD_MIN_CHARS,
@@ -69,7 +69,9 @@ describe("configuration from environment variables", () => {
         maxRooms: MAX_ROOMS_PER_PROCESS,
         chatChannelsPerAddress: CHAT_CHANNELS_PER_ADDRESS,
         trustedProxies: new Set(),
+        ipv6PrefixBits: 64,
         outgoing: DEFAULT_OUTGOING_LIMITS,
+        wire: DEFAULT_WIRE_BUDGET,
       },
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
@@ -103,6 +105,7 @@ describe("configuration from environment variables", () => {
       MAX_ROOMS: "50",
       CHAT_CHANNELS_PER_ADDRESS: "6",
       TRUSTED_PROXY: "10.0.0.1, ::ffff:10.0.0.2,fd00::1",
+      IPV6_PREFIX_BITS: "56",
     });
     assert.deepEqual(s, {
       port: 3000,
@@ -130,7 +133,9 @@ describe("configuration from environment variables", () => {
         maxRooms: 50,
         chatChannelsPerAddress: 6,
         trustedProxies: new Set(["10.0.0.1", "10.0.0.2", "fd00::1"]),
+        ipv6PrefixBits: 56,
         outgoing: DEFAULT_OUTGOING_LIMITS,
+        wire: DEFAULT_WIRE_BUDGET,
       },
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");

@@ -13,6 +13,7 @@ import type { Settings } from "./config";
 import { RedisHealth, redisClients } from "./scaling/redisHealth";
 import { AddressLimits } from "./security/addressLimits";
 import { Backpressure } from "./security/backpressure";
+import { HttpConnections } from "./security/httpConnections";
 import { MatchmakingGuard } from "./security/matchmaking";
 import { createLogger, type Logger, type LogSink } from "./telemetry/log";
 import { Metrics } from "./telemetry/metrics";
@@ -26,6 +27,8 @@ export interface AppContext {
   /** Per-address, per-identity and per-process limits (server/security/addressLimits.ts). */
   readonly addressLimits: AddressLimits;
   readonly matchmaking: MatchmakingGuard;
+  /** Open HTTP connections, per address and in all (server/security/httpConnections.ts). */
+  readonly httpConnections: HttpConnections;
   /** What may wait to be sent to each client (server/security/backpressure.ts). */
   readonly backpressure: Backpressure;
   /** Whether the shared Redis answers (REDIS_URL only). */
@@ -65,6 +68,7 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
     chat: { history, store },
     addressLimits,
     matchmaking: new MatchmakingGuard(addressLimits, settings.auth.mode === "jwt"),
+    httpConnections: new HttpConnections(settings.limits, metrics),
     backpressure: new Backpressure(settings.limits.outgoing, log, metrics),
     redisHealth,
     liveRooms,

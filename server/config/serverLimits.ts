@@ -3,6 +3,8 @@
  * environment; read by readSettings (./index.ts). Defaults: server/shared/limits.ts.
  *
  * MAX_SOCKETS                open sockets of this process
+ * MAX_HTTP_CONNECTIONS       open HTTP connections of this process (not yet upgraded to a WebSocket)
+ * HTTP_CONNECTIONS_PER_ADDRESS  open HTTP connections of one address
  * MAX_SOCKETS_PER_ADDRESS    open sockets of one address
  * MATCHMAKE_PER_ADDRESS_PER_S  matchmaking requests of one address per second (burst: twice that)
  * ROOMS_PER_ADDRESS          open rooms one address created
@@ -16,9 +18,11 @@ import { isIP } from "node:net";
 import { ConfigError } from "./error";
 import {
   CHAT_CHANNELS_PER_ADDRESS,
+  HTTP_CONNECTIONS_PER_ADDRESS,
   IPV6_PREFIX_BITS,
   JOIN_ACK_DEADLINE_MS,
   MATCHMAKE_PER_ADDRESS_PER_S,
+  MAX_HTTP_CONNECTIONS,
   MAX_OPEN_SOCKETS,
   MAX_ROOMS_PER_PROCESS,
   MAX_SOCKETS_PER_ADDRESS,
@@ -65,6 +69,8 @@ export const DEFAULT_WIRE_BUDGET: WireBudget = {
 
 export interface ServerLimits {
   maxSockets: number;
+  maxHttpConnections: number;
+  httpConnectionsPerAddress: number;
   socketsPerAddress: number;
   matchmakePerSecond: number;
   /** Twice the rate: a page load joins the lobby, a battle and its chat at once. */
@@ -93,6 +99,8 @@ export function readLimits(vars: Vars, trustedProxy: string | undefined): Server
   const matchmakePerSecond = int("MATCHMAKE_PER_ADDRESS_PER_S", MATCHMAKE_PER_ADDRESS_PER_S);
   return {
     maxSockets: int("MAX_SOCKETS", MAX_OPEN_SOCKETS),
+    maxHttpConnections: int("MAX_HTTP_CONNECTIONS", MAX_HTTP_CONNECTIONS),
+    httpConnectionsPerAddress: int("HTTP_CONNECTIONS_PER_ADDRESS", HTTP_CONNECTIONS_PER_ADDRESS),
     socketsPerAddress: int("MAX_SOCKETS_PER_ADDRESS", MAX_SOCKETS_PER_ADDRESS),
     matchmakePerSecond,
     matchmakeBurst: 2 * matchmakePerSecond,

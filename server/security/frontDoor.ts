@@ -13,6 +13,9 @@ import type { Logger } from "../telemetry/log";
 import type { AddressLimits } from "./addressLimits";
 import { clientKey } from "./clientAddress";
 
+/** The methods Colyseus's matchmaking route answers (Server.handleMatchMakeRequest). */
+const MATCHMAKE_METHODS: readonly string[] = ["POST", "OPTIONS"];
+
 /** Colyseus's own route test (Server.attachMatchMakingRoutes): any URL containing "/matchmake". */
 export function isMatchmakeUrl(url: string | undefined): boolean {
   return (url ?? "").indexOf(`/${matchMaker.controller.matchmakeRoute}`) !== -1;
@@ -145,6 +148,11 @@ export function guardRequests(server: HttpServer, settings: Settings, limits: Ad
     // Listed origins passed the check above; "every origin" must not extend to the admin pages.
     if (!matchmaking && origins.describe === "*") withoutCors(res);
     admitBody(log, req, res, () => {
+      // Colyseus answers POST and OPTIONS there and leaves any other method hanging until a timeout.
+      if (matchmaking && !MATCHMAKE_METHODS.includes(req.method ?? "")) {
+        res.setHeader("Allow", MATCHMAKE_METHODS.join(", "));
+        return reply(req, res, 405, { code: 405, error: "method not allowed (matchmaking takes POST)" }, true);
+      }
       for (const listener of listeners) listener.call(server, req, res);
     });
   });

@@ -18,6 +18,7 @@ import type { AddressLimits } from "./addressLimits";
 import type { Backpressure } from "./backpressure";
 import { clientKey } from "./clientAddress";
 import { guardRequests } from "./frontDoor";
+import { guardConnections, type HttpConnections } from "./httpConnections";
 import type { MatchmakingGuard } from "./matchmaking";
 import { scaledBudget, WireGuard } from "./wireGuard";
 import { guardWire } from "./wireSocket";
@@ -30,6 +31,7 @@ export interface TransportParts {
   addressLimits: AddressLimits;
   matchmaking: MatchmakingGuard;
   backpressure: Backpressure;
+  httpConnections: HttpConnections;
 }
 
 export interface GuardedTransport extends WebSocketTransport {
@@ -82,6 +84,7 @@ export function createTransport(options: TransportOptions, parts: TransportParts
   // Colyseus installs its matchmaking routes on the server after the transport exists, so the
   // guard wraps them once the server listens.
   const server = transport.server as HttpServer;
+  guardConnections(server, parts.httpConnections);
   server.once("listening", () => guardRequests(server, settings, limits, log));
   guardMatchmaking(parts);
   return transport;

@@ -131,6 +131,22 @@ export const CHAT_CHANNELS_PER_ADDRESS = 16;
  * home network is given a whole /64; its 2^64 addresses are one client).
  */
 export const IPV6_PREFIX_BITS = 64;
+/**
+ * Open HTTP connections (TCP connections not, or not yet, upgraded to a WebSocket) of one process
+ * and of one address (defaults of MAX_HTTP_CONNECTIONS and HTTP_CONNECTIONS_PER_ADDRESS). Past
+ * either a new connection is closed at once, before Node parses a byte of it. A browser opens at
+ * most 6 to one host; a reverse proxy's connections count toward the process's cap only.
+ */
+export const MAX_HTTP_CONNECTIONS = 2000;
+export const HTTP_CONNECTIONS_PER_ADDRESS = 32;
+/** A request's headers must be in within this, or it gets 408 and the connection closes (an idle new connection too). */
+export const HTTP_HEADERS_TIMEOUT_MS = 10_000;
+/** A whole request (headers and body) must be in within this. */
+export const HTTP_REQUEST_TIMEOUT_MS = 15_000;
+/** An idle keep-alive connection is closed after this. */
+export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** How often Node looks for connections past those timeouts (its default, 30 s, would let them run 3 times over). */
+export const HTTP_TIMEOUT_CHECK_MS = 1_000;
 /** Addresses whose counters one process keeps; the least recently seen are forgotten beyond it. */
 export const TRACKED_ADDRESSES_MAX = 100_000;
 /** Largest body of any HTTP request (matchmaking bodies have their own, smaller cap). */

@@ -124,6 +124,12 @@ export class Metrics {
     labelNames: ["reason"],
     registers: [this.registry],
   });
+  private readonly httpConnectionRefusals = new Counter({
+    name: "game_http_connections_refused_total",
+    help: "TCP connections closed on arrival, by limit (per_address: HTTP_CONNECTIONS_PER_ADDRESS, per_process: MAX_HTTP_CONNECTIONS)",
+    labelNames: ["limit"],
+    registers: [this.registry],
+  });
   private readonly limitRefusals = new Counter({
     name: "game_limit_refusals_total",
     help: "Requests refused by a per-address, per-identity or per-process limit, by limit (LimitRefusal names)",
@@ -196,6 +202,11 @@ export class Metrics {
   /** One connection closed by the wire guard. */
   countWireRefusal(reason: "flood" | "malformed"): void {
     this.wireRefusals.inc({ reason });
+  }
+
+  /** One TCP connection closed on arrival by an HTTP connection cap. */
+  countHttpConnectionRefusal(limit: "per_address" | "per_process"): void {
+    this.httpConnectionRefusals.inc({ limit });
   }
 
   /** One request refused by a LimitRefusal limit. */

@@ -1,8 +1,9 @@
 /**
  * Outgoing backpressure: a client that does not read what it is sent is dropped before its backlog
- * fills the server's memory. Bytes pile up in two places: the socket's write buffer (ws
- * `bufferedAmount`, growing once the kernel's buffers are full) and, before the client acknowledges
- * JOIN_ROOM, Colyseus's `_enqueuedMessages` of that client. Both count against one cap; a client
+ * fills the server's memory or the kernel's. What counts is every byte sent and not proven read
+ * (./readProof.ts: in Node's write buffer, the kernel's send queue, the network or the client's
+ * receive queue) and, before the client acknowledges JOIN_ROOM, Colyseus's `_enqueuedMessages` of
+ * that client. Both count against one cap; a client
  * whose backlog never drains is dropped too, however many pongs it sends, and so is one that never
  * acknowledges JOIN_ROOM. A dropped client keeps no reconnection seat (server/rooms/reconnect.ts).
  */
@@ -11,9 +12,10 @@ import { WebSocketClient } from "@colyseus/ws-transport";
 import type { RawData, WebSocket } from "ws";
 import type { OutgoingLimits } from "../config/serverLimits";
 import { CLOSE_JOIN_UNACKNOWLEDGED, CLOSE_SEND_BACKLOG } from "../shared/codes";
-import { DROP_CLOSE_GRACE_MS } from "../shared/limits";
+import { DROP_CLOSE_GRACE_MS, READ_PROOF_EVERY_BYTES } from "../shared/limits";
 import type { Logger } from "../telemetry/log";
 import type { Metrics } from "../telemetry/metrics";
+import { readProofOf, type ReadProof } from "./readProof";
 
 export type DropReason = "backlog" | "stalled" | "join_unacknowledged";
 
@@ -34,12 +36,19 @@ class OutgoingGuard {
 
   constructor(
     private readonly socket: WebSocket,
+    private readonly proof: ReadProof,
     private readonly limits: OutgoingLimits,
     private readonly onDrop: (reason: DropReason, backlog: number) => void,
   ) {}
 
+  /** Sent and not proven read (Node's buffer, the kernel's, the network, the client's), plus what waits for JOIN_ROOM's acknowledgement. */
   get backlog(): number {
-    return this.socket.bufferedAmount + this.queuedBeforeJoin;
+    return Math.max(this.proof.unproven, this.socket.bufferedAmount) + this.queuedBeforeJoin;
+  }
+
+  /** After a send: a reader of a busy room proves itself every READ_PROOF_EVERY_BYTES, not only at the heartbeat. */
+  askProof(): void {
+    if (!this.dropped && !this.proof.pending && this.proof.unproven > READ_PROOF_EVERY_BYTES) this.proof.ping();
   }
 
   /** After every send: over the cap, or above the drained mark for too long, the client goes. */
@@ -98,7 +107,10 @@ export class Backpressure {
   /** Called for each new socket, before Colyseus sees it (the transport's onConnection). */
   guard(socket: WebSocket): void {
     countQueuedMessages();
-    const guard = new OutgoingGuard(socket, { ...this.limits }, (reason, backlog) => {
+    let guard: OutgoingGuard | undefined;
+    // A proof lowers the backlog: the stall clock sees it drained.
+    const proof = readProofOf(socket, () => guard?.check());
+    guard = new OutgoingGuard(socket, proof, { ...this.limits }, (reason, backlog) => {
       this.metrics.countBackpressureDrop(reason);
       this.log.warn({ reason, backlogBytes: backlog }, "dropped a client that does not read what it is sent");
     });
@@ -107,17 +119,18 @@ export class Backpressure {
     const send = socket.send.bind(socket) as (data: ArrayLike<number>, ...rest: unknown[]) => void;
     socket.send = ((data: ArrayLike<number>, ...rest: unknown[]) => {
       send(data, ...rest);
-      if (data[0] === Protocol.JOIN_ROOM) guard.awaitAck();
-      guard.check();
+      if (data[0] === Protocol.JOIN_ROOM) guard!.awaitAck();
+      guard!.check();
+      guard!.askProof();
     }) as WebSocket["send"];
 
     const onMessage = (data: RawData) => {
       if (!Buffer.isBuffer(data) || data[0] !== Protocol.JOIN_ROOM) return;
-      guard.acknowledged();
+      guard!.acknowledged();
       socket.off("message", onMessage);
     };
     socket.on("message", onMessage);
-    socket.once("close", () => guard.ended());
+    socket.once("close", () => guard!.ended());
   }
 }
 

@@ -19,6 +19,7 @@ import type { Backpressure } from "./backpressure";
 import { clientKey } from "./clientAddress";
 import { guardRequests } from "./frontDoor";
 import { guardConnections, type HttpConnections } from "./httpConnections";
+import { heartbeat } from "./readProof";
 import type { MatchmakingGuard } from "./matchmaking";
 import { scaledBudget, WireGuard } from "./wireGuard";
 import { guardWire } from "./wireSocket";
@@ -63,9 +64,16 @@ export function createTransport(options: TransportOptions, parts: TransportParts
     get openSockets(): number {
       return this.wss.clients.size;
     }
+
+    /** Starts the proof-of-reading heartbeat over this transport's sockets; returns its stop. */
+    startHeartbeat(): () => void {
+      return heartbeat(this.wss, () => log.debug("terminated a socket that proved no reading"));
+    }
   }
   const transport: Guarded = new Guarded({
     ...options,
+    // Colyseus's heartbeat takes any pong as proof of life: ours asks for a nonce back (./readProof.ts).
+    pingInterval: 0,
     // ws reads the frame header first and closes with 1009 before buffering an oversize frame.
     maxPayload: MAX_MESSAGE_BYTES,
     verifyClient: (info, done) => {
@@ -85,6 +93,10 @@ export function createTransport(options: TransportOptions, parts: TransportParts
   // guard wraps them once the server listens.
   const server = transport.server as HttpServer;
   guardConnections(server, parts.httpConnections);
+  server.once("listening", () => {
+    const stop = transport.startHeartbeat();
+    server.once("close", stop);
+  });
   server.once("listening", () => guardRequests(server, settings, limits, log));
   guardMatchmaking(parts);
   return transport;

@@ -14,10 +14,11 @@ export const ABUSE_DROP_BURST = 200;
 export const ABUSE_DROP_FORGIVEN_PER_S = 20;
 
 /**
- * Outgoing backpressure (server/security/backpressure.ts): bytes waiting to be sent to one client,
- * in the socket's buffer plus what Colyseus queues before the client acknowledges JOIN_ROOM. Over
+ * Outgoing backpressure (server/security/backpressure.ts): bytes sent to one client and not yet proven
+ * read (in the socket's buffer, in the kernel's, in flight or unread at the client: see READ_PROOF_*),
+ * plus what Colyseus queues before the client acknowledges JOIN_ROOM. Over
  * it the client is dropped with CLOSE_SEND_BACKLOG and keeps no seat. 1 MiB is about 7 s of
- * a 1000-player arena's patches; the kernel's own socket buffers come on top of it.
+ * a 1000-player arena's patches; the kernel's socket buffers are inside it, not on top.
  */
 export const OUTGOING_MAX_BYTES = 1024 * 1024;
 /** A client whose waiting bytes stay above OUTGOING_DRAINED_BYTES this long is not keeping up (pongs do not count). */
@@ -26,6 +27,15 @@ export const OUTGOING_STALL_MS = 10_000;
 export const OUTGOING_DRAINED_BYTES = 64 * 1024;
 /** A client must acknowledge JOIN_ROOM within this of the server sending it, else CLOSE_JOIN_UNACKNOWLEDGED. */
 export const JOIN_ACK_DEADLINE_MS = 10_000;
+/**
+ * Proof of reading (server/security/readProof.ts): the server pings every socket this often with a
+ * random nonce; only a pong carrying it back proves the client read everything sent before the ping.
+ */
+export const LIVENESS_PING_MS = 3_000;
+/** Pings in a row without their nonce back before the socket is terminated (silent, or not reading). */
+export const LIVENESS_MISSED_MAX = 2;
+/** Bytes sent without a proof that start a proof ping at once, so a reader of a busy room proves itself often. */
+export const READ_PROOF_EVERY_BYTES = 32 * 1024;
 /** A dropped client's socket gets this long to deliver its close frame before it is destroyed. */
 export const DROP_CLOSE_GRACE_MS = 1000;
 

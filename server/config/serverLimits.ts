@@ -11,6 +11,8 @@
  * ROOMS_PER_IDENTITY         open rooms one player id created
  * MAX_ROOMS                  open rooms of this process
  * CHAT_CHANNELS_PER_ADDRESS  chat channels one address is in
+ * UNACKED_SOCKETS_PER_ADDRESS  sockets of one address waiting to acknowledge JOIN_ROOM
+ * SEAT_RESERVATIONS_PER_ADDRESS  seats reserved for one address and not yet claimed
  * TRUSTED_PROXY              comma-separated IP addresses of the reverse proxies whose X-Forwarded-For is believed
  * IPV6_PREFIX_BITS           an IPv6 client is its network of this many bits in every per-address table (16-128)
  */
@@ -31,6 +33,8 @@ import {
   OUTGOING_STALL_MS,
   ROOMS_PER_ADDRESS,
   ROOMS_PER_IDENTITY,
+  SEAT_RESERVATIONS_PER_ADDRESS,
+  UNACKED_SOCKETS_PER_ADDRESS,
   WIRE_BYTE_BURST,
   WIRE_BYTES_PER_S,
   WIRE_FRAME_BURST,
@@ -79,6 +83,8 @@ export interface ServerLimits {
   roomsPerIdentity: number;
   maxRooms: number;
   chatChannelsPerAddress: number;
+  unackedSocketsPerAddress: number;
+  seatReservationsPerAddress: number;
   /** TRUSTED_PROXY, normalised (IPv4-mapped IPv6 as plain IPv4). */
   trustedProxies: ReadonlySet<string>;
   /** IPV6_PREFIX_BITS: the IPv6 network one client is keyed by (server/security/clientAddress.ts addressKey). */
@@ -108,6 +114,8 @@ export function readLimits(vars: Vars, trustedProxy: string | undefined): Server
     roomsPerIdentity: int("ROOMS_PER_IDENTITY", ROOMS_PER_IDENTITY),
     maxRooms: int("MAX_ROOMS", MAX_ROOMS_PER_PROCESS),
     chatChannelsPerAddress: int("CHAT_CHANNELS_PER_ADDRESS", CHAT_CHANNELS_PER_ADDRESS),
+    unackedSocketsPerAddress: int("UNACKED_SOCKETS_PER_ADDRESS", UNACKED_SOCKETS_PER_ADDRESS),
+    seatReservationsPerAddress: int("SEAT_RESERVATIONS_PER_ADDRESS", SEAT_RESERVATIONS_PER_ADDRESS),
     trustedProxies: readTrustedProxies(trustedProxy),
     ipv6PrefixBits: readPrefixBits(int("IPV6_PREFIX_BITS", IPV6_PREFIX_BITS)),
     outgoing: { ...DEFAULT_OUTGOING_LIMITS },

@@ -1,8 +1,9 @@
-import { matchMaker, subscribeLobby, type Client } from "@colyseus/core";
+import { ClientState, matchMaker, subscribeLobby, type Client } from "@colyseus/core";
 import type { Identity } from "../auth/identity";
 import { parseLobbyOptions, type LobbyJoin } from "../shared/parse";
 import { RoomName, type LobbyFilter, type ListedRoom } from "../shared/payloads";
 import { LOBBY_FULL_LIST_INTERVAL_MS } from "../shared/tuning";
+import { afterAcknowledgement } from "./acknowledged";
 import { guardedRoom } from "./guardedRoom";
 import type { Handlers } from "./messages";
 
@@ -38,7 +39,7 @@ function passes(room: ListedRoom, filter: LobbyFilter | undefined): boolean {
 
 /**
  * The live listing of open rooms across every process (what Colyseus's LobbyRoom does, on the
- * guarded base): a client gets the rooms passing its filter in full on join, then one room at a
+ * guarded base): a client gets the rooms passing its filter in full once it acknowledged its join, then one room at a
  * time as rooms are created, change or go; a new `filter` buys at most one full list per
  * LOBBY_FULL_LIST_INTERVAL_MS.
  */
@@ -59,7 +60,8 @@ export class LobbyRoom extends guardedRoom(RoomName.lobby, parseLobbyOptions)<ob
 
   onJoin(client: LobbyClient, _options: unknown, auth: LobbyJoin & Identity) {
     this.listeners.set(client.sessionId, { filter: auth.filter, fullListAt: -Infinity, fullListDue: false });
-    this.sendFullList(client);
+    // No list before JOIN_ROOM is acknowledged: Colyseus would queue it for a client that may never answer.
+    afterAcknowledgement(client, () => this.sendFullList(client));
   }
 
   /** The lobby keeps no seat: a dropped client simply joins again. */
@@ -79,6 +81,8 @@ export class LobbyRoom extends guardedRoom(RoomName.lobby, parseLobbyOptions)<ob
     const listener = this.listeners.get(client.sessionId);
     if (!listener) return;
     listener.filter = filter;
+    // Not yet acknowledged: the first list, sent then, is for this latest filter.
+    if (client.state !== ClientState.JOINED) return;
     if (listener.fullListDue) return; // the list due will be for this latest filter
     const waitMs = listener.fullListAt + LOBBY_FULL_LIST_INTERVAL_MS - this.clock.currentTime;
     if (waitMs <= 0) return this.sendFullList(client);
@@ -104,6 +108,8 @@ export class LobbyRoom extends guardedRoom(RoomName.lobby, parseLobbyOptions)<ob
     if (after) this.rooms.set(roomId, after);
     else this.rooms.delete(roomId);
     for (const client of this.clients) {
+      // A client not yet acknowledged gets the whole list once it is.
+      if (client.state !== ClientState.JOINED) continue;
       const filter = this.listeners.get(client.sessionId)?.filter;
       const had = before !== undefined && passes(before, filter);
       if (after && passes(after, filter)) this.send(client, "+", [roomId, after]);

@@ -6,7 +6,7 @@
 import { ServerError } from "@colyseus/core";
 import type { ServerLimits } from "../config/serverLimits";
 import { LimitRefusal } from "../shared/codes";
-import { TRACKED_ADDRESSES_MAX } from "../shared/limits";
+import { MAX_UNACKED_SOCKETS, SEAT_RESERVATION_S, TRACKED_ADDRESSES_MAX } from "../shared/limits";
 import { BoundedMap } from "../shared/lru";
 import { TokenBucket, type Clock } from "../shared/tokenBucket";
 import type { Metrics } from "../telemetry/metrics";
@@ -16,6 +16,16 @@ interface AddressUse {
   sockets: number;
   chatSockets: number;
   roomsCreated: number;
+  /** Sockets sent JOIN_ROOM that have not acknowledged it. */
+  unacked: number;
+  /** Seats reserved at matchmaking that no socket claimed yet. */
+  reserved: number;
+}
+
+/** A seat reserved for `address`, counted until a socket claims it or it expires. */
+interface Reservation {
+  address: string;
+  expiresAt: number;
 }
 
 /** Who asked for a room: counted against both when the call creates one. */
@@ -31,6 +41,9 @@ export class AddressLimits {
   private readonly roomsByPlayer = new BoundedMap<string, number>(TRACKED_ADDRESSES_MAX);
   /** roomId -> who created it, while it is open on this process. */
   private readonly creators = new Map<string, Creator>();
+  /** Unclaimed seats by sessionId, oldest first (they expire in that order). */
+  private readonly reservations = new Map<string, Reservation>();
+  private unackedTotal = 0;
 
   constructor(
     readonly limits: ServerLimits,
@@ -46,7 +59,7 @@ export class AddressLimits {
 
   private useOf(address: string): AddressUse {
     let use = this.use.get(address);
-    if (!use) this.use.set(address, (use = { sockets: 0, chatSockets: 0, roomsCreated: 0 }));
+    if (!use) this.use.set(address, (use = { sockets: 0, chatSockets: 0, roomsCreated: 0, unacked: 0, reserved: 0 }));
     return use;
   }
 
@@ -90,6 +103,57 @@ export class AddressLimits {
       now.sockets = Math.max(0, now.sockets - 1);
       if (chat) now.chatSockets = Math.max(0, now.chatSockets - 1);
     };
+  }
+
+  /** Why one more socket of `address` may not wait for its JOIN_ROOM acknowledgement, or undefined. */
+  unackedRefusal(address: string): "per_address" | "per_process" | undefined {
+    if (this.unackedTotal >= MAX_UNACKED_SOCKETS) return "per_process";
+    return (this.use.get(address)?.unacked ?? 0) >= this.limits.unackedSocketsPerAddress ? "per_address" : undefined;
+  }
+
+  /** A socket of `address` will be sent JOIN_ROOM; call the returned function once it acknowledges or closes. */
+  unackedOpened(address: string): () => void {
+    this.useOf(address).unacked++;
+    this.unackedTotal++;
+    let waiting = true;
+    return () => {
+      if (!waiting) return;
+      waiting = false;
+      this.unackedTotal--;
+      const use = this.useOf(address);
+      use.unacked = Math.max(0, use.unacked - 1);
+    };
+  }
+
+  /** The refusal for one more seat reserved for `address` while it holds SEAT_RESERVATIONS_PER_ADDRESS unclaimed ones, or undefined. */
+  reservationRefusal(address: string): ServerError | undefined {
+    this.expireReservations();
+    const cap = this.limits.seatReservationsPerAddress;
+    if ((this.use.get(address)?.reserved ?? 0) < cap) return undefined;
+    return this.refusal(LimitRefusal.seatReservations, `too many seats reserved and not yet taken from your address (at most ${cap})`);
+  }
+
+  /** A seat was reserved for `address`: it counts until its socket claims it or SEAT_RESERVATION_S passes. */
+  seatReserved(sessionId: string, address: string): void {
+    this.reservations.set(sessionId, { address, expiresAt: this.now() + SEAT_RESERVATION_S * 1000 });
+    this.useOf(address).reserved++;
+  }
+
+  /** A socket claimed the seat of `sessionId` (or tried to: either way it is no longer waiting). */
+  seatClaimed(sessionId: string): void {
+    const reservation = this.reservations.get(sessionId);
+    if (!reservation) return;
+    this.reservations.delete(sessionId);
+    const use = this.useOf(reservation.address);
+    use.reserved = Math.max(0, use.reserved - 1);
+  }
+
+  private expireReservations(): void {
+    const now = this.now();
+    for (const [sessionId, reservation] of this.reservations) {
+      if (reservation.expiresAt > now) break;
+      this.seatClaimed(sessionId);
+    }
   }
 
   /**

@@ -12,18 +12,24 @@ import { WebSocketClient } from "@colyseus/ws-transport";
 import type { RawData, WebSocket } from "ws";
 import type { OutgoingLimits } from "../config/serverLimits";
 import { CLOSE_JOIN_UNACKNOWLEDGED, CLOSE_SEND_BACKLOG } from "../shared/codes";
-import { DROP_CLOSE_GRACE_MS, READ_PROOF_EVERY_BYTES } from "../shared/limits";
+import { DROP_CLOSE_GRACE_MS, PRE_ACK_QUEUE_BYTES, PRE_ACK_QUEUE_TOTAL_BYTES, READ_PROOF_EVERY_BYTES } from "../shared/limits";
 import type { Logger } from "../telemetry/log";
 import type { Metrics } from "../telemetry/metrics";
 import { readProofOf, type ReadProof } from "./readProof";
 
-export type DropReason = "backlog" | "stalled" | "join_unacknowledged";
+export type DropReason = "backlog" | "stalled" | "join_unacknowledged" | "join_queue";
 
 const CLOSE_CODE: Record<DropReason, number> = {
   backlog: CLOSE_SEND_BACKLOG,
   stalled: CLOSE_SEND_BACKLOG,
   join_unacknowledged: CLOSE_JOIN_UNACKNOWLEDGED,
+  join_queue: CLOSE_JOIN_UNACKNOWLEDGED,
 };
+
+/** Bytes queued before JOIN_ROOM's acknowledgement by every client of one app. */
+interface PreAckTotal {
+  bytes: number;
+}
 
 /** One socket's outgoing bookkeeping. */
 class OutgoingGuard {
@@ -38,8 +44,25 @@ class OutgoingGuard {
     private readonly socket: WebSocket,
     private readonly proof: ReadProof,
     private readonly limits: OutgoingLimits,
+    private readonly preAck: PreAckTotal,
     private readonly onDrop: (reason: DropReason, backlog: number) => void,
   ) {}
+
+  /** `bytes` more queued before the acknowledgement: false (and the client dropped) past its cap or the app's. */
+  queueBeforeJoin(bytes: number): boolean {
+    if (this.queuedBeforeJoin + bytes > PRE_ACK_QUEUE_BYTES || this.preAck.bytes + bytes > PRE_ACK_QUEUE_TOTAL_BYTES) {
+      this.drop("join_queue", this.queuedBeforeJoin + bytes);
+      return false;
+    }
+    this.queuedBeforeJoin += bytes;
+    this.preAck.bytes += bytes;
+    return true;
+  }
+
+  private releaseQueued(): void {
+    this.preAck.bytes -= this.queuedBeforeJoin;
+    this.queuedBeforeJoin = 0;
+  }
 
   /** Sent and not proven read (Node's buffer, the kernel's, the network, the client's), plus what waits for JOIN_ROOM's acknowledgement. */
   get backlog(): number {
@@ -70,11 +93,12 @@ class OutgoingGuard {
 
   acknowledged(): void {
     clearTimeout(this.joinDeadline);
-    this.queuedBeforeJoin = 0;
+    this.releaseQueued();
   }
 
   ended(): void {
     clearTimeout(this.joinDeadline);
+    this.releaseQueued();
   }
 
   drop(reason: DropReason, backlog: number): void {
@@ -98,19 +122,25 @@ const COUNTS_QUEUED = Symbol("counts queued bytes");
 
 /** The outgoing limits of one app's sockets (server/config/serverLimits.ts OutgoingLimits). */
 export class Backpressure {
+  /** Bytes queued before JOIN_ROOM's acknowledgement by every client of this app (PRE_ACK_QUEUE_TOTAL_BYTES). */
+  readonly preAck: PreAckTotal = { bytes: 0 };
+
   constructor(
     private readonly limits: OutgoingLimits,
     private readonly log: Logger,
     private readonly metrics: Metrics,
   ) {}
 
-  /** Called for each new socket, before Colyseus sees it (the transport's onConnection). */
-  guard(socket: WebSocket): void {
+  /**
+   * Called for each new socket, before Colyseus sees it (the transport's onConnection);
+   * `acknowledged` is called once the client acknowledges JOIN_ROOM.
+   */
+  guard(socket: WebSocket, acknowledged: () => void = () => {}): void {
     countQueuedMessages();
     let guard: OutgoingGuard | undefined;
     // A proof lowers the backlog: the stall clock sees it drained.
     const proof = readProofOf(socket, () => guard?.check());
-    guard = new OutgoingGuard(socket, proof, { ...this.limits }, (reason, backlog) => {
+    guard = new OutgoingGuard(socket, proof, { ...this.limits }, this.preAck, (reason, backlog) => {
       this.metrics.countBackpressureDrop(reason);
       this.log.warn({ reason, backlogBytes: backlog }, "dropped a client that does not read what it is sent");
     });
@@ -127,6 +157,7 @@ export class Backpressure {
     const onMessage = (data: RawData) => {
       if (!Buffer.isBuffer(data) || data[0] !== Protocol.JOIN_ROOM) return;
       guard!.acknowledged();
+      acknowledged();
       socket.off("message", onMessage);
     };
     socket.on("message", onMessage);
@@ -152,8 +183,7 @@ function countQueuedMessages(): void {
   proto.enqueueRaw = function (this: WebSocketClient, data: Uint8Array | Buffer, options?: ISendOptions) {
     const guard = (this.ref as Guarded)[GUARD];
     if (guard && this.state === ClientState.JOINING && !options?.afterNextPatch) {
-      if (guard.dropped) return;
-      guard.queuedBeforeJoin += data.byteLength;
+      if (guard.dropped || !guard.queueBeforeJoin(data.byteLength)) return;
       guard.check();
       if (guard.dropped) return;
     }

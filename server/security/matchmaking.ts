@@ -53,8 +53,18 @@ export class MatchmakingGuard {
     const context: AuthContext = { ...auth, ip: address, token };
 
     const chat = (await targetRoomName(method, roomName)) === RoomName.chat;
-    const socketRefused = limits.socketRefusal(address, chat);
+    const socketRefused = limits.socketRefusal(address, chat) ?? limits.reservationRefusal(address);
     if (socketRefused) throw socketRefused;
+    const reserved = await this.place(method, roomName, options, context, address, call);
+    const sessionId = (reserved as { sessionId?: unknown } | undefined)?.sessionId;
+    if (typeof sessionId === "string") limits.seatReserved(sessionId, address);
+    return reserved;
+  }
+
+  /** The call itself, with the room limits when it may create one. */
+  private async place(method: string, roomName: string, options: unknown, context: AuthContext, address: string, call: Call): Promise<unknown> {
+    const limits = this.limits;
+    const token = context.token;
     if (method !== "create" && method !== "joinOrCreate") return call(roomName, options, context);
 
     const creator: Creator = { address, playerId: this.identities ? subjectOf(token) : undefined };

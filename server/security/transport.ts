@@ -39,6 +39,9 @@ export interface GuardedTransport extends WebSocketTransport {
   readonly openSockets: number;
 }
 
+/** Where the upgrade request keeps the function that ends its socket's wait for JOIN_ROOM's acknowledgement. */
+const ACKNOWLEDGED = Symbol("join acknowledged");
+
 /** For `initializeTransport` in app.config.ts. */
 export function createTransport(options: TransportOptions, parts: TransportParts): GuardedTransport {
   const { settings, log, addressLimits: limits } = parts;
@@ -56,7 +59,7 @@ export function createTransport(options: TransportOptions, parts: TransportParts
         parts.metrics.countWireRefusal(verdict.refusal);
         log.warn({ reason: verdict.refusal, detail: verdict.detail }, "closed a connection at the wire");
       });
-      parts.backpressure.guard(rawClient);
+      parts.backpressure.guard(rawClient, (req as IncomingMessage & { [ACKNOWLEDGED]?: () => void })[ACKNOWLEDGED]);
       meterSocket(parts.metrics, rawClient, req);
       return super.onConnection(rawClient, req);
     }
@@ -84,7 +87,15 @@ export function createTransport(options: TransportOptions, parts: TransportParts
       if (!room) return done(false, 410, "seat reservation expired");
       const address = clientKey(info.req, settings.limits);
       const chat = room.roomName === RoomName.chat;
+      limits.seatClaimed(new URL(`ws://server/${info.req.url ?? ""}`).searchParams.get("sessionId") ?? "");
       if (limits.socketRefusal(address, chat)) return done(false, 429, "too many connections from your address");
+      // Sockets that will be sent JOIN_ROOM and have not answered it: memory a crowd of quiet joiners holds.
+      const unacked = limits.unackedRefusal(address);
+      if (unacked === "per_process") return done(false, 503, "server busy: too many joins waiting");
+      if (unacked === "per_address") return done(false, 429, "too many joins waiting from your address");
+      const acknowledged = limits.unackedOpened(address);
+      (info.req as IncomingMessage & { [ACKNOWLEDGED]?: () => void })[ACKNOWLEDGED] = acknowledged;
+      info.req.socket.once("close", acknowledged);
       info.req.socket.once("close", limits.socketOpened(address, chat));
       done(true);
     },

@@ -111,6 +111,8 @@ export const LimitRefusal = {
   roomsPerProcess: 4244,
   /** This address is in CHAT_CHANNELS_PER_ADDRESS chat channels already. */
   chatChannels: 4245,
+  /** This address holds SEAT_RESERVATIONS_PER_ADDRESS reserved seats no socket has claimed yet. */
+  seatReservations: 4246,
 } as const;
 export type LimitRefusal = (typeof LimitRefusal)[keyof typeof LimitRefusal];
 

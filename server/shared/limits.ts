@@ -36,6 +36,15 @@ export const LIVENESS_PING_MS = 3_000;
 export const LIVENESS_MISSED_MAX = 2;
 /** Bytes sent without a proof that start a proof ping at once, so a reader of a busy room proves itself often. */
 export const READ_PROOF_EVERY_BYTES = 32 * 1024;
+/**
+ * What Colyseus may queue for one client before it acknowledges JOIN_ROOM (a chat's history reply
+ * fits; the lobby sends no list before it), and for all clients of the process at once. Past either
+ * the client is dropped with CLOSE_JOIN_UNACKNOWLEDGED.
+ */
+export const PRE_ACK_QUEUE_BYTES = 64 * 1024;
+export const PRE_ACK_QUEUE_TOTAL_BYTES = 16 * 1024 * 1024;
+/** Sockets of the process that were sent JOIN_ROOM and have not acknowledged it: past it upgrades get HTTP 503. */
+export const MAX_UNACKED_SOCKETS = 500;
 /** A dropped client's socket gets this long to deliver its close frame before it is destroyed. */
 export const DROP_CLOSE_GRACE_MS = 1000;
 
@@ -134,6 +143,13 @@ export const ROOMS_PER_ADDRESS = 20;
 export const ROOMS_PER_IDENTITY = 5;
 /** Open rooms of one process: beyond it, joinOrCreate only joins and create is refused. */
 export const MAX_ROOMS_PER_PROCESS = 500;
+/** Sockets of one address waiting to acknowledge JOIN_ROOM (default of UNACKED_SOCKETS_PER_ADDRESS): past it upgrades get HTTP 429. */
+export const UNACKED_SOCKETS_PER_ADDRESS = 8;
+/**
+ * Seats reserved at matchmaking and not yet claimed by a socket, per address (default of
+ * SEAT_RESERVATIONS_PER_ADDRESS): a page load reserves 3 (lobby, battle, chat) and claims them at once.
+ */
+export const SEAT_RESERVATIONS_PER_ADDRESS = 8;
 /** Chat channels one address may be in at once. */
 export const CHAT_CHANNELS_PER_ADDRESS = 16;
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { WebSocketClient } from "@colyseus/ws-transport";
 import WebSocket from "ws";
-import type { Room } from "@colyseus/core";
+import { ClientState, type Room } from "@colyseus/core";
 import { DEFAULT_OUTGOING_LIMITS } from "../../server/config/serverLimits";
 import {
   CLOSE_JOIN_UNACKNOWLEDGED,
@@ -81,6 +81,8 @@ describe("outgoing backpressure", function () {
     const honest = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Reader" }));
     const room = server.getRoomById(honest.roomId);
     const client = room.clients[0]!;
+    // Before the acknowledgement Colyseus would queue the burst, past PRE_ACK_QUEUE_BYTES.
+    await eventually(() => client.state === ClientState.JOINED, "the join to be acknowledged");
     const burst = Math.floor((OUTGOING_MAX_BYTES * 0.8) / CHUNK.byteLength);
     const got = new Promise<void>((resolve) => {
       let n = 0;
@@ -107,16 +109,18 @@ describe("outgoing backpressure", function () {
     await eventually(() => !room || !room.clients.getById(raw!.seat.sessionId), "the client to leave the room");
   });
 
-  it("counts what Colyseus queues before JOIN_ROOM is acknowledged against the cap", async () => {
+  it("caps what Colyseus queues before JOIN_ROOM is acknowledged at PRE_ACK_QUEUE_BYTES, and drops the client with CLOSE_JOIN_UNACKNOWLEDGED", async () => {
+    const before = await metricValue(httpUrl(), "game_backpressure_drops_total", { reason: "join_queue" });
     raw = await openRawRoom(httpUrl(), "joinOrCreate", RoomName.battle, { name: "Mute" }, { acknowledge: false });
     await raw.joined;
     const room = server.getRoomById(raw.seat.room.roomId);
     const stop = floodFromServer(room, raw.seat.sessionId);
     try {
-      assert.equal(await raw.closed, CLOSE_SEND_BACKLOG);
+      assert.equal(await raw.closed, CLOSE_JOIN_UNACKNOWLEDGED);
     } finally {
       stop();
     }
+    assert.equal(await metricValue(httpUrl(), "game_backpressure_drops_total", { reason: "join_queue" }), before + 1);
     // Nothing of the queue was sent: the client got JOIN_ROOM and the close frame only.
     assert.ok(raw.received < CHUNK.byteLength, `received ${raw.received} bytes`);
   });

@@ -46,6 +46,8 @@ const JOIN_REFUSAL_WORDS: ReadonlyMap<number, MessageKey> = new Map<number, Mess
   [JOIN_PROTOCOL_MISMATCH, "join.protocolMismatch"],
   [JOIN_INVALID_OPTIONS, "join.invalidOptions"],
   ...[...LIMIT_CODES].map((code): [number, MessageKey] => [code, "join.limited"]),
+  // After the spread: a full server is no fault of the player's network.
+  [LimitRefusal.roomsPerProcess, "join.serverFull"],
 ]);
 
 /** A failed join in the player's words, from its code (the server's English text is for logs). */

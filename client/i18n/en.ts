@@ -80,6 +80,7 @@ export const en = {
   "join.invalidOptions": "The server refused the join options.",
   "join.failed": "Could not join ({code}).",
   "join.limited": "Refused by the server: too many connections, rooms or requests from your network. Try again later.",
+  "join.serverFull": "This server is full: no new room can open now. Join an open battle, or try again in a minute.",
   "join.protocolMismatch": "This page is out of date: reload it to play.",
   "join.signInRefused": "Sign-in refused: {reason}",
   "auth.4230": "sign in first: this server needs a token to join.",

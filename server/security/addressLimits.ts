@@ -6,7 +6,7 @@
 import { ServerError } from "@colyseus/core";
 import type { ServerLimits } from "../config/serverLimits";
 import { LimitRefusal } from "../shared/codes";
-import { MAX_UNACKED_SOCKETS, SEAT_RESERVATION_S, TRACKED_ADDRESSES_MAX } from "../shared/limits";
+import { MAX_UNACKED_SOCKETS, ROOM_SHARE_OF_FREE, ROOMS_HEADROOM_FRACTION, SEAT_RESERVATION_S, TRACKED_ADDRESSES_MAX } from "../shared/limits";
 import { BoundedMap } from "../shared/lru";
 import { TokenBucket, type Clock } from "../shared/tokenBucket";
 import type { Metrics } from "../telemetry/metrics";
@@ -27,6 +27,9 @@ interface Reservation {
   address: string;
   expiresAt: number;
 }
+
+/** What a new room would be: a public battle (or the lobby) may open in the headroom; a private battle or a chat channel may not. */
+export type RoomKind = "public" | "other";
 
 /** Who asked for a room: counted against both when the call creates one. */
 export interface Creator {
@@ -160,12 +163,19 @@ export class AddressLimits {
    * The refusal for a new room asked for by `creator` on a process holding `localRooms`, or
    * undefined when it may create one. A joinOrCreate over a limit may still join an open room.
    */
-  createRefusal(creator: Creator, localRooms: number): ServerError | undefined {
+  createRefusal(creator: Creator, localRooms: number, kind: RoomKind = "public"): ServerError | undefined {
     const { roomsPerAddress, roomsPerIdentity, maxRooms } = this.limits;
-    if (localRooms >= maxRooms) {
-      return this.refusal(LimitRefusal.roomsPerProcess, `this server has too many rooms open (at most ${maxRooms}): join an open one or try later`);
+    const headroom = Math.max(1, Math.ceil(maxRooms * ROOMS_HEADROOM_FRACTION));
+    if (localRooms >= maxRooms || (kind === "other" && localRooms >= maxRooms - headroom)) {
+      const what = kind === "other" ? "private battle or chat channel" : "room";
+      return this.refusal(LimitRefusal.roomsPerProcess, `this server is full: no new ${what} can open now (join an open battle, or try later)`);
     }
-    if ((this.use.get(creator.address)?.roomsCreated ?? 0) >= roomsPerAddress) {
+    const held = this.use.get(creator.address)?.roomsCreated ?? 0;
+    const share = Math.min(roomsPerAddress, Math.max(1, Math.floor((maxRooms - localRooms) * ROOM_SHARE_OF_FREE)));
+    if (held >= share && share < roomsPerAddress) {
+      return this.refusal(LimitRefusal.roomShare, `this server is busy: your address holds its share of the rooms still free (${share})`);
+    }
+    if (held >= roomsPerAddress) {
       return this.refusal(LimitRefusal.roomsPerAddress, `your address has created too many open rooms (at most ${roomsPerAddress})`);
     }
     if (creator.playerId !== undefined && (this.roomsByPlayer.get(creator.playerId) ?? 0) >= roomsPerIdentity) {

@@ -6,8 +6,8 @@
 import { ErrorCode, ServerError, matchMaker, type AuthContext, type Room } from "@colyseus/core";
 import { decodeJwt } from "jose";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { RoomName } from "../shared/payloads";
-import type { AddressLimits, Creator } from "./addressLimits";
+import { BATTLE_CHANNEL_PREFIX, RoomName } from "../shared/payloads";
+import type { AddressLimits, Creator, RoomKind } from "./addressLimits";
 import { addressKey, clientKey } from "./clientAddress";
 
 type Call = (roomName: string, options: unknown, auth: AuthContext) => Promise<unknown>;
@@ -31,6 +31,14 @@ function subjectOf(token: string | undefined): string | undefined {
 async function targetRoomName(method: string, roomNameOrId: string): Promise<string | undefined> {
   if (method !== "joinById" && method !== "reconnect") return roomNameOrId;
   return (await matchMaker.query({ roomId: roomNameOrId }))[0]?.name;
+}
+
+/** A public battle (quick play) or the lobby may open in the rooms kept free; a private battle or a chat channel may not (a battle's own channel goes with its battle). */
+function kindOf(roomName: string, options: unknown): RoomKind {
+  const given = (typeof options === "object" && options !== null ? options : {}) as Record<string, unknown>;
+  if (roomName === RoomName.battle) return given.private === true ? "other" : "public";
+  if (roomName === RoomName.chat) return typeof given.channel === "string" && given.channel.startsWith(BATTLE_CHANNEL_PREFIX) ? "public" : "other";
+  return "public";
 }
 
 export class MatchmakingGuard {
@@ -68,7 +76,7 @@ export class MatchmakingGuard {
     if (method !== "create" && method !== "joinOrCreate") return call(roomName, options, context);
 
     const creator: Creator = { address, playerId: this.identities ? subjectOf(token) : undefined };
-    const createRefused = limits.createRefusal(creator, matchMaker.stats.local.roomCount);
+    const createRefused = limits.createRefusal(creator, matchMaker.stats.local.roomCount, kindOf(roomName, options));
     if (createRefused === undefined) return this.creating.run(creator, () => call(roomName, options, context));
     if (method === "create") throw createRefused;
     // Over a room limit, joinOrCreate still joins an open room; it only may not make one.

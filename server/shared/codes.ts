@@ -107,12 +107,17 @@ export const LimitRefusal = {
   roomsPerAddress: 4242,
   /** This player id created ROOMS_PER_IDENTITY rooms that are still open. */
   roomsPerIdentity: 4243,
-  /** This process holds MAX_ROOMS_PER_PROCESS rooms: no new room until one closes. */
+  /**
+   * This process is full: it holds MAX_ROOMS_PER_PROCESS rooms, or so many that only public battles
+   * may still open (ROOMS_HEADROOM_FRACTION is kept for quick play): no such room until one closes.
+   */
   roomsPerProcess: 4244,
   /** This address is in CHAT_CHANNELS_PER_ADDRESS chat channels already. */
   chatChannels: 4245,
   /** This address holds SEAT_RESERVATIONS_PER_ADDRESS reserved seats no socket has claimed yet. */
   seatReservations: 4246,
+  /** The process is busy and this address holds its share of the rooms still free (ROOM_SHARE_OF_FREE). */
+  roomShare: 4247,
 } as const;
 export type LimitRefusal = (typeof LimitRefusal)[keyof typeof LimitRefusal];
 

@@ -150,6 +150,14 @@ export const UNACKED_SOCKETS_PER_ADDRESS = 8;
  * SEAT_RESERVATIONS_PER_ADDRESS): a page load reserves 3 (lobby, battle, chat) and claims them at once.
  */
 export const SEAT_RESERVATIONS_PER_ADDRESS = 8;
+/**
+ * The fair room cap: the last ROOMS_HEADROOM_FRACTION of MAX_ROOMS opens public battles only
+ * (quick play can always create one), so private battles and chat channels are refused first; and
+ * an address may hold at most ROOM_SHARE_OF_FREE of the rooms still free (at least 1, at most
+ * ROOMS_PER_ADDRESS): its share shrinks as the process fills.
+ */
+export const ROOMS_HEADROOM_FRACTION = 0.1;
+export const ROOM_SHARE_OF_FREE = 0.1;
 /** Chat channels one address may be in at once. */
 export const CHAT_CHANNELS_PER_ADDRESS = 16;
 /**

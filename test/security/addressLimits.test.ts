@@ -54,8 +54,9 @@ describe("limits: X-Forwarded-For without a trusted proxy", () => {
   });
 });
 
-describe("limits: rooms created per address and per process", () => {
-  const server = useServer({ TRUSTED_PROXY: "127.0.0.1", ROOMS_PER_ADDRESS: "3", MAX_ROOMS: "5" });
+describe("limits: rooms created per address", () => {
+  // Room for 10 % of the free rooms to be more than 3: ROOMS_PER_ADDRESS is what binds.
+  const server = useServer({ TRUSTED_PROXY: "127.0.0.1", ROOMS_PER_ADDRESS: "3", MAX_ROOMS: "100" });
 
   it("refuses a 4th open room from one address with roomsPerAddress; its joinOrCreate still joins; others create", async () => {
     const { port } = server;
@@ -78,6 +79,11 @@ describe("limits: rooms created per address and per process", () => {
       }
     }, "a room to free up");
   });
+
+});
+
+describe("limits: rooms per process", () => {
+  const server = useServer({ TRUSTED_PROXY: "127.0.0.1", ROOMS_PER_ADDRESS: "3", MAX_ROOMS: "5" });
 
   it("refuses a room past MAX_ROOMS with roomsPerProcess, while joinOrCreate still finds an open room", async () => {
     const { port } = server;
@@ -206,5 +212,25 @@ describe("limits: real IPv6 sources on one /64", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await reserveFrom(server.port, sameHost[i % 3]!, "joinOrCreate", RoomName.battle)).status);
     assert.ok(statuses.includes(429), `the /64 shares one matchmaking rate: ${statuses.join(",")}`);
+  });
+});
+
+describe("limits: the fair room cap", () => {
+  const limits = new AddressLimits({ ...readSettings({}).limits, maxRooms: 500, roomsPerAddress: 20 }, new Metrics());
+  const hold = (address: string, rooms: number) => {
+    for (let i = 0; i < rooms; i++) limits.roomCreated(`${address}-${i}`, { address, playerId: undefined });
+  };
+
+  it("shrinks each address's share as the process fills, keeps the last rooms for public battles, and says the server is full at the cap", () => {
+    hold("192.0.2.1", 4);
+    const refusalOf = (address: string, local: number, kind: "public" | "other" = "public") => limits.createRefusal({ address, playerId: undefined }, local, kind)?.code;
+    assert.equal(refusalOf("192.0.2.1", 10), undefined, "a quiet server: 4 of its 20");
+    assert.equal(refusalOf("192.0.2.1", 470), LimitRefusal.roomShare, "30 rooms free: a share of 3, and it holds 4");
+    assert.equal(refusalOf("192.0.2.2", 470), undefined, "a newcomer still gets its share");
+    assert.equal(refusalOf("192.0.2.2", 450, "other"), LimitRefusal.roomsPerProcess, "the last 50 rooms: no private battle or channel");
+    assert.equal(refusalOf("192.0.2.2", 495, "public"), undefined, "a public battle for quick play still opens");
+    assert.equal(refusalOf("192.0.2.2", 500, "public"), LimitRefusal.roomsPerProcess, "full");
+    hold("192.0.2.3", 20);
+    assert.equal(refusalOf("192.0.2.3", 20), LimitRefusal.roomsPerAddress, "a quiet server still caps an address at ROOMS_PER_ADDRESS");
   });
 });

@@ -114,7 +114,7 @@ export class Metrics {
   });
   private readonly backpressureDrops = new Counter({
     name: "game_backpressure_drops_total",
-    help: "Clients dropped for not reading what they are sent, by reason (backlog, stalled, join_unacknowledged)",
+    help: "Clients dropped for not reading what they are sent, by reason (backlog, stalled, join_unacknowledged, join_queue)",
     labelNames: ["reason"],
     registers: [this.registry],
   });

@@ -10,7 +10,7 @@ import { loadavg } from "node:os";
 import { ONE_ADDRESS_RIG_ENV } from "../../loadtest/rigEnv";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { eventually } from "../helpers/wait";
-import { fork, type ChildProcess } from "node:child_process";
+import { execFile, fork, type ChildProcess } from "node:child_process";
 import type { HonestFigures } from "./honest";
 import type { HonestCommand, HonestReply } from "./honestProcess";
 import type { AbuseContext, AbuseFigures, AbuseScenario } from "./scenario";
@@ -53,6 +53,8 @@ export interface AbuseResult {
   honest: HonestFigures;
   rssBeforeMb: number;
   rssGrowthMb: number;
+  /** Peak of what the kernel held for the server's connections during the scenario, KB. */
+  kernelQueuePeakKb: number;
   logLines: number;
   serverAlive: boolean;
   loadAverage: number;
@@ -70,6 +72,26 @@ export function loadScenarios(only: string[] = []): AbuseScenario[] {
   }
   return scenarios;
 }
+
+/**
+ * Bytes the kernel holds for the server's TCP connections, both ends (the attackers run on this
+ * machine): Send-Q of the server's sockets plus Recv-Q of the clients' (`ss -tn`); 0 without `ss`.
+ */
+function kernelQueuedKb(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    execFile("ss", ["-Htn", "state", "established", `( sport = :${port} or dport = :${port} )`], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+      if (error) return resolve(0);
+      let bytes = 0;
+      for (const line of stdout.split("\n")) {
+        const [recvQ, sendQ] = line.trim().split(/\s+/);
+        bytes += (Number(recvQ) || 0) + (Number(sendQ) || 0);
+      }
+      resolve(bytes / 1024);
+    });
+  });
+}
+/** Sampled less often than RSS: `ss` over thousands of sockets takes a moment. */
+const KERNEL_SAMPLE_MS = 1000;
 
 function rssMb(pid: number): number {
   const kb = Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
@@ -146,6 +168,8 @@ async function runOne(server: ServerProcess, scenario: AbuseScenario, index: num
   const rssBeforeMb = rssMb(pid);
   let rssPeakMb = rssBeforeMb;
   const sampler = setInterval(() => isAlive(server) && (rssPeakMb = Math.max(rssPeakMb, rssMb(pid))), RSS_SAMPLE_MS);
+  let kernelPeakKb = 0;
+  const kernelSampler = setInterval(() => void kernelQueuedKb(server.port).then((kb) => (kernelPeakKb = Math.max(kernelPeakKb, kb))), KERNEL_SAMPLE_MS);
   const abort = new AbortController();
   const ctx: AbuseContext = {
     httpUrl,
@@ -188,6 +212,7 @@ async function runOne(server: ServerProcess, scenario: AbuseScenario, index: num
   const seconds = (performance.now() - startedAt) / 1000;
   const honestFigures = await honest.figures();
   clearInterval(sampler);
+  clearInterval(kernelSampler);
   const serverAlive = isAlive(server);
   if (serverAlive) rssPeakMb = Math.max(rssPeakMb, rssMb(pid));
   honest.leave();
@@ -201,6 +226,7 @@ async function runOne(server: ServerProcess, scenario: AbuseScenario, index: num
     honest: honestFigures,
     rssBeforeMb,
     rssGrowthMb: rssPeakMb - rssBeforeMb,
+    kernelQueuePeakKb: kernelPeakKb,
     logLines: server.lines.length - logLinesBefore,
     serverAlive,
     loadAverage: loadavg()[0]!,
@@ -259,14 +285,14 @@ const cell = (value: AbuseFigures[string]) => (typeof value === "number" && !Num
 /** The table `npm run abuse` prints (markdown, so it can go into docs/security.md as it is). */
 export function formatTable(results: AbuseResult[]): string {
   const rows = [
-    "| scenario | attack | s | honest patches/s | move→ack p50 ms | chat lines sent/lost/doubled | RSS before → growth MB | log lines | server alive | load avg | scenario's figures |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| scenario | attack | s | honest patches/s | move→ack p50 ms | chat lines sent/lost/doubled | RSS before → growth MB | kernel queues peak KB | log lines | server alive | load avg | scenario's figures |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of results) {
     const own = r.error ? `FAILED: ${r.error}` : Object.entries(r.figures).map(([k, v]) => `${k}=${cell(v)}`).join(", ");
     rows.push(
       `| ${r.name} | ${r.attack} | ${r.seconds.toFixed(1)} | ${r.honest.patchesPerSecond.toFixed(1)} | ${r.honest.moveAckP50Ms?.toFixed(0) ?? "—"} | ` +
-        `${r.honest.chatLinesSent}/${r.honest.chatLinesLost}/${r.honest.chatLinesDoubled} | ${r.rssBeforeMb.toFixed(0)} → +${r.rssGrowthMb.toFixed(0)} | ` +
+        `${r.honest.chatLinesSent}/${r.honest.chatLinesLost}/${r.honest.chatLinesDoubled} | ${r.rssBeforeMb.toFixed(0)} → +${r.rssGrowthMb.toFixed(0)} | ${r.kernelQueuePeakKb.toFixed(0)} | ` +
         `${r.logLines} | ${r.serverAlive ? "yes" : "NO"} | ${r.loadAverage.toFixed(2)} | ${own} |`,
     );
   }

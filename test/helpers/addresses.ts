@@ -126,7 +126,12 @@ export async function holdSeatsFrom(
     while (!stop && refusedWith === undefined) {
       const seat = await reserveFrom(port, localAddress, method, room, optionsFor(sockets.length));
       if (seat.status === 429) await new Promise((resolve) => setTimeout(resolve, ATTACKER_BACKOFF_MS));
-      else if (seat.sessionId) sockets.push(await openSeatFrom(port, localAddress, seat));
+      else if (seat.sessionId) {
+        // An upgrade refused (429: the address's sockets or joins waiting) stops the attacker like a refused join.
+        const socket = await openSeatFrom(port, localAddress, seat).catch((error: Error) => Number(error.message.match(/\d{3}$/)?.[0] ?? 0));
+        if (typeof socket === "number") refusedWith = socket;
+        else sockets.push(socket);
+      }
       else refusedWith = seat.code;
     }
     if (!untilRefused || refusedWith === undefined) await ended;

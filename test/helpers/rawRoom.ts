@@ -5,7 +5,15 @@
  */
 import { Protocol } from "colyseus.js";
 import WebSocket from "ws";
-import { reserveSeat, roomData, type MatchmakeMethod, type Seat } from "../../loadtest/bench/rawClient";
+import { MatchmakeError, reserveSeat, roomData, type MatchmakeMethod, type Seat } from "../../loadtest/bench/rawClient";
+import { reserveFrom } from "./addresses";
+
+/** A seat reserved from the source address `from` (a 127.x or an IPv6 address on lo), or the refusal thrown. */
+async function reserveSeatFrom(httpUrl: string, from: string, method: MatchmakeMethod, target: string, options: object): Promise<Seat> {
+  const reply = await reserveFrom(Number(new URL(httpUrl).port), from, method, target, options);
+  if (!reply.sessionId || !reply.room) throw new MatchmakeError(reply.code, reply.error ?? `HTTP ${reply.status}`);
+  return { room: reply.room, sessionId: reply.sessionId };
+}
 
 export { roomData };
 
@@ -34,12 +42,13 @@ export async function openRawRoom(
   method: MatchmakeMethod,
   target: string,
   options: object,
-  { acknowledge = true, headers = {} }: { acknowledge?: boolean; headers?: Record<string, string> } = {},
+  { acknowledge = true, headers = {}, from }: { acknowledge?: boolean; headers?: Record<string, string>; from?: string } = {},
 ): Promise<RawRoom> {
-  const seat = await reserveSeat(httpUrl, method, target, options, headers);
-  const wsUrl = httpUrl.replace(/^http/, "ws");
+  const seat = from === undefined ? await reserveSeat(httpUrl, method, target, options, headers) : await reserveSeatFrom(httpUrl, from, method, target, options);
+  const wsUrl = from?.includes(":") ? httpUrl.replace(/^http:\/\/[^/]+/, `ws://[::1]:${new URL(httpUrl).port}`) : httpUrl.replace(/^http/, "ws");
   const socket = new WebSocket(`${wsUrl}/${seat.room.processId}/${seat.room.roomId}?sessionId=${seat.sessionId}`, {
     perMessageDeflate: false,
+    localAddress: from,
   });
   socket.binaryType = "nodebuffer";
   let pongs: NodeJS.Timeout | undefined;

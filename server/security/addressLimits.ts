@@ -18,13 +18,18 @@ interface AddressUse {
   roomsCreated: number;
   /** Sockets sent JOIN_ROOM that have not acknowledged it. */
   unacked: number;
-  /** Seats reserved at matchmaking that no socket claimed yet. */
+  /** Seats reserved at matchmaking (or being reserved) that no socket claimed yet: they count as sockets. */
   reserved: number;
+  /** ...of which in chat rooms. */
+  reservedChat: number;
+  /** Rooms being created by a matchmaking call still running: they count as created. */
+  creating: number;
 }
 
 /** A seat reserved for `address`, counted until a socket claims it or it expires. */
 interface Reservation {
   address: string;
+  chat: boolean;
   expiresAt: number;
 }
 
@@ -62,7 +67,7 @@ export class AddressLimits {
 
   private useOf(address: string): AddressUse {
     let use = this.use.get(address);
-    if (!use) this.use.set(address, (use = { sockets: 0, chatSockets: 0, roomsCreated: 0, unacked: 0, reserved: 0 }));
+    if (!use) this.use.set(address, (use = { sockets: 0, chatSockets: 0, roomsCreated: 0, unacked: 0, reserved: 0, reservedChat: 0, creating: 0 }));
     return use;
   }
 
@@ -83,10 +88,11 @@ export class AddressLimits {
     const use = this.use.get(address);
     if (!use) return undefined;
     const { socketsPerAddress, chatChannelsPerAddress } = this.limits;
-    if (use.sockets >= socketsPerAddress) {
+    // Seats reserved and not yet claimed count too: parallel joins must not all pass before any socket opens.
+    if (use.sockets + use.reserved >= socketsPerAddress) {
       return this.refusal(LimitRefusal.socketsPerAddress, `too many connections from your address (at most ${socketsPerAddress})`);
     }
-    if (chat && use.chatSockets >= chatChannelsPerAddress) {
+    if (chat && use.chatSockets + use.reservedChat >= chatChannelsPerAddress) {
       return this.refusal(LimitRefusal.chatChannels, `too many chat channels open from your address (at most ${chatChannelsPerAddress})`);
     }
     return undefined;
@@ -136,10 +142,36 @@ export class AddressLimits {
     return this.refusal(LimitRefusal.seatReservations, `too many seats reserved and not yet taken from your address (at most ${cap})`);
   }
 
-  /** A seat was reserved for `address`: it counts until its socket claims it or SEAT_RESERVATION_S passes. */
-  seatReserved(sessionId: string, address: string): void {
-    this.reservations.set(sessionId, { address, expiresAt: this.now() + SEAT_RESERVATION_S * 1000 });
-    this.useOf(address).reserved++;
+  /**
+   * A seat is being reserved for `address` (counted from now, so parallel calls see each other);
+   * call the returned function with the sessionId it got, or undefined when it got none.
+   */
+  seatReserving(address: string, chat: boolean): (sessionId: string | undefined) => void {
+    const use = this.useOf(address);
+    use.reserved++;
+    if (chat) use.reservedChat++;
+    return (sessionId) => {
+      if (sessionId !== undefined) return void this.reservations.set(sessionId, { address, chat, expiresAt: this.now() + SEAT_RESERVATION_S * 1000 });
+      this.unreserve(address, chat);
+    };
+  }
+
+  private unreserve(address: string, chat: boolean): void {
+    const use = this.useOf(address);
+    use.reserved = Math.max(0, use.reserved - 1);
+    if (chat) use.reservedChat = Math.max(0, use.reservedChat - 1);
+  }
+
+  /** A room is being created for `address` by a call still running: counted until `done`. */
+  creatingRoom(address: string): () => void {
+    this.useOf(address).creating++;
+    let running = true;
+    return () => {
+      if (!running) return;
+      running = false;
+      const use = this.useOf(address);
+      use.creating = Math.max(0, use.creating - 1);
+    };
   }
 
   /** A socket claimed the seat of `sessionId` (or tried to: either way it is no longer waiting). */
@@ -147,8 +179,7 @@ export class AddressLimits {
     const reservation = this.reservations.get(sessionId);
     if (!reservation) return;
     this.reservations.delete(sessionId);
-    const use = this.useOf(reservation.address);
-    use.reserved = Math.max(0, use.reserved - 1);
+    this.unreserve(reservation.address, reservation.chat);
   }
 
   private expireReservations(): void {
@@ -170,7 +201,8 @@ export class AddressLimits {
       const what = kind === "other" ? "private battle or chat channel" : "room";
       return this.refusal(LimitRefusal.roomsPerProcess, `this server is full: no new ${what} can open now (join an open battle, or try later)`);
     }
-    const held = this.use.get(creator.address)?.roomsCreated ?? 0;
+    const use = this.use.get(creator.address);
+    const held = (use?.roomsCreated ?? 0) + (use?.creating ?? 0);
     const share = Math.min(roomsPerAddress, Math.max(1, Math.floor((maxRooms - localRooms) * ROOM_SHARE_OF_FREE)));
     if (held >= share && share < roomsPerAddress) {
       return this.refusal(LimitRefusal.roomShare, `this server is busy: your address holds its share of the rooms still free (${share})`);

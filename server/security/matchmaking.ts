@@ -63,10 +63,16 @@ export class MatchmakingGuard {
     const chat = (await targetRoomName(method, roomName)) === RoomName.chat;
     const socketRefused = limits.socketRefusal(address, chat) ?? limits.reservationRefusal(address);
     if (socketRefused) throw socketRefused;
-    const reserved = await this.place(method, roomName, options, context, address, call);
-    const sessionId = (reserved as { sessionId?: unknown } | undefined)?.sessionId;
-    if (typeof sessionId === "string") limits.seatReserved(sessionId, address);
-    return reserved;
+    const settle = limits.seatReserving(address, chat);
+    let sessionId: string | undefined;
+    try {
+      const reserved = await this.place(method, roomName, options, context, address, call);
+      const given = (reserved as { sessionId?: unknown } | undefined)?.sessionId;
+      if (typeof given === "string") sessionId = given;
+      return reserved;
+    } finally {
+      settle(sessionId);
+    }
   }
 
   /** The call itself, with the room limits when it may create one. */
@@ -77,7 +83,15 @@ export class MatchmakingGuard {
 
     const creator: Creator = { address, playerId: this.identities ? subjectOf(token) : undefined };
     const createRefused = limits.createRefusal(creator, matchMaker.stats.local.roomCount, kindOf(roomName, options));
-    if (createRefused === undefined) return this.creating.run(creator, () => call(roomName, options, context));
+    if (createRefused === undefined) {
+      // Counted as created while the call runs: parallel creates from one address see each other.
+      const done = limits.creatingRoom(address);
+      try {
+        return await this.creating.run(creator, () => call(roomName, options, context));
+      } finally {
+        done();
+      }
+    }
     if (method === "create") throw createRefused;
     // Over a room limit, joinOrCreate still joins an open room; it only may not make one.
     try {

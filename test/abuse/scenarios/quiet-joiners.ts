@@ -20,15 +20,20 @@ export const scenario: AbuseScenario = {
         for (let i = 0; i < perAddress; i++) {
           try {
             const joiner = await openRawRoom(ctx.httpUrl, "joinOrCreate", RoomName.lobby, {}, { acknowledge: false, from: `127.4.0.${a + 2}` });
+            await joiner.joined.catch((error: Error) => {
+              joiner.close();
+              throw error;
+            });
             joiners.push(joiner);
-            await joiner.joined;
             void askForRoomLists(joiner, attack);
           } catch {
             refused++;
           }
         }
       }));
-      const codes = await Promise.race([Promise.all(joiners.map((j) => j.closed)), attack.then(() => null)]);
+      await attack;
+      // Every seated joiner is closed at the deadline after its join at the latest.
+      const codes = await Promise.race([Promise.all(joiners.map((j) => j.closed)), new Promise<null>((resolve) => setTimeout(() => resolve(null), JOIN_ACK_DEADLINE_MS + 3000))]);
       const figures = {
         tried: addresses * perAddress,
         seated: joiners.length,

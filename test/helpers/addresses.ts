@@ -3,7 +3,7 @@
  * can come from 127.0.0.2 while the honest player stays on 127.0.0.1; behind TRUSTED_PROXY=127.0.0.1
  * an X-Forwarded-For header names any address.
  */
-import { Client } from "colyseus.js";
+import { Client, Protocol } from "colyseus.js";
 import { execFileSync } from "node:child_process";
 import { request } from "node:http";
 import WebSocket from "ws";
@@ -79,6 +79,11 @@ export function reserveFrom(
 export function openSeatFrom(port: number, localAddress: string, seat: Reservation): Promise<WebSocket> {
   const url = `ws://${urlHost(localAddress)}:${port}/${seat.room!.processId}/${seat.room!.roomId}?sessionId=${seat.sessionId}`;
   const socket = new WebSocket(url, { localAddress });
+  // It acknowledges JOIN_ROOM as a real client does, so it holds its seat (a socket that never does
+  // is the quiet-joiners' attack, closed at the acknowledgement deadline).
+  socket.on("message", (data: Buffer) => {
+    if (data[0] === Protocol.JOIN_ROOM) socket.send(Buffer.of(Protocol.JOIN_ROOM));
+  });
   return new Promise((resolve, reject) => {
     socket.once("open", () => resolve(socket));
     socket.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));

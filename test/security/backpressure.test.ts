@@ -52,7 +52,9 @@ describe("outgoing backpressure", function () {
     const slow = (raw = await openRawRoom(httpUrl(), "joinById", honest.roomId, { name: "Slow" }));
     await slow.joined;
     const room = server.getRoomById(honest.roomId);
-    await eventually(() => room.clients.getById(slow.seat.sessionId), "the slow reader to join");
+    // Joined and acknowledged: before the acknowledgement the server's sends are queued against the
+    // much smaller pre-join budget, and the client would go for that instead (4408).
+    await eventually(() => room.clients.getById(slow.seat.sessionId)?.state === ClientState.JOINED, "the slow reader to join");
     slow.stopReading(pongEveryMs);
     const stop = floodFromServer(room, slow.seat.sessionId);
     try {

@@ -23,14 +23,18 @@ import {
 import { clientVia } from "../helpers/addresses";
 import { chatter, nextLine, reconnect, record, say, seen } from "../helpers/chat";
 import { collect, hearAll, nextError, nextMessage, sdkOf } from "../helpers/rooms";
-import { liftRateLimits, useServer } from "../helpers/server";
+import { liftRateLimits, UNLIMITED_WIRE, useServer } from "../helpers/server";
 import { eventually } from "../helpers/wait";
 import { send, onMessage, type GameRoom } from "../../client/rooms";
 
 type Chat = GameRoom<"chat", ChatState>;
 
 describe("chat under attack", () => {
-  const server = useServer({ TRUSTED_PROXY: "127.0.0.1" });
+  // Some tests here fill a history fast (liftRateLimits): the wire budget, whose own floods are
+  // test/security/wire.test.ts's, lets them.
+  // Some tests here fill a history fast (liftRateLimits): the wire budget, whose own floods are
+  // test/security/wire.test.ts's, lets them.
+  const server = useServer({ TRUSTED_PROXY: "127.0.0.1" }, { tune: (settings) => ({ ...settings, limits: { ...settings.limits, wire: UNLIMITED_WIRE } }) });
 
   /** A colyseus.js client that matchmakes from `address`, like a browser on another network. */
   const from = (address: string): Client => clientVia(server.port, address);
@@ -181,7 +185,8 @@ describe("chat under attack", () => {
       onMessage(room, ServerMessage.chat, (l) => (last = Math.max(last, l.id)));
       const talk = chatter(talker, "t", 250);
       const serverRoom = server.getRoomById(talker.roomId);
-      for (let drop = 0; drop < 4; drop++) {
+      // As many drops in a row as `resume` allows in a burst: each reconnection sends one.
+      for (let drop = 0; drop < RATE_LIMITS.resume.burst; drop++) {
         await eventually(() => lines.some((l) => l.text.startsWith("t")), "a line before the drop", 8000);
         room.connection.close();
         await eventually(() => serverRoom.clients.length === 1, "the server to notice the drop");

@@ -9,6 +9,7 @@ import type { Room } from "@colyseus/core";
 import { boot, type ColyseusTestServer } from "@colyseus/testing";
 import { createApp, type App } from "../../server/app.config";
 import { readSettings, type Settings } from "../../server/config";
+import type { WireBudget } from "../../server/config/serverLimits";
 import type { AppContext } from "../../server/context";
 import { bindContext } from "../../server/rooms/guardedRoom";
 import { RateLimiter } from "../../server/security/rateLimit";
@@ -160,6 +161,9 @@ export function useServer(env: Env = {}, options: ServerOptions = {}): TestServe
   after(() => server.shutdown());
   return server;
 }
+
+/** A wire budget no test client reaches, for suites that flood on purpose about something else. */
+export const UNLIMITED_WIRE: WireBudget = { framesPerSecond: 1e9, frameBurst: 1e9, bytesPerSecond: 1e12, byteBurst: 1e12 };
 
 /** Interest management on, whatever the shell's INTEREST_MANAGEMENT says. */
 export const INTEREST_ON: Env = { INTEREST_MANAGEMENT: "true" };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RoomName } from "../../../server/shared/protocol";
+import { LIVENESS_MISSED_MAX, LIVENESS_PING_MS, RoomName } from "../../../server/shared/protocol";
 import { openRawRoom, roomData, type RawRoom } from "../../helpers/rawRoom";
 import type { AbuseScenario } from "../scenario";
 
@@ -11,7 +11,8 @@ export const scenario: AbuseScenario = {
   name: "kernel-reader",
   attack: "players of one battle from many addresses keep moving but stop reading, sending unasked pongs, while their kernels accept the patches",
   async run(ctx) {
-    const attack = ctx.attackFor(ctx.short ? 10_000 : 20_000);
+    // A non-reader goes after LIVENESS_MISSED_MAX unproven pings, 6-9 s: the short run's window leaves room for a busy machine (it ends as soon as all are gone).
+    const attack = ctx.attackFor(ctx.short ? (LIVENESS_MISSED_MAX + 2) * LIVENESS_PING_MS + 2000 : 20_000);
     const count = ctx.short ? 8 : 30;
     const readers: RawRoom[] = [];
     const timers: NodeJS.Timeout[] = [];

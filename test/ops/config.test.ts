@@ -71,6 +71,8 @@ describe("configuration from environment variables", () => {
         trustedProxies: new Set(),
         outgoing: DEFAULT_OUTGOING_LIMITS,
       },
+      regions: { here: undefined, list: [], chatRedisUrl: undefined },
+      edge: { tls: undefined, assetBase: undefined },
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -132,6 +134,9 @@ describe("configuration from environment variables", () => {
         trustedProxies: new Set(["10.0.0.1", "10.0.0.2", "fd00::1"]),
         outgoing: DEFAULT_OUTGOING_LIMITS,
       },
+      // REDIS_URL holds the chat too when CHAT_REDIS_URL is unset (test/ops/regionsConfig.test.ts has the rest).
+      regions: { here: undefined, list: [], chatRedisUrl: "redis://127.0.0.1:6379/3" },
+      edge: { tls: undefined, assetBase: undefined },
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
   });

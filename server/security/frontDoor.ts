@@ -9,6 +9,7 @@ import type { Socket } from "node:net";
 import type { Settings } from "../config";
 import { LimitRefusal } from "../shared/codes";
 import { MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES, REFUSED_BODY_LINGER_MS } from "../shared/limits";
+import { RegionPath } from "../shared/regions";
 import type { Logger } from "../telemetry/log";
 import type { AddressLimits } from "./addressLimits";
 import { clientAddress } from "./clientAddress";
@@ -117,6 +118,10 @@ function admitBody(log: Logger, req: IncomingMessage, res: ServerResponse, next:
   });
 }
 
+/** Routes a page of another region's origin calls (GET /ping, /regions): they keep their CORS headers. */
+const CROSS_ORIGIN_PATHS: ReadonlySet<string> = new Set([RegionPath.ping, RegionPath.regions]);
+const isCrossOriginPath = (url: string | undefined) => CROSS_ORIGIN_PATHS.has((url ?? "").split("?", 1)[0]!);
+
 /** Drops the CORS headers @colyseus/tools' cors() adds to every Express route, for an unlisted origin. */
 function withoutCors(res: ServerResponse): void {
   const setHeader = res.setHeader.bind(res);
@@ -143,7 +148,7 @@ export function guardRequests(server: HttpServer, settings: Settings, limits: Ad
       return reply(req, res, 429, { code: LimitRefusal.matchmakeRate, error }, true, mustClose(req));
     }
     // Listed origins passed the check above; "every origin" must not extend to the admin pages.
-    if (!matchmaking && origins.describe === "*") withoutCors(res);
+    if (!matchmaking && origins.describe === "*" && !isCrossOriginPath(req.url)) withoutCors(res);
     admitBody(log, req, res, () => {
       for (const listener of listeners) listener.call(server, req, res);
     });

@@ -6,7 +6,8 @@
 import { ErrorCode, ServerError, matchMaker, type Room } from "@colyseus/core";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
-import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { IncomingMessage, RequestListener, Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { identify } from "../auth/identity";
 import type { Settings } from "../config";
 import { MAX_MESSAGE_BYTES } from "../shared/limits";
@@ -34,14 +35,28 @@ export interface GuardedTransport extends WebSocketTransport {
   readonly openSockets: number;
 }
 
+/** True when players' traffic reaches this process unencrypted in production: no TLS here and no TLS proxy named. */
+export function unencryptedInProduction(settings: Settings): boolean {
+  return settings.production && settings.edge.tls === undefined && settings.limits.trustedProxies.size === 0;
+}
+
+/** What @colyseus/tools hands `initializeTransport`: its http server around its Express app. */
+type ToolsTransportOptions = TransportOptions & { app?: RequestListener };
+
 /** For `initializeTransport` in app.config.ts. */
-export function createTransport(options: TransportOptions, parts: TransportParts): GuardedTransport {
+export function createTransport(options: ToolsTransportOptions, parts: TransportParts): GuardedTransport {
   const { settings, log, addressLimits: limits } = parts;
   const origins = settings.allowedOrigins;
   const { maxSockets, trustedProxies } = settings.limits;
   if (origins.describe === "*" && settings.production) {
     log.warn("ALLOWED_ORIGINS is not set: every web origin may use this server (set it in production)");
   }
+  if (unencryptedInProduction(settings)) {
+    log.warn("traffic is unencrypted: set TLS_CERT_FILE and TLS_KEY_FILE, or put a TLS proxy in front and name it in TRUSTED_PROXY");
+  }
+  // TLS_CERT_FILE/TLS_KEY_FILE: the same app and sockets behind Node's https server (https and wss).
+  const tls = settings.edge.tls;
+  const server = tls && options.app ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: "TLSv1.2" }, options.app) : options.server;
   class Guarded extends WebSocketTransport implements GuardedTransport {
     // Colyseus registers this method itself as the WebSocketServer's `connection` listener, unbound:
     // it must not use `this`.
@@ -57,6 +72,7 @@ export function createTransport(options: TransportOptions, parts: TransportParts
   }
   const transport: Guarded = new Guarded({
     ...options,
+    server,
     // ws reads the frame header first and closes with 1009 before buffering an oversize frame.
     maxPayload: MAX_MESSAGE_BYTES,
     verifyClient: (info, done) => {
@@ -74,8 +90,8 @@ export function createTransport(options: TransportOptions, parts: TransportParts
   });
   // Colyseus installs its matchmaking routes on the server after the transport exists, so the
   // guard wraps them once the server listens.
-  const server = transport.server as HttpServer;
-  server.once("listening", () => guardRequests(server, settings, limits, log));
+  const listening = transport.server as HttpServer;
+  listening.once("listening", () => guardRequests(listening, settings, limits, log));
   guardMatchmaking(parts);
   return transport;
 }

@@ -9,6 +9,7 @@ import type { Socket } from "node:net";
 import type { Settings } from "../config";
 import { LimitRefusal } from "../shared/codes";
 import { MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES, REFUSED_BODY_LINGER_MS } from "../shared/limits";
+import { HASHED_ASSET_PATH } from "../shared/assets";
 import { RegionPath } from "../shared/regions";
 import type { Logger } from "../telemetry/log";
 import type { AddressLimits } from "./addressLimits";
@@ -118,9 +119,15 @@ function admitBody(log: Logger, req: IncomingMessage, res: ServerResponse, next:
   });
 }
 
-/** Routes a page of another region's origin calls (GET /ping, /regions): they keep their CORS headers. */
+/**
+ * Routes a page of another origin calls: GET /ping and /regions (another region's page) and the
+ * hashed client files (a CDN's copies, PUBLIC_ASSET_BASE). They keep their CORS headers.
+ */
 const CROSS_ORIGIN_PATHS: ReadonlySet<string> = new Set([RegionPath.ping, RegionPath.regions]);
-const isCrossOriginPath = (url: string | undefined) => CROSS_ORIGIN_PATHS.has((url ?? "").split("?", 1)[0]!);
+const isCrossOriginPath = (url: string | undefined) => {
+  const path = (url ?? "").split("?", 1)[0]!;
+  return CROSS_ORIGIN_PATHS.has(path) || HASHED_ASSET_PATH.test(path);
+};
 
 /** Drops the CORS headers @colyseus/tools' cors() adds to every Express route, for an unlisted origin. */
 function withoutCors(res: ServerResponse): void {

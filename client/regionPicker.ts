@@ -7,13 +7,23 @@
 import { RegionPath } from "../server/shared/regions";
 import { byId, el } from "./dom";
 import { t } from "./i18n";
-import { REGION_LAST_KEY, REGION_PICK_KEY, choose, measureAll, missing, nextBest, parseRegions, ranked, type Measured } from "./regions";
+import { REGION_USUAL_KEY, REGION_PICK_KEY, choose, measureAll, missing, nextBest, parseRegions, ranked, type Measured } from "./regions";
 
 /** The picker's value for "the nearest, automatically". */
 const AUTO = "";
 
-/** One /ping: same answer in every browser, never from a cache. */
-const ping = async (url: string, signal: AbortSignal) => (await fetch(url, { cache: "no-store", mode: "cors", signal })).ok;
+/**
+ * One /ping, never from a cache: the request's own round trip from Resource Timing (the region sends
+ * Timing-Allow-Origin), without the browser's queueing; the time around fetch where it has none.
+ */
+async function ping(url: string, signal: AbortSignal): Promise<number | null> {
+  const started = performance.now();
+  const response = await fetch(url, { cache: "no-store", mode: "cors", signal });
+  await response.arrayBuffer();
+  if (!response.ok) return null;
+  const entry = performance.getEntriesByName(url).at(-1) as PerformanceResourceTiming | undefined;
+  return entry && entry.responseStart > entry.requestStart && entry.requestStart >= started ? entry.responseStart - entry.requestStart : performance.now() - started;
+}
 
 export class RegionControl {
   private readonly box = byId("region");
@@ -47,11 +57,15 @@ export class RegionControl {
     if (regions.length === 1) return regions[0]!.url;
     this.box.hidden = false;
     this.current.textContent = t("region.measuring");
-    this.measured = await measureAll(regions, ping, () => performance.now());
+    this.measured = await measureAll(regions, ping);
+    // The samples' timing entries are read: the buffer (250 entries by default) stays free for the page.
+    performance.clearResourceTimings();
     const pick = this.storage.getItem(REGION_PICK_KEY);
     const chosen = choose(this.measured, invited ?? pick);
-    const gone = missing(this.measured, chosen, pick, this.storage.getItem(REGION_LAST_KEY));
+    const gone = missing(this.measured, chosen, pick, this.storage.getItem(REGION_USUAL_KEY));
     if (gone && chosen) this.say(() => t("region.unreachable", { from: gone.id, to: chosen.id }));
+    // The usual region stays the one that stopped answering, so the next visit says so too until it is back.
+    else if (chosen) this.storage.setItem(REGION_USUAL_KEY, chosen.id);
     this.show(chosen);
     return chosen?.url ?? location.origin;
   }
@@ -82,6 +96,7 @@ export class RegionControl {
   private use(region: Measured | undefined): void {
     if (!region || region.id === this.chosen?.id) return this.show(this.chosen);
     this.say(null);
+    this.storage.setItem(REGION_USUAL_KEY, region.id);
     this.show(region);
     this.onSwitch(region.url);
   }
@@ -93,7 +108,6 @@ export class RegionControl {
 
   private show(region: Measured | undefined): void {
     this.chosen = region;
-    if (region) this.storage.setItem(REGION_LAST_KEY, region.id);
     this.box.dataset.region = region?.id ?? "";
     this.box.dataset.rttMs = region?.rttMs === null || region === undefined ? "" : String(Math.round(region.rttMs));
     this.current.textContent = region ? this.label(region) : "";

@@ -1,22 +1,22 @@
 /**
  * Which region to play in (docs/client.md "Regions"): the list from the page's own origin, every
  * region's round trip measured in parallel, the nearest that answers, or the player's own pick.
- * Pure: fetching and the clock come in, so it is tested without a browser (test/client/regions.test.ts).
+ * Pure: the request comes in, so it is tested without a browser (test/client/regions.test.ts).
  */
 import { PING_DEADLINE_MS, PING_SAMPLES, RegionPath, type RegionEntry } from "../server/shared/regions";
 
 /** localStorage: the region the player picked by hand (absent: the nearest, automatically). */
 export const REGION_PICK_KEY = "battle.region";
-/** localStorage: the region last played in, to say so when it stops answering. */
-export const REGION_LAST_KEY = "battle.region.last";
+/** localStorage: the region this page usually plays in (its nearest, or the pick), to say so when it stops answering. */
+export const REGION_USUAL_KEY = "battle.region.usual";
 
 /** A region with its measured round trip; `rttMs` null when it did not answer. */
 export interface Measured extends RegionEntry {
   rttMs: number | null;
 }
 
-/** One request to `url`; resolves true when it was answered 2xx. Rejects or resolves false on failure. */
-export type Pinger = (url: string, signal: AbortSignal) => Promise<boolean>;
+/** One request to `url`: resolves with its round trip in ms when answered 2xx, null (or rejects) when not. */
+export type Pinger = (url: string, signal: AbortSignal) => Promise<number | null>;
 
 const REGION_ID = /^[a-z0-9-]{1,32}$/;
 
@@ -44,23 +44,22 @@ export function median(values: readonly number[]): number {
  * `samples` round trips to `url`/ping one after another, the first thrown away (it pays for the
  * connection); the median of the others that answered before `signal` aborts, or null when none did.
  */
-export async function measureRegion(url: string, ping: Pinger, now: () => number, signal: AbortSignal, samples = PING_SAMPLES): Promise<number | null> {
+export async function measureRegion(url: string, ping: Pinger, signal: AbortSignal, samples = PING_SAMPLES): Promise<number | null> {
   const times: number[] = [];
   for (let sample = 0; sample < samples && !signal.aborted; sample++) {
-    const start = now();
-    const answered = await ping(`${url}${RegionPath.ping}`, signal).catch(() => false);
-    if (!answered) break;
-    if (sample > 0) times.push(now() - start);
+    const rttMs = await ping(`${url}${RegionPath.ping}`, signal).catch(() => null);
+    if (rttMs === null) break;
+    if (sample > 0) times.push(rttMs);
   }
   return times.length > 0 ? median(times) : null;
 }
 
 /** Every region measured in parallel, all within `deadlineMs`. */
-export async function measureAll(regions: readonly RegionEntry[], ping: Pinger, now: () => number, deadlineMs = PING_DEADLINE_MS): Promise<Measured[]> {
+export async function measureAll(regions: readonly RegionEntry[], ping: Pinger, deadlineMs = PING_DEADLINE_MS): Promise<Measured[]> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), deadlineMs);
   try {
-    return await Promise.all(regions.map(async (region) => ({ ...region, rttMs: await measureRegion(region.url, ping, now, deadline.signal) })));
+    return await Promise.all(regions.map(async (region) => ({ ...region, rttMs: await measureRegion(region.url, ping, deadline.signal) })));
   } finally {
     clearTimeout(timer);
   }
@@ -83,10 +82,10 @@ export function nextBest(measured: readonly Measured[], failed: ReadonlySet<stri
 }
 
 /**
- * Whether to tell the player their usual region is not in use: the one they picked, or last played
+ * Whether to tell the player their usual region is not in use: the one they picked, or usually play
  * in, did not answer and another was chosen. Returns the region that did not answer.
  */
-export function missing(measured: readonly Measured[], chosen: Measured | undefined, pick: string | null, last: string | null): Measured | undefined {
-  const usual = measured.find((region) => region.id === (pick ?? last));
+export function missing(measured: readonly Measured[], chosen: Measured | undefined, pick: string | null, usualId: string | null): Measured | undefined {
+  const usual = measured.find((region) => region.id === (pick ?? usualId));
   return usual && usual.rttMs === null && chosen && chosen.id !== usual.id ? usual : undefined;
 }

@@ -20,7 +20,8 @@ export function mountRegions(app: express.Express, { settings, pingRate, metrics
       res.set({ "Retry-After": String(Math.ceil(PING_PER_ADDRESS.burst / PING_PER_ADDRESS.perSecond)), "Cache-Control": "no-store" }).status(429).end();
       return;
     }
-    res.set("Cache-Control", "no-store").status(204).end();
+    // Timing-Allow-Origin: the page may read the request's own timing (the round trip without the browser's overhead).
+    res.set({ "Cache-Control": "no-store", "Timing-Allow-Origin": "*" }).status(204).end();
   });
   app.get(RegionPath.regions, (_req, res) => {
     res.set("Cache-Control", `public, max-age=${REGIONS_CACHE_S}`).type("application/json").send(body);

@@ -7,6 +7,7 @@
  * (`--host-resolver-rules`), Node clients with colyseus.js's urlBuilder. Pages load from
  * http://play.test:<eu's own port> (the eu process, no delay: a GeoDNS front or a CDN).
  */
+import { Agent, request } from "node:http";
 import { Client } from "colyseus.js";
 import { requireRedisServer, startRedis, startServer, type RedisProcess, type ServerProcess } from "./cluster";
 import { latencyProxy, type LatencyProxy } from "./latency";
@@ -48,6 +49,8 @@ export interface RegionRig {
   client(region: RegionId, near: RegionId): Client;
   /** The simulated round trip from a viewer near `near` to `region`. */
   rttMs(region: RegionId, near: RegionId): number;
+  /** The round trip that link delivers on this machine right now, as a plain client measures /ping (median of 4, the first thrown away). */
+  measureLink(region: RegionId, near: RegionId): Promise<number>;
   /** Starts region `id`'s process again (same port, same Redis) after `stopRegion`. */
   startRegion(id: RegionId): Promise<void>;
   stopRegion(id: RegionId, signal?: NodeJS.Signals): Promise<void>;
@@ -107,6 +110,27 @@ export async function startRegionRig({ env = {}, cuttableChat = [] }: RigOptions
         },
       }),
     rttMs,
+    measureLink: async (region, near) => {
+      const agent = new Agent({ keepAlive: true });
+      const times: number[] = [];
+      try {
+        for (let sample = 0; sample < 4; sample++) {
+          const started = performance.now();
+          await new Promise<void>((resolve, reject) => {
+            const req = request({ host: VIEWER_HOST[near], port: regions[region].publicPort, path: "/ping", agent }, (res) => {
+              res.resume();
+              res.on("end", () => resolve());
+            });
+            req.on("error", reject);
+            req.end();
+          });
+          if (sample > 0) times.push(performance.now() - started);
+        }
+      } finally {
+        agent.destroy();
+      }
+      return times.sort((a, b) => a - b)[1]!;
+    },
     startRegion: start,
     stopRegion: async (id, signal = "SIGTERM") => {
       await regions[id].server?.stop(signal);

@@ -91,7 +91,7 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
     start() {
       history.start();
       // /ready, one log line per outage, rooms announced again to a Redis that lost them.
-      redisHealth?.start({ ...redisClients(), ...(chatRedisHealth ? {} : stores.chatRedis) });
+      redisHealth?.start({ ...redisClients(), ...stores.regionalRedis, ...(chatRedisHealth ? {} : stores.chatRedis) });
       // The chat Redis of every region: its outages are logged; battles and /ready go on without it.
       chatRedisHealth?.start(stores.chatRedis);
     },

@@ -14,6 +14,9 @@ import type { MuteKeys } from "./moderation";
 import { RedisChatHistory } from "./redisHistory";
 import { ChatRelay, type ChatSubscriber } from "./relay";
 
+/** An ioredis client, as the health watch hears its errors. */
+type ErrorSource = { on(event: "error", listener: (error: Error) => void): unknown };
+
 /** What the chat needs of the running server's presence (Colyseus's, regional). */
 export interface RegionalPresence extends ChatSubscriber, MuteKeys {
   publish(topic: string, data: unknown): unknown;
@@ -27,7 +30,9 @@ export interface ChatStores {
   /** Where the rooms of `channel` hear its numbered lines. */
   relayFor(channel: string): ChatSubscriber;
   /** The ioredis clients of the chat Redis (errors reported by its health watch), when there is one. */
-  readonly chatRedis: Record<string, { on(event: "error", listener: (error: Error) => void): unknown }> | undefined;
+  readonly chatRedis: Record<string, ErrorSource> | undefined;
+  /** The battle channels' history client on the regional Redis, when it is not the chat Redis. */
+  readonly regionalRedis: Record<string, ErrorSource> | undefined;
   /** Closes the relay (the history's stores close with the history). */
   close(): Promise<void>;
 }
@@ -48,17 +53,19 @@ export function createChatStores(settings: Settings, log: Logger, presence: () =
   };
   const memory = () => new MemoryChatHistory(bounds, (topic, line) => presence().publish(topic, line));
   if (chatUrl === undefined) {
-    return { store: memory(), mutes: presenceKeys, relayFor: () => presenceRelay, chatRedis: undefined, close: async () => {} };
+    return { store: memory(), mutes: presenceKeys, relayFor: () => presenceRelay, chatRedis: undefined, regionalRedis: undefined, close: async () => {} };
   }
   const global = new RedisChatHistory(chatUrl, bounds, log);
   const relay = new ChatRelay(chatUrl, global, log);
   // The chat Redis may be the regional one (one region, or CHAT_REDIS_URL unset): then one store for all.
-  const regional: ChatHistory | undefined = regionalUrl === chatUrl ? undefined : regionalUrl !== undefined ? new RedisChatHistory(regionalUrl, bounds, log) : memory();
+  const regionalRedis = regionalUrl !== undefined && regionalUrl !== chatUrl ? new RedisChatHistory(regionalUrl, bounds, log) : undefined;
+  const regional: ChatHistory | undefined = regionalUrl === chatUrl ? undefined : (regionalRedis ?? memory());
   return {
     store: regional ? new RoutedChatHistory(global, regional) : global,
     mutes: redisKeys(global.redis),
     relayFor: (channel) => (regional && isBattleChannel(channel) ? presenceRelay : relay),
     chatRedis: { "chat history": global.redis, "chat relay": relay.connection },
+    regionalRedis: regionalRedis ? { "battle chat history": regionalRedis.redis } : undefined,
     // The stores are closed with the history (context.stop); the relay is the stores' own.
     close: () => relay.close(),
   };

@@ -4,7 +4,7 @@
  * not answer is marked and cannot be picked), the player's pick remembered until they choose
  * "nearest" again, and a notice when the usual region is not answering or a join moves elsewhere.
  */
-import { RegionPath } from "../server/shared/regions";
+import { RegionPath, type RegionEntry } from "../server/shared/regions";
 import { byId, el } from "./dom";
 import { t } from "./i18n";
 import { REGION_USUAL_KEY, REGION_PICK_KEY, choose, measureAll, missing, nextBest, parseRegions, ranked, type Measured } from "./regions";
@@ -30,8 +30,12 @@ export class RegionControl {
   private readonly picker = byId<HTMLSelectElement>("region-picker");
   private readonly current = byId("region-current");
   private readonly notice = byId("region-notice");
+  private regions: RegionEntry[] = [];
   private measured: Measured[] = [];
   private chosen: Measured | undefined;
+  /** A measurement is running (at start, or again when the picker opens). */
+  private measuring = false;
+  private measurements = 0;
   /** Regions that would not take a join this visit. */
   private readonly failed = new Set<string>();
   /** Words of the last notice, redrawn in another language. */
@@ -45,6 +49,22 @@ export class RegionControl {
       else this.storage.setItem(REGION_PICK_KEY, value);
       this.use(choose(this.measured, value === AUTO ? null : value));
     });
+    // Opening the picker measures again: the times it lists are the player's now (the region stays as it is).
+    this.picker.addEventListener("focus", () => void this.measure().then(() => this.show(this.measured.find((region) => region.id === this.chosen?.id) ?? this.chosen)));
+  }
+
+  /** Every region's round trip, now; resolves at once while a measurement is running. */
+  private async measure(): Promise<void> {
+    if (this.measuring || this.regions.length < 2) return;
+    this.measuring = true;
+    try {
+      this.measured = await measureAll(this.regions, ping);
+      // The samples' timing entries are read: the buffer (250 entries by default) stays free for the page.
+      performance.clearResourceTimings();
+      this.box.dataset.measurements = String(++this.measurements);
+    } finally {
+      this.measuring = false;
+    }
   }
 
   /**
@@ -55,11 +75,10 @@ export class RegionControl {
     const regions = parseRegions(await fetch(RegionPath.regions).then((res) => (res.ok ? res.json() : []), () => []));
     if (regions.length === 0) return location.origin;
     if (regions.length === 1) return regions[0]!.url;
+    this.regions = regions;
     this.box.hidden = false;
     this.current.textContent = t("region.measuring");
-    this.measured = await measureAll(regions, ping);
-    // The samples' timing entries are read: the buffer (250 entries by default) stays free for the page.
-    performance.clearResourceTimings();
+    await this.measure();
     const pick = this.storage.getItem(REGION_PICK_KEY);
     const chosen = choose(this.measured, invited ?? pick);
     const gone = missing(this.measured, chosen, pick, this.storage.getItem(REGION_USUAL_KEY));

@@ -69,21 +69,33 @@ describe("regions in the browser (Chromium, two regions, latency proxies)", func
     for (const near of ["eu", "us"] as const) {
       const far: RegionId = near === "eu" ? "us" : "eu";
       const { page, sockets } = await open(near);
-      await page.waitForSelector(`#region[data-region="${near}"]`);
-      // Measured again on a load with the client in the browser's cache, as most loads are: the first
-      // load's parsing shares the busy machine with the samples.
-      await page.reload();
-      await page.waitForSelector(`#region[data-region="${near}"]`);
-      const rtt = await rttOf(page);
-      // What each link delivers on this busy machine (the simulated delay plus the proxy's and the server's own time).
-      const [nearLink, farLink] = [await rig.measureLink(near, near), await rig.measureLink(far, near)];
+      await page.waitForSelector(`#region[data-region="${near}"][data-measurements="1"]`);
+      // Opening the picker measures again, while a plain client measures each link at the same moment:
+      // on a busy machine the links deliver the simulated delay plus the proxy's and the server's time,
+      // and a sample that waits for the CPU shows on one side only: a few tries, one must agree.
+      const tries: string[] = [];
+      let rtt = 0;
+      let farMs = 0;
+      let [nearLink, farLink] = [0, 0];
+      for (let attempt = 2; attempt <= 6; attempt++) {
+        await page.$eval("#region-picker", (picker) => (picker as HTMLElement).blur());
+        [, nearLink, farLink] = await Promise.all([
+          page.focus("#region-picker").then(() => page.waitForSelector(`#region[data-measurements="${attempt}"]`)),
+          rig.measureLink(near, near),
+          rig.measureLink(far, near),
+        ]);
+        rtt = await rttOf(page);
+        const options = await page.$$eval("#region-picker option", (all) => all.map((option) => option.textContent));
+        assert.equal(options.length, 3, `automatic and both regions: ${options.join(" | ")}`);
+        farMs = Number(options.find((text) => text?.startsWith(`${far} · `))?.match(/(\d+) ms/)?.[1]);
+        tries.push(`${near} ${rtt} ms (link ${nearLink.toFixed(0)}), ${far} ${farMs} ms (link ${farLink.toFixed(0)})`);
+        assert.ok(rtt < farMs, `the near region measures nearer: ${tries.at(-1)}`);
+        if (within(rtt, nearLink) && within(farMs, farLink)) break;
+      }
       assert.ok(nearLink >= rig.rttMs(near, near) && farLink >= rig.rttMs(far, near), `links: ${nearLink} and ${farLink} ms`);
-      assert.ok(within(rtt, nearLink), `${near} page: ${near} measured at ${rtt} ms, the link gives ${nearLink.toFixed(0)} ms (simulated ${rig.rttMs(near, near)})`);
+      assert.ok(within(rtt, nearLink) && within(farMs, farLink), `${near} page, measured against its links (simulated ${rig.rttMs(near, near)} and ${rig.rttMs(far, near)} ms): ${tries.join("; ")}`);
+      assert.equal(await page.getAttribute("#region", "data-region"), near, "measuring again does not move the player");
       assert.equal(await page.textContent("#region-current"), `${near} · ${rtt} ms`);
-      const options = await page.$$eval("#region-picker option", (all) => all.map((option) => option.textContent));
-      assert.equal(options.length, 3, `automatic and both regions: ${options.join(" | ")}`);
-      const farMs = Number(options.find((text) => text?.startsWith(`${far} · `))?.match(/(\d+) ms/)?.[1]);
-      assert.ok(within(farMs, farLink), `${near} page: ${far} measured at ${farMs} ms, the link gives ${farLink.toFixed(0)} ms (simulated ${rig.rttMs(far, near)})`);
       await quickPlay(page, `Near ${near}`);
       assert.ok(battleSocket(sockets, near), `${near} page's sockets: ${sockets.join(", ")}`);
       assert.ok(!battleSocket(sockets, far), `nothing to ${far}: ${sockets.join(", ")}`);

@@ -27,6 +27,8 @@ describe("browser client over TLS_CERT_FILE (Chromium)", function () {
     await page.fill("#name", "Tia");
     await page.click("#quick-play");
     await untilDrawn(page, "scene.players.some((p) => p.me && p.name === 'Tia')");
+    // The battle's chat is joined (its own "joined" line) before a line is typed: the input sends only then.
+    await page.waitForSelector('#chat-log .line.system:has-text("Tia joined")');
     await page.fill("#chat-input", "said over wss");
     await page.press("#chat-input", "Enter");
     await page.waitForSelector('#chat-log .line.user:has-text("said over wss")');

@@ -165,6 +165,8 @@ describe("nginx with TLS in front of two processes (deploy/nginx.conf)", functio
     await page.fill("#name", "Tess");
     await page.click("#quick-play");
     await untilDrawn(page, "scene.players.some((p) => p.me && p.name === 'Tess')");
+    // The battle's chat is joined (its own "joined" line) before a line is typed: the input sends only then.
+    await page.waitForSelector('#chat-log .line.system:has-text("Tess joined")');
     await page.fill("#chat-input", "over wss");
     await page.press("#chat-input", "Enter");
     await page.waitForSelector('#chat-log .line.user:has-text("over wss")');

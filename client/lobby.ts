@@ -43,10 +43,20 @@ export class LobbyView {
   /** Bumped by every connect and disconnect: a loop of an older generation stops (and leaves its room). */
   private generation = 0;
 
-  constructor(private readonly client: Client, private readonly onJoin: (roomId: string) => void) {}
+  /** `client`: where the lobby is joined; none until the region is known ({@link use}). */
+  constructor(private client: Client | null, private readonly onJoin: (roomId: string) => void) {}
+
+  /** Lists the rooms of the region `client` plays in (a region picked, or one that would not take a join). */
+  async use(client: Client): Promise<void> {
+    await this.disconnect();
+    this.client = client;
+    this.rooms.reset([]);
+    await this.connect();
+  }
 
   /** Joins the lobby, and joins it again with backoff if the socket drops. */
   async connect(attempt = 0, generation = ++this.generation): Promise<void> {
+    if (!this.client) return;
     this.active = true;
     this.status.textContent = t("lobby.connecting");
     const current = () => this.active && generation === this.generation;

@@ -13,9 +13,10 @@ import { translatedNodes, translatePage } from "./i18n/dom";
 import { LobbyView } from "./lobby";
 import { Looks } from "./look";
 import { takeToken, tokenClaims } from "./identity";
-import { createClient, describeJoinError } from "./net";
+import { createClient, describeJoinError, isUnreachable } from "./net";
+import { RegionControl } from "./regionPicker";
 import { Renderer } from "./render";
-import { onMessage, roomsOf, send } from "./rooms";
+import { onMessage, roomsOf, send, type Rooms } from "./rooms";
 import { SoundCues } from "./sound";
 import type { ClientStates } from "./state";
 import { isCoarsePointer } from "./touch";
@@ -29,10 +30,13 @@ declare global {
 
 const NAME_KEY = "battle.name";
 const ROOM_PARAM = "room";
+/** A room link names the room's region too: the room lives there. */
+const REGION_PARAM = "region";
 
 const token = takeToken();
-const client = createClient(token);
-const rooms = roomsOf<ClientStates>(client);
+/** The region's client, once the region is chosen (client/regionPicker.ts); the page's origin until then. */
+let client = createClient(token);
+let rooms = roomsOf<ClientStates>(client);
 const lobbyScreen = byId("lobby-screen");
 const battleScreen = byId("battle-screen");
 const nameInput = byId<HTMLInputElement>("name");
@@ -46,7 +50,15 @@ const sound = new SoundCues(localStorage);
 const chrome = new BattleChrome(sound);
 const hint = new ControlsHint(localStorage);
 const invited = new URLSearchParams(location.search).get(ROOM_PARAM);
-const lobby = new LobbyView(client, (roomId) => enter(() => rooms.joinById(RoomName.battle, roomId, options())));
+const lobby = new LobbyView(null, (roomId) => enter((via) => via.joinById(RoomName.battle, roomId, options())));
+const regions = new RegionControl(localStorage, (url) => useRegion(url));
+
+/** Plays in the region at `url` from now on: matchmaking, sockets and the lobby's list. */
+function useRegion(url: string): void {
+  client = createClient(token, url);
+  rooms = roomsOf<ClientStates>(client);
+  void lobby.use(client);
+}
 
 const preferred = navigator.languages?.length ? navigator.languages : [navigator.language];
 const languagePicker = byId<HTMLSelectElement>("language");
@@ -61,6 +73,7 @@ function applyLanguage(language: Language): void {
   translatePage();
   languagePicker.value = language;
   lobby.refresh();
+  regions.refresh();
   showInvite();
 }
 
@@ -100,14 +113,24 @@ function options(): CreateBattleOptions {
   return name ? { name } : {};
 }
 
-async function enter(join: () => Promise<BattleRoom>): Promise<void> {
+async function enter(join: (via: Rooms<ClientStates>) => Promise<BattleRoom>): Promise<void> {
   if (busy) return;
   busy = true;
   lobbyMessage.textContent = "";
   try {
-    const room = await join();
-    await lobby.disconnect();
-    await startBattle(room);
+    await regionChosen;
+    for (;;) {
+      try {
+        const room = await join(rooms);
+        await lobby.disconnect();
+        return await startBattle(room);
+      } catch (error) {
+        // A region that does not answer at all: the next best takes the join, with a notice.
+        const next = isUnreachable(error) ? regions.failover() : undefined;
+        if (next === undefined) throw error;
+        useRegion(next);
+      }
+    }
   } catch (error) {
     lobbyMessage.textContent = describeJoinError(error);
   } finally {
@@ -121,8 +144,9 @@ async function startBattle(room: BattleRoom): Promise<void> {
   document.body.classList.add("playing");
   // Keyboard play starts here: the quick-play button just vanished with the lobby.
   byId("canvas").focus();
-  history.replaceState(null, "", `/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`);
-  chrome.enter(room.roomId, `${location.origin}/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}`);
+  const link = `/?${ROOM_PARAM}=${encodeURIComponent(room.roomId)}${regions.id ? `&${REGION_PARAM}=${encodeURIComponent(regions.id)}` : ""}`;
+  history.replaceState(null, "", link);
+  chrome.enter(room.roomId, `${location.origin}${link}`);
   hint.showIfNew();
   battle = new BattleSession(client, room, { renderer, hud, sound, looks });
   chat = new ChatPanel();
@@ -170,8 +194,8 @@ async function leaveBattle(): Promise<void> {
   void lobby.connect();
 }
 
-byId("quick-play").addEventListener("click", () => enter(() => rooms.joinOrCreate(RoomName.battle, options())));
-byId("create-private").addEventListener("click", () => enter(() => rooms.create(RoomName.battle, { ...options(), private: true })));
+byId("quick-play").addEventListener("click", () => enter((via) => via.joinOrCreate(RoomName.battle, options())));
+byId("create-private").addEventListener("click", () => enter((via) => via.create(RoomName.battle, { ...options(), private: true })));
 byId("leave").addEventListener("click", () => void leaveBattle());
 
 // Enter in the battle opens the chat; Escape in the chat goes back to the battle.
@@ -189,6 +213,7 @@ byId("canvas").addEventListener("pointerdown", () => chatInput.blur());
 
 if (invited) {
   byId("invite").hidden = false;
-  byId("join-invite").addEventListener("click", () => enter(() => rooms.joinById(RoomName.battle, invited, options())));
+  byId("join-invite").addEventListener("click", () => enter((via) => via.joinById(RoomName.battle, invited, options())));
 }
-void lobby.connect();
+// The region: the list from this page's origin, each measured, the nearest (or the player's pick, or a room link's).
+const regionChosen = regions.start(new URLSearchParams(location.search).get(REGION_PARAM)).then(useRegion);

@@ -15,9 +15,9 @@ export const CLOSE_CONSENTED = 4000;
 export const RECONNECT_FIRST_DELAY_MS = 250;
 export const RECONNECT_MAX_DELAY_MS = 4000;
 
-/** `token`: sent with every join (auth mode); null plays as a guest. */
-export function createClient(token: string | null): Client {
-  const client = new Client(location.origin);
+/** A client of the region at `url` (the page's own origin with one region); `token`: sent with every join (auth mode), null plays as a guest. */
+export function createClient(token: string | null, url = location.origin): Client {
+  const client = new Client(url);
   if (token) client.auth.token = token;
   return client;
 }
@@ -50,6 +50,14 @@ const JOIN_REFUSAL_WORDS: ReadonlyMap<number, MessageKey> = new Map<number, Mess
   [LimitRefusal.roomsPerProcess, "join.serverFull"],
 ]);
 
+/** Whether a join failed because the server did not answer at all (no refusal of its own): another region may. */
+export function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof code === "number" && (JOIN_REFUSAL_WORDS.has(code) || code === MATCHMAKE_INVALID_ROOM_ID || isAuthRefusal(error))) return false;
+  return typeof code !== "number" || /fetch|network|ECONNREFUSED/i.test(message);
+}
+
 /** A failed join in the player's words, from its code (the server's English text is for logs). */
 export function describeJoinError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -58,7 +66,7 @@ export function describeJoinError(error: unknown): string {
   if (words) return t(words);
   if (isAuthRefusal(error)) return t("join.signInRefused", { reason: tCode("auth", code as number, "refusal.other") });
   if (code === MATCHMAKE_INVALID_ROOM_ID) return t(/locked/i.test(message) ? "join.full" : "join.gone");
-  if (typeof code !== "number" || /fetch|network|ECONNREFUSED/i.test(message)) return t("join.unreachable");
+  if (isUnreachable(error)) return t("join.unreachable");
   return t("join.failed", { code: String(code) });
 }
 

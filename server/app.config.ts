@@ -1,10 +1,10 @@
 import { Encoder } from "@colyseus/schema";
 import config, { type ConfigOptions } from "@colyseus/tools";
-import express from "express";
 import { CLIENT_OUT_DIR } from "../scripts/client-paths";
 import type { Settings } from "./config";
 import { createContext, type AppContext, type ContextParts } from "./context";
 import { hideRouteErrors, mountOps, refuseSourceMaps } from "./ops/http";
+import { staticFiles } from "./ops/staticFiles";
 import { observeRooms } from "./ops/roomEvents";
 import { BattleRoom } from "./rooms/BattleRoom";
 import { ChatRoom } from "./rooms/ChatRoom";
@@ -40,9 +40,10 @@ export function createApp(settings: Settings, parts: ContextParts = {}): App {
       initializeTransport: (options) => createTransport(options, context),
       initializeExpress: (app) => {
         mountOps(app, context);
-        // The browser client, built by `npm run build:client` (run by `npm start`) or `npm run build`.
+        // The browser client, built by `npm run build:client` (run by `npm start`) or `npm run build`:
+        // hashed files cached for good, precompressed; index.html revalidated (PUBLIC_ASSET_BASE: files on a CDN).
         if (settings.production) app.use(refuseSourceMaps);
-        app.use(express.static(CLIENT_OUT_DIR));
+        app.use(staticFiles(CLIENT_OUT_DIR, settings.edge.assetBase));
         app.use(hideRouteErrors(context.log));
       },
       initializeGameServer: (gameServer) => {

@@ -6,15 +6,19 @@
 import type { Room } from "@colyseus/core";
 import { matchMaker } from "@colyseus/core";
 import type { Registry } from "prom-client";
-import { MemoryChatHistory, type ChatHistory } from "./chat/history";
-import { RedisChatHistory } from "./chat/redisHistory";
+import type { ChatHistory } from "./chat/history";
+import type { MuteKeys } from "./chat/moderation";
+import type { ChatSubscriber } from "./chat/relay";
 import { retainChat, type RetainedHistory } from "./chat/retention";
+import { createChatStores, type RegionalPresence } from "./chat/stores";
 import type { Settings } from "./config";
-import { RedisHealth, redisClients } from "./scaling/redisHealth";
+import { CHAT_REDIS_WATCH, RedisHealth, redisClients } from "./scaling/redisHealth";
 import { AddressLimits } from "./security/addressLimits";
+import { AddressRate } from "./security/addressRate";
 import { Backpressure } from "./security/backpressure";
 import { HttpConnections } from "./security/httpConnections";
 import { MatchmakingGuard } from "./security/matchmaking";
+import { PING_PER_ADDRESS } from "./shared/limits";
 import { createLogger, type Logger, type LogSink } from "./telemetry/log";
 import { Metrics } from "./telemetry/metrics";
 
@@ -22,10 +26,21 @@ export interface AppContext {
   readonly settings: Settings;
   readonly log: Logger;
   readonly metrics: Metrics;
-  /** Chat history with retention in force (`store` under it: memory, or Redis with REDIS_URL). */
-  readonly chat: { readonly history: RetainedHistory; readonly store: ChatHistory };
+  /**
+   * Chat history with retention in force (`store` under it: memory, or the chat Redis for public
+   * channels and the regional one for battle channels), where each channel's rooms hear its lines,
+   * and where mutes are kept (server/chat/stores.ts).
+   */
+  readonly chat: {
+    readonly history: RetainedHistory;
+    readonly store: ChatHistory;
+    readonly mutes: MuteKeys;
+    relayFor(channel: string): ChatSubscriber;
+  };
   /** Per-address, per-identity and per-process limits (server/security/addressLimits.ts). */
   readonly addressLimits: AddressLimits;
+  /** GET /ping per address (PING_PER_ADDRESS). */
+  readonly pingRate: AddressRate;
   readonly matchmaking: MatchmakingGuard;
   /** Open HTTP connections, per address and in all (server/security/httpConnections.ts). */
   readonly httpConnections: HttpConnections;
@@ -33,6 +48,8 @@ export interface AppContext {
   readonly backpressure: Backpressure;
   /** Whether the shared Redis answers (REDIS_URL only). */
   readonly redisHealth: RedisHealth | undefined;
+  /** Whether a chat Redis other than REDIS_URL answers (logged only: battles go on without it). */
+  readonly chatRedisHealth: RedisHealth | undefined;
   /** This app's rooms from create to dispose (Colyseus keeps its own list private). */
   readonly liveRooms: Set<Room>;
   /** Starts what runs in the background (history sweep, Redis probe) once the server starts. */
@@ -51,35 +68,40 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
   const log = createLogger(settings, parts.logSink);
   const metrics = new Metrics(parts.processMetrics);
   const { scaling } = settings;
-  // Bounded by CHAT_HISTORY_*. Lines are published on the running server's presence.
-  const store: ChatHistory =
-    scaling.mode === "redis"
-      ? new RedisChatHistory(scaling.redisUrl, settings.chatHistory, log)
-      : new MemoryChatHistory(settings.chatHistory, (topic, line) => matchMaker.presence.publish(topic, line));
+  // Bounded by CHAT_HISTORY_*. The presence is the running server's (regional), there once it starts.
+  const stores = createChatStores(settings, log, () => matchMaker.presence as unknown as RegionalPresence);
+  const { store } = stores;
   // CHAT_RETENTION_S: reads leave older lines out and a sweep deletes them (server/chat/retention.ts).
   const history = retainChat(store, settings.chatRetentionS, log);
   const addressLimits = new AddressLimits(settings.limits, metrics);
   const liveRooms = new Set<Room>();
-  const redisHealth = scaling.mode === "redis" ? new RedisHealth(scaling.redisUrl, () => liveRooms, log) : undefined;
+  const regionalUrl = scaling.mode === "redis" ? scaling.redisUrl : undefined;
+  const chatUrl = settings.regions.chatRedisUrl;
+  const redisHealth = regionalUrl !== undefined ? new RedisHealth(regionalUrl, () => liveRooms, log) : undefined;
+  const chatRedisHealth = chatUrl !== undefined && chatUrl !== regionalUrl ? new RedisHealth(chatUrl, () => [], log, CHAT_REDIS_WATCH) : undefined;
   return {
     settings,
     log,
     metrics,
-    chat: { history, store },
+    chat: { history, store, mutes: stores.mutes, relayFor: (channel) => stores.relayFor(channel) },
     addressLimits,
+    pingRate: new AddressRate(PING_PER_ADDRESS),
     matchmaking: new MatchmakingGuard(addressLimits, settings.auth.mode === "jwt"),
     httpConnections: new HttpConnections(settings.limits, metrics),
     backpressure: new Backpressure(settings.limits.outgoing, log, metrics),
     redisHealth,
+    chatRedisHealth,
     liveRooms,
     start() {
       history.start();
       // /ready, one log line per outage, rooms announced again to a Redis that lost them.
-      redisHealth?.start(redisClients(store));
+      redisHealth?.start({ ...redisClients(), ...stores.regionalRedis, ...(chatRedisHealth ? {} : stores.chatRedis) });
+      // The chat Redis of every region: its outages are logged; battles and /ready go on without it.
+      chatRedisHealth?.start(stores.chatRedis);
     },
     async stop() {
-      await redisHealth?.stop();
-      await history.close();
+      await Promise.all([redisHealth?.stop(), chatRedisHealth?.stop()]);
+      await Promise.all([history.close(), stores.close()]);
     },
   };
 }

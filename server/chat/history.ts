@@ -24,6 +24,8 @@ export interface ChatArchive {
 
 /** The pub/sub topic on which a channel's numbered lines are published, for every room of the channel. */
 export const chatTopic = (channel: string) => `chatline:${channel}`;
+/** The channel of a {@link chatTopic}. */
+export const channelOfTopic = (topic: string) => topic.slice("chatline:".length);
 
 /**
  * A channel's numbered, bounded history. Ids are unique and increase by one per line of the channel,

@@ -1,8 +1,7 @@
 /**
- * Chat moderation: mutes kept in presence, and the moderator's actions on a channel (mute, unmute,
+ * Chat moderation: mutes kept in the chat store (./stores.ts), and the moderator's actions on a channel (mute, unmute,
  * kick, finding a member). The chat room only wires them to the monitor's room-call API.
  */
-import type { Presence } from "@colyseus/core";
 import { CLOSE_KICKED, RefusalCode, type Refusal } from "../shared/codes";
 import { MUTE_MAX_S } from "../shared/tuning";
 
@@ -21,28 +20,39 @@ export function parseMuteSeconds(seconds: unknown): number | undefined {
   return seconds;
 }
 
-/** The presence key of a mute: in presence, so it outlives its room and holds on every process. */
+/**
+ * Keys with an expiry where mutes are kept: the chat Redis (so a mute holds in every region), or
+ * presence without one. Colyseus's Presence has these three methods with these arguments.
+ */
+export interface MuteKeys {
+  setex(key: string, value: string, seconds: number): unknown;
+  get(key: string): unknown;
+  del(key: string): unknown;
+}
+
+/** The key of a mute: in the chat store, so it outlives its room and holds on every process. */
 const muteKey = (id: string) => `mute:${id}`;
 
 /**
- * Who is muted until when (ms), by player id (or a guest's address): kept in presence with its own
- * expiry, so a mute outlasts leaving, the room itself, and holds in every room on every process.
+ * Who is muted until when (ms), by player id (or a guest's address): kept in the chat store with its
+ * own expiry, so a mute outlasts leaving, the room itself, and holds in every room on every process
+ * of every region.
  * This room's own mutes are also kept locally (swept at every new mute), so a mute holds at once.
  */
 export class Mutes {
   private until = new Map<string, number>();
 
-  constructor(private readonly presence: Presence) {}
+  constructor(private readonly keys: MuteKeys) {}
 
   mute(playerId: string, seconds: number, now: number): void {
     for (const [id, end] of this.until) if (end <= now) this.until.delete(id);
     this.until.set(playerId, now + seconds * 1000);
-    void Promise.resolve(this.presence.setex(muteKey(playerId), String(now + seconds * 1000), Math.ceil(seconds))).catch(() => {});
+    void Promise.resolve(this.keys.setex(muteKey(playerId), String(now + seconds * 1000), Math.ceil(seconds))).catch(() => {});
   }
 
   /** Lifts the mute everywhere; true when this room knew of it. */
   unmute(playerId: string): boolean {
-    void Promise.resolve(this.presence.del(muteKey(playerId))).catch(() => {});
+    void Promise.resolve(this.keys.del(muteKey(playerId))).catch(() => {});
     return this.until.delete(playerId);
   }
 
@@ -51,7 +61,7 @@ export class Mutes {
     const local = this.until.get(playerId);
     if (local !== undefined && now < local) return local - now;
     this.until.delete(playerId);
-    const shared = Number(await this.presence.get(muteKey(playerId)));
+    const shared = Number(await this.keys.get(muteKey(playerId)));
     return Number.isFinite(shared) && shared > now ? shared - now : 0;
   }
 }

@@ -67,7 +67,8 @@ const keysOf = (channel: string) => [`chat:{${channel}}:lastId`, `chat:{${channe
  * refuses longer ones), and `bounds.channels` channels in all.
  */
 export class RedisChatHistory implements ChatHistory {
-  private readonly redis: Redis;
+  /** Its command connection: mutes share it (./stores.ts), the health watch hears its errors. */
+  readonly redis: Redis;
   private readonly appendLine: AppendCommand;
   private readonly touchChannel: TouchCommand;
 

@@ -5,6 +5,8 @@ import { parseAllowedOrigins, type AllowedOrigins } from "./origins";
 import { readLimits, type ServerLimits } from "./serverLimits";
 import { readScalingConfig, type ScalingConfig } from "./scaling";
 import { readChatHistoryBounds, type ChatHistoryBounds } from "./chat";
+import { readEdge, type EdgeSettings } from "./edge";
+import { readRegions, type RegionSettings } from "./regions";
 
 export { ConfigError };
 
@@ -77,6 +79,10 @@ export interface Settings {
   chatRetentionS: number;
   /** Per-address, per-identity and per-process limits, TRUSTED_PROXY, and what may wait to be sent to a client (./serverLimits.ts). */
   limits: ServerLimits;
+  /** REGION, REGIONS and CHAT_REDIS_URL (./regions.ts). */
+  regions: RegionSettings;
+  /** TLS_CERT_FILE, TLS_KEY_FILE and PUBLIC_ASSET_BASE (./edge.ts). */
+  edge: EdgeSettings;
 }
 
 
@@ -112,6 +118,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       throw new ConfigError(`"CHAT_RETENTION_S" must be from 1 to ${CHAT_RETENTION_MAX_S} (365 days)`);
     }
     const auth = readAuth(vars);
+    const scaling = readScalingConfig(env);
     return {
       port,
       production,
@@ -122,7 +129,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       adminPasswordGenerated: givenPassword === undefined,
       shutdownGraceMs,
       shutdownTimeoutMs,
-      scaling: readScalingConfig(env),
+      scaling,
       allowedOrigins: readAllowedOrigins(env.ALLOWED_ORIGINS),
       rateLimitScale,
       auth,
@@ -130,6 +137,8 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       chatHistory: readChatHistoryBounds(set as Record<string, string>),
       chatRetentionS,
       limits: readLimits(vars, set.TRUSTED_PROXY),
+      regions: readRegions(set, scaling.mode === "redis" ? scaling.redisUrl : undefined, production),
+      edge: readEdge(set),
     };
   } catch (error) {
     if (error instanceof EnvVarError) throw new ConfigError(error.message.replace(/^env-var: /, ""));

@@ -13,6 +13,7 @@ import {
   RATE_LIMITS,
   SEAT_RESERVATION_S,
 } from "../shared/protocol";
+import { unencryptedInProduction } from "../security/transport";
 import { pickLogOutput, type LogOutput } from "../telemetry/log";
 import { OpsPath } from "./http";
 
@@ -32,6 +33,14 @@ export interface StartFacts {
   /** The shared Redis without its credentials, with REDIS_URL. */
   redis?: string;
   publicAddress?: string;
+  /** REGION, with the REGIONS ids, when set. */
+  region?: { here: string; all: string[] };
+  /** The chat Redis without its credentials, when it is not REDIS_URL. */
+  chatRedis?: string;
+  /** "TLS_CERT_FILE" (https here), "proxy" (TRUSTED_PROXY named), or "off". */
+  tls: "TLS_CERT_FILE" | "proxy" | "off";
+  /** NODE_ENV=production with tls "off": players' traffic is unencrypted. */
+  unencrypted: boolean;
   auth: string;
   log: { level: string; format: string };
   limits: {
@@ -56,8 +65,10 @@ export function redactRedisUrl(url: string): string {
 }
 
 export function startFacts(settings: Settings, port: number, presence: string, driver: string, logOutput: LogOutput): StartFacts {
-  const gameUrl = `http://localhost:${port}/`;
+  const gameUrl = `${settings.edge.tls ? "https" : "http"}://localhost:${port}/`;
   const scaling = settings.scaling;
+  const { regions } = settings;
+  const regionalUrl = scaling.mode === "redis" ? scaling.redisUrl : undefined;
   return {
     port,
     gameUrl,
@@ -67,6 +78,10 @@ export function startFacts(settings: Settings, port: number, presence: string, d
     presence,
     driver,
     ...(scaling.mode === "redis" ? { redis: redactRedisUrl(scaling.redisUrl), publicAddress: scaling.publicAddress } : {}),
+    ...(regions.here !== undefined ? { region: { here: regions.here, all: regions.list.map((region) => region.id) } } : {}),
+    ...(regions.chatRedisUrl !== undefined && regions.chatRedisUrl !== regionalUrl ? { chatRedis: redactRedisUrl(regions.chatRedisUrl) } : {}),
+    tls: settings.edge.tls ? "TLS_CERT_FILE" : settings.limits.trustedProxies.size > 0 ? "proxy" : "off",
+    unencrypted: unencryptedInProduction(settings),
     auth: settings.auth.mode === "jwt" ? `jwt ${settings.auth.algorithm}` : "guests",
     log: { level: settings.logLevel, format: logOutput },
     limits: {
@@ -82,6 +97,13 @@ export function startFacts(settings: Settings, port: number, presence: string, d
       interestManagement: settings.interestManagement,
     },
   };
+}
+
+function tlsLine(facts: StartFacts): string {
+  if (facts.tls === "TLS_CERT_FILE") return "https and wss here (TLS_CERT_FILE)";
+  if (facts.tls === "proxy") return "terminated by the proxy in TRUSTED_PROXY";
+  if (facts.unencrypted) return "WARNING: traffic is unencrypted: set TLS_CERT_FILE and TLS_KEY_FILE, or a TLS proxy in TRUSTED_PROXY";
+  return "off (http and ws; development)";
 }
 
 /** `2592000` → `30 d`, `90` → `90 s`: the largest whole unit. */
@@ -114,6 +136,9 @@ export function bannerText(facts: StartFacts, password: string | undefined, colo
     `${label("monitor")}${facts.monitorUrl}  user ${strong(facts.adminUser)}  (also ${OpsPath.metrics})`,
     `${label("password")}${passwordLine}`,
     `${label("presence")}${facts.presence}, driver ${facts.driver}${scaling}`,
+    ...(facts.region ? [`${label("region")}${facts.region.here} of ${facts.region.all.join(", ")}${facts.chatRedis ? `; chat Redis ${facts.chatRedis}` : ""}`] : []),
+    ...(!facts.region && facts.chatRedis ? [`${label("chat")}chat Redis ${facts.chatRedis}`] : []),
+    `${label("tls")}${tlsLine(facts)}`,
     `${label("players")}${facts.auth}; battle ${limits.battlePlayers.default} per room (up to ${limits.battlePlayers.max}), chat ${limits.chatMembers} per channel`,
     `${label("limits")}messages ${limits.messageBytes} B, join options ${limits.joinOptionsBytes} B, ${limits.sockets} sockets, seats held ${limits.seatReservationS} s`,
     `${label("rates/s")}${rates} (per client and type)`,

@@ -9,6 +9,7 @@ import { ADMIN_LOGIN_FAILURES_MAX, ADMIN_LOGIN_WINDOW_S, LOGGED_USER_MAX_CHARS, 
 import { BoundedMap } from "../shared/lru";
 import type { Logger } from "../telemetry/log";
 import { chatDataRoutes } from "./chatData";
+import { mountRegions } from "./regions";
 
 /** Operator endpoints: liveness, readiness, and the admin-only monitor panel and metrics. */
 export const OpsPath = {
@@ -97,6 +98,8 @@ export const refuseSourceMaps: express.RequestHandler = (req, res, next) => {
 /** Mounts the operator endpoints (`initializeExpress`). */
 export function mountOps(app: express.Express, ctx: AppContext): void {
   const { settings, log, metrics } = ctx;
+  // GET /ping and /regions first: the cheapest answers of the app (./regions.ts).
+  mountRegions(app, ctx);
   // The password itself is shown in the start banner only (server/ops/banner.ts), never in a log line.
   if (settings.adminPasswordGenerated) {
     log.warn({ adminUser: settings.adminUser }, "ADMIN_PASSWORD is not set: generated one for this run, printed once at start (never logged)");

@@ -43,7 +43,8 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   /** The keys of the members' names, so a join finds a look-alike in O(1). */
   private names = new NamesInUse();
   private catchUp = new CatchUp(CHAT_HISTORY_KEEP);
-  private subscriptions = new RoomSubscriptions(matchMaker.presence);
+  /** The channel's line relay: the chat Redis for a public channel, the region's presence for a battle's. */
+  private subscriptions: RoomSubscriptions<ChatLine> | undefined;
   private resumes = new Resumes(this.clock);
   /** Join and leave lines, throttled per channel and per identity. */
   private presenceLines = new PresenceLines();
@@ -72,12 +73,13 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
         hasPlayer: (playerId) => [...this.state.members.values()].some((member) => member.playerId === playerId),
         clients: () => this.clients.map((client) => this.moderated(client)),
       },
-      new Mutes(this.presence),
+      new Mutes(this.ctx.chat.mutes),
     );
     void this.setMetadata({ channel: options.channel });
     // A battle's channel would reveal the battle's id in the lobby's room list (private ones too).
     if (isBattleChannel(options.channel)) this.listing.unlisted = true;
-    await this.subscriptions.subscribe<ChatLine>(chatTopic(this.state.channel), (line) => this.relay(line));
+    this.subscriptions = new RoomSubscriptions(this.ctx.chat.relayFor(options.channel));
+    await this.subscriptions.subscribe(chatTopic(this.state.channel), (line) => this.relay(line));
   }
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatAuth) {
@@ -123,7 +125,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   }
 
   async onDispose() {
-    await this.subscriptions.dispose();
+    await this.subscriptions?.dispose();
   }
 
   // Moderation, through the monitor's room-call API (docs/operating.md): `member` is a member's

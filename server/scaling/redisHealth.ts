@@ -22,6 +22,20 @@ const ROOM_DISPOSING = 2;
 /** The channel LobbyRoom listens on (@colyseus/core matchmaker/Lobby.ts). */
 const LOBBY_CHANNEL = "$lobby";
 
+/** What a watch is of, in its log lines, and whether it restores this process's rooms. */
+export interface RedisWatch {
+  /** "Redis unreachable: <consequence>". */
+  readonly name: string;
+  readonly consequence: string;
+  /** The Redis holding rooms and presence: refill a Redis that comes back blank. */
+  readonly restoresRooms: boolean;
+}
+
+/** The regional Redis (REDIS_URL): rooms, presence, and the chat unless CHAT_REDIS_URL names another. */
+export const REGIONAL_REDIS_WATCH: RedisWatch = { name: "Redis", consequence: "matchmaking across processes and chat history wait for it", restoresRooms: true };
+/** The chat Redis (CHAT_REDIS_URL) when it is not the regional one. */
+export const CHAT_REDIS_WATCH: RedisWatch = { name: "Chat Redis", consequence: "public chat lines wait for it, battles go on", restoresRooms: false };
+
 /** An ioredis client whose errors the health watch reports (instead of ioredis's own console lines). */
 export interface ErrorSource {
   on(event: "error", listener: (error: Error) => void): unknown;
@@ -40,6 +54,7 @@ export class RedisHealth {
     url: string,
     private readonly rooms: () => Iterable<Room>,
     private readonly log: Logger,
+    private readonly what: RedisWatch = REGIONAL_REDIS_WATCH,
   ) {
     // Fails fast while disconnected, and a PING that a partition swallows times out. Connects once started.
     this.probe = new Redis(url, {
@@ -84,7 +99,7 @@ export class RedisHealth {
       await this.probe.ping();
       const wasDown = !this.reachable;
       this.up();
-      if (wasDown || performance.now() - this.lastKeysCheck >= REDIS_KEYS_CHECK_MS) await this.checkKeys();
+      if (this.what.restoresRooms && (wasDown || performance.now() - this.lastKeysCheck >= REDIS_KEYS_CHECK_MS)) await this.checkKeys();
     } catch (error) {
       this.down("probe", error instanceof Error ? error : new Error(String(error)));
     } finally {
@@ -95,14 +110,14 @@ export class RedisHealth {
   private down(source: string, error: Error): void {
     if (this.downSince !== undefined) return;
     this.downSince = performance.now();
-    this.log.warn({ source, err: { message: error.message } }, "Redis unreachable: matchmaking across processes and chat history wait for it");
+    this.log.warn({ source, err: { message: error.message } }, `${this.what.name} unreachable: ${this.what.consequence}`);
   }
 
   private up(): void {
     if (this.downSince === undefined) return;
     const outageMs = Math.round(performance.now() - this.downSince);
     this.downSince = undefined;
-    this.log.warn({ outageMs }, "Redis reachable again");
+    this.log.warn({ outageMs }, `${this.what.name} reachable again`);
   }
 
   /** Rooms missing from a Redis that lost its keys (a blank replica, a flush) are announced again. */
@@ -143,16 +158,16 @@ async function announce(rooms: Room[]): Promise<void> {
 }
 
 /**
- * The ioredis clients of this process: RedisPresence's `pub` and `sub`, RedisDriver's `_client`
- * and the chat history's `redis` (none of them public API: a missing one is simply not watched).
+ * The ioredis clients of this process's presence and driver: RedisPresence's `pub` and `sub` and
+ * RedisDriver's `_client` (none of them public API: a missing one is simply not watched). The chat
+ * stores name their own (server/chat/stores.ts).
  */
-export function redisClients(history: object): Record<string, ErrorSource | undefined> {
+export function redisClients(): Record<string, ErrorSource | undefined> {
   const presence = matchMaker.presence as unknown as { pub?: ErrorSource; sub?: ErrorSource };
   const driver = matchMaker.driver as unknown as { _client?: ErrorSource };
   return {
     "presence.pub": presence.pub,
     "presence.sub": presence.sub,
     driver: driver._client,
-    "chat history": (history as { redis?: ErrorSource }).redis,
   };
 }

@@ -9,6 +9,8 @@ import type { Socket } from "node:net";
 import type { Settings } from "../config";
 import { LimitRefusal } from "../shared/codes";
 import { MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES, REFUSED_BODY_LINGER_MS } from "../shared/limits";
+import { HASHED_ASSET_PATH } from "../shared/assets";
+import { RegionPath } from "../shared/regions";
 import type { Logger } from "../telemetry/log";
 import type { AddressLimits } from "./addressLimits";
 import { clientKey } from "./clientAddress";
@@ -120,6 +122,16 @@ function admitBody(log: Logger, req: IncomingMessage, res: ServerResponse, next:
   });
 }
 
+/**
+ * Routes a page of another origin calls: GET /ping and /regions (another region's page) and the
+ * hashed client files (a CDN's copies, PUBLIC_ASSET_BASE). They keep their CORS headers.
+ */
+const CROSS_ORIGIN_PATHS: ReadonlySet<string> = new Set([RegionPath.ping, RegionPath.regions]);
+const isCrossOriginPath = (url: string | undefined) => {
+  const path = (url ?? "").split("?", 1)[0]!;
+  return CROSS_ORIGIN_PATHS.has(path) || HASHED_ASSET_PATH.test(path);
+};
+
 /** Drops the CORS headers @colyseus/tools' cors() adds to every Express route, for an unlisted origin. */
 function withoutCors(res: ServerResponse): void {
   const setHeader = res.setHeader.bind(res);
@@ -146,7 +158,7 @@ export function guardRequests(server: HttpServer, settings: Settings, limits: Ad
       return reply(req, res, 429, { code: LimitRefusal.matchmakeRate, error }, true, mustClose(req));
     }
     // Listed origins passed the check above; "every origin" must not extend to the admin pages.
-    if (!matchmaking && origins.describe === "*") withoutCors(res);
+    if (!matchmaking && origins.describe === "*" && !isCrossOriginPath(req.url)) withoutCors(res);
     admitBody(log, req, res, () => {
       // Colyseus answers POST and OPTIONS there and leaves any other method hanging until a timeout.
       if (matchmaking && !MATCHMAKE_METHODS.includes(req.method ?? "")) {

@@ -6,7 +6,8 @@
 import { ErrorCode, ServerError, matchMaker, type Room } from "@colyseus/core";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
-import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { IncomingMessage, RequestListener, Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { identify } from "../auth/identity";
 import type { Settings } from "../config";
 import { MAX_MESSAGE_BYTES } from "../shared/limits";
@@ -42,8 +43,16 @@ export interface GuardedTransport extends WebSocketTransport {
 /** Where the upgrade request keeps the function that ends its socket's wait for JOIN_ROOM's acknowledgement. */
 const ACKNOWLEDGED = Symbol("join acknowledged");
 
+/** True when players' traffic reaches this process unencrypted in production: no TLS here and no TLS proxy named. */
+export function unencryptedInProduction(settings: Settings): boolean {
+  return settings.production && settings.edge.tls === undefined && settings.limits.trustedProxies.size === 0;
+}
+
+/** What @colyseus/tools hands `initializeTransport`: its http server around its Express app. */
+type ToolsTransportOptions = TransportOptions & { app?: RequestListener };
+
 /** For `initializeTransport` in app.config.ts. */
-export function createTransport(options: TransportOptions, parts: TransportParts): GuardedTransport {
+export function createTransport(options: ToolsTransportOptions, parts: TransportParts): GuardedTransport {
   const { settings, log, addressLimits: limits } = parts;
   const origins = settings.allowedOrigins;
   const { maxSockets } = settings.limits;
@@ -51,6 +60,12 @@ export function createTransport(options: TransportOptions, parts: TransportParts
   if (origins.describe === "*" && settings.production) {
     log.warn("ALLOWED_ORIGINS is not set: every web origin may use this server (set it in production)");
   }
+  if (unencryptedInProduction(settings)) {
+    log.warn("traffic is unencrypted: set TLS_CERT_FILE and TLS_KEY_FILE, or put a TLS proxy in front and name it in TRUSTED_PROXY");
+  }
+  // TLS_CERT_FILE/TLS_KEY_FILE: the same app and sockets behind Node's https server (https and wss).
+  const tls = settings.edge.tls;
+  const server = tls && options.app ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: "TLSv1.2" }, options.app) : options.server;
   class Guarded extends WebSocketTransport implements GuardedTransport {
     // Colyseus registers this method itself as the WebSocketServer's `connection` listener, unbound:
     // it must not use `this`.
@@ -77,6 +92,7 @@ export function createTransport(options: TransportOptions, parts: TransportParts
     ...options,
     // Colyseus's heartbeat takes any pong as proof of life: ours asks for a nonce back (./readProof.ts).
     pingInterval: 0,
+    server,
     // ws reads the frame header first and closes with 1009 before buffering an oversize frame.
     maxPayload: MAX_MESSAGE_BYTES,
     verifyClient: (info, done) => {
@@ -102,13 +118,13 @@ export function createTransport(options: TransportOptions, parts: TransportParts
   });
   // Colyseus installs its matchmaking routes on the server after the transport exists, so the
   // guard wraps them once the server listens.
-  const server = transport.server as HttpServer;
-  guardConnections(server, parts.httpConnections);
-  server.once("listening", () => {
+  const listening = transport.server as HttpServer;
+  guardConnections(listening, parts.httpConnections);
+  listening.once("listening", () => {
     const stop = transport.startHeartbeat();
-    server.once("close", stop);
+    listening.once("close", stop);
   });
-  server.once("listening", () => guardRequests(server, settings, limits, log));
+  listening.once("listening", () => guardRequests(listening, settings, limits, log));
   guardMatchmaking(parts);
   return transport;
 }

@@ -190,3 +190,9 @@ export const ADMIN_LOGIN_FAILURES_MAX = 5;
 export const ADMIN_LOGIN_WINDOW_S = 60;
 /** Longest admin user name written to the log (a refused login's name is attacker text). */
 export const LOGGED_USER_MAX_CHARS = 32;
+/**
+ * GET /ping per client address: a page measures every region with 4 samples at load and again when
+ * the region picker opens; a burst of 40 covers a few pages behind one address with 4 regions each,
+ * and a refused request costs one bucket lookup.
+ */
+export const PING_PER_ADDRESS: RateLimit = { perSecond: 10, burst: 40 };

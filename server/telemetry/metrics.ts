@@ -142,6 +142,11 @@ export class Metrics {
     labelNames: ["reason"],
     registers: [this.registry],
   });
+  private readonly pingRefusals = new Counter({
+    name: "game_ping_refusals_total",
+    help: "GET /ping requests refused for going over PING_PER_ADDRESS",
+    registers: [this.registry],
+  });
   private readonly joinsWithoutProtocol = new Counter({
     name: "game_joins_without_protocol_total",
     help: "Joins whose options name no `protocol` version (accepted: stock Colyseus clients send none), by room type",
@@ -217,6 +222,11 @@ export class Metrics {
   /** One admin request refused: wrong credentials, or an address throttled after too many. */
   countAdminRefusal(reason: "wrong_credentials" | "throttled"): void {
     this.adminLoginRefusals.inc({ reason });
+  }
+
+  /** One GET /ping refused: its address is over PING_PER_ADDRESS. */
+  countPingRefusal(): void {
+    this.pingRefusals.inc();
   }
 
   /** One join whose options name no protocol version. */

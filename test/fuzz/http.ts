@@ -48,6 +48,11 @@ export const OTHER_ROUTES = [
   "/colyseus/api",
   "/colyseus/api/room/call?roomId=x&method=disconnect&args=%5B%5D",
   "/__healthcheck",
+  "/regions",
+  "/ping",
+  "/PING/",
+  "/ping?%E2%80%8B=%00",
+  "/main.AAAAAAAA.js",
   "/nope",
 ] as const;
 

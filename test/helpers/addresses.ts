@@ -145,3 +145,22 @@ export async function holdSeatsFrom(
     for (const socket of sockets) socket.close();
   }
 }
+
+/** GET `path` from `localAddress`; resolves with the status and headers (the body is read and dropped). */
+export function getFrom(
+  port: number,
+  localAddress: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, localAddress, path, method: "GET", headers, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}

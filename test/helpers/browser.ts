@@ -25,17 +25,18 @@ const FLAGS = [
 ];
 
 /**
- * Chromium, or null when it is missing and we are not in CI (the caller skips loudly).
+ * Chromium (with `extraArgs`, e.g. a browser's own `--host-resolver-rules`), or null when it is
+ * missing and we are not in CI (the caller skips loudly).
  * Under CI=true a missing Chromium is an error: .ci/run installs it.
  */
-export async function launchChromium(): Promise<Browser | null> {
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser | null> {
   if (!existsSync(CHROMIUM_PATH)) {
     const message = `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\``;
     if (process.env.CI === "true") throw new Error(message);
     console.warn(`\n  !!! SKIPPING BROWSER TESTS: ${message} !!!\n`);
     return null;
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...FLAGS, ...extraArgs] });
 }
 
 export function screenshotPath(name: string): string {

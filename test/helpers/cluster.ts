@@ -109,8 +109,8 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** One server process with its own port and PUBLIC_ADDRESS (default 127.0.0.1:port), sharing `redisUrl`. */
-export async function startServer(redisUrl: string, port?: number, publicAddress?: string): Promise<ServerProcess> {
+/** One server process with its own port and PUBLIC_ADDRESS (default 127.0.0.1:port), sharing `redisUrl`; `env` adds settings. */
+export async function startServer(redisUrl: string, port?: number, publicAddress?: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
   const child = adopt(spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     env: {
@@ -122,6 +122,7 @@ export async function startServer(redisUrl: string, port?: number, publicAddress
       RATE_LIMIT_SCALE: "100",
       REDIS_URL: redisUrl,
       PUBLIC_ADDRESS: publicAddress ?? `127.0.0.1:${listenPort}`,
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   }));

@@ -14,6 +14,9 @@ export interface LatencyOptions {
   jitterMs?: number;
   /** Seed of the jitter, so a run can be repeated. */
   seed?: number;
+  /** Where the proxy listens (default 127.0.0.1 on a free port): another loopback address lets one port lead to different latencies per viewer. */
+  host?: string;
+  port?: number;
 }
 
 export interface LatencyProxy {
@@ -76,10 +79,14 @@ export async function latencyProxy(targetPort: number, options: LatencyOptions):
     delayed(client, upstream);
     delayed(upstream, client);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
   const { port } = server.address() as { port: number };
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);

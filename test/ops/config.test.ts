@@ -77,6 +77,8 @@ describe("configuration from environment variables", () => {
         outgoing: DEFAULT_OUTGOING_LIMITS,
         wire: DEFAULT_WIRE_BUDGET,
       },
+      regions: { here: undefined, list: [], chatRedisUrl: undefined },
+      edge: { tls: undefined, assetBase: undefined },
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -145,6 +147,9 @@ describe("configuration from environment variables", () => {
         outgoing: DEFAULT_OUTGOING_LIMITS,
         wire: DEFAULT_WIRE_BUDGET,
       },
+      // REDIS_URL holds the chat too when CHAT_REDIS_URL is unset (test/ops/regionsConfig.test.ts has the rest).
+      regions: { here: undefined, list: [], chatRedisUrl: "redis://127.0.0.1:6379/3" },
+      edge: { tls: undefined, assetBase: undefined },
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
   });

@@ -50,7 +50,7 @@ describe("the production build, from a clean clone @slow", function () {
     await step("ci", () => npm(dir, "ci", "--prefer-offline"));
     await step("build", () => npm(dir, "run", "build"));
     assert.ok(existsSync(join(dir, "dist/server/index.js")), "server JavaScript");
-    assert.ok(existsSync(join(dir, "dist/client/main.js")), "client bundle");
+    assert.ok(existsSync(join(dir, "dist/client/index.html")), "client page");
     await step("prune", () => npm(dir, "prune", "--omit=dev"));
     for (const devOnly of ["tsx", "esbuild", "typescript", "mocha", "colyseus.js"]) {
       assert.ok(!existsSync(join(dir, "node_modules", devOnly)), `${devOnly} is pruned`);
@@ -66,8 +66,11 @@ describe("the production build, from a clean clone @slow", function () {
     const base = `http://127.0.0.1:${running.port}`;
     const page = await fetch(`${base}/`);
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /<script[^>]+main\.js/);
-    assert.equal((await fetch(`${base}/main.js`)).status, 200);
+    const script = (await page.text()).match(/<script[^>]+src="\/(main\.[A-Z0-9]{8}\.js)"/)?.[1];
+    assert.ok(script, "index.html names the hashed bundle");
+    const bundle = await fetch(`${base}/${script}`, { headers: { "accept-encoding": "br" } });
+    assert.equal(bundle.status, 200);
+    assert.equal(bundle.headers.get("content-encoding"), "br", "precompressed by the build");
 
     const room = await new Client(`ws://127.0.0.1:${running.port}`).joinOrCreate<BattleState>(RoomName.battle, { name: "Prod" });
     const state = await until(room, (s) => s.players?.get(room.sessionId)?.name === "Prod", "the player in the state");

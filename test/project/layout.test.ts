@@ -18,7 +18,7 @@ describe("layout: the modules the browser shares", () => {
 });
 
 describe("layout: the browser bundle", () => {
-  it("takes from the server only the protocol (payloads, codes, the message records and their parsers), the rule tuning, the pure rules and room names, never the server limits", async () => {
+  it("takes from the server only the protocol (payloads, codes, the message records and their parsers), the rule tuning, the pure rules, room names and the region routes, never the server limits", async () => {
     const { build } = await import("esbuild");
     const result = await build({
       entryPoints: [join(ROOT, "client", "main.ts")],
@@ -39,6 +39,7 @@ describe("layout: the browser bundle", () => {
       "server/shared/names.ts",
       "server/shared/parse.ts",
       "server/shared/payloads.ts",
+      "server/shared/regions.ts",
       "server/shared/roomNames.ts",
       "server/shared/tuning.ts",
     ]);

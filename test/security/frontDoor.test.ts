@@ -183,10 +183,10 @@ describe("front door: CORS, source maps and the bearer scheme", () => {
   });
 
   describe("NODE_ENV=production", () => {
-    const mapPath = "/main.js.map";
+    let mapPath = "";
     before(async function () {
       this.timeout(30_000);
-      await buildClient();
+      mapPath = `/${(await buildClient()).script}.map`;
     });
     const server = useServer({ NODE_ENV: "production" });
 

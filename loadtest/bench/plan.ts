@@ -41,7 +41,11 @@ export const GOALS = {
   battleP99Ms: 100,
   chatMembers: 1000,
   chatP99Ms: 20,
-  bytesPerMovedPlayer: 8,
+  /** Our CPU over the raw-ws baseline's, all see all, at each of these arena sizes. */
+  cpuRatio: 1.25,
+  cpuRatioPlayers: [200, 1000],
+  /** The baseline's hand-packed record per player. */
+  bytesPerMovedPlayer: 10,
   rssKbPerPlayer: 20,
   /** One arena of this many with interest management on. */
   interestPlayers: 2000,

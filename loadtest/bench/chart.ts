@@ -2,7 +2,14 @@
 import { createCanvas } from "@napi-rs/canvas";
 import { Chart, registerables, type ChartConfiguration, type PointStyle } from "chart.js";
 import type { Scenario, Target } from "./plan";
-import type { BenchResults, StepResult } from "./report";
+
+/** What the chart reads of a step (a StepResult has it). */
+export interface ChartStep {
+  scenario: Scenario;
+  target: Target;
+  players: number;
+  serverCpuPercent: number | null;
+}
 
 Chart.register(...registerables);
 
@@ -22,7 +29,7 @@ const STYLE: Record<Target, { dash: number[]; point: PointStyle }> = {
 /** Markers large enough to see and to tell a circle from a square at 700 px. */
 const POINT_RADIUS_PX = 6;
 
-export function chartConfig(results: BenchResults, title: string, yTitle: string, value: (r: StepResult) => number | null): ChartConfiguration<"line"> {
+export function chartConfig<S extends ChartStep>(results: { steps: readonly S[] }, title: string, yTitle: string, value: (r: S) => number | null): ChartConfiguration<"line"> {
   const datasets = [];
   for (const scenario of Object.keys(COLORS) as Scenario[]) {
     for (const target of Object.keys(STYLE) as Target[]) {
@@ -63,7 +70,7 @@ export function chartConfig(results: BenchResults, title: string, yTitle: string
 }
 
 /** Two charts side by side: p99 latency and server CPU against players. */
-export function chartPng(results: BenchResults, latency: (r: StepResult) => number | null): Buffer {
+export function chartPng<S extends ChartStep>(results: { steps: readonly S[] }, latency: (r: S) => number | null): Buffer {
   const width = 700;
   const height = 420;
   const canvas = createCanvas(width * 2, height);

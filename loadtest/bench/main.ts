@@ -267,6 +267,7 @@ async function runStep(scenario: Scenario, target: Target, players: number, timi
       memoryKbPerPlayer: memoryKbPerPlayer(idle.memory, memory, connected),
       loopLagP99Ms: lag?.p99Ms ?? null,
       loopLagMaxMs: lag?.maxMs ?? null,
+      ...(lag ? { windowUs: lag.windowUs } : {}),
       ...report,
       joinFailures: joined.joinFailures,
       joinTimedOut: false,

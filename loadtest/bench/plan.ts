@@ -107,6 +107,6 @@ export type FromBots =
 export type ToServerProbe = { kind: "lag:reset" } | { kind: "lag:read" } | { kind: "gc" } | { kind: "audit:start"; probes: number } | { kind: "audit:read" };
 /** Lag over the window, and CPU as the process itself counts it (a cross-check of /proc). */
 export type FromServerProbe =
-  | { kind: "lag"; p50Ms: number; p99Ms: number; maxMs: number; cpuPercent: number }
+  | { kind: "lag"; p50Ms: number; p99Ms: number; maxMs: number; cpuPercent: number; windowUs: [number, number] }
   | { kind: "gc:done"; memory: ServerMemory }
   | { kind: "audit"; counts: AuditCounts | null; error?: string };

@@ -25,6 +25,8 @@ export interface StepResult extends BotReport {
   memoryKbPerPlayer: MemoryKbPerPlayer | null;
   loopLagP99Ms: number | null;
   loopLagMaxMs: number | null;
+  /** The measured window on the server's CPU-profile clock (monotonic µs), to read a --cpu-prof profile over exactly it. */
+  windowUs?: [number, number];
   /** Soak only: what the decoding audit probes counted (null: the audit failed). */
   audit?: AuditCounts | null;
 }

@@ -220,7 +220,7 @@ raw-ws baseline's at the same step. Bots CPU is the bots process (all clients) i
 
 ## Goals
 
-The goals of [docs/performance.md](../../docs/performance.md#goals). "Not measured" means this run's steps
+The goals of \`docs/performance.md\` ("Goals"). "Not measured" means this run's steps
 did not include that size (a quick run, or chosen \`--steps\`): it says nothing either way. "Not reached"
 means a smaller step broke (join failures, drops, or p99 over ${BROKEN_P99_MS} ms), the bench stopped
 stepping up, and the goal is missed.

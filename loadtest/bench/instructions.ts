@@ -7,6 +7,7 @@
  *
  *   node --import tsx loadtest/bench/instructions.ts                   this tree
  *   node --import tsx loadtest/bench/instructions.ts --against HEAD~1  the commit before, then this tree
+ *   node --import tsx loadtest/bench/instructions.ts --against HEAD~1 --after HEAD   two commits, whatever the tree holds
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -19,7 +20,7 @@ const ROOT = resolve(__dirname, "..", "..");
 /** Ticks of the measured run: 100 clients x 200 ticks, about a minute under callgrind. */
 const TICKS = 200;
 
-const { values: args } = parseArgs({ options: { against: { type: "string" }, ticks: { type: "string" } } });
+const { values: args } = parseArgs({ options: { against: { type: "string" }, after: { type: "string" }, ticks: { type: "string" } } });
 
 /** Bundles hotPath.ts of `root` into its node_modules (packages stay external and resolve from there). */
 function bundle(root: string): string {
@@ -58,14 +59,16 @@ function main() {
   if (!(Number.isInteger(ticks) && ticks > 0)) throw new Error(`--ticks takes a whole number above 0, got ${args.ticks}`);
   if (args.against) {
     const dir = checkout(args.against);
+    const afterDir = args.after ? checkout(args.after) : ROOT;
     try {
       // The bundle lands in the shared node_modules: build and count one tree at a time.
       const before = perClientTick(dir, ticks);
-      const after = perClientTick(ROOT, ticks);
+      const after = perClientTick(afterDir, ticks);
       const change = (((after - before) / before) * 100).toFixed(1);
-      console.log(`instructions per client-tick: ${args.against} ${before}, this tree ${after} (${change} %)`);
+      console.log(`instructions per client-tick: ${args.against} ${before}, ${args.after ?? "this tree"} ${after} (${change} %)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      if (afterDir !== ROOT) rmSync(afterDir, { recursive: true, force: true });
     }
     return;
   }

@@ -33,7 +33,7 @@ class FakeSocket extends EventEmitter {
   bufferedAmount = 0;
   readonly _socket = Object.assign(new EventEmitter(), { bytesWritten: 0, cork() {}, uncork() {} });
 
-  send(data: Uint8Array): void {
+  send(data: Uint8Array, _options?: { binary: boolean; fin: boolean }): void {
     this._socket.bytesWritten += data.byteLength;
   }
 
@@ -79,8 +79,9 @@ export async function run(ticks: number): Promise<number> {
       socket.pong();
       socket._socket.emit("data", move);
       socket.emit("message", move);
-      socket.send(patch);
-      socket.send(ack);
+      // As sendPatch (server/rooms/interestViews.ts): the patch and the client's ack, two fragments of one message.
+      socket.send(patch, { binary: true, fin: false });
+      socket.send(ack, { binary: true, fin: true });
     }
   }
   // The scrape of what the wire meter counts (the room gauges need a matchmaker).

@@ -69,23 +69,19 @@ class OutgoingGuard {
     return Math.max(this.proof.unproven, this.socket.bufferedAmount) + this.queuedBeforeJoin;
   }
 
-  /**
-   * After every whole message sent: over the cap, or above the drained mark for too long, the client
-   * goes; a reader of a busy room is asked to prove itself every READ_PROOF_EVERY_BYTES, not only at
-   * the heartbeat.
-   */
-  sent(): void {
-    this.check();
+  /** After a send: a reader of a busy room proves itself every READ_PROOF_EVERY_BYTES, not only at the heartbeat. */
+  askProof(): void {
     if (!this.dropped && !this.proof.pending && this.proof.unproven > READ_PROOF_EVERY_BYTES) this.proof.ping();
   }
 
-  /** Over the cap, or above the drained mark for too long, the client goes. */
+  /** After every send: over the cap, or above the drained mark for too long, the client goes. */
   check(): void {
     if (this.dropped) return;
     const backlog = this.backlog;
+    const now = performance.now();
     if (backlog > this.limits.maxBytes) return this.drop("backlog", backlog);
-    if (backlog <= this.limits.drainedBytes) this.drainedAt = performance.now();
-    else if (performance.now() - this.drainedAt > this.limits.stallMs) this.drop("stalled", backlog);
+    if (backlog <= this.limits.drainedBytes) this.drainedAt = now;
+    else if (now - this.drainedAt > this.limits.stallMs) this.drop("stalled", backlog);
   }
 
   /** The server sent JOIN_ROOM: the client has `joinAckMs` to answer it. */
@@ -153,10 +149,9 @@ export class Backpressure {
     const send = socket.send.bind(socket) as (data: ArrayLike<number>, ...rest: unknown[]) => void;
     socket.send = ((data: ArrayLike<number>, ...rest: unknown[]) => {
       send(data, ...rest);
-      // A fragment with more to come (a patch before its ack, server/rooms/interestViews.ts sendPatch) is checked with the rest.
-      if ((rest[0] as { fin?: boolean } | undefined)?.fin === false) return;
       if (data[0] === Protocol.JOIN_ROOM) guard!.awaitAck();
-      guard!.sent();
+      guard!.check();
+      guard!.askProof();
     }) as WebSocket["send"];
 
     const onMessage = (data: RawData) => {

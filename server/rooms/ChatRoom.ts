@@ -13,7 +13,7 @@ import { generateName, seededRng } from "../shared/game";
 import { CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
 import { NamesInUse, uniqueName } from "../shared/names";
 import { parseChatOptions, type ChatJoin } from "../shared/parse";
-import { RoomName, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
+import { RoomName, SystemLineCode, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
 import { CHAT_HISTORY_KEEP, CHAT_HISTORY_ON_JOIN } from "../shared/tuning";
 import { guardedRoom } from "./guardedRoom";
 import type { Handlers, Outcome } from "./messages";
@@ -22,6 +22,8 @@ import { RoomSubscriptions } from "./roomSubscriptions";
 import { ChatState, Member } from "./schema/ChatState";
 
 /** What the sender of a line the chat store could not keep is told (RefusalCode.notSaved). */
+/** A system line's words for clients that predate its code ("Ann joined"): the client words the code in its own language. */
+const SYSTEM_LINE_ENGLISH: Record<SystemLineCode, string> = { joined: "joined", left: "left" };
 const NOT_SAVED = "your line was not sent (the chat store is unreachable): say it again";
 
 /** What the chat adds to `client.auth`: what the member's floods are counted by (chat/floodKey.ts). */
@@ -100,7 +102,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     this.limits.adopt(client.sessionId, auth.floodKey);
     void this.sendHistory(client, auth.since);
     if (previous !== undefined) return this.evict(previous);
-    void this.announce(client, `${member.name} joined`);
+    void this.announce(client, SystemLineCode.joined, member.name);
   }
 
   /** Kicked members too leave for good. */
@@ -121,7 +123,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     this.state.members.delete(client.sessionId);
     if (!member) return;
     this.names.delete(member.name);
-    void this.announce(client, `${member.name} left`);
+    void this.announce(client, SystemLineCode.left, member.name);
   }
 
   async onDispose() {
@@ -185,10 +187,10 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   }
 
   /** A "joined"/"left" line, unless the member is muted or its identity or the channel is over its allowance. */
-  private async announce(client: ChatClient, text: string) {
+  private async announce(client: ChatClient, code: SystemLineCode, name: string) {
     if ((await this.mutedMs(client)) > 0) return;
     if (!this.presenceLines.allow(client.auth?.floodKey ?? client.sessionId)) return;
-    this.post({ kind: "system", name: "", sessionId: "", playerId: "", text, time: Date.now() });
+    this.post({ kind: "system", code, name, sessionId: "", playerId: "", text: `${name} ${SYSTEM_LINE_ENGLISH[code]}`, time: Date.now() });
   }
 
   private mutedMs(client: ChatClient): Promise<number> {

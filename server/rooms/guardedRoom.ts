@@ -53,7 +53,7 @@ export function admitJoin<J>(input: unknown, parse: (options: unknown) => Parsed
     );
   }
   const parsed = parse(options);
-  if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
+  if (!parsed.ok) throw new ServerError(parsed.joinCode ?? JOIN_INVALID_OPTIONS, parsed.message);
   return parsed.value;
 }
 

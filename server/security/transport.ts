@@ -10,6 +10,7 @@ import type { IncomingMessage, RequestListener, Server as HttpServer } from "nod
 import { createServer as createHttpsServer } from "node:https";
 import { identify } from "../auth/identity";
 import type { Settings } from "../config";
+import { JoinRefusal } from "../shared/codes";
 import { MAX_MESSAGE_BYTES } from "../shared/limits";
 import { RoomName } from "../shared/payloads";
 import type { Logger } from "../telemetry/log";
@@ -160,7 +161,7 @@ function guardMatchmaking({ matchmaking, settings, log }: TransportParts) {
         return call(room, options, auth);
       });
     } catch (error) {
-      if (isDeliberate(error)) throw new ServerError(error.code || ErrorCode.MATCHMAKE_UNHANDLED, error.message);
+      if (isDeliberate(error)) throw new ServerError(joinByIdCode(method, error) ?? (error.code || ErrorCode.MATCHMAKE_UNHANDLED), error.message);
       log.error({ err: error, method, room: roomName }, "matchmaking failed");
       throw new ServerError(ErrorCode.MATCHMAKE_UNHANDLED, "internal error");
     }
@@ -168,6 +169,14 @@ function guardMatchmaking({ matchmaking, settings, log }: TransportParts) {
 }
 
 type MatchMakeMethod = (roomName: string, options: unknown, auth: unknown) => Promise<unknown>;
+
+/** Colyseus says why `joinById` failed in words only ("is locked", "not found"): each reason gets its own code. */
+function joinByIdCode(method: string, error: { code?: number; message: string }): JoinRefusal | undefined {
+  if (method !== "joinById" || error.code !== ErrorCode.MATCHMAKE_INVALID_ROOM_ID) return undefined;
+  if (/is locked/.test(error.message)) return JoinRefusal.roomFull;
+  if (/not found/.test(error.message)) return JoinRefusal.roomGone;
+  return undefined;
+}
 
 /**
  * A refusal someone meant: a ServerError with a numeric code of its own. Colyseus re-wraps whatever

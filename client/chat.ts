@@ -79,6 +79,7 @@ export class ChatPanel {
     onMessage(room, ServerMessage.history, (history) => history.lines.forEach((line) => this.add(line)));
     onMessage(room, ServerMessage.chat, (line) => this.add(line));
     onMessage(room, ServerMessage.error, (error) => this.refused(error));
+    onMessage(room, ServerMessage.reported, () => this.append(el("div", "line system", t("chat.reported"))));
     onMessage(room, ServerMessage.shutdown, (notice) =>
       this.append(el("div", "line system", t("shutdown.chat", { seconds: Math.ceil(notice.inMs / 1000) }))),
     );
@@ -96,7 +97,20 @@ export class ChatPanel {
     const words = lineWords(line);
     if (words.name !== undefined) row.append(el("span", "name", words.name));
     row.append(el("span", "text", words.text));
+    // Another player's line can be reported to the moderators: a real button, so Tab and Enter reach it.
+    if (line.kind === "user" && line.sessionId !== this.room?.sessionId) row.append(this.reportButton(line.id));
     this.append(row);
+  }
+
+  private reportButton(lineId: number): HTMLButtonElement {
+    const button = el("button", "report", "⚑");
+    button.type = "button";
+    button.title = t("chat.report");
+    button.setAttribute("aria-label", t("chat.report"));
+    button.addEventListener("click", () => {
+      if (this.room?.connection?.isOpen) send(this.room, ClientMessage.report, { lineId });
+    }, { signal: this.controller.signal });
+    return button;
   }
 
   private refused(error: ErrorPayload): void {

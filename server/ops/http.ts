@@ -9,6 +9,7 @@ import { ADMIN_LOGIN_FAILURES_MAX, ADMIN_LOGIN_WINDOW_S, LOGGED_USER_MAX_CHARS, 
 import { BoundedMap } from "../shared/lru";
 import type { Logger } from "../telemetry/log";
 import { chatDataRoutes } from "./chatData";
+import { moderationConsole } from "./moderation/routes";
 import { mountRegions } from "./regions";
 
 /** Operator endpoints: liveness, readiness, and the admin-only monitor panel and metrics. */
@@ -17,7 +18,7 @@ export const OpsPath = {
   ready: "/ready",
   metrics: "/metrics",
   monitor: "/colyseus",
-  /** Admin API: chat data export and erasure (server/ops/chatData.ts). */
+  /** Admin API: chat data export and erasure (server/ops/chatData.ts), and the moderation console (server/ops/moderation/). */
   admin: "/admin",
 } as const;
 
@@ -128,7 +129,7 @@ export function mountOps(app: express.Express, ctx: AppContext): void {
     }
   });
   app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, monitor({ columns: [...MONITOR_COLUMNS] }));
-  app.use(OpsPath.admin, ...admin, chatDataRoutes(ctx.chat.history, log));
+  app.use(OpsPath.admin, ...admin, chatDataRoutes(ctx.chat.history, log), moderationConsole(ctx, OpsPath.admin));
 }
 
 /**

@@ -13,9 +13,9 @@ import { generateName, seededRng } from "../shared/game";
 import { CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
 import { NamesInUse, uniqueName } from "../shared/names";
 import { parseChatOptions, type ChatJoin } from "../shared/parse";
-import { RoomName, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
+import { RoomName, type ChatLine, type ChatPayload, type ChatReportPayload, type ChatResumePayload } from "../shared/payloads";
 import { CHAT_HISTORY_KEEP, CHAT_HISTORY_ON_JOIN } from "../shared/tuning";
-import { guardedRoom } from "./guardedRoom";
+import { guardedRoom, type Addressed } from "./guardedRoom";
 import type { Handlers, Outcome } from "./messages";
 import { refuse } from "./refuse";
 import { RoomSubscriptions } from "./roomSubscriptions";
@@ -27,7 +27,7 @@ const NOT_SAVED = "your line was not sent (the chat store is unreachable): say i
 /** What the chat adds to `client.auth`: what the member's floods are counted by (chat/floodKey.ts). */
 type FloodKeyed = { floodKey: string };
 /** `client.auth`: the join options, who the member is, and its flood key. */
-type ChatAuth = ChatJoin & Identity & FloodKeyed;
+type ChatAuth = ChatJoin & Identity & Addressed & FloodKeyed;
 type ChatClient = Client<unknown, ChatAuth>;
 
 /**
@@ -54,6 +54,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   readonly messages: Handlers<"chat", ChatClient> = {
     chat: (client, chat) => this.onChat(client, chat),
     resume: (client, resume) => this.onResume(client, resume),
+    report: (client, report) => this.onReport(client, report),
   };
 
   /** The base's checks (join options, token), then a battle channel's ticket, before a seat is reserved. */
@@ -204,6 +205,25 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
       guestKey: client.auth?.guest ? client.auth.floodKey : undefined,
       close: (code, reason) => client.leave(code, reason),
     };
+  }
+
+  /** A player's report of a line of this channel, for the moderators (server/chat/reports.ts); REPORTS_PER_PLAYER per flood key. */
+  private async onReport(client: ChatClient, report: ChatReportPayload): Promise<Outcome> {
+    if (!this.ctx.moderation.reportRate.admit(client.auth?.floodKey ?? client.sessionId)) {
+      return { ok: false, code: RefusalCode.rateLimited, message: "too many reports: wait a minute before the next" };
+    }
+    const reporter = { playerId: playerIdOf(client), name: this.state.members.get(client.sessionId)?.name ?? "" };
+    const result = await this.ctx.moderation.reports.add(this.state.channel, report.lineId, reporter, Date.now()).catch((error: unknown) => {
+      this.ctx.log.error({ err: error, roomId: this.roomId }, "could not keep a report");
+      return undefined;
+    });
+    if (!result) return { ok: false, code: RefusalCode.notSaved, message: "your report was not kept (the chat store is unreachable): try again" };
+    if (!result.ok) return result;
+    this.send(client, "reported", { lineId: report.lineId });
+  }
+
+  protected nameOf(client: ChatClient): string {
+    return this.state.members.get(client.sessionId)?.name ?? "";
   }
 
   private onResume(client: ChatClient, resume: ChatResumePayload): Outcome {

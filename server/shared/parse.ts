@@ -23,6 +23,7 @@ import {
   UTF16_UNITS_PER_CHAR_MAX,
   type AttackPayload,
   type ChatPayload,
+  type ChatReportPayload,
   type ChatResumePayload,
   type LobbyFilter,
   type MovePayload,
@@ -172,6 +173,14 @@ export function parseResume(input: unknown): Parsed<ChatResumePayload> {
   if (wrong) return invalid(wrong);
   const since = parseSince((input as Record<string, unknown>).since, "resume.since");
   return since.ok ? ok({ since: since.value }) : since;
+}
+
+/** `report` `{ lineId }`: the id of a line of this channel. */
+export function parseReport(input: unknown): Parsed<ChatReportPayload> {
+  const wrong = checkFields(input, ["lineId"], "report");
+  if (wrong) return invalid(wrong);
+  const lineId = parseSince((input as Record<string, unknown>).lineId, "report.lineId");
+  return lineId.ok ? ok({ lineId: lineId.value }) : lineId;
 }
 
 /** A message that carries nothing (`chatTicket`): no payload, or `{}`. */

@@ -116,6 +116,14 @@ export interface ChatPayload {
 export interface ChatResumePayload {
   since: number;
 }
+/** `report`: a line of this channel a player reports to the moderators. */
+export interface ChatReportPayload {
+  lineId: number;
+}
+/** `reported`: the report of this line was recorded. */
+export interface ChatReportedPayload {
+  lineId: number;
+}
 /** A message that carries nothing (`chatTicket`): no payload, or `{}`. */
 export type NoPayload = Record<string, never>;
 /**

@@ -83,6 +83,8 @@ export interface Settings {
   regions: RegionSettings;
   /** TLS_CERT_FILE, TLS_KEY_FILE and PUBLIC_ASSET_BASE (./edge.ts). */
   edge: EdgeSettings;
+  /** TRANSPORT_FALLBACK: serve engine.io long polling under /eio for clients whose network refuses WebSockets. */
+  transportFallback: boolean;
 }
 
 
@@ -117,6 +119,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     if (chatRetentionS < 1 || chatRetentionS > CHAT_RETENTION_MAX_S) {
       throw new ConfigError(`"CHAT_RETENTION_S" must be from 1 to ${CHAT_RETENTION_MAX_S} (365 days)`);
     }
+    const transportFallback = vars.get("TRANSPORT_FALLBACK").default("true").asBoolStrict();
     const auth = readAuth(vars);
     const scaling = readScalingConfig(env);
     return {
@@ -139,6 +142,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       limits: readLimits(vars, set.TRUSTED_PROXY),
       regions: readRegions(set, scaling.mode === "redis" ? scaling.redisUrl : undefined, production),
       edge: readEdge(set),
+      transportFallback,
     };
   } catch (error) {
     if (error instanceof EnvVarError) throw new ConfigError(error.message.replace(/^env-var: /, ""));

@@ -20,6 +20,7 @@ export const en = {
   "lobby.helpTouch": "On a touch screen: drag on the left half of the battle to move, tap Attack to attack.",
   "lobby.connecting": "(connecting…)",
   "lobby.retrying": "(connection lost, retrying…)",
+  "lobby.slowConnection": "Slow connection mode: this network blocks WebSockets, so the game talks over plain HTTP requests.",
   "lobby.empty": "No open battles yet: Quick play starts one.",
   "lobby.players": "{count}/{max} players",
   "lobby.join": "Join",

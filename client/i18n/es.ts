@@ -19,6 +19,7 @@ export const es: Catalog = {
   "lobby.helpTouch": "En pantalla táctil: arrastra en la mitad izquierda de la batalla para moverte, toca Atacar para atacar.",
   "lobby.connecting": "(conectando…)",
   "lobby.retrying": "(conexión perdida, reintentando…)",
+  "lobby.slowConnection": "Modo de conexión lenta: esta red bloquea WebSockets, así que el juego se comunica con peticiones HTTP normales.",
   "lobby.empty": "Aún no hay batallas abiertas: Partida rápida empieza una.",
   "lobby.players": "{count}/{max} jugadores",
   "lobby.join": "Entrar",

@@ -19,6 +19,7 @@ export const ja: Catalog = {
   "lobby.helpTouch": "タッチ画面では、バトル画面の左半分をドラッグして移動、「攻撃」をタップして攻撃。",
   "lobby.connecting": "（接続中…）",
   "lobby.retrying": "（接続が切れました。再試行中…）",
+  "lobby.slowConnection": "低速接続モード：このネットワークは WebSocket を通さないため、通常の HTTP リクエストで通信しています。",
   "lobby.empty": "参加できるバトルはまだありません。クイックプレイで始めましょう。",
   "lobby.players": "{count}/{max} 人",
   "lobby.join": "参加",

@@ -75,9 +75,11 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
       },
       new Mutes(this.ctx.chat.mutes),
     );
-    void this.setMetadata({ channel: options.channel });
-    // A battle's channel would reveal the battle's id in the lobby's room list (private ones too).
-    if (isBattleChannel(options.channel)) this.listing.unlisted = true;
+    // A battle's channel admits its ticket holders only: private in the monitor, and unlisted, as it
+    // would reveal the battle's id in the lobby's room list (private ones too).
+    const battle = isBattleChannel(options.channel);
+    void this.setMetadata({ channel: options.channel, visibility: battle ? "private" : "public" });
+    if (battle) this.listing.unlisted = true;
     this.subscriptions = new RoomSubscriptions(this.ctx.chat.relayFor(options.channel));
     await this.subscriptions.subscribe(chatTopic(this.state.channel), (line) => this.relay(line));
   }

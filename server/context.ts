@@ -21,11 +21,14 @@ import { MatchmakingGuard } from "./security/matchmaking";
 import { PING_PER_ADDRESS } from "./shared/limits";
 import { createLogger, type Logger, type LogSink } from "./telemetry/log";
 import { Metrics } from "./telemetry/metrics";
+import { Tracing } from "./telemetry/tracing";
 
 export interface AppContext {
   readonly settings: Settings;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** Spans of joins, chat lines and admin actions, or nothing when OTEL_EXPORTER_OTLP_ENDPOINT is unset. */
+  readonly tracing: Tracing;
   /**
    * Chat history with retention in force (`store` under it: memory, or the chat Redis for public
    * channels and the regional one for battle channels), where each channel's rooms hear its lines,
@@ -67,6 +70,7 @@ export interface ContextParts {
 export function createContext(settings: Settings, parts: ContextParts = {}): AppContext {
   const log = createLogger(settings, parts.logSink);
   const metrics = new Metrics(parts.processMetrics);
+  const tracing = new Tracing(settings.tracing);
   const { scaling } = settings;
   // Bounded by CHAT_HISTORY_*. The presence is the running server's (regional), there once it starts.
   const stores = createChatStores(settings, log, () => matchMaker.presence as unknown as RegionalPresence);
@@ -83,6 +87,7 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
     settings,
     log,
     metrics,
+    tracing,
     chat: { history, store, mutes: stores.mutes, relayFor: (channel) => stores.relayFor(channel) },
     addressLimits,
     pingRate: new AddressRate(PING_PER_ADDRESS),
@@ -102,6 +107,8 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
     async stop() {
       await Promise.all([redisHealth?.stop(), chatRedisHealth?.stop()]);
       await Promise.all([history.close(), stores.close()]);
+      // The spans of the shutdown itself go out too.
+      await tracing.stop();
     },
   };
 }

@@ -7,6 +7,7 @@ import { readScalingConfig, type ScalingConfig } from "./scaling";
 import { readChatHistoryBounds, type ChatHistoryBounds } from "./chat";
 import { readEdge, type EdgeSettings } from "./edge";
 import { readRegions, type RegionSettings } from "./regions";
+import { readTracing, type TracingSettings } from "./tracing";
 
 export { ConfigError };
 
@@ -83,6 +84,8 @@ export interface Settings {
   regions: RegionSettings;
   /** TLS_CERT_FILE, TLS_KEY_FILE and PUBLIC_ASSET_BASE (./edge.ts). */
   edge: EdgeSettings;
+  /** OTEL_*: where spans go, or undefined when tracing is off (./tracing.ts). */
+  tracing: TracingSettings | undefined;
 }
 
 
@@ -139,6 +142,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       limits: readLimits(vars, set.TRUSTED_PROXY),
       regions: readRegions(set, scaling.mode === "redis" ? scaling.redisUrl : undefined, production),
       edge: readEdge(set),
+      tracing: readTracing(set as Record<string, string>),
     };
   } catch (error) {
     if (error instanceof EnvVarError) throw new ConfigError(error.message.replace(/^env-var: /, ""));

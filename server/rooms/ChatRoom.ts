@@ -20,6 +20,17 @@ import type { Handlers, Outcome } from "./messages";
 import { refuse } from "./refuse";
 import { RoomSubscriptions } from "./roomSubscriptions";
 import { ChatState, Member } from "./schema/ChatState";
+import { roomAttributes } from "./traced";
+import {
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  contextOf,
+  SpanKind,
+  TRACEPARENT_FIELD,
+  type Carrying,
+} from "../telemetry/tracing";
 
 /** What the sender of a line the chat store could not keep is told (RefusalCode.notSaved). */
 const NOT_SAVED = "your line was not sent (the chat store is unreachable): say it again";
@@ -240,8 +251,9 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
 
   /** Hands a line to the history, which numbers it and publishes it to every room of the channel. */
   private post(draft: ChatDraft) {
-    this.ctx.chat.history
-      .append(this.state.channel, draft)
+    // The history publishes the line with this span's context in it: every process's relay joins the trace.
+    this.ctx.tracing
+      .span("chat keep", { kind: SpanKind.PRODUCER, attributes: this.chatAttributes("send") }, () => this.ctx.chat.history.append(this.state.channel, draft))
       .catch((error) => {
         this.ctx.log.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line");
         // Lines are relayed once kept, so nobody saw this one: its sender must know.
@@ -250,7 +262,25 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
       });
   }
 
-  private relay(line: ChatLine) {
+  /** The relay of a line published by any process: under a span in the line's trace when it carries one. */
+  private relay(published: ChatLine & Carrying) {
+    const { [TRACEPARENT_FIELD]: carried, ...line } = published;
+    if (carried === undefined || !this.ctx.tracing.on) return this.deliver(line);
+    const attributes = { ...this.chatAttributes("process"), [ATTR_MESSAGING_MESSAGE_ID]: String(line.id) };
+    this.ctx.tracing.span("chat relay", { kind: SpanKind.CONSUMER, parent: contextOf(carried), attributes }, () => this.deliver(line));
+  }
+
+  /** What the chat spans say: the messaging system, the channel, and the room. */
+  private chatAttributes(operation: "send" | "process") {
+    return {
+      [ATTR_MESSAGING_SYSTEM]: this.ctx.settings.regions.chatRedisUrl !== undefined ? "redis" : "memory",
+      [ATTR_MESSAGING_OPERATION_TYPE]: operation,
+      [ATTR_MESSAGING_DESTINATION_NAME]: chatTopic(this.state.channel),
+      ...roomAttributes(this, this.ctx),
+    };
+  }
+
+  private deliver(line: ChatLine) {
     this.lastLineId = line.id;
     const skip = this.catchUp.skipFor(line);
     const except = skip.size > 0 ? this.clients.filter((client) => skip.has(client.sessionId)) : undefined;

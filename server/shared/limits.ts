@@ -196,3 +196,11 @@ export const LOGGED_USER_MAX_CHARS = 32;
  * and a refused request costs one bucket lookup.
  */
 export const PING_PER_ADDRESS: RateLimit = { perSecond: 10, burst: 40 };
+
+/**
+ * Tracing (server/telemetry/tracing.ts): finished spans waiting to be exported, at most this many
+ * (OpenTelemetry's default; more are dropped, never buffered without bound), sent in batches of at
+ * most TRACE_EXPORT_BATCH_MAX.
+ */
+export const TRACE_SPANS_QUEUE_MAX = 2048;
+export const TRACE_EXPORT_BATCH_MAX = 512;

@@ -108,7 +108,7 @@ export class Tracing {
     if (!settings) return;
     // One per process (the API keeps it globally); a second app in the process finds it set.
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    const exporter = new OTLPTraceExporter({ url: settings.tracesUrl });
+    const exporter = new OTLPTraceExporter({ url: settings.tracesUrl, headers: settings.headers });
     this.provider = new NodeTracerProvider({
       resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }),
       sampler: samplerOf(settings),

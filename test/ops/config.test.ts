@@ -119,6 +119,7 @@ describe("configuration from environment variables", () => {
       OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
       OTEL_TRACES_SAMPLER_ARG: "0.25",
       OTEL_BSP_SCHEDULE_DELAY: "1000",
+      OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=k%3D1, x-team=ops",
     });
     assert.deepEqual(s, {
       port: 3000,
@@ -157,7 +158,7 @@ describe("configuration from environment variables", () => {
       // REDIS_URL holds the chat too when CHAT_REDIS_URL is unset (test/ops/regionsConfig.test.ts has the rest).
       regions: { here: undefined, list: [], chatRedisUrl: "redis://127.0.0.1:6379/3" },
       edge: { tls: undefined, assetBase: undefined },
-      tracing: { tracesUrl: "http://collector:4318/v1/traces", serviceName: "game-eu", sampler: "parentbased_traceidratio", ratio: 0.25, exportDelayMs: 1000 },
+      tracing: { tracesUrl: "http://collector:4318/v1/traces", headers: { "x-api-key": "k=1", "x-team": "ops" }, serviceName: "game-eu", sampler: "parentbased_traceidratio", ratio: 0.25, exportDelayMs: 1000 },
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
   });
@@ -228,6 +229,7 @@ describe("configuration from environment variables", () => {
     ["OTEL_TRACES_SAMPLER", { OTEL_TRACES_SAMPLER: "sometimes" }],
     ["OTEL_TRACES_SAMPLER_ARG", { OTEL_TRACES_SAMPLER_ARG: "2" }],
     ["OTEL_BSP_SCHEDULE_DELAY", { OTEL_BSP_SCHEDULE_DELAY: "soon" }],
+    ["OTEL_EXPORTER_OTLP_HEADERS", { OTEL_EXPORTER_OTLP_HEADERS: "no-value" }],
   ];
   for (const [name, env] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {

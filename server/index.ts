@@ -4,7 +4,7 @@ import { createApp } from "./app.config";
 import { ConfigError, readSettings, type Settings } from "./config";
 import { announceStart } from "./ops/banner";
 import { capHeapGrowth } from "./ops/heap";
-import { guardShutdown } from "./ops/signals";
+import { drainOnSignal, guardShutdown } from "./ops/signals";
 import { processMetrics } from "./telemetry/metrics";
 
 /** The settings from process.env (with the .env files @colyseus/tools loaded on import), or exit 1 naming the bad variable. */
@@ -20,10 +20,13 @@ function settingsOrExit(): Settings {
 
 capHeapGrowth();
 const settings = settingsOrExit();
-const { context, config } = createApp(settings, { processMetrics: processMetrics() });
+// A drain ends in the usual graceful shutdown: the battles left get the shutdown notice.
+const onDrained = () => void process.kill(process.pid, "SIGTERM");
+const { context, config } = createApp(settings, { processMetrics: processMetrics(), onDrained });
 guardShutdown(settings, context.log);
 listen(config, settings.port).then(
   (gameServer) => {
+    drainOnSignal(context);
     for (const notice of takeEnvNotices()) context.log.info({ ns: "colyseus" }, notice.replace(/^\W+/u, ""));
     announceStart(gameServer, context);
   },

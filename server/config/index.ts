@@ -33,6 +33,9 @@ const GENERATED_PASSWORD_BYTES = 18;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 /** The process exits (code 1) at this point after the first signal, whatever is still running. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15000;
+/** DRAIN_TIMEOUT_S default and bounds: how long a draining process lets its battles run before the shutdown notice. */
+export const DEFAULT_DRAIN_TIMEOUT_S = 300;
+export const DRAIN_TIMEOUT_MAX_S = 3600;
 /** RATE_LIMIT_SCALE bounds: from a tenth of the limits to a thousand times them. */
 export const RATE_LIMIT_SCALE_MIN = 0.1;
 export const RATE_LIMIT_SCALE_MAX = 1000;
@@ -64,6 +67,8 @@ export interface Settings {
   adminPasswordGenerated: boolean;
   shutdownGraceMs: number;
   shutdownTimeoutMs: number;
+  /** DRAIN_TIMEOUT_S: a draining process's battles run until empty or this long, then get the shutdown notice. */
+  drainTimeoutS: number;
   /** REDIS_URL and PUBLIC_ADDRESS (server/config/scaling.ts). */
   scaling: ScalingConfig;
   /** ALLOWED_ORIGINS (./origins.ts). */
@@ -113,6 +118,8 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     if (shutdownTimeoutMs <= shutdownGraceMs) {
       throw new ConfigError(`"SHUTDOWN_TIMEOUT_MS" must be larger than SHUTDOWN_GRACE_MS (${shutdownGraceMs})`);
     }
+    const drainTimeoutS = vars.get("DRAIN_TIMEOUT_S").default(String(DEFAULT_DRAIN_TIMEOUT_S)).asIntPositive();
+    if (drainTimeoutS < 1 || drainTimeoutS > DRAIN_TIMEOUT_MAX_S) throw new ConfigError(`"DRAIN_TIMEOUT_S" must be from 1 to ${DRAIN_TIMEOUT_MAX_S}`);
     const chatRetentionS = vars.get("CHAT_RETENTION_S").default(String(DEFAULT_CHAT_RETENTION_S)).asIntPositive();
     if (chatRetentionS < 1 || chatRetentionS > CHAT_RETENTION_MAX_S) {
       throw new ConfigError(`"CHAT_RETENTION_S" must be from 1 to ${CHAT_RETENTION_MAX_S} (365 days)`);
@@ -129,6 +136,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       adminPasswordGenerated: givenPassword === undefined,
       shutdownGraceMs,
       shutdownTimeoutMs,
+      drainTimeoutS,
       scaling,
       allowedOrigins: readAllowedOrigins(env.ALLOWED_ORIGINS),
       rateLimitScale,

@@ -24,6 +24,9 @@ import { ChatState, Member } from "./schema/ChatState";
 /** What the sender of a line the chat store could not keep is told (RefusalCode.notSaved). */
 const NOT_SAVED = "your line was not sent (the chat store is unreachable): say it again";
 
+/** Why members are asked to move (the `move` message's reason, for logs; clients show their own words). */
+const MOVE_REASON = "this server is draining for a deploy: join the channel again";
+
 /** What the chat adds to `client.auth`: what the member's floods are counted by (chat/floodKey.ts). */
 type FloodKeyed = { floodKey: string };
 /** `client.auth`: the join options, who the member is, and its flood key. */
@@ -154,6 +157,11 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   /** Chat data: erases one player's kept lines in every channel (docs/operating.md "Chat data"). */
   eraseLinesOf(playerId: unknown): Promise<EraseResult> {
     return erasePlayerLines(this.ctx.chat.history, playerId, this.ctx.log);
+  }
+
+  /** This process drains: the member is asked to join the channel again elsewhere (server/ops/drain.ts). */
+  askToMove(client: Client): void {
+    this.send(client as ChatClient, "move", { reason: MOVE_REASON });
   }
 
   /** Holds the member's lines while it is away; true when it came back with its reconnection token. */

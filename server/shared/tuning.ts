@@ -58,6 +58,10 @@ export const BATTLE_DEFAULT_MAX_PLAYERS = 16;
 /** Smallest `maxPlayers`: a battle needs two. */
 export const BATTLE_MIN_PLAYERS = 2;
 export const BATTLE_MAX_PLAYERS_LIMIT = 2000;
+/** BOTS_FILL_TO default: a battle is filled up to this many fighters with bots, so a lone player has two opponents. 0 turns bots off. */
+export const BOTS_FILL_TO_DEFAULT = 3;
+/** Highest BOTS_FILL_TO (setting or a battle's `bots` option): bots cost CPU the room pays every tick. */
+export const BOTS_FILL_TO_MAX = 16;
 
 // Lag compensation and interest management
 

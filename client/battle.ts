@@ -7,7 +7,7 @@ import type { MapSize, Point } from "../server/shared/game";
 import { MAP_HEIGHT, MAP_WIDTH, TICK_MS } from "../server/shared/tuning";
 import { ClientMessage, ServerMessage } from "../server/shared/messages";
 import { type AttackedEvent, type KillEvent } from "../server/shared/payloads";
-import type { Hud } from "./hud";
+import { shownName, type Hud } from "./hud";
 import { Facing } from "./facing";
 import { BattleFeel } from "./feel";
 import { refusalText, t } from "./i18n";
@@ -219,7 +219,7 @@ export class BattleSession {
       const at = me ? this.own.at(now) : drawnAt === null ? null : this.others.get(id)?.at(drawnAt);
       const x = at?.x ?? p.x;
       const y = at?.y ?? p.y;
-      const label = me ? t("player.you", { name: p.name }) : p.name;
+      const label = me ? t("player.you", { name: p.name }) : shownName(p);
       players.push({ id, name: p.name, label, x, y, facing: this.facing.update(id, x, y), hp: p.hp, alive: p.alive, me });
     }
     return { map: this.map, players, effects: this.feel.effects.live(now), now };
@@ -262,6 +262,8 @@ function copyPlayer(p: SyncedPlayer, before: PlayerState | undefined): PlayerSta
     name: p.name,
     kills: p.kills,
     deaths: p.deaths,
+    // A server from before bots sends no such field.
+    bot: p.bot === true,
     x: p.x ?? before?.x ?? 0,
     y: p.y ?? before?.y ?? 0,
     hp: p.hp ?? before?.hp ?? 0,

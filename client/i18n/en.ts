@@ -50,6 +50,7 @@ export const en = {
   "battle.killFeed": "Kill feed",
   "battle.kill": "{killer} defeated {victim}",
   "player.you": "{name} (you)",
+  "player.bot": "{name} (bot)",
   "effect.damage": "−{amount}",
   "hint.title": "How to play",
   "hint.keys": "Move with WASD or the arrow keys. Space attacks everyone inside your ring. Enter opens the chat.",

@@ -49,6 +49,7 @@ export const es: Catalog = {
   "battle.killFeed": "Bajas",
   "battle.kill": "{killer} derribó a {victim}",
   "player.you": "{name} (tú)",
+  "player.bot": "{name} (bot)",
   "effect.damage": "−{amount}",
   "hint.title": "Cómo se juega",
   "hint.keys": "Muévete con WASD o las flechas. Espacio ataca a todos los que estén dentro de tu anillo. Intro abre el chat.",

@@ -49,6 +49,7 @@ export const ja: Catalog = {
   "battle.killFeed": "撃破ログ",
   "battle.kill": "{killer} が {victim} を倒した",
   "player.you": "{name}（あなた）",
+  "player.bot": "{name}（ボット）",
   "effect.damage": "−{amount}",
   "hint.title": "遊び方",
   "hint.keys": "WASD か矢印キーで移動。スペースで輪の中の全員を攻撃。Enter でチャット。",

@@ -7,6 +7,7 @@ import { readScalingConfig, type ScalingConfig } from "./scaling";
 import { readChatHistoryBounds, type ChatHistoryBounds } from "./chat";
 import { readEdge, type EdgeSettings } from "./edge";
 import { readRegions, type RegionSettings } from "./regions";
+import { BOTS_FILL_TO_DEFAULT, BOTS_FILL_TO_MAX } from "../shared/tuning";
 
 export { ConfigError };
 
@@ -76,6 +77,8 @@ export interface Settings {
   /** RATE_LIMIT_SCALE: multiplies every per-client message rate and burst (load tests, test rigs). */
   rateLimitScale: number;
   auth: AuthSettings;
+  /** BOTS_FILL_TO: a battle with fewer players gets server-side bots up to this many fighters (0: none). */
+  botsFillTo: number;
   /** INTEREST_MANAGEMENT: on an arena too big to show whole, battle clients get positions of players in the cells around theirs only. */
   interestManagement: boolean;
   /** CHAT_HISTORY_LINES, CHAT_HISTORY_LINE_BYTES, CHAT_HISTORY_CHANNELS (server/config/chat.ts). */
@@ -88,6 +91,8 @@ export interface Settings {
   regions: RegionSettings;
   /** TLS_CERT_FILE, TLS_KEY_FILE and PUBLIC_ASSET_BASE (./edge.ts). */
   edge: EdgeSettings;
+  /** TRANSPORT_FALLBACK: serve engine.io long polling under /eio for clients whose network refuses WebSockets. */
+  transportFallback: boolean;
 }
 
 
@@ -112,6 +117,8 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     if (rateLimitScale < RATE_LIMIT_SCALE_MIN || rateLimitScale > RATE_LIMIT_SCALE_MAX) {
       throw new ConfigError(`"RATE_LIMIT_SCALE" must be from ${RATE_LIMIT_SCALE_MIN} to ${RATE_LIMIT_SCALE_MAX}`);
     }
+    const botsFillTo = vars.get("BOTS_FILL_TO").default(String(BOTS_FILL_TO_DEFAULT)).asIntPositive();
+    if (botsFillTo > BOTS_FILL_TO_MAX) throw new ConfigError(`"BOTS_FILL_TO" must be from 0 to ${BOTS_FILL_TO_MAX}`);
     const interestManagement = vars.get("INTEREST_MANAGEMENT").default(String(DEFAULT_INTEREST_MANAGEMENT)).asBoolStrict();
     const shutdownGraceMs = vars.get("SHUTDOWN_GRACE_MS").default(String(DEFAULT_SHUTDOWN_GRACE_MS)).asIntPositive();
     const shutdownTimeoutMs = vars.get("SHUTDOWN_TIMEOUT_MS").default(String(DEFAULT_SHUTDOWN_TIMEOUT_MS)).asIntPositive();
@@ -124,6 +131,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     if (chatRetentionS < 1 || chatRetentionS > CHAT_RETENTION_MAX_S) {
       throw new ConfigError(`"CHAT_RETENTION_S" must be from 1 to ${CHAT_RETENTION_MAX_S} (365 days)`);
     }
+    const transportFallback = vars.get("TRANSPORT_FALLBACK").default("true").asBoolStrict();
     const auth = readAuth(vars);
     const scaling = readScalingConfig(env);
     return {
@@ -142,11 +150,13 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       rateLimitScale,
       auth,
       interestManagement,
+      botsFillTo,
       chatHistory: readChatHistoryBounds(set as Record<string, string>),
       chatRetentionS,
       limits: readLimits(vars, set.TRUSTED_PROXY),
       regions: readRegions(set, scaling.mode === "redis" ? scaling.redisUrl : undefined, production),
       edge: readEdge(set),
+      transportFallback,
     };
   } catch (error) {
     if (error instanceof EnvVarError) throw new ConfigError(error.message.replace(/^env-var: /, ""));

@@ -8,7 +8,7 @@ import { Moderation, Mutes, type ModeratedClient, type ModerationResult } from "
 import { PresenceLines } from "../chat/presenceLines";
 import { Resumes } from "../chat/resume";
 import { erasePlayerLines, exportPlayerLines, type EraseResult, type ExportResult } from "../chat/retention";
-import { JOIN_NOT_A_MEMBER, RefusalCode } from "../shared/codes";
+import { JOIN_NOT_A_MEMBER, JOIN_OTHER_CHANNEL, RefusalCode } from "../shared/codes";
 import { generateName, seededRng } from "../shared/game";
 import { CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
 import { NamesInUse, uniqueName } from "../shared/names";
@@ -86,6 +86,8 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   }
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatAuth) {
+    // onAuth checked a battle channel's ticket against the channel the options name: it must be this one.
+    if (auth.channel !== this.state.channel) throw new ServerError(JOIN_OTHER_CHANNEL, "this chat room is another channel: join a channel by its own name");
     this.reconnections.watch(client);
     // The same player joining again (another tab or device) takes its seat over quietly.
     const previous = this.seats.claim(auth.playerId, client.sessionId);

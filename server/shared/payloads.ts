@@ -72,6 +72,8 @@ export interface CreateBattleOptions extends JoinBattleOptions {
   maxPlayers?: number;
   /** A room joined by id only (a shared link): not listed in the lobby, never picked by joinOrCreate. */
   private?: boolean;
+  /** Fill the battle up to this many fighters with bots, 0..BOTS_FILL_TO_MAX (default: the server's BOTS_FILL_TO). */
+  bots?: number;
 }
 export interface JoinChatOptions extends VersionedOptions {
   channel: string;

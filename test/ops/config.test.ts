@@ -15,6 +15,7 @@ import {
   readSettings,
 } from "../../server/config";
 import {
+  BOTS_FILL_TO_DEFAULT,
   CHAT_CHANNELS_PER_ADDRESS,
   MATCHMAKE_PER_ADDRESS_PER_S,
   MAX_OPEN_SOCKETS,
@@ -60,6 +61,7 @@ describe("configuration from environment variables", () => {
       rateLimitScale: 1,
       auth: { mode: "guest" },
       interestManagement: true,
+      botsFillTo: BOTS_FILL_TO_DEFAULT,
       chatHistory: { lines: 200, lineBytes: 2048, channels: 1000 },
       chatRetentionS: DEFAULT_CHAT_RETENTION_S,
       limits: {
@@ -101,6 +103,7 @@ describe("configuration from environment variables", () => {
       SHUTDOWN_TIMEOUT_MS: "2000",
       DRAIN_TIMEOUT_S: "45",
       INTEREST_MANAGEMENT: "false",
+      BOTS_FILL_TO: "0",
       CHAT_HISTORY_LINES: "50",
       CHAT_HISTORY_LINE_BYTES: "1024",
       CHAT_HISTORY_CHANNELS: "10",
@@ -132,6 +135,7 @@ describe("configuration from environment variables", () => {
       rateLimitScale: 2.5,
       auth: { mode: "guest" },
       interestManagement: false,
+      botsFillTo: 0,
       chatHistory: { lines: 50, lineBytes: 1024, channels: 10 },
       chatRetentionS: 3600,
       limits: {
@@ -202,6 +206,9 @@ describe("configuration from environment variables", () => {
     ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES), AUTH_JWT_PUBLIC_KEY: rsaPem }],
     ["AUTH_JWT_ISSUER", { AUTH_JWT_ISSUER: "https://id.example.com" }],
     ["INTEREST_MANAGEMENT", { INTEREST_MANAGEMENT: "yes" }],
+    ["BOTS_FILL_TO", { BOTS_FILL_TO: "17" }],
+    ["BOTS_FILL_TO", { BOTS_FILL_TO: "-1" }],
+    ["BOTS_FILL_TO", { BOTS_FILL_TO: "some" }],
     ["CHAT_HISTORY_LINES", { CHAT_HISTORY_LINES: "0" }],
     ["CHAT_HISTORY_LINE_BYTES", { CHAT_HISTORY_LINE_BYTES: "100" }],
     ["CHAT_HISTORY_CHANNELS", { CHAT_HISTORY_CHANNELS: "many" }],

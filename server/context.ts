@@ -12,6 +12,7 @@ import type { ChatSubscriber } from "./chat/relay";
 import { retainChat, type RetainedHistory } from "./chat/retention";
 import { createChatStores, type RegionalPresence } from "./chat/stores";
 import type { Settings } from "./config";
+import { DrainState, type DrainEnd } from "./scaling/drain";
 import { CHAT_REDIS_WATCH, RedisHealth, redisClients } from "./scaling/redisHealth";
 import { AddressLimits } from "./security/addressLimits";
 import { AddressRate } from "./security/addressRate";
@@ -53,6 +54,8 @@ export interface AppContext {
   readonly redisHealth: RedisHealth | undefined;
   /** Whether a chat Redis other than REDIS_URL answers (logged only: battles go on without it). */
   readonly chatRedisHealth: RedisHealth | undefined;
+  /** Whether this process drains (SIGUSR2 or POST /admin/drain; server/ops/drain.ts does the work). */
+  readonly drain: DrainState;
   /** This app's rooms from create to dispose (Colyseus keeps its own list private). */
   readonly liveRooms: Set<Room>;
   /** Starts what runs in the background (history sweep, Redis probe) once the server starts. */
@@ -61,10 +64,12 @@ export interface AppContext {
   stop(): Promise<void>;
 }
 
-/** What the caller may hand in: where log lines go (tests keep them), and the process's own metrics. */
+/** What the caller may hand in: where log lines go (tests keep them), the process's own metrics, the end of a drain. */
 export interface ContextParts {
   logSink?: LogSink;
   processMetrics?: Registry;
+  /** What happens once a drain ends (the entry shuts the process down); logged only when absent. */
+  onDrained?: (end: DrainEnd) => void;
 }
 
 export function createContext(settings: Settings, parts: ContextParts = {}): AppContext {
@@ -96,6 +101,10 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
     backpressure: new Backpressure(settings.limits.outgoing, log, metrics),
     redisHealth,
     chatRedisHealth,
+    drain: new DrainState((end) => {
+      log.info({ end }, end === "empty" ? "drained: no battle or chat room left" : "drain timed out: closing the rooms left");
+      parts.onDrained?.(end);
+    }),
     liveRooms,
     start() {
       history.start();

@@ -4,7 +4,7 @@ import { createApp } from "./app.config";
 import { ConfigError, readSettings, type Settings } from "./config";
 import { announceStart } from "./ops/banner";
 import { capHeapGrowth } from "./ops/heap";
-import { guardShutdown } from "./ops/signals";
+import { drainOnSignal, guardShutdown } from "./ops/signals";
 import { redisAnswers, StartProblem } from "./scaling/startCheck";
 import { createLogger } from "./telemetry/log";
 import { processMetrics } from "./telemetry/metrics";
@@ -25,10 +25,13 @@ const settings = settingsOrExit();
 
 /** Builds the app and listens. */
 function start(): void {
-  const { context, config } = createApp(settings, { processMetrics: processMetrics() });
+  // A drain ends in the usual graceful shutdown: the battles left get the shutdown notice.
+  const onDrained = () => void process.kill(process.pid, "SIGTERM");
+  const { context, config } = createApp(settings, { processMetrics: processMetrics(), onDrained });
   guardShutdown(settings, context.log);
   listen(config, settings.port).then(
     (gameServer) => {
+      drainOnSignal(context);
       for (const notice of takeEnvNotices()) context.log.info({ ns: "colyseus" }, notice.replace(/^\W+/u, ""));
       announceStart(gameServer, context);
     },

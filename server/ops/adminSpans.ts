@@ -18,7 +18,7 @@ export function traceAdminActions(tracing: Tracing, adminUser: string, all: bool
   return (req, res, next) => {
     if (!tracing.on || (!all && req.path !== ROOM_CALL_PATH)) return next();
     const method = typeof req.query.method === "string" ? { "colyseus.admin.room_method": req.query.method.slice(0, SPAN_PATH_MAX_CHARS) } : {};
-    const span = tracing.start(`admin ${req.method} ${req.baseUrl}`, {
+    const span = tracing.start(`admin ${req.method} ${req.baseUrl || req.path}`, {
       kind: SpanKind.SERVER,
       attributes: {
         [ATTR_HTTP_REQUEST_METHOD]: req.method,

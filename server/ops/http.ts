@@ -10,6 +10,7 @@ import { BoundedMap } from "../shared/lru";
 import type { Logger } from "../telemetry/log";
 import { ROOM_CALL_PATH, traceAdminActions } from "./adminSpans";
 import { chatDataRoutes } from "./chatData";
+import { drainRoute } from "./drain";
 import { mountRegions } from "./regions";
 
 /** Operator endpoints: liveness, readiness, and the admin-only monitor panel and metrics. */
@@ -20,6 +21,8 @@ export const OpsPath = {
   monitor: "/colyseus",
   /** Admin API: chat data export and erasure (server/ops/chatData.ts). */
   admin: "/admin",
+  /** POST: drain this process for a deploy (server/ops/drain.ts). */
+  drain: "/admin/drain",
 } as const;
 
 /** Monitor list columns; `map`, `channel` and `visibility` come from the rooms' metadata. */
@@ -109,10 +112,11 @@ export function mountOps(app: express.Express, ctx: AppContext): void {
   app.get(OpsPath.health, (_req, res) => {
     res.json({ status: "ok" });
   });
-  // Ready while matchmaking accepts players: not yet while starting, never again once shutting down,
-  // not while Redis (when configured) does not answer.
+  // Ready while matchmaking accepts players: not yet while starting, never again once draining or
+  // shutting down, not while Redis (when configured) does not answer.
   app.get(OpsPath.ready, (_req, res) => {
     const state = matchMaker.state;
+    if (ctx.drain.draining && state !== matchMaker.MatchMakerState.SHUTTING_DOWN) return void res.status(503).json({ status: "draining" });
     if (state === matchMaker.MatchMakerState.READY && ctx.redisHealth?.reachable === false) return void res.status(503).json({ status: "redis_unreachable" });
     if (state === matchMaker.MatchMakerState.READY) return void res.json({ status: "ready" });
     const status = state === matchMaker.MatchMakerState.SHUTTING_DOWN ? "shutting_down" : "starting";
@@ -129,6 +133,7 @@ export function mountOps(app: express.Express, ctx: AppContext): void {
     }
   });
   app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, traceAdminActions(ctx.tracing, settings.adminUser, false), monitor({ columns: [...MONITOR_COLUMNS] }));
+  app.post(OpsPath.drain, ...admin, traceAdminActions(ctx.tracing, settings.adminUser, true), drainRoute(ctx));
   app.use(OpsPath.admin, ...admin, traceAdminActions(ctx.tracing, settings.adminUser, true), chatDataRoutes(ctx.chat.history, log));
 }
 

@@ -8,7 +8,7 @@ import { Moderation, Mutes, type ModeratedClient, type ModerationResult } from "
 import { PresenceLines } from "../chat/presenceLines";
 import { Resumes } from "../chat/resume";
 import { erasePlayerLines, exportPlayerLines, type EraseResult, type ExportResult } from "../chat/retention";
-import { JOIN_NOT_A_MEMBER, RefusalCode } from "../shared/codes";
+import { JOIN_NOT_A_MEMBER, JOIN_OTHER_CHANNEL, RefusalCode } from "../shared/codes";
 import { generateName, seededRng } from "../shared/game";
 import { CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
 import { NamesInUse, uniqueName } from "../shared/names";
@@ -21,19 +21,14 @@ import { refuse } from "./refuse";
 import { RoomSubscriptions } from "./roomSubscriptions";
 import { ChatState, Member } from "./schema/ChatState";
 import { roomAttributes } from "./traced";
-import {
-  ATTR_MESSAGING_DESTINATION_NAME,
-  ATTR_MESSAGING_MESSAGE_ID,
-  ATTR_MESSAGING_OPERATION_TYPE,
-  ATTR_MESSAGING_SYSTEM,
-  contextOf,
-  SpanKind,
-  TRACEPARENT_FIELD,
-  type Carrying,
-} from "../telemetry/tracing";
+import { ATTR_MESSAGING_DESTINATION_NAME, ATTR_MESSAGING_MESSAGE_ID, ATTR_MESSAGING_OPERATION_TYPE, ATTR_MESSAGING_SYSTEM } from "../telemetry/tracing";
+import { contextOf, SpanKind, TRACEPARENT_FIELD, type Carrying } from "../telemetry/tracing";
 
 /** What the sender of a line the chat store could not keep is told (RefusalCode.notSaved). */
 const NOT_SAVED = "your line was not sent (the chat store is unreachable): say it again";
+
+/** Why members are asked to move (the `move` message's reason, for logs; clients show their own words). */
+const MOVE_REASON = "this server is draining for a deploy: join the channel again";
 
 /** What the chat adds to `client.auth`: what the member's floods are counted by (chat/floodKey.ts). */
 type FloodKeyed = { floodKey: string };
@@ -96,6 +91,8 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   }
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatAuth) {
+    // onAuth checked a battle channel's ticket against the channel the options name: it must be this one.
+    if (auth.channel !== this.state.channel) throw new ServerError(JOIN_OTHER_CHANNEL, "this chat room is another channel: join a channel by its own name");
     this.reconnections.watch(client);
     // The same player joining again (another tab or device) takes its seat over quietly.
     const previous = this.seats.claim(auth.playerId, client.sessionId);
@@ -167,6 +164,11 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   /** Chat data: erases one player's kept lines in every channel (docs/operating.md "Chat data"). */
   eraseLinesOf(playerId: unknown): Promise<EraseResult> {
     return erasePlayerLines(this.ctx.chat.history, playerId, this.ctx.log);
+  }
+
+  /** This process drains: the member is asked to join the channel again elsewhere (server/ops/drain.ts). */
+  askToMove(client: Client): void {
+    this.send(client as ChatClient, "move", { reason: MOVE_REASON });
   }
 
   /** Holds the member's lines while it is away; true when it came back with its reconnection token. */
@@ -265,9 +267,9 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   /** The relay of a line published by any process: under a span in the line's trace when it carries one. */
   private relay(published: ChatLine & Carrying) {
     const { [TRACEPARENT_FIELD]: carried, ...line } = published;
-    if (carried === undefined || !this.ctx.tracing.on) return this.deliver(line);
+    if (carried === undefined || !this.ctx.tracing.on) return this.broadcastLine(line);
     const attributes = { ...this.chatAttributes("process"), [ATTR_MESSAGING_MESSAGE_ID]: String(line.id) };
-    this.ctx.tracing.span("chat relay", { kind: SpanKind.CONSUMER, parent: contextOf(carried), attributes }, () => this.deliver(line));
+    this.ctx.tracing.span("chat relay", { kind: SpanKind.CONSUMER, parent: contextOf(carried), attributes }, () => this.broadcastLine(line));
   }
 
   /** What the chat spans say: the messaging system, the channel, and the room. */
@@ -280,7 +282,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     };
   }
 
-  private deliver(line: ChatLine) {
+  private broadcastLine(line: ChatLine) {
     this.lastLineId = line.id;
     const skip = this.catchUp.skipFor(line);
     const except = skip.size > 0 ? this.clients.filter((client) => skip.has(client.sessionId)) : undefined;

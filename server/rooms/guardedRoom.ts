@@ -17,7 +17,7 @@ import { SEAT_RESERVATION_S } from "../shared/limits";
 import { roomRates, type ServerMessageName, type ServerMessages } from "../shared/messages";
 import { parseVersionedJoin, protocolMatches, type Parsed } from "../shared/parse";
 import { PROTOCOL_VERSION, type RoomName } from "../shared/payloads";
-import { registerMessages, type Handlers } from "./messages";
+import { registerMessages, type Deliver, type Handlers } from "./messages";
 import { Reconnections } from "./reconnect";
 import { Seats } from "./seats";
 import { closeRoomGracefully } from "./shutdown";
@@ -76,6 +76,9 @@ export function guardedRoom<R extends RoomName, J extends object, Extra extends 
     /** Seats kept for dropped clients (./reconnect.ts). */
     protected readonly reconnections = new Reconnections(this);
 
+    /** The guarded path of this room's messages, for senders without a socket (server-side bots). */
+    protected deliver!: Deliver<Client<unknown, Auth>>;
+
     /** A handler for every client message of this room's protocol record. */
     abstract readonly messages: Handlers<R, Client<unknown, Auth>>;
 
@@ -122,7 +125,7 @@ export function guardedRoom<R extends RoomName, J extends object, Extra extends 
     onCreate(options: unknown) {
       const join = admitJoin(options, parseJoin);
       this.setSeatReservationTime(SEAT_RESERVATION_S);
-      registerMessages(this, name);
+      this.deliver = registerMessages(this, name);
       return this.create(join);
     }
 

@@ -94,28 +94,35 @@ function receiveTraced(room: RefusingRoom, name: RoomName, type: string, client:
   return room.ctx.tracing.span(`${name} receive`, { kind: SpanKind.SERVER, attributes }, receive);
 }
 
-/** Wires every message of room `name`'s protocol record to `room.messages`, and the catch-all for any other type (bucket `other`). */
-export function registerMessages<R extends RoomName, C extends Client>(room: GuardedRoomLike<R, C>, name: R): void {
+/** Hands one message from `client` to the guarded path, as if it had arrived on its socket. */
+export type Deliver<C extends Client> = (client: C, type: string, input: unknown) => void;
+
+/**
+ * Wires every message of room `name`'s protocol record to `room.messages`, and the catch-all for any
+ * other type (bucket `other`). Returns the same path as a function, for senders without a socket
+ * (server-side bots, server/rooms/bots.ts): what they send is admitted, parsed and refused like anyone's.
+ */
+export function registerMessages<R extends RoomName, C extends Client>(room: GuardedRoomLike<R, C>, name: R): Deliver<C> {
   const specs: Readonly<Record<string, ClientMessageSpec<unknown>>> = clientMessages[name];
   const handlers = room.messages as unknown as Record<string, (client: C, payload: unknown) => Outcome | Promise<Outcome>>;
-  for (const [type, spec] of Object.entries(specs)) {
-    const handle = handlers[type];
-    const receive = (client: C, input: unknown) =>
-      run(room, client, type, () => {
-        if (!admitted(room, client, type, type)) return;
-        const parsed = spec.parse(input);
-        if (!parsed.ok) return parsed;
-        return handle(client, parsed.value);
-      });
-    // A traced message (a chat line, never a move) is received under a span: its refusals are events on it.
-    const traced = room.ctx.tracing.on && "traced" in spec && spec.traced === true;
-    room.onMessage(type, traced ? (client: C, input: unknown) => void receiveTraced(room, name, type, client, () => receive(client, input)) : receive);
-  }
-  // A client that sends the literal type "*" lands here with its payload where the type should be.
-  room.onMessage("*", (client: C, type: unknown) => {
+  const guarded = (client: C, type: string, input: unknown) =>
+    run(room, client, type, () => {
+      if (!admitted(room, client, type, type)) return;
+      const parsed = specs[type]!.parse(input);
+      if (!parsed.ok) return parsed;
+      return handlers[type]!(client, parsed.value);
+    });
+  // A traced message (a chat line, never a move) is received under a span: its refusals are events on it.
+  const known = (client: C, type: string, input: unknown): void =>
+    void (room.ctx.tracing.on && specs[type]!.traced === true ? receiveTraced(room, name, type, client, () => guarded(client, type, input)) : guarded(client, type, input));
+  const unknown = (client: C, type: unknown) => {
     const shown = shownType(type);
     run(room, client, shown, () => {
       if (admitted(room, client, "other", shown)) refuse(room, client, shown, RefusalCode.unknownType, `unknown message type "${shown}"`);
     });
-  });
+  };
+  for (const type of Object.keys(specs)) room.onMessage(type, (client: C, input: unknown) => known(client, type, input));
+  // A client that sends the literal type "*" lands here with its payload where the type should be.
+  room.onMessage("*", (client: C, type: unknown) => unknown(client, type));
+  return (client, type, input) => (Object.hasOwn(specs, type) ? known(client, type, input) : unknown(client, type));
 }

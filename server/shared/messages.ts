@@ -20,6 +20,7 @@ import type {
   JoinLobbyOptions,
   KillEvent,
   ListedRoom,
+  MoveNotice,
   RoomName,
   ShutdownNotice,
 } from "./payloads";
@@ -91,6 +92,8 @@ export const serverMessages = {
     chat: payload<ChatLine>(),
     /** The channel's latest lines, sent once on join (and after a resume). */
     history: payload<ChatHistoryPayload>(),
+    /** This process drains: join the channel again, with `since`, to reach another one. */
+    move: payload<MoveNotice>(),
   },
   lobby: {
     ...common,

@@ -153,7 +153,7 @@ async function startBattle(room: BattleRoom): Promise<void> {
   history.replaceState(null, "", link);
   chrome.enter(room.roomId, `${location.origin}${link}`);
   hint.showIfNew();
-  battle = new BattleSession(client, room, { renderer, hud, sound, looks });
+  battle = new BattleSession(client, room, { renderer, hud, sound, looks, onShutdownClose: () => void freshBattle() });
   chat = new ChatPanel();
   // The chat shows the name the battle gave us (the server may have generated it).
   const name = await ownName(room);
@@ -183,6 +183,16 @@ function ownName(room: BattleRoom): Promise<string | undefined> {
   const now = () => room.state?.players?.get(room.sessionId)?.name;
   if (now()) return Promise.resolve(now());
   return new Promise((resolve) => room.onStateChange.once(() => resolve(now())));
+}
+
+/** The battle closed after the shutdown notice (its server left for a deploy): a fresh battle, elsewhere. */
+async function freshBattle(): Promise<void> {
+  await Promise.all([battle?.dispose(), chat?.dispose()]);
+  battle = null;
+  chat = null;
+  await enter((via) => via.joinOrCreate(RoomName.battle, options()));
+  // No battle to be had: the lobby, with the reason.
+  if (!battle) await leaveBattle();
 }
 
 async function leaveBattle(): Promise<void> {

@@ -21,6 +21,8 @@ import { registerMessages, type Deliver, type Handlers } from "./messages";
 import { Reconnections } from "./reconnect";
 import { Seats } from "./seats";
 import { closeRoomGracefully } from "./shutdown";
+import { tracedJoin, tracedReservation } from "./traced";
+import { SpanKind, TRACEPARENT_FIELD, traceparentOf, type Carrying } from "../telemetry/tracing";
 
 /** Where a room class bound to an app keeps its context. */
 const CONTEXT = Symbol("app context");
@@ -91,12 +93,33 @@ export function guardedRoom<R extends RoomName, J extends object, Extra extends 
     }
 
     /** Runs at matchmaking, before a seat is reserved: bad join options or a refused token never take a seat. */
-    static async onAuth(token: string | undefined, options: unknown, _context?: AuthContext): Promise<J & Identity> {
+    static async onAuth(token: string | undefined, options: unknown, _context?: AuthContext): Promise<J & Identity & Carrying> {
       const ctx = contextOf(this);
-      const join = admitJoin(options, parseJoin);
-      // Accepted (stock Colyseus clients name no version), and counted so an operator sees when to require it.
-      if ((options as { protocol?: unknown } | undefined)?.protocol === undefined) ctx.metrics.countJoinWithoutProtocol(name);
-      return withIdentity(join, await identify(token, ctx.settings.auth, ctx.log));
+      // The matchmaking request's context rides in the auth data to the seat reservation, wherever the room lives.
+      const carried = ctx.tracing.on ? { [TRACEPARENT_FIELD]: traceparentOf() } : {};
+      return ctx.tracing.span("onAuth", { kind: SpanKind.INTERNAL, attributes: { "colyseus.room.name": name } }, async () => {
+        try {
+          const join = admitJoin(options, parseJoin);
+          // Accepted (stock Colyseus clients name no version), and counted so an operator sees when to require it.
+          if ((options as { protocol?: unknown } | undefined)?.protocol === undefined) ctx.metrics.countJoinWithoutProtocol(name);
+          return { ...withIdentity(join, await identify(token, ctx.settings.auth, ctx.log)), ...carried };
+        } catch (error) {
+          if (error instanceof ServerError) ctx.tracing.event("refused", { "colyseus.refusal.code": error.code, "colyseus.refusal.message": error.message });
+          throw error;
+        }
+      });
+    }
+
+    /** Colyseus's seat reservation (called through presence when matchmaking runs on another process), under its span. */
+    protected override _reserveSeat(sessionId: string, joinOptions?: unknown, authData?: unknown, seconds?: number, allowReconnection?: boolean, devModeReconnection?: boolean) {
+      const reserve = () => super._reserveSeat(sessionId, joinOptions, authData, seconds, allowReconnection, devModeReconnection);
+      return tracedReservation(this, this.ctx, authData, allowReconnection === true, reserve);
+    }
+
+    /** Colyseus's join of a socket that claims its seat, under a `join` (or `reconnect`) span. */
+    override _onJoin(client: Parameters<Room["_onJoin"]>[0], authContext: AuthContext) {
+      const join = () => super._onJoin(client, authContext);
+      return tracedJoin(this, this.ctx, client.sessionId, this.reservedSeats[client.sessionId], join);
     }
 
     onCreate(options: unknown) {

@@ -208,3 +208,11 @@ export const FALLBACK_PING_INTERVAL_MS = LIVENESS_PING_MS;
 export const FALLBACK_PING_TIMEOUT_MS = 2 * LIVENESS_PING_MS;
 /** A polling session's upgrade to a WebSocket must complete within this, else it stays on polling. */
 export const FALLBACK_UPGRADE_TIMEOUT_MS = 5_000;
+
+/**
+ * Tracing (server/telemetry/tracing.ts): finished spans waiting to be exported, at most this many
+ * (OpenTelemetry's default; more are dropped, never buffered without bound), sent in batches of at
+ * most TRACE_EXPORT_BATCH_MAX.
+ */
+export const TRACE_SPANS_QUEUE_MAX = 2048;
+export const TRACE_EXPORT_BATCH_MAX = 512;

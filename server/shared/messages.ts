@@ -20,6 +20,7 @@ import type {
   JoinLobbyOptions,
   KillEvent,
   ListedRoom,
+  MoveNotice,
   RoomName,
   ShutdownNotice,
 } from "./payloads";
@@ -30,6 +31,8 @@ export interface ClientMessageSpec<P> {
   parse: (input: unknown) => Parsed<P>;
   /** Over it a message is dropped unread, and the sender gets one `rate_limited` error per run of drops. */
   rate: RateLimit;
+  /** Received under a span of its own (docs/operating.md "Tracing"): a chat line, never per-tick input. */
+  traced?: true;
 }
 
 /** Every room's client messages, each with its parser and rate: what `clientMessages` must satisfy. */
@@ -46,7 +49,7 @@ export const clientMessages = {
   },
   chat: {
     /** Say something in the channel. */
-    chat: { parse: parseChat, rate: { perSecond: 1, burst: 10 } },
+    chat: { parse: parseChat, rate: { perSecond: 1, burst: 10 }, traced: true },
     /** First message after a reconnection: the id of the last line seen. Each reads the history: a few per reconnection at most. */
     resume: { parse: parseResume, rate: { perSecond: 1, burst: 3 } },
   },
@@ -89,6 +92,8 @@ export const serverMessages = {
     chat: payload<ChatLine>(),
     /** The channel's latest lines, sent once on join (and after a resume). */
     history: payload<ChatHistoryPayload>(),
+    /** This process drains: join the channel again, with `since`, to reach another one. */
+    move: payload<MoveNotice>(),
   },
   lobby: {
     ...common,

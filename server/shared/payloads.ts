@@ -177,6 +177,15 @@ export interface ListedRoom {
 }
 
 /**
+ * `move` (chat): this process is draining for a deploy. Leave the room (consented) and join the same
+ * channel again through matchmaking with `since` = the last line id seen: another process takes the
+ * channel, and `history` brings every line said meanwhile. Until the client leaves, the room works.
+ */
+export interface MoveNotice {
+  reason: string;
+}
+
+/**
  * `shutdown`: sent to every client of every room when the server begins a graceful shutdown. The room
  * keeps running for `inMs`, then closes every connection (close code 4000). Show `reason` to the player.
  */

@@ -258,7 +258,7 @@ describe("client helpers", () => {
 
   it("counts the shutdown warning down in whole seconds, never below zero", () => {
     const notice = { reason: "server is shutting down", reconnect: false, inMs: 5000 };
-    assert.equal(shutdownText(notice, 4200), "The server is shutting down: this room closes in 5 s. Join again from the lobby afterwards.");
+    assert.equal(shutdownText(notice, 4200), "The server is shutting down: this room closes in 5 s, then you join a fresh battle.");
     assert.match(shutdownText(notice, 0), /closes in 0 s/);
     assert.match(shutdownText(notice, -300), /closes in 0 s/);
   });

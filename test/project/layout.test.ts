@@ -40,6 +40,7 @@ describe("layout: the browser bundle", () => {
       "server/shared/parse.ts",
       "server/shared/payloads.ts",
       "server/shared/regions.ts",
+      "server/shared/rng.ts",
       "server/shared/roomNames.ts",
       "server/shared/tuning.ts",
     ]);

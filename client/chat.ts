@@ -5,7 +5,7 @@ import { ClientMessage, ServerMessage } from "../server/shared/messages";
 import { RoomName, type ChatLine, type JoinChatOptions } from "../server/shared/payloads";
 import { byId, el } from "./dom";
 import { formatStamp, formatTime, refusalText, t } from "./i18n";
-import { keepConnected, type LinkStatus } from "./net";
+import { describeJoinError, keepConnected, type LinkStatus } from "./net";
 import { onMessage, roomsOf, send, type GameRoom } from "./rooms";
 import type { ChatStateView, ClientStates } from "./state";
 
@@ -51,6 +51,8 @@ export class ChatPanel {
   /** Highest line id shown, so history after a reconnection adds no duplicates. */
   private lastLineId = 0;
   private readonly controller = new AbortController();
+  /** How the chat was joined: a move (the server drains) joins the same way, from the last line seen. */
+  private joined: { client: Client; options: JoinChatOptions; onStatus: (status: LinkStatus) => void } | null = null;
 
   constructor() {
     this.log.replaceChildren();
@@ -64,6 +66,7 @@ export class ChatPanel {
   }
 
   async join(client: Client, options: JoinChatOptions, onStatus: (status: LinkStatus) => void): Promise<void> {
+    this.joined = { client, options, onStatus };
     const room = await roomsOf<ClientStates>(client).joinOrCreate(RoomName.chat, options);
     // The player left the battle while the chat was still joining.
     if (this.controller.signal.aborted) return void (await room.leave(true));
@@ -83,8 +86,28 @@ export class ChatPanel {
     onMessage(room, ServerMessage.shutdown, (notice) =>
       this.append(el("div", "line system", t("shutdown.chat", { seconds: Math.ceil(notice.inMs / 1000) }))),
     );
+    onMessage(room, ServerMessage.move, () => void this.move());
     // Back with the reconnection token: ask for exactly the lines said while this member was away.
     if (reconnected) send(room, ClientMessage.resume, { since: this.lastLineId });
+  }
+
+  /**
+   * The server drains for a deploy: leave (every line sent so far arrives before the leave) and join
+   * the channel again through matchmaking, which places it on another process; `since` brings the
+   * lines said meanwhile, and ids already shown are skipped.
+   */
+  private async move(): Promise<void> {
+    if (!this.joined || this.controller.signal.aborted) return;
+    const { client, options, onStatus } = this.joined;
+    this.append(el("div", "line system", t("chat.moving")));
+    await this.leave?.();
+    this.leave = null;
+    this.room = null;
+    try {
+      await this.join(client, { ...options, since: this.lastLineId }, onStatus);
+    } catch (error) {
+      onStatus({ kind: "lost", reason: describeJoinError(error) });
+    }
   }
 
   private add(line: ChatLine): void {

@@ -2,7 +2,7 @@
  * Connection plumbing shared by the battle, chat and lobby: the client, join errors in words,
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
-import { Client } from "colyseus.js";
+import type { Client } from "colyseus.js";
 import {
   CLOSE_JOIN_UNACKNOWLEDGED,
   CLOSE_KICKED,
@@ -18,6 +18,7 @@ import { RECONNECT_SECONDS, type RoomName } from "../server/shared/payloads";
 import { formatStamp, t, tCode, type MessageKey } from "./i18n";
 import { isAuthRefusal } from "./identity";
 import { rejoin, type GameRoom } from "./rooms";
+import { FallbackClient, type TransportChoice } from "./transport";
 
 /** Close code of a deliberate leave (Colyseus CloseCode.CONSENTED): nothing to reconnect. */
 export const CLOSE_CONSENTED = 4000;
@@ -25,9 +26,12 @@ export const CLOSE_CONSENTED = 4000;
 export const RECONNECT_FIRST_DELAY_MS = 250;
 export const RECONNECT_MAX_DELAY_MS = 4000;
 
-/** A client of the region at `url` (the page's own origin with one region); `token`: sent with every join (auth mode), null plays as a guest. */
-export function createClient(token: string | null, url = location.origin): Client {
-  const client = new Client(url);
+/**
+ * A client of the region at `url` (the page's own origin with one region); `token`: sent with every
+ * join (auth mode), null plays as a guest. `transport`: the page's choice of WebSocket or fallback.
+ */
+export function createClient(token: string | null, transport: TransportChoice, url = location.origin): Client {
+  const client: Client = new FallbackClient(url, transport);
   if (token) client.auth.token = token;
   return client;
 }

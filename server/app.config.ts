@@ -55,8 +55,12 @@ export function createApp(settings: Settings, parts: ContextParts = {}): App {
         // Every member of a channel lands in the same room.
         observeRooms(gameServer.define(RoomName.chat, bindContext(ChatRoom, context)).filterBy(["channel"]), context);
         context.start();
-        gameServer.onShutdown(() => context.stop());
-        if (settings.scaling.mode === "redis") gameServer.onShutdown(startDeadProcessSweep(context.log));
+        // Colyseus keeps one shutdown callback (the last given): everything stops in this one.
+        const stopSweep = settings.scaling.mode === "redis" ? startDeadProcessSweep(context.log) : undefined;
+        gameServer.onShutdown(async () => {
+          stopSweep?.();
+          await context.stop();
+        });
       },
     }),
   };

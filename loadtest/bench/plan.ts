@@ -41,7 +41,11 @@ export const GOALS = {
   battleP99Ms: 100,
   chatMembers: 1000,
   chatP99Ms: 20,
-  bytesPerMovedPlayer: 8,
+  /** Our CPU over the raw-ws baseline's, all see all, at each of these arena sizes. */
+  cpuRatio: 1.25,
+  cpuRatioPlayers: [200, 1000],
+  /** The baseline's hand-packed record per player. */
+  bytesPerMovedPlayer: 10,
   rssKbPerPlayer: 20,
   /** One arena of this many with interest management on. */
   interestPlayers: 2000,
@@ -103,6 +107,6 @@ export type FromBots =
 export type ToServerProbe = { kind: "lag:reset" } | { kind: "lag:read" } | { kind: "gc" } | { kind: "audit:start"; probes: number } | { kind: "audit:read" };
 /** Lag over the window, and CPU as the process itself counts it (a cross-check of /proc). */
 export type FromServerProbe =
-  | { kind: "lag"; p50Ms: number; p99Ms: number; maxMs: number; cpuPercent: number }
+  | { kind: "lag"; p50Ms: number; p99Ms: number; maxMs: number; cpuPercent: number; windowUs: [number, number] }
   | { kind: "gc:done"; memory: ServerMemory }
   | { kind: "audit"; counts: AuditCounts | null; error?: string };

@@ -8,11 +8,11 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   samples: number[];
@@ -20,7 +20,7 @@ interface CpuProfile {
 }
 
 /** The path inside the project, or the package for node_modules, or the V8 pseudo-frame's name. */
-function fileOf(url: string, functionName: string): string {
+export function fileOf(url: string, functionName: string): string {
   const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
   if (pkg) return pkg[1];
   if (!url) return functionName;
@@ -35,17 +35,23 @@ function top(totals: Map<string, number>, all: number, n: number): string {
     .join("\n");
 }
 
-export function summarize(profile: CpuProfile, lastS: number | undefined, n: number): string {
+/** Self time in microseconds per profile node over the window (the last `lastS` seconds before the shutdown, or all). */
+export function selfTimes(profile: CpuProfile, lastS: number | undefined | [number, number]): { self: Map<number, number>; nodes: Map<number, ProfileNode> } {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   let at = profile.startTime;
   const times = profile.timeDeltas.map((delta) => (at += delta));
-  // The last half second is the shutdown; the window ends before it.
-  const end = times[times.length - 1] - 500_000;
-  const start = lastS === undefined ? -Infinity : end - lastS * 1e6;
+  // The last half second is the shutdown; the window ends before it (or where the bench says it ended).
+  const end = Array.isArray(lastS) ? lastS[1] : times[times.length - 1] - 500_000;
+  const start = Array.isArray(lastS) ? lastS[0] : lastS === undefined ? -Infinity : end - lastS * 1e6;
   const self = new Map<number, number>();
   profile.samples.forEach((id, i) => {
     if (times[i] > start && times[i] <= end) self.set(id, (self.get(id) ?? 0) + profile.timeDeltas[i]);
   });
+  return { self, nodes };
+}
+
+export function summarize(profile: CpuProfile, lastS: number | undefined, n: number): string {
+  const { self, nodes } = selfTimes(profile, lastS);
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
   let all = 0;

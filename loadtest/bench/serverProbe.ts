@@ -16,6 +16,8 @@ if (process.send) {
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   lag.enable();
   let cpuFrom = { at: performance.now(), usage: process.cpuUsage() };
+  /** Start of the measured window on V8's profile clock (monotonic microseconds, as process.hrtime). */
+  let windowStartUs = 0;
   process.channel?.unref();
   // The bench went away (killed, or its test timed out): do not live on as an orphan holding a port.
   process.on("disconnect", () => process.exit(1));
@@ -23,6 +25,7 @@ if (process.send) {
     if (message.kind === "lag:reset") {
       lag.reset();
       cpuFrom = { at: performance.now(), usage: process.cpuUsage() };
+      windowStartUs = monotonicUs();
     }
     if (message.kind === "gc") {
       // The bench starts the server with --expose-gc so RSS readings compare live memory, not garbage.
@@ -35,7 +38,10 @@ if (process.send) {
     if (message.kind === "lag:read") {
       // The histogram counts the resolution itself as delay; subtract it so an idle loop reads ~0.
       const ms = (ns: number) => Math.max(0, Math.round((ns / NS_PER_MS - LAG_RESOLUTION_MS) * 10) / 10);
-      const reply: FromServerProbe = { kind: "lag", p50Ms: ms(lag.percentile(50)), p99Ms: ms(lag.percentile(99)), maxMs: ms(lag.max), cpuPercent: cpuPercentSince(cpuFrom) };
+      const reply: FromServerProbe = {
+        kind: "lag", p50Ms: ms(lag.percentile(50)), p99Ms: ms(lag.percentile(99)), maxMs: ms(lag.max), cpuPercent: cpuPercentSince(cpuFrom),
+        windowUs: [windowStartUs, monotonicUs()],
+      };
       process.send!(reply);
     }
   });
@@ -69,6 +75,9 @@ async function readAudit() {
     process.send!({ kind: "audit", counts: null, error: String(error) } satisfies FromServerProbe);
   }
 }
+
+/** A --cpu-prof profile's timestamps are this clock: monotonic, in microseconds. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 function cpuPercentSince(from: { at: number; usage: NodeJS.CpuUsage }): number {
   const used = process.cpuUsage(from.usage);

@@ -8,6 +8,7 @@ import type { Redis } from "ioredis";
 import type { Settings } from "../config";
 import type { ChatLine } from "../shared/payloads";
 import type { Logger } from "../telemetry/log";
+import { TRACEPARENT_FIELD, traceparentOf } from "../telemetry/tracing";
 import { isBattleChannel } from "./battleTickets";
 import { MemoryChatHistory, type ChatHistory, type KeptLine } from "./history";
 import type { MuteKeys } from "./moderation";
@@ -62,7 +63,12 @@ export function createChatStores(settings: Settings, log: Logger, presence: () =
     subscribe: (topic, listener) => presence().subscribe(topic, listener),
     unsubscribe: (topic, listener) => presence().unsubscribe(topic, listener),
   };
-  const memory = () => new MemoryChatHistory(bounds, (topic, line) => presence().publish(topic, line));
+  // The published line carries the keeping span's context (server/telemetry/tracing.ts); the kept one does not.
+  const publish = (topic: string, line: ChatLine) => {
+    const traceparent = traceparentOf();
+    presence().publish(topic, traceparent === undefined ? line : { [TRACEPARENT_FIELD]: traceparent, ...line });
+  };
+  const memory = () => new MemoryChatHistory(bounds, publish);
   if (chatUrl === undefined) {
     return { store: memory(), mutes: presenceKeys, moderation: presenceModeration, relayFor: () => presenceRelay, chatRedis: undefined, regionalRedis: undefined, close: async () => {} };
   }

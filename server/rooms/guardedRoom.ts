@@ -18,10 +18,12 @@ import { SEARCH_RESULTS_MAX, SEAT_RESERVATION_S } from "../shared/limits";
 import { roomRates, type ServerMessageName, type ServerMessages } from "../shared/messages";
 import { parseVersionedJoin, protocolMatches, type Parsed } from "../shared/parse";
 import { PROTOCOL_VERSION, type RoomName } from "../shared/payloads";
-import { registerMessages, type Handlers } from "./messages";
+import { registerMessages, type Deliver, type Handlers } from "./messages";
 import { Reconnections } from "./reconnect";
 import { Seats } from "./seats";
 import { closeRoomGracefully } from "./shutdown";
+import { tracedJoin, tracedReservation } from "./traced";
+import { SpanKind, TRACEPARENT_FIELD, traceparentOf, type Carrying } from "../telemetry/tracing";
 
 /** `client.auth.address`: the per-address key the join came from (server/security/clientAddress.ts), for bans and the console. */
 export type Addressed = { address: string };
@@ -96,6 +98,9 @@ export function guardedRoom<R extends RoomName, J extends object, Extra extends 
     /** Sessions a moderator removed (`moderationKick`): their leave is final. */
     private readonly removed = new Set<string>();
 
+    /** The guarded path of this room's messages, for senders without a socket (server-side bots). */
+    protected deliver!: Deliver<Client<unknown, Auth>>;
+
     /** A handler for every client message of this room's protocol record. */
     abstract readonly messages: Handlers<R, Client<unknown, Auth>>;
 
@@ -110,23 +115,44 @@ export function guardedRoom<R extends RoomName, J extends object, Extra extends 
     }
 
     /** Runs at matchmaking, before a seat is reserved: bad join options, a refused token or a banned player never take a seat. */
-    static async onAuth(token: string | undefined, options: unknown, context?: AuthContext): Promise<J & Identity & Addressed> {
+    static async onAuth(token: string | undefined, options: unknown, context?: AuthContext): Promise<J & Identity & Addressed & Carrying> {
       const ctx = contextOf(this);
-      const join = admitJoin(options, parseJoin);
-      // Accepted (stock Colyseus clients name no version), and counted so an operator sees when to require it.
-      if ((options as { protocol?: unknown } | undefined)?.protocol === undefined) ctx.metrics.countJoinWithoutProtocol(name);
-      const identity = await identify(token, ctx.settings.auth, ctx.log);
-      const address = addressIn(context);
-      // The address alone is checked earlier, at the matchmaking guard (reconnections too).
-      const ban = await ctx.moderation.bans.banOf(identity.playerId, address, Date.now());
-      if (ban) throw bannedJoin(ban);
-      return { ...withIdentity(join, identity), address };
+      // The matchmaking request's context rides in the auth data to the seat reservation, wherever the room lives.
+      const carried = ctx.tracing.on ? { [TRACEPARENT_FIELD]: traceparentOf() } : {};
+      return ctx.tracing.span("onAuth", { kind: SpanKind.INTERNAL, attributes: { "colyseus.room.name": name } }, async () => {
+        try {
+          const join = admitJoin(options, parseJoin);
+          // Accepted (stock Colyseus clients name no version), and counted so an operator sees when to require it.
+          if ((options as { protocol?: unknown } | undefined)?.protocol === undefined) ctx.metrics.countJoinWithoutProtocol(name);
+          const identity = await identify(token, ctx.settings.auth, ctx.log);
+          const address = addressIn(context);
+          // The address alone is checked earlier, at the matchmaking guard (reconnections too).
+          const ban = await ctx.moderation.bans.banOf(identity.playerId, address, Date.now());
+          if (ban) throw bannedJoin(ban);
+          return { ...withIdentity(join, identity), address, ...carried };
+        } catch (error) {
+          if (error instanceof ServerError) ctx.tracing.event("refused", { "colyseus.refusal.code": error.code, "colyseus.refusal.message": error.message });
+          throw error;
+        }
+      });
+    }
+
+    /** Colyseus's seat reservation (called through presence when matchmaking runs on another process), under its span. */
+    protected override _reserveSeat(sessionId: string, joinOptions?: unknown, authData?: unknown, seconds?: number, allowReconnection?: boolean, devModeReconnection?: boolean) {
+      const reserve = () => super._reserveSeat(sessionId, joinOptions, authData, seconds, allowReconnection, devModeReconnection);
+      return tracedReservation(this, this.ctx, authData, allowReconnection === true, reserve);
+    }
+
+    /** Colyseus's join of a socket that claims its seat, under a `join` (or `reconnect`) span. */
+    override _onJoin(client: Parameters<Room["_onJoin"]>[0], authContext: AuthContext) {
+      const join = () => super._onJoin(client, authContext);
+      return tracedJoin(this, this.ctx, client.sessionId, this.reservedSeats[client.sessionId], join);
     }
 
     onCreate(options: unknown) {
       const join = admitJoin(options, parseJoin);
       this.setSeatReservationTime(SEAT_RESERVATION_S);
-      registerMessages(this, name);
+      this.deliver = registerMessages(this, name);
       return this.create(join);
     }
 

@@ -81,6 +81,8 @@ export const JOIN_INVALID_OPTIONS = 4217;
 export const JOIN_PROTOCOL_MISMATCH = 4218;
 /** ServerError code of a chat join refused: a battle's channel without a valid ticket of that battle. */
 export const JOIN_NOT_A_MEMBER = 4260;
+/** ServerError code of a join by room id whose `channel` option is not that chat room's own channel. */
+export const JOIN_OTHER_CHANNEL = 4261;
 
 /**
  * ServerError code of a join (or a reconnection) refused by a moderator's ban of the player id or of

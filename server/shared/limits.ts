@@ -197,6 +197,26 @@ export const LOGGED_USER_MAX_CHARS = 32;
  */
 export const PING_PER_ADDRESS: RateLimit = { perSecond: 10, burst: 40 };
 
+/**
+ * The fallback transport (engine.io long polling, server/security/fallback.ts). One POST carries a
+ * batch of packets: four full-size messages fit. Its body cap is the front door's for that path and
+ * engine.io's maxHttpBufferSize alike.
+ */
+export const FALLBACK_MAX_BODY_BYTES = 4 * MAX_MESSAGE_BYTES;
+/** engine.io heartbeat: a session that does not answer within interval + timeout (it stopped polling) is closed like a dropped socket. */
+export const FALLBACK_PING_INTERVAL_MS = LIVENESS_PING_MS;
+export const FALLBACK_PING_TIMEOUT_MS = 2 * LIVENESS_PING_MS;
+/** A polling session's upgrade to a WebSocket must complete within this, else it stays on polling. */
+export const FALLBACK_UPGRADE_TIMEOUT_MS = 5_000;
+
+/**
+ * Tracing (server/telemetry/tracing.ts): finished spans waiting to be exported, at most this many
+ * (OpenTelemetry's default; more are dropped, never buffered without bound), sent in batches of at
+ * most TRACE_EXPORT_BATCH_MAX.
+ */
+export const TRACE_SPANS_QUEUE_MAX = 2048;
+export const TRACE_EXPORT_BATCH_MAX = 512;
+
 // Moderation (server/chat/bans.ts, reports.ts, auditLog.ts; the console: server/ops/moderation/)
 
 /** Bans in force at once; past it a new ban is refused (ban_list_full) once expired ones are swept. */

@@ -21,6 +21,7 @@ import type {
   JoinLobbyOptions,
   KillEvent,
   ListedRoom,
+  MoveNotice,
   RoomName,
   ShutdownNotice,
 } from "./payloads";
@@ -31,6 +32,8 @@ export interface ClientMessageSpec<P> {
   parse: (input: unknown) => Parsed<P>;
   /** Over it a message is dropped unread, and the sender gets one `rate_limited` error per run of drops. */
   rate: RateLimit;
+  /** Received under a span of its own (docs/operating.md "Tracing"): a chat line, never per-tick input. */
+  traced?: true;
 }
 
 /** Every room's client messages, each with its parser and rate: what `clientMessages` must satisfy. */
@@ -47,7 +50,7 @@ export const clientMessages = {
   },
   chat: {
     /** Say something in the channel. */
-    chat: { parse: parseChat, rate: { perSecond: 1, burst: 10 } },
+    chat: { parse: parseChat, rate: { perSecond: 1, burst: 10 }, traced: true },
     /** First message after a reconnection: the id of the last line seen. Each reads the history: a few per reconnection at most. */
     resume: { parse: parseResume, rate: { perSecond: 1, burst: 3 } },
     /** Report a line to the moderators (answered with `reported`); each player also has REPORTS_PER_PLAYER on the server. */
@@ -92,6 +95,8 @@ export const serverMessages = {
     chat: payload<ChatLine>(),
     /** The channel's latest lines, sent once on join (and after a resume). */
     history: payload<ChatHistoryPayload>(),
+    /** This process drains: join the channel again, with `since`, to reach another one. */
+    move: payload<MoveNotice>(),
     /** A report of yours was recorded for the moderators. */
     reported: payload<ChatReportedPayload>(),
   },

@@ -6,6 +6,7 @@ import {
   BATTLE_DEFAULT_MAX_PLAYERS,
   BATTLE_MAX_PLAYERS_LIMIT,
   BATTLE_MIN_PLAYERS,
+  BOTS_FILL_TO_MAX,
 } from "./tuning";
 import { RefusalCode, type Refusal } from "./codes";
 import {
@@ -105,24 +106,26 @@ export interface BattleJoin {
   maxPlayers: number;
   /** Create only: a room joined by id alone, left out of the lobby and of joinOrCreate. */
   private: boolean;
+  /** Create only: fighters to fill the battle up to with bots; undefined: the server's BOTS_FILL_TO. */
+  bots: number | undefined;
 }
 
 /** Join/create options of a battle room: `{ name?, maxPlayers?, private? }`. */
 export function parseBattleOptions(input: unknown): Parsed<BattleJoin> {
   const options = input ?? {};
-  const wrong = checkFields(options, ["name", "maxPlayers", "private"], "join options");
+  const wrong = checkFields(options, ["name", "maxPlayers", "private", "bots"], "join options");
   if (wrong) return invalid(wrong);
-  const { name, maxPlayers, private: isPrivate = false } = options as Record<string, unknown>;
+  const { name, maxPlayers = BATTLE_DEFAULT_MAX_PLAYERS, private: isPrivate = false, bots } = options as Record<string, unknown>;
   const parsedName = parseName(name);
   if (!parsedName.ok) return parsedName;
   if (typeof isPrivate !== "boolean") return invalid("private must be true or false");
-  if (maxPlayers === undefined) {
-    return ok({ name: parsedName.value, maxPlayers: BATTLE_DEFAULT_MAX_PLAYERS, private: isPrivate });
-  }
   if (!Number.isInteger(maxPlayers) || (maxPlayers as number) < BATTLE_MIN_PLAYERS || (maxPlayers as number) > BATTLE_MAX_PLAYERS_LIMIT) {
     return invalid(`maxPlayers must be a whole number from ${BATTLE_MIN_PLAYERS} to ${BATTLE_MAX_PLAYERS_LIMIT}`);
   }
-  return ok({ name: parsedName.value, maxPlayers: maxPlayers as number, private: isPrivate });
+  if (bots !== undefined && (!Number.isInteger(bots) || (bots as number) < 0 || (bots as number) > BOTS_FILL_TO_MAX)) {
+    return invalid(`bots must be a whole number from 0 to ${BOTS_FILL_TO_MAX}`);
+  }
+  return ok({ name: parsedName.value, maxPlayers: maxPlayers as number, private: isPrivate, bots: bots as number | undefined });
 }
 
 export interface ChatJoin {

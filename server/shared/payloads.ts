@@ -72,6 +72,8 @@ export interface CreateBattleOptions extends JoinBattleOptions {
   maxPlayers?: number;
   /** A room joined by id only (a shared link): not listed in the lobby, never picked by joinOrCreate. */
   private?: boolean;
+  /** Fill the battle up to this many fighters with bots, 0..BOTS_FILL_TO_MAX (default: the server's BOTS_FILL_TO). */
+  bots?: number;
 }
 export interface JoinChatOptions extends VersionedOptions {
   channel: string;
@@ -180,6 +182,15 @@ export interface ListedRoom {
   maxClients: number;
   locked: boolean;
   metadata: Record<string, unknown>;
+}
+
+/**
+ * `move` (chat): this process is draining for a deploy. Leave the room (consented) and join the same
+ * channel again through matchmaking with `since` = the last line id seen: another process takes the
+ * channel, and `history` brings every line said meanwhile. Until the client leaves, the room works.
+ */
+export interface MoveNotice {
+  reason: string;
 }
 
 /**

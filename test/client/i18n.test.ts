@@ -59,7 +59,7 @@ describe("client languages", () => {
    * "ping"), symbols and numbers. Any other string equal to English is a translation left out.
    */
   const SAME_AS_ENGLISH: Record<string, readonly string[]> = {
-    es: ["battle.chat", "chat.status", "effect.damage", "hud.ping", "hud.pingNone", "region.rtt", "score.outOfView"],
+    es: ["battle.chat", "chat.status", "effect.damage", "hud.ping", "hud.pingNone", "player.bot", "region.rtt", "score.outOfView"],
     ja: ["effect.damage", "hud.ping", "hud.pingNone", "region.rtt", "score.hp", "score.outOfView"],
   };
 

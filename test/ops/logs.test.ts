@@ -4,7 +4,8 @@ import { stripVTControlCharacters } from "node:util";
 import { Client } from "colyseus.js";
 import { readSettings } from "../../server/config";
 import { pickLogOutput } from "../../server/telemetry/log";
-import { bannerText, redactRedisUrl, shownPassword, startFacts } from "../../server/ops/banner";
+import { bannerText, shownPassword, startFacts } from "../../server/ops/banner";
+import { redactUrl } from "../../server/config/redact";
 import { RoomName } from "../../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { freePort } from "../helpers/ports";
@@ -76,11 +77,19 @@ describe("logs and the start banner", function () {
   });
 
   it("names the Redis in use without its credentials", () => {
-    assert.equal(redactRedisUrl("redis://user:s3cret@redis.internal:6380/2"), "redis://redis.internal:6380/2");
+    assert.equal(redactUrl("redis://user:s3cret@redis.internal:6380/2"), "redis://redis.internal:6380/2");
     const s = readSettings({ REDIS_URL: "rediss://:s3cret@redis.internal:6380", PUBLIC_ADDRESS: "game-1:2567" });
     const text = bannerText(startFacts(s, 2567, "RedisPresence", "RedisDriver", "json"), undefined, false);
     assert.match(text, /presence +RedisPresence, driver RedisDriver, Redis rediss:\/\/redis.internal:6380, this process at game-1:2567/);
     assert.ok(!text.includes("s3cret"));
+  });
+
+  it("names the trace collector without its credentials, and says when tracing is off", () => {
+    const on = readSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://ops:s3cret@otel.internal:4318", OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.1" });
+    const text = bannerText(startFacts(on, 2567, "LocalPresence", "LocalDriver", "json"), undefined, false);
+    assert.match(text, /tracing +https:\/\/otel\.internal:4318\/v1\/traces as colyseus-battle-chat, sampler traceidratio 0\.1/);
+    assert.ok(!text.includes("s3cret"));
+    assert.match(bannerText(startFacts(readSettings({}), 2567, "LocalPresence", "LocalDriver", "json"), undefined, false), /tracing +off \(OTEL_EXPORTER_OTLP_ENDPOINT\)/);
   });
 
   it("at a terminal: a coloured banner with the URLs, user, password source, presence and limits, then one readable line per event", async () => {

@@ -20,6 +20,8 @@ export class Player extends Schema {
   @view() @type("boolean") alive = true;
   @type("uint32") kills = 0;
   @type("uint32") deaths = 0;
+  /** A server-side bot (server/rooms/bots.ts), shown as one; it leaves as players join. */
+  @type("boolean") bot = false;
   /** `seq` of the last `move` the server applied; only its own client gets it, to reconcile its prediction. */
   @view(OWN_VIEW_TAG) @type("uint32") lastInput = 0;
 }

@@ -6,6 +6,7 @@
 import { RefusalCode, type Refusal } from "../shared/codes";
 import { REPORTS_KEPT_MAX, REPORT_CONTEXT_LINES } from "../shared/limits";
 import type { ChatLine } from "../shared/payloads";
+import type { Logger } from "../telemetry/log";
 import type { ChatHistory } from "./history";
 import { readAll, readOne, type ModerationKeys } from "./moderationKeys";
 
@@ -38,6 +39,31 @@ export async function lineInContext(history: Pick<ChatHistory, "after">, channel
   );
   const line = around.find((candidate) => candidate.id === lineId);
   return line ? { line, context: around } : undefined;
+}
+
+/** What takes a player's report: the queue, and each player's allowance (REPORTS_PER_PLAYER). */
+export interface ReportDesk {
+  readonly reports: Reports;
+  readonly reportRate: { admit(key: string): boolean };
+}
+
+/**
+ * A chat member's report of line `lineId` of `channel`: counted against its flood key's allowance
+ * (its player id, or a guest's address), then queued. Resolves with the refusal, if any.
+ */
+export async function fileReport(
+  { moderation: desk, log }: { moderation: ReportDesk; log: Logger },
+  channel: string,
+  lineId: number,
+  reporter: Reporter & { floodKey: string },
+): Promise<Refusal | undefined> {
+  if (!desk.reportRate.admit(reporter.floodKey)) return refused(RefusalCode.rateLimited, "too many reports: wait a minute before the next");
+  const { playerId, name } = reporter;
+  const result = await desk.reports.add(channel, lineId, { playerId, name }, Date.now()).catch((error: unknown) => {
+    log.error({ err: error, channel }, "could not keep a report");
+    return refused(RefusalCode.notSaved, "your report was not kept (the chat store is unreachable): try again");
+  });
+  return result.ok ? undefined : result;
 }
 
 export class Reports {

@@ -4,7 +4,7 @@ import { admits, isBattleChannel } from "../chat/battleTickets";
 import { CatchUp } from "../chat/catchUp";
 import { floodKeyOf } from "../chat/floodKey";
 import { chatTopic, lineBytes, newestWithin, type ChatDraft } from "../chat/history";
-import { Moderation, Mutes, type ModeratedClient, type ModerationResult } from "../chat/moderation";
+import { fileReport, Moderation, Mutes, type ModeratedClient, type ModerationResult } from "../chat/moderation";
 import { PresenceLines } from "../chat/presenceLines";
 import { Resumes } from "../chat/resume";
 import { erasePlayerLines, exportPlayerLines, type EraseResult, type ExportResult } from "../chat/retention";
@@ -13,7 +13,7 @@ import { generateName, seededRng } from "../shared/game";
 import { CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
 import { NamesInUse, uniqueName } from "../shared/names";
 import { parseChatOptions, type ChatJoin } from "../shared/parse";
-import { RoomName, type ChatLine, type ChatPayload, type ChatReportPayload, type ChatResumePayload } from "../shared/payloads";
+import { RoomName, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
 import { CHAT_HISTORY_KEEP, CHAT_HISTORY_ON_JOIN } from "../shared/tuning";
 import { guardedRoom, type Addressed } from "./guardedRoom";
 import type { Handlers, Outcome } from "./messages";
@@ -60,7 +60,9 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   readonly messages: Handlers<"chat", ChatClient> = {
     chat: (client, chat) => this.onChat(client, chat),
     resume: (client, resume) => this.onResume(client, resume),
-    report: (client, report) => this.onReport(client, report),
+    report: async (client, { lineId }) =>
+      (await fileReport(this.ctx, this.state.channel, lineId, { playerId: playerIdOf(client), name: this.nameOf(client), floodKey: client.auth?.floodKey ?? client.sessionId })) ??
+      this.send(client, "reported", { lineId }),
   };
 
   /** The base's checks (join options, token), then a battle channel's ticket, before a seat is reserved. */
@@ -220,21 +222,6 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
       guestKey: client.auth?.guest ? client.auth.floodKey : undefined,
       close: (code, reason) => client.leave(code, reason),
     };
-  }
-
-  /** A player's report of a line of this channel, for the moderators (server/chat/reports.ts); REPORTS_PER_PLAYER per flood key. */
-  private async onReport(client: ChatClient, report: ChatReportPayload): Promise<Outcome> {
-    if (!this.ctx.moderation.reportRate.admit(client.auth?.floodKey ?? client.sessionId)) {
-      return { ok: false, code: RefusalCode.rateLimited, message: "too many reports: wait a minute before the next" };
-    }
-    const reporter = { playerId: playerIdOf(client), name: this.state.members.get(client.sessionId)?.name ?? "" };
-    const result = await this.ctx.moderation.reports.add(this.state.channel, report.lineId, reporter, Date.now()).catch((error: unknown) => {
-      this.ctx.log.error({ err: error, roomId: this.roomId }, "could not keep a report");
-      return undefined;
-    });
-    if (!result) return { ok: false, code: RefusalCode.notSaved, message: "your report was not kept (the chat store is unreachable): try again" };
-    if (!result.ok) return result;
-    this.send(client, "reported", { lineId: report.lineId });
   }
 
   protected nameOf(client: ChatClient): string {

@@ -24,6 +24,7 @@ import {
   UTF16_UNITS_PER_CHAR_MAX,
   type AttackPayload,
   type ChatPayload,
+  type ChatReportPayload,
   type ChatResumePayload,
   type LobbyFilter,
   type MovePayload,
@@ -172,13 +173,15 @@ export function parseChatOptions(input: unknown): Parsed<ChatJoin> {
   return ok({ ...given, since: parsedSince.value });
 }
 
-/** `resume` `{ since }`. */
-export function parseResume(input: unknown): Parsed<ChatResumePayload> {
-  const wrong = checkFields(input, ["since"], "resume");
+/** A message of one line id: `resume` `{ since }` (the last line seen), `report` `{ lineId }` (a line of the channel). */
+function parseLineIdMessage<K extends string>(input: unknown, field: K, type: string): Parsed<Record<K, number>> {
+  const wrong = checkFields(input, [field], type);
   if (wrong) return invalid(wrong);
-  const since = parseSince((input as Record<string, unknown>).since, "resume.since");
-  return since.ok ? ok({ since: since.value }) : since;
+  const id = parseSince((input as Record<string, unknown>)[field], `${type}.${field}`);
+  return id.ok ? ok({ [field]: id.value } as Record<K, number>) : id;
 }
+export const parseResume = (input: unknown): Parsed<ChatResumePayload> => parseLineIdMessage(input, "since", "resume");
+export const parseReport = (input: unknown): Parsed<ChatReportPayload> => parseLineIdMessage(input, "lineId", "report");
 
 /** A message that carries nothing (`chatTicket`): no payload, or `{}`. */
 export function parseNoPayload(input: unknown): Parsed<NoPayload> {

@@ -118,6 +118,14 @@ export interface ChatPayload {
 export interface ChatResumePayload {
   since: number;
 }
+/** `report`: a line of this channel a player reports to the moderators. */
+export interface ChatReportPayload {
+  lineId: number;
+}
+/** `reported`: the report of this line was recorded. */
+export interface ChatReportedPayload {
+  lineId: number;
+}
 /** A message that carries nothing (`chatTicket`): no payload, or `{}`. */
 export type NoPayload = Record<string, never>;
 /**
@@ -180,6 +188,15 @@ export interface ListedRoom {
   maxClients: number;
   locked: boolean;
   metadata: Record<string, unknown>;
+}
+
+/**
+ * `move` (chat): this process is draining for a deploy. Leave the room (consented) and join the same
+ * channel again through matchmaking with `since` = the last line id seen: another process takes the
+ * channel, and `history` brings every line said meanwhile. Until the client leaves, the room works.
+ */
+export interface MoveNotice {
+  reason: string;
 }
 
 /**

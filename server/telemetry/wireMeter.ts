@@ -7,7 +7,7 @@ import { Protocol, matchMaker } from "@colyseus/core";
 import { decode, type Iterator } from "@colyseus/schema";
 import type { IncomingMessage } from "node:http";
 import type { RawData, WebSocket } from "ws";
-import { messageTypeLabel, roomLabel, type Metrics } from "./metrics";
+import { messageTypeLabel, roomLabel, transportLabel, type Metrics } from "./metrics";
 
 function frameKind(code: number | undefined): string {
   switch (code) {
@@ -40,7 +40,8 @@ export function meterSocket(metrics: Metrics, socket: WebSocket, req: IncomingMe
 
   socket.on("message", (data: RawData) => {
     if (!Buffer.isBuffer(data) || (data[0] !== Protocol.ROOM_DATA && data[0] !== Protocol.ROOM_DATA_BYTES)) return;
-    metrics.messagesReceived.inc({ room, type: messageTypeLabel(messageType(data)) });
+    // Read per message: a fallback session upgrades to a WebSocket midway.
+    metrics.messagesReceived.inc({ room, type: messageTypeLabel(messageType(data)), transport: transportLabel(socket) });
   });
 
   // A reconnection succeeded when the first frame back is JOIN_ROOM; an ERROR frame refuses it.

@@ -261,7 +261,7 @@ describe("client helpers", () => {
 
   it("counts the shutdown warning down in whole seconds, never below zero", () => {
     const notice = { reason: "server is shutting down", reconnect: false, inMs: 5000 };
-    assert.equal(shutdownText(notice, 4200), "The server is shutting down: this room closes in 5 s. Join again from the lobby afterwards.");
+    assert.equal(shutdownText(notice, 4200), "The server is shutting down: this room closes in 5 s, then you join a fresh battle.");
     assert.match(shutdownText(notice, 0), /closes in 0 s/);
     assert.match(shutdownText(notice, -300), /closes in 0 s/);
   });
@@ -282,10 +282,10 @@ describe("client layout", () => {
   const CLIENT = join(ROOT, "client");
   const files = readdirSync(CLIENT, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
   for (const file of files) {
-    it(`${file} takes only the protocol, the rule tuning, the pure rules, room names and the region routes from the server`, () => {
+    it(`${file} takes only the protocol, the rule tuning, the pure rules, room names, the region routes and the fallback wire from the server`, () => {
       const source = readFileSync(join(CLIENT, file), "utf8");
       const fromServer = [...source.matchAll(/from\s+"((?:\.\.\/)+server\/[^"]+)"/g)].map((m) => m[1]);
-      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(payloads|codes|messages|tuning|game|arena|roomNames|hash|regions)$/);
+      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(payloads|codes|messages|tuning|game|arena|roomNames|hash|regions|fallback)$/);
     });
   }
 });

@@ -3,7 +3,7 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import { Client } from "colyseus.js";
-import { CLOSE_JOIN_UNACKNOWLEDGED, CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, CLOSE_SEND_BACKLOG, JOIN_INVALID_OPTIONS, JOIN_PROTOCOL_MISMATCH, LimitRefusal } from "../server/shared/codes";
+import { CLOSE_JOIN_UNACKNOWLEDGED, CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, CLOSE_SEND_BACKLOG, JOIN_INVALID_OPTIONS, JOIN_NOT_YOUR_SEAT, JOIN_PROTOCOL_MISMATCH, LimitRefusal } from "../server/shared/codes";
 import { RECONNECT_SECONDS, type RoomName } from "../server/shared/payloads";
 import { t, tCode, type MessageKey } from "./i18n";
 import { isAuthRefusal } from "./identity";
@@ -48,6 +48,7 @@ const JOIN_REFUSAL_WORDS: ReadonlyMap<number, MessageKey> = new Map<number, Mess
   ...[...LIMIT_CODES].map((code): [number, MessageKey] => [code, "join.limited"]),
   // After the spread: a full server is no fault of the player's network.
   [LimitRefusal.roomsPerProcess, "join.serverFull"],
+  [JOIN_NOT_YOUR_SEAT, "join.notYourSeat"],
 ]);
 
 /** Whether a join failed because the server did not answer at all (no refusal of its own): another region may. */

@@ -7,6 +7,7 @@ import { readScalingConfig, type ScalingConfig } from "./scaling";
 import { readChatHistoryBounds, type ChatHistoryBounds } from "./chat";
 import { readEdge, type EdgeSettings } from "./edge";
 import { readRegions, type RegionSettings } from "./regions";
+import { readTracing, type TracingSettings } from "./tracing";
 import { BOTS_FILL_TO_DEFAULT, BOTS_FILL_TO_MAX } from "../shared/tuning";
 
 export { ConfigError };
@@ -91,6 +92,8 @@ export interface Settings {
   regions: RegionSettings;
   /** TLS_CERT_FILE, TLS_KEY_FILE and PUBLIC_ASSET_BASE (./edge.ts). */
   edge: EdgeSettings;
+  /** OTEL_*: where spans go, or undefined when tracing is off (./tracing.ts). */
+  tracing: TracingSettings | undefined;
   /** TRANSPORT_FALLBACK: serve engine.io long polling under /eio for clients whose network refuses WebSockets. */
   transportFallback: boolean;
 }
@@ -156,6 +159,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       limits: readLimits(vars, set.TRUSTED_PROXY),
       regions: readRegions(set, scaling.mode === "redis" ? scaling.redisUrl : undefined, production),
       edge: readEdge(set),
+      tracing: readTracing(set as Record<string, string>),
       transportFallback,
     };
   } catch (error) {

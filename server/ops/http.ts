@@ -8,7 +8,9 @@ import { clientKey } from "../security/clientAddress";
 import { ADMIN_LOGIN_FAILURES_MAX, ADMIN_LOGIN_WINDOW_S, LOGGED_USER_MAX_CHARS, TRACKED_ADDRESSES_MAX } from "../shared/limits";
 import { BoundedMap } from "../shared/lru";
 import type { Logger } from "../telemetry/log";
+import { ROOM_CALL_PATH, traceAdminActions } from "./adminSpans";
 import { chatDataRoutes } from "./chatData";
+import { moderationConsole } from "./moderation/routes";
 import { drainRoute } from "./drain";
 import { mountRegions } from "./regions";
 
@@ -18,7 +20,7 @@ export const OpsPath = {
   ready: "/ready",
   metrics: "/metrics",
   monitor: "/colyseus",
-  /** Admin API: chat data export and erasure (server/ops/chatData.ts). */
+  /** Admin API: chat data export and erasure (server/ops/chatData.ts), and the moderation console (server/ops/moderation/). */
   admin: "/admin",
   /** POST: drain this process for a deploy (server/ops/drain.ts). */
   drain: "/admin/drain",
@@ -131,9 +133,9 @@ export function mountOps(app: express.Express, ctx: AppContext): void {
       res.status(500).send("metrics collection failed");
     }
   });
-  app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, monitor({ columns: [...MONITOR_COLUMNS] }));
-  app.post(OpsPath.drain, ...admin, drainRoute(ctx));
-  app.use(OpsPath.admin, ...admin, chatDataRoutes(ctx.chat.history, log));
+  app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, traceAdminActions(ctx.tracing, settings.adminUser, false), monitor({ columns: [...MONITOR_COLUMNS] }));
+  app.post(OpsPath.drain, ...admin, traceAdminActions(ctx.tracing, settings.adminUser, true), drainRoute(ctx));
+  app.use(OpsPath.admin, ...admin, traceAdminActions(ctx.tracing, settings.adminUser, true), chatDataRoutes(ctx.chat.history, log), moderationConsole(ctx, OpsPath.admin));
 }
 
 /**
@@ -141,7 +143,7 @@ export function mountOps(app: express.Express, ctx: AppContext): void {
  * handler: a malformed value became an unhandled rejection. Refuse it here with a reason instead.
  */
 const checkRoomCallArgs: express.RequestHandler = (req, res, next) => {
-  if (req.path !== "/api/room/call") return next();
+  if (req.path !== ROOM_CALL_PATH) return next();
   const args = req.query.args;
   try {
     if (typeof args === "string" && Array.isArray(JSON.parse(args))) return next();

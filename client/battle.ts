@@ -14,7 +14,7 @@ import { refusalText, t } from "./i18n";
 import { Keyboard, MovePacer } from "./input";
 import { TouchControls } from "./touch";
 import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "./interpolation";
-import { keepConnected, measurePing, PING_INTERVAL_MS } from "./net";
+import { CLOSE_CONSENTED, keepConnected, measurePing, PING_INTERVAL_MS } from "./net";
 import { OwnMotion } from "./ownMotion";
 import { onMessage, send, type GameRoom } from "./rooms";
 import type { DrawnPlayer, FrameReport, Renderer, Scene } from "./render";
@@ -31,6 +31,8 @@ export interface BattleParts {
   sound: SoundCues;
   /** The players' looks, kept in step with the room's players here and read by renderer and HUD. */
   looks: Looks;
+  /** The room closed after the server's shutdown notice (a deploy): the page plays on in a fresh battle. */
+  onShutdownClose(): void;
 }
 
 /** How often the scoreboard is redrawn at most while patches change it. */
@@ -64,6 +66,7 @@ export class BattleSession {
   private readonly renderer: Renderer;
   private readonly hud: Hud;
   private readonly looks: Looks;
+  private readonly onShutdownClose: () => void;
 
   constructor(client: Client, room: BattleRoom, parts: BattleParts) {
     const { renderer, hud, sound, looks } = parts;
@@ -72,6 +75,7 @@ export class BattleSession {
     this.renderer = renderer;
     this.hud = hud;
     this.looks = looks;
+    this.onShutdownClose = parts.onShutdownClose;
     this.feel = new BattleFeel(room.sessionId, this.facing, (cue) => sound.play(cue));
     hud.reset();
     this.pacer = new MovePacer(() => this.tick());
@@ -120,7 +124,12 @@ export class BattleSession {
     onMessage(room, ServerMessage.attacked, (event) => this.onAttacked(event));
     onMessage(room, ServerMessage.kill, (event) => this.onKill(event));
     onMessage(room, ServerMessage.error, (error) => this.hud.showNotice(refusalText(error.code)));
-    onMessage(room, ServerMessage.shutdown, (notice) => this.hud.showShutdown(notice));
+    onMessage(room, ServerMessage.shutdown, (notice) => {
+      this.hud.showShutdown(notice);
+      room.onLeave((code) => {
+        if (code === CLOSE_CONSENTED) this.onShutdownClose();
+      });
+    });
   }
 
   private onPatch(state: BattleStateView): void {

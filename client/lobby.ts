@@ -6,7 +6,7 @@ import { roomName } from "../server/shared/roomNames";
 import { byId, el } from "./dom";
 import { currentLanguage, t } from "./i18n";
 import { isAuthRefusal } from "./identity";
-import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError, isProtocolMismatch } from "./net";
+import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError, isBanned, isProtocolMismatch } from "./net";
 import { onMessage, roomsOf, type GameRoom } from "./rooms";
 import type { ClientStates } from "./state";
 
@@ -73,8 +73,8 @@ export class LobbyView {
         if (current() && code !== CLOSE_CONSENTED) void this.retry(0, generation);
       });
     } catch (error) {
-      // A refused token, or a page older than the server, stays refused: say so instead of retrying.
-      if (isAuthRefusal(error) || isProtocolMismatch(error)) this.status.textContent = describeJoinError(error);
+      // A refused token, a page older than the server, or a ban stays refused: say so instead of retrying.
+      if (isAuthRefusal(error) || isProtocolMismatch(error) || isBanned(error)) this.status.textContent = describeJoinError(error);
       else if (current()) await this.retry(attempt, generation);
     }
   }

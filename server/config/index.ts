@@ -7,6 +7,7 @@ import { readScalingConfig, type ScalingConfig } from "./scaling";
 import { readChatHistoryBounds, type ChatHistoryBounds } from "./chat";
 import { readEdge, type EdgeSettings } from "./edge";
 import { readRegions, type RegionSettings } from "./regions";
+import { readTracing, type TracingSettings } from "./tracing";
 import { BOTS_FILL_TO_DEFAULT, BOTS_FILL_TO_MAX } from "../shared/tuning";
 
 export { ConfigError };
@@ -34,6 +35,9 @@ const GENERATED_PASSWORD_BYTES = 18;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 /** The process exits (code 1) at this point after the first signal, whatever is still running. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15000;
+/** DRAIN_TIMEOUT_S default and bounds: how long a draining process lets its battles run before the shutdown notice. */
+export const DEFAULT_DRAIN_TIMEOUT_S = 300;
+export const DRAIN_TIMEOUT_MAX_S = 3600;
 /** RATE_LIMIT_SCALE bounds: from a tenth of the limits to a thousand times them. */
 export const RATE_LIMIT_SCALE_MIN = 0.1;
 export const RATE_LIMIT_SCALE_MAX = 1000;
@@ -65,6 +69,8 @@ export interface Settings {
   adminPasswordGenerated: boolean;
   shutdownGraceMs: number;
   shutdownTimeoutMs: number;
+  /** DRAIN_TIMEOUT_S: a draining process's battles run until empty or this long, then get the shutdown notice. */
+  drainTimeoutS: number;
   /** REDIS_URL and PUBLIC_ADDRESS (server/config/scaling.ts). */
   scaling: ScalingConfig;
   /** ALLOWED_ORIGINS (./origins.ts). */
@@ -86,6 +92,8 @@ export interface Settings {
   regions: RegionSettings;
   /** TLS_CERT_FILE, TLS_KEY_FILE and PUBLIC_ASSET_BASE (./edge.ts). */
   edge: EdgeSettings;
+  /** OTEL_*: where spans go, or undefined when tracing is off (./tracing.ts). */
+  tracing: TracingSettings | undefined;
   /** TRANSPORT_FALLBACK: serve engine.io long polling under /eio for clients whose network refuses WebSockets. */
   transportFallback: boolean;
 }
@@ -120,6 +128,8 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     if (shutdownTimeoutMs <= shutdownGraceMs) {
       throw new ConfigError(`"SHUTDOWN_TIMEOUT_MS" must be larger than SHUTDOWN_GRACE_MS (${shutdownGraceMs})`);
     }
+    const drainTimeoutS = vars.get("DRAIN_TIMEOUT_S").default(String(DEFAULT_DRAIN_TIMEOUT_S)).asIntPositive();
+    if (drainTimeoutS < 1 || drainTimeoutS > DRAIN_TIMEOUT_MAX_S) throw new ConfigError(`"DRAIN_TIMEOUT_S" must be from 1 to ${DRAIN_TIMEOUT_MAX_S}`);
     const chatRetentionS = vars.get("CHAT_RETENTION_S").default(String(DEFAULT_CHAT_RETENTION_S)).asIntPositive();
     if (chatRetentionS < 1 || chatRetentionS > CHAT_RETENTION_MAX_S) {
       throw new ConfigError(`"CHAT_RETENTION_S" must be from 1 to ${CHAT_RETENTION_MAX_S} (365 days)`);
@@ -137,6 +147,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       adminPasswordGenerated: givenPassword === undefined,
       shutdownGraceMs,
       shutdownTimeoutMs,
+      drainTimeoutS,
       scaling,
       allowedOrigins: readAllowedOrigins(env.ALLOWED_ORIGINS),
       rateLimitScale,
@@ -148,6 +159,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       limits: readLimits(vars, set.TRUSTED_PROXY),
       regions: readRegions(set, scaling.mode === "redis" ? scaling.redisUrl : undefined, production),
       edge: readEdge(set),
+      tracing: readTracing(set as Record<string, string>),
       transportFallback,
     };
   } catch (error) {

@@ -22,13 +22,13 @@ import { parseBattleOptions, type BattleJoin } from "../shared/parse";
 import { RoomName, type AttackPayload, type MovePayload } from "../shared/payloads";
 import { MAX_HP, RESPAWN_DELAY_MS, TICK_MS } from "../shared/tuning";
 import { Bots } from "./bots";
-import { guardedRoom } from "./guardedRoom";
+import { guardedRoom, type Addressed } from "./guardedRoom";
 import { InterestViews } from "./interestViews";
 import type { Handlers, Outcome } from "./messages";
 import { BattleState, Player } from "./schema/BattleState";
 
 /** `client.auth`: the join options and who the player is. */
-type BattleAuth = BattleJoin & Identity;
+type BattleAuth = BattleJoin & Identity & Addressed;
 type BattleClient = Client<unknown, BattleAuth>;
 
 export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)<BattleState> {
@@ -71,6 +71,10 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     // for an unrelated patch timer.
     this.patchRate = 0;
     this.setSimulationInterval(this.ctx.metrics.timedTick(() => this.tick()), TICK_MS);
+  }
+
+  protected nameOf(client: BattleClient): string {
+    return this.state.players.get(client.sessionId)?.name ?? "";
   }
 
   onJoin(client: BattleClient, _options: unknown, auth: BattleAuth) {

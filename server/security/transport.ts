@@ -11,12 +11,14 @@ import type { Duplex } from "node:stream";
 import { createServer as createHttpsServer } from "node:https";
 import { identify } from "../auth/identity";
 import type { AuthSettings, Settings } from "../config";
+import { JOIN_NOT_YOUR_SEAT, JoinRefusal } from "../shared/codes";
 import { isFallbackUrl } from "../shared/fallback";
-import { JOIN_NOT_YOUR_SEAT } from "../shared/codes";
 import { MAX_MESSAGE_BYTES } from "../shared/limits";
 import { RoomName } from "../shared/payloads";
 import type { Logger } from "../telemetry/log";
 import type { Metrics } from "../telemetry/metrics";
+import { SpanKind, type Tracing } from "../telemetry/tracing";
+import { ATTR_CLIENT_ADDRESS, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from "@opentelemetry/semantic-conventions";
 import { meterSocket } from "../telemetry/wireMeter";
 import type { AddressLimits } from "./addressLimits";
 import type { Backpressure } from "./backpressure";
@@ -40,6 +42,7 @@ export interface TransportParts {
   matchmaking: MatchmakingGuard;
   backpressure: Backpressure;
   httpConnections: HttpConnections;
+  tracing: Tracing;
 }
 
 export interface GuardedTransport extends WebSocketTransport {
@@ -225,35 +228,61 @@ function seatedRoom(url: string | undefined): Room | undefined {
  * reaches the client as "internal error" (code MATCHMAKE_UNHANDLED). The controller is one per
  * process: each server built installs its own guard as it starts.
  */
-function guardMatchmaking({ matchmaking, settings, log }: TransportParts) {
-  // Same as Colyseus's own invokeMethod (controller.js), except for the limits and the last line of the catch.
+function guardMatchmaking({ matchmaking, settings, log, tracing }: TransportParts) {
+  // Same as Colyseus's own invokeMethod (controller.js), except for the limits, the span and the last line of the catch.
   matchMaker.controller.invokeMethod = async function (method, roomName, clientOptions = {}, authOptions) {
     if (!this.exposedMethods.includes(method)) {
       throw new ServerError(ErrorCode.MATCHMAKE_NO_HANDLER, `invalid method "${method}"`);
     }
     const call = (matchMaker as unknown as Record<string, MatchMakeMethod>)[method];
-    try {
-      return await matchmaking.withinLimits(method, roomName, clientOptions, authOptions ?? { headers: {}, ip: "unknown" }, async (room, options, auth) => {
-        // Colyseus reconnects without onAuth: the token must still be good (expired: AuthRefusal.expired),
-        // and be the seat's player's (./reconnection.ts).
-        if (method === "reconnect") {
-          const identity = await identify(auth.token, settings.auth, log);
-          const token = (options as { reconnectionToken?: unknown }).reconnectionToken;
-          const owner = identity.guest || typeof token !== "string" ? undefined : await matchMaker.remoteRoomCall<string | undefined>(room, SEAT_PLAYER_METHOD, [token]);
-          const refused = notYourSeat(identity, owner);
-          if (refused) throw refused;
+    // onAuth, the seat reservation (on this process or, through presence, on the room's) and the join run under it.
+    const attributes = tracing.on ? {
+      [ATTR_HTTP_REQUEST_METHOD]: "POST",
+      [ATTR_HTTP_ROUTE]: MATCHMAKE_ROUTE,
+      [ATTR_URL_PATH]: `/matchmake/${method}/${roomName}`,
+      "colyseus.matchmake.method": method,
+      "colyseus.room.name": roomName,
+      ...(authOptions?.req ? { [ATTR_CLIENT_ADDRESS]: clientKey(authOptions.req, settings.limits) } : {}),
+    } : undefined;
+    return tracing.span(`POST ${MATCHMAKE_ROUTE}`, { kind: SpanKind.SERVER, attributes }, async () => {
+      try {
+        return await matchmaking.withinLimits(method, roomName, clientOptions, authOptions ?? { headers: {}, ip: "unknown" }, async (room, options, auth) => {
+          // Colyseus reconnects without onAuth: the token must still be good (expired: AuthRefusal.expired),
+          // and be the seat's player's (./reconnection.ts).
+          if (method === "reconnect") {
+            const identity = await identify(auth.token, settings.auth, log);
+            const token = (options as { reconnectionToken?: unknown }).reconnectionToken;
+            const owner = identity.guest || typeof token !== "string" ? undefined : await matchMaker.remoteRoomCall<string | undefined>(room, SEAT_PLAYER_METHOD, [token]);
+            const refused = notYourSeat(identity, owner);
+            if (refused) throw refused;
+          }
+          return call(room, options, auth);
+        });
+      } catch (error) {
+        if (isDeliberate(error)) {
+          const code = joinByIdCode(method, error) ?? (error.code || ErrorCode.MATCHMAKE_UNHANDLED);
+          tracing.event("refused", { "colyseus.refusal.code": code, "colyseus.refusal.message": error.message });
+          throw new ServerError(code, error.message);
         }
-        return call(room, options, auth);
-      });
-    } catch (error) {
-      if (isDeliberate(error)) throw new ServerError(error.code || ErrorCode.MATCHMAKE_UNHANDLED, error.message);
-      log.error({ err: error, method, room: roomName }, "matchmaking failed");
-      throw new ServerError(ErrorCode.MATCHMAKE_UNHANDLED, "internal error");
-    }
+        log.error({ err: error, method, room: roomName }, "matchmaking failed");
+        throw new ServerError(ErrorCode.MATCHMAKE_UNHANDLED, "internal error");
+      }
+    });
   };
 }
 
+/** The matchmaking route as OpenTelemetry's http.route (Colyseus's /matchmake/<method>/<room>). */
+const MATCHMAKE_ROUTE = "/matchmake/{method}/{roomName}";
+
 type MatchMakeMethod = (roomName: string, options: unknown, auth: unknown) => Promise<unknown>;
+
+/** Colyseus says why `joinById` failed in words only ("is locked", "not found"): each reason gets its own code. */
+function joinByIdCode(method: string, error: { code?: number; message: string }): JoinRefusal | undefined {
+  if (method !== "joinById" || error.code !== ErrorCode.MATCHMAKE_INVALID_ROOM_ID) return undefined;
+  if (/is locked/.test(error.message)) return JoinRefusal.roomFull;
+  if (/not found/.test(error.message)) return JoinRefusal.roomGone;
+  return undefined;
+}
 
 /**
  * A refusal someone meant: a ServerError with a numeric code of its own. Colyseus re-wraps whatever

@@ -93,6 +93,18 @@ describe("operations: admin, metrics, health", () => {
       assert.ok(listedChat, "chat room listed");
       assert.deepEqual(listedChat.metadata, { channel: "ops-list", visibility: "public" });
     });
+
+    it("the panel API lists a battle's chat channel as private: only its players' tickets admit", async () => {
+      const battle = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" }));
+      const ticket = nextMessage(battle, ServerMessage.battleChat);
+      send(battle, ClientMessage.chatTicket);
+      const { channel, ticket: pass } = await ticket;
+      const chat = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel, ticket: pass, name: "Ann" }));
+      const body = (await (await fetch(`${server.httpUrl}/colyseus/api`, { headers: admin() })).json()) as {
+        rooms: Array<{ roomId: string; metadata: Record<string, string> }>;
+      };
+      assert.deepEqual(body.rooms.find((r) => r.roomId === chat.roomId)?.metadata, { channel, visibility: "private" });
+    });
   });
 
   describe("GET /metrics", () => {

@@ -7,14 +7,14 @@ import type { MapSize, Point } from "../server/shared/game";
 import { MAP_HEIGHT, MAP_WIDTH, TICK_MS } from "../server/shared/tuning";
 import { ClientMessage, ServerMessage } from "../server/shared/messages";
 import { type AttackedEvent, type KillEvent } from "../server/shared/payloads";
-import type { Hud } from "./hud";
+import { shownName, type Hud } from "./hud";
 import { Facing } from "./facing";
 import { BattleFeel } from "./feel";
 import { refusalText, t } from "./i18n";
 import { Keyboard, MovePacer } from "./input";
 import { TouchControls } from "./touch";
 import { INTERPOLATION_DELAY_MS, Interpolator, ServerClock, shownTick } from "./interpolation";
-import { keepConnected, measurePing, PING_INTERVAL_MS } from "./net";
+import { CLOSE_CONSENTED, keepConnected, measurePing, PING_INTERVAL_MS } from "./net";
 import { OwnMotion } from "./ownMotion";
 import { onMessage, send, type GameRoom } from "./rooms";
 import type { DrawnPlayer, FrameReport, Renderer, Scene } from "./render";
@@ -31,6 +31,8 @@ export interface BattleParts {
   sound: SoundCues;
   /** The players' looks, kept in step with the room's players here and read by renderer and HUD. */
   looks: Looks;
+  /** The room closed after the server's shutdown notice (a deploy): the page plays on in a fresh battle. */
+  onShutdownClose(): void;
 }
 
 /** How often the scoreboard is redrawn at most while patches change it. */
@@ -64,6 +66,7 @@ export class BattleSession {
   private readonly renderer: Renderer;
   private readonly hud: Hud;
   private readonly looks: Looks;
+  private readonly onShutdownClose: () => void;
 
   constructor(client: Client, room: BattleRoom, parts: BattleParts) {
     const { renderer, hud, sound, looks } = parts;
@@ -72,6 +75,7 @@ export class BattleSession {
     this.renderer = renderer;
     this.hud = hud;
     this.looks = looks;
+    this.onShutdownClose = parts.onShutdownClose;
     this.feel = new BattleFeel(room.sessionId, this.facing, (cue) => sound.play(cue));
     hud.reset();
     this.pacer = new MovePacer(() => this.tick());
@@ -120,7 +124,12 @@ export class BattleSession {
     onMessage(room, ServerMessage.attacked, (event) => this.onAttacked(event));
     onMessage(room, ServerMessage.kill, (event) => this.onKill(event));
     onMessage(room, ServerMessage.error, (error) => this.hud.showNotice(refusalText(error.code)));
-    onMessage(room, ServerMessage.shutdown, (notice) => this.hud.showShutdown(notice));
+    onMessage(room, ServerMessage.shutdown, (notice) => {
+      this.hud.showShutdown(notice);
+      room.onLeave((code) => {
+        if (code === CLOSE_CONSENTED) this.onShutdownClose();
+      });
+    });
   }
 
   private onPatch(state: BattleStateView): void {
@@ -210,7 +219,7 @@ export class BattleSession {
       const at = me ? this.own.at(now) : drawnAt === null ? null : this.others.get(id)?.at(drawnAt);
       const x = at?.x ?? p.x;
       const y = at?.y ?? p.y;
-      const label = me ? t("player.you", { name: p.name }) : p.name;
+      const label = me ? t("player.you", { name: p.name }) : shownName(p);
       players.push({ id, name: p.name, label, x, y, facing: this.facing.update(id, x, y), hp: p.hp, alive: p.alive, me });
     }
     return { map: this.map, players, effects: this.feel.effects.live(now), now };
@@ -253,6 +262,8 @@ function copyPlayer(p: SyncedPlayer, before: PlayerState | undefined): PlayerSta
     name: p.name,
     kills: p.kills,
     deaths: p.deaths,
+    // A server from before bots sends no such field.
+    bot: p.bot === true,
     x: p.x ?? before?.x ?? 0,
     y: p.y ?? before?.y ?? 0,
     hp: p.hp ?? before?.hp ?? 0,

@@ -2,10 +2,10 @@
 import type { Client } from "colyseus.js";
 import { type ErrorPayload } from "../server/shared/codes";
 import { ClientMessage, ServerMessage } from "../server/shared/messages";
-import { RoomName, type ChatLine, type JoinChatOptions } from "../server/shared/payloads";
+import { RoomName, SystemLineCode, type ChatLine, type JoinChatOptions } from "../server/shared/payloads";
 import { byId, el } from "./dom";
 import { formatStamp, formatTime, refusalText, t } from "./i18n";
-import { keepConnected, type LinkStatus } from "./net";
+import { describeJoinError, keepConnected, type LinkStatus } from "./net";
 import { onMessage, roomsOf, send, type GameRoom } from "./rooms";
 import type { ChatStateView, ClientStates } from "./state";
 
@@ -22,18 +22,29 @@ export function localTime(utcMs: number): HTMLTimeElement {
 
 /**
  * What a chat line shows, by its kind: who said it (for a player's line) and the words. The one
- * place that turns a line into words: a system line is the server's own text today; once the server
- * sends a code instead (`{ kind: "system", code: "joined", name }`), its case becomes
- * `t("chat.system.joined", { name })` here, and the panel around it does not change.
+ * place that turns a line into words: a system line is worded from its code in the player's
+ * language; one without a code the client knows (kept from an older server, or from a newer one)
+ * shows the server's own text.
  */
 export function lineWords(line: ChatLine): { name?: string; text: string } {
   switch (line.kind) {
     case "user":
       return { name: line.name, text: line.text };
     case "system":
-      return { text: line.text };
+      return { text: systemWords(line) };
     default:
       return unreachable(line.kind);
+  }
+}
+
+function systemWords(line: ChatLine): string {
+  switch (line.code) {
+    case SystemLineCode.joined:
+      return t("chat.system.joined", { name: line.name });
+    case SystemLineCode.left:
+      return t("chat.system.left", { name: line.name });
+    default:
+      return line.text;
   }
 }
 
@@ -51,6 +62,8 @@ export class ChatPanel {
   /** Highest line id shown, so history after a reconnection adds no duplicates. */
   private lastLineId = 0;
   private readonly controller = new AbortController();
+  /** How the chat was joined: a move (the server drains) joins the same way, from the last line seen. */
+  private joined: { client: Client; options: JoinChatOptions; onStatus: (status: LinkStatus) => void } | null = null;
 
   constructor() {
     this.log.replaceChildren();
@@ -64,6 +77,7 @@ export class ChatPanel {
   }
 
   async join(client: Client, options: JoinChatOptions, onStatus: (status: LinkStatus) => void): Promise<void> {
+    this.joined = { client, options, onStatus };
     const room = await roomsOf<ClientStates>(client).joinOrCreate(RoomName.chat, options);
     // The player left the battle while the chat was still joining.
     if (this.controller.signal.aborted) return void (await room.leave(true));
@@ -79,11 +93,32 @@ export class ChatPanel {
     onMessage(room, ServerMessage.history, (history) => history.lines.forEach((line) => this.add(line)));
     onMessage(room, ServerMessage.chat, (line) => this.add(line));
     onMessage(room, ServerMessage.error, (error) => this.refused(error));
+    onMessage(room, ServerMessage.reported, () => this.append(el("div", "line system", t("chat.reported"))));
     onMessage(room, ServerMessage.shutdown, (notice) =>
       this.append(el("div", "line system", t("shutdown.chat", { seconds: Math.ceil(notice.inMs / 1000) }))),
     );
+    onMessage(room, ServerMessage.move, () => void this.move());
     // Back with the reconnection token: ask for exactly the lines said while this member was away.
     if (reconnected) send(room, ClientMessage.resume, { since: this.lastLineId });
+  }
+
+  /**
+   * The server drains for a deploy: leave (every line sent so far arrives before the leave) and join
+   * the channel again through matchmaking, which places it on another process; `since` brings the
+   * lines said meanwhile, and ids already shown are skipped.
+   */
+  private async move(): Promise<void> {
+    if (!this.joined || this.controller.signal.aborted) return;
+    const { client, options, onStatus } = this.joined;
+    this.append(el("div", "line system", t("chat.moving")));
+    await this.leave?.();
+    this.leave = null;
+    this.room = null;
+    try {
+      await this.join(client, { ...options, since: this.lastLineId }, onStatus);
+    } catch (error) {
+      onStatus({ kind: "lost", reason: describeJoinError(error) });
+    }
   }
 
   private add(line: ChatLine): void {
@@ -96,7 +131,20 @@ export class ChatPanel {
     const words = lineWords(line);
     if (words.name !== undefined) row.append(el("span", "name", words.name));
     row.append(el("span", "text", words.text));
+    // Another player's line can be reported to the moderators: a real button, so Tab and Enter reach it.
+    if (line.kind === "user" && line.sessionId !== this.room?.sessionId) row.append(this.reportButton(line.id));
     this.append(row);
+  }
+
+  private reportButton(lineId: number): HTMLButtonElement {
+    const button = el("button", "report", "⚑");
+    button.type = "button";
+    button.title = t("chat.report");
+    button.setAttribute("aria-label", t("chat.report"));
+    button.addEventListener("click", () => {
+      if (this.room?.connection?.isOpen) send(this.room, ClientMessage.report, { lineId });
+    }, { signal: this.controller.signal });
+    return button;
   }
 
   private refused(error: ErrorPayload): void {

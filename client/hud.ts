@@ -64,7 +64,8 @@ export class Hud {
       seen.add(id);
       let row = this.rows.get(id);
       const look = this.looks.of(p.name);
-      if (!row || row.name !== p.name || row.look.colour !== look.colour || row.look.shape !== look.shape) this.rows.set(id, (row = scoreRow(p.name, look)));
+      const name = shownName(p);
+      if (!row || row.name !== name || row.look.colour !== look.colour || row.look.shape !== look.shape) this.rows.set(id, (row = scoreRow(name, look)));
       row.element.className = id === meId ? "me" : "";
       setText(row.kills, formatNumber(p.kills));
       setText(row.deaths, formatNumber(p.deaths));
@@ -130,6 +131,11 @@ function scoreRow(name: string, look: Look): ScoreRow {
 const setText = (element: HTMLElement, text: string) => {
   if (element.textContent !== text) element.textContent = text;
 };
+
+/** A player's name as the map and the scores show it: a bot's is marked as one, in the page's language. */
+export function shownName(player: Pick<PlayerState, "name" | "bot">): string {
+  return player.bot ? t("player.bot", { name: player.name }) : player.name;
+}
 
 /** A player's shape in its colour, as on the map, so a name in the feed or the scores is found at a glance. */
 export function swatch(look: Look): HTMLElement {

@@ -10,6 +10,8 @@ export interface PlayerState {
   alive: boolean;
   kills: number;
   deaths: number;
+  /** A server-side bot: its label and score row say so. */
+  bot: boolean;
   /** seq of the last move the server applied. */
   lastInput: number;
   /** False for a player outside the interest radius: only name, kills and deaths are current. */
@@ -34,6 +36,9 @@ export interface BattleStateView {
   width: number;
   height: number;
   tick: number;
+  /** The room's name as word indexes (server/shared/roomNames.ts); absent from older servers. */
+  nameModifier?: number;
+  nameNoun?: number;
 }
 
 /**

@@ -6,26 +6,33 @@
 import type { Room } from "@colyseus/core";
 import { matchMaker } from "@colyseus/core";
 import type { Registry } from "prom-client";
+import { AuditLog } from "./chat/auditLog";
+import { Bans, refuseBannedArrival } from "./chat/bans";
 import type { ChatHistory } from "./chat/history";
 import type { MuteKeys } from "./chat/moderation";
 import type { ChatSubscriber } from "./chat/relay";
+import { Reports } from "./chat/reports";
 import { retainChat, type RetainedHistory } from "./chat/retention";
 import { createChatStores, type RegionalPresence } from "./chat/stores";
 import type { Settings } from "./config";
+import { DrainState, type DrainEnd } from "./scaling/drain";
 import { CHAT_REDIS_WATCH, RedisHealth, redisClients } from "./scaling/redisHealth";
 import { AddressLimits } from "./security/addressLimits";
 import { AddressRate } from "./security/addressRate";
 import { Backpressure } from "./security/backpressure";
 import { HttpConnections } from "./security/httpConnections";
 import { MatchmakingGuard } from "./security/matchmaking";
-import { PING_PER_ADDRESS } from "./shared/limits";
+import { PING_PER_ADDRESS, REPORTS_PER_PLAYER } from "./shared/limits";
 import { createLogger, type Logger, type LogSink } from "./telemetry/log";
 import { Metrics } from "./telemetry/metrics";
+import { Tracing } from "./telemetry/tracing";
 
 export interface AppContext {
   readonly settings: Settings;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** Spans of joins, chat lines and admin actions, or nothing when OTEL_EXPORTER_OTLP_ENDPOINT is unset. */
+  readonly tracing: Tracing;
   /**
    * Chat history with retention in force (`store` under it: memory, or the chat Redis for public
    * channels and the regional one for battle channels), where each channel's rooms hear its lines,
@@ -36,6 +43,16 @@ export interface AppContext {
     readonly store: ChatHistory;
     readonly mutes: MuteKeys;
     relayFor(channel: string): ChatSubscriber;
+  };
+  /**
+   * Bans, player reports and the audit log, kept beside the mutes (the chat Redis, or presence);
+   * reports per player (its flood key) on this process (REPORTS_PER_PLAYER).
+   */
+  readonly moderation: {
+    readonly bans: Bans;
+    readonly reports: Reports;
+    readonly audit: AuditLog;
+    readonly reportRate: AddressRate;
   };
   /** Per-address, per-identity and per-process limits (server/security/addressLimits.ts). */
   readonly addressLimits: AddressLimits;
@@ -50,6 +67,8 @@ export interface AppContext {
   readonly redisHealth: RedisHealth | undefined;
   /** Whether a chat Redis other than REDIS_URL answers (logged only: battles go on without it). */
   readonly chatRedisHealth: RedisHealth | undefined;
+  /** Whether this process drains (SIGUSR2 or POST /admin/drain; server/ops/drain.ts does the work). */
+  readonly drain: DrainState;
   /** This app's rooms from create to dispose (Colyseus keeps its own list private). */
   readonly liveRooms: Set<Room>;
   /** Starts what runs in the background (history sweep, Redis probe) once the server starts. */
@@ -58,15 +77,18 @@ export interface AppContext {
   stop(): Promise<void>;
 }
 
-/** What the caller may hand in: where log lines go (tests keep them), and the process's own metrics. */
+/** What the caller may hand in: where log lines go (tests keep them), the process's own metrics, the end of a drain. */
 export interface ContextParts {
   logSink?: LogSink;
   processMetrics?: Registry;
+  /** What happens once a drain ends (the entry shuts the process down); logged only when absent. */
+  onDrained?: (end: DrainEnd) => void;
 }
 
 export function createContext(settings: Settings, parts: ContextParts = {}): AppContext {
   const log = createLogger(settings, parts.logSink);
   const metrics = new Metrics(parts.processMetrics);
+  const tracing = new Tracing(settings.tracing);
   const { scaling } = settings;
   // Bounded by CHAT_HISTORY_*. The presence is the running server's (regional), there once it starts.
   const stores = createChatStores(settings, log, () => matchMaker.presence as unknown as RegionalPresence);
@@ -75,6 +97,7 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
   const history = retainChat(store, settings.chatRetentionS, log);
   const addressLimits = new AddressLimits(settings.limits, metrics);
   const liveRooms = new Set<Room>();
+  const bans = new Bans(stores.moderation, settings.limits.ipv6PrefixBits);
   const regionalUrl = scaling.mode === "redis" ? scaling.redisUrl : undefined;
   const chatUrl = settings.regions.chatRedisUrl;
   const redisHealth = regionalUrl !== undefined ? new RedisHealth(regionalUrl, () => liveRooms, log) : undefined;
@@ -83,14 +106,25 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
     settings,
     log,
     metrics,
+    tracing,
     chat: { history, store, mutes: stores.mutes, relayFor: (channel) => stores.relayFor(channel) },
+    moderation: {
+      bans,
+      reports: new Reports(stores.moderation, history, settings.chatHistory.lines),
+      audit: new AuditLog(stores.moderation),
+      reportRate: new AddressRate(REPORTS_PER_PLAYER),
+    },
     addressLimits,
     pingRate: new AddressRate(PING_PER_ADDRESS),
-    matchmaking: new MatchmakingGuard(addressLimits, settings.auth.mode === "jwt"),
+    matchmaking: new MatchmakingGuard(addressLimits, settings.auth.mode === "jwt", (...arrival) => refuseBannedArrival(bans, ...arrival)),
     httpConnections: new HttpConnections(settings.limits, metrics),
     backpressure: new Backpressure(settings.limits.outgoing, log, metrics),
     redisHealth,
     chatRedisHealth,
+    drain: new DrainState((end) => {
+      log.info({ end }, end === "empty" ? "drained: no battle or chat room left" : "drain timed out: closing the rooms left");
+      parts.onDrained?.(end);
+    }),
     liveRooms,
     start() {
       history.start();
@@ -102,6 +136,8 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
     async stop() {
       await Promise.all([redisHealth?.stop(), chatRedisHealth?.stop()]);
       await Promise.all([history.close(), stores.close()]);
+      // The spans of the shutdown itself go out too.
+      await tracing.stop();
     },
   };
 }

@@ -145,6 +145,8 @@ async function startServer(target: Target, profileDir: string | undefined, label
       DEBUG: "",
       SHUTDOWN_GRACE_MS: "0",
       INTEREST_MANAGEMENT: String(target === "interest"),
+      // The bench's clients are the players: figures stay comparable with runs from before bots.
+      BOTS_FILL_TO: "0",
     },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });

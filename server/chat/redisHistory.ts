@@ -4,6 +4,7 @@ import { CHAT_HISTORY_IDLE_TTL_S } from "../shared/limits";
 import { CHAT_SYSTEM_LINES_KEEP } from "../shared/tuning";
 import type { ChatLine } from "../shared/payloads";
 import type { Logger } from "../telemetry/log";
+import { TRACEPARENT_FIELD, traceparentOf } from "../telemetry/tracing";
 import { chatTopic, firstLineIdAt, mergeAbove, type ChatDraft, type ChatHistory, type KeptLine } from "./history";
 import { redisDropBefore, redisEraseLinesOf, redisLinesOf } from "./redisRetention";
 
@@ -17,7 +18,8 @@ const SYSTEM_KEY_PATTERN = "chat:{*}:system";
 // (first line, expired, evicted, a blank Redis) starts from the caller's time-based floor, so ids
 // never go back. KEYS: counter, user lines, system lines (sorted sets scored by id), topic.
 // Ids above 10^14 need %.0f: Lua's `..` would print them with 14 significant digits.
-// ARGV: the line's JSON without id, lines to keep, idle TTL, id floor, "system" or "user", system lines to keep.
+// ARGV: the line's JSON without id, lines to keep, idle TTL, id floor, "system" or "user", system lines to keep,
+// and the trace context ("" for none), which only the published line carries (server/telemetry/tracing.ts).
 const APPEND = `
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[4]) end
 local id = redis.call('INCR', KEYS[1])
@@ -27,7 +29,9 @@ if ARGV[5] == 'system' then set, keep = KEYS[3], ARGV[6] end
 redis.call('ZADD', set, id, line)
 redis.call('ZREMRANGEBYRANK', set, 0, -tonumber(keep) - 1)
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
-redis.call('PUBLISH', KEYS[4], line)
+local published = line
+if ARGV[7] ~= '' then published = '{"${TRACEPARENT_FIELD}":"' .. ARGV[7] .. '",' .. string.sub(line, 2) end
+redis.call('PUBLISH', KEYS[4], published)
 return line
 `;
 
@@ -53,6 +57,7 @@ type AppendCommand = (
   floor: string,
   kind: string,
   systemKeep: number,
+  traceparent: string,
 ) => Promise<string>;
 
 /** Every channel with history, scored by its last line's time: the oldest goes past `bounds.channels`. */
@@ -100,6 +105,7 @@ export class RedisChatHistory implements ChatHistory {
       String(firstLineIdAt(this.now())),
       draft.kind,
       CHAT_SYSTEM_LINES_KEEP,
+      traceparentOf() ?? "",
     );
     this.boundChannels(channel).catch((error) => this.log.error({ err: error, channel }, "could not bound the chat channels kept in Redis"));
     return JSON.parse(json) as ChatLine;

@@ -7,6 +7,8 @@ import { readScalingConfig, type ScalingConfig } from "./scaling";
 import { readChatHistoryBounds, type ChatHistoryBounds } from "./chat";
 import { readEdge, type EdgeSettings } from "./edge";
 import { readRegions, type RegionSettings } from "./regions";
+import { readTracing, type TracingSettings } from "./tracing";
+import { BOTS_FILL_TO_DEFAULT, BOTS_FILL_TO_MAX } from "../shared/tuning";
 
 export { ConfigError };
 
@@ -33,6 +35,9 @@ const GENERATED_PASSWORD_BYTES = 18;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 /** The process exits (code 1) at this point after the first signal, whatever is still running. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15000;
+/** DRAIN_TIMEOUT_S default and bounds: how long a draining process lets its battles run before the shutdown notice. */
+export const DEFAULT_DRAIN_TIMEOUT_S = 300;
+export const DRAIN_TIMEOUT_MAX_S = 3600;
 /** RATE_LIMIT_SCALE bounds: from a tenth of the limits to a thousand times them. */
 export const RATE_LIMIT_SCALE_MIN = 0.1;
 export const RATE_LIMIT_SCALE_MAX = 1000;
@@ -64,6 +69,8 @@ export interface Settings {
   adminPasswordGenerated: boolean;
   shutdownGraceMs: number;
   shutdownTimeoutMs: number;
+  /** DRAIN_TIMEOUT_S: a draining process's battles run until empty or this long, then get the shutdown notice. */
+  drainTimeoutS: number;
   /** REDIS_URL and PUBLIC_ADDRESS (server/config/scaling.ts). */
   scaling: ScalingConfig;
   /** ALLOWED_ORIGINS (./origins.ts). */
@@ -71,6 +78,8 @@ export interface Settings {
   /** RATE_LIMIT_SCALE: multiplies every per-client message rate and burst (load tests, test rigs). */
   rateLimitScale: number;
   auth: AuthSettings;
+  /** BOTS_FILL_TO: a battle with fewer players gets server-side bots up to this many fighters (0: none). */
+  botsFillTo: number;
   /** INTEREST_MANAGEMENT: on an arena too big to show whole, battle clients get positions of players in the cells around theirs only. */
   interestManagement: boolean;
   /** CHAT_HISTORY_LINES, CHAT_HISTORY_LINE_BYTES, CHAT_HISTORY_CHANNELS (server/config/chat.ts). */
@@ -83,6 +92,10 @@ export interface Settings {
   regions: RegionSettings;
   /** TLS_CERT_FILE, TLS_KEY_FILE and PUBLIC_ASSET_BASE (./edge.ts). */
   edge: EdgeSettings;
+  /** OTEL_*: where spans go, or undefined when tracing is off (./tracing.ts). */
+  tracing: TracingSettings | undefined;
+  /** TRANSPORT_FALLBACK: serve engine.io long polling under /eio for clients whose network refuses WebSockets. */
+  transportFallback: boolean;
 }
 
 
@@ -107,16 +120,21 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     if (rateLimitScale < RATE_LIMIT_SCALE_MIN || rateLimitScale > RATE_LIMIT_SCALE_MAX) {
       throw new ConfigError(`"RATE_LIMIT_SCALE" must be from ${RATE_LIMIT_SCALE_MIN} to ${RATE_LIMIT_SCALE_MAX}`);
     }
+    const botsFillTo = vars.get("BOTS_FILL_TO").default(String(BOTS_FILL_TO_DEFAULT)).asIntPositive();
+    if (botsFillTo > BOTS_FILL_TO_MAX) throw new ConfigError(`"BOTS_FILL_TO" must be from 0 to ${BOTS_FILL_TO_MAX}`);
     const interestManagement = vars.get("INTEREST_MANAGEMENT").default(String(DEFAULT_INTEREST_MANAGEMENT)).asBoolStrict();
     const shutdownGraceMs = vars.get("SHUTDOWN_GRACE_MS").default(String(DEFAULT_SHUTDOWN_GRACE_MS)).asIntPositive();
     const shutdownTimeoutMs = vars.get("SHUTDOWN_TIMEOUT_MS").default(String(DEFAULT_SHUTDOWN_TIMEOUT_MS)).asIntPositive();
     if (shutdownTimeoutMs <= shutdownGraceMs) {
       throw new ConfigError(`"SHUTDOWN_TIMEOUT_MS" must be larger than SHUTDOWN_GRACE_MS (${shutdownGraceMs})`);
     }
+    const drainTimeoutS = vars.get("DRAIN_TIMEOUT_S").default(String(DEFAULT_DRAIN_TIMEOUT_S)).asIntPositive();
+    if (drainTimeoutS < 1 || drainTimeoutS > DRAIN_TIMEOUT_MAX_S) throw new ConfigError(`"DRAIN_TIMEOUT_S" must be from 1 to ${DRAIN_TIMEOUT_MAX_S}`);
     const chatRetentionS = vars.get("CHAT_RETENTION_S").default(String(DEFAULT_CHAT_RETENTION_S)).asIntPositive();
     if (chatRetentionS < 1 || chatRetentionS > CHAT_RETENTION_MAX_S) {
       throw new ConfigError(`"CHAT_RETENTION_S" must be from 1 to ${CHAT_RETENTION_MAX_S} (365 days)`);
     }
+    const transportFallback = vars.get("TRANSPORT_FALLBACK").default("true").asBoolStrict();
     const auth = readAuth(vars);
     const scaling = readScalingConfig(env);
     return {
@@ -129,16 +147,20 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       adminPasswordGenerated: givenPassword === undefined,
       shutdownGraceMs,
       shutdownTimeoutMs,
+      drainTimeoutS,
       scaling,
       allowedOrigins: readAllowedOrigins(env.ALLOWED_ORIGINS),
       rateLimitScale,
       auth,
       interestManagement,
+      botsFillTo,
       chatHistory: readChatHistoryBounds(set as Record<string, string>),
       chatRetentionS,
       limits: readLimits(vars, set.TRUSTED_PROXY),
       regions: readRegions(set, scaling.mode === "redis" ? scaling.redisUrl : undefined, production),
       edge: readEdge(set),
+      tracing: readTracing(set as Record<string, string>),
+      transportFallback,
     };
   } catch (error) {
     if (error instanceof EnvVarError) throw new ConfigError(error.message.replace(/^env-var: /, ""));

@@ -2,6 +2,7 @@ import { matchMaker, type Server } from "@colyseus/core";
 import type { AddressInfo } from "node:net";
 import { styleText } from "node:util";
 import type { Settings } from "../config";
+import { redactUrl } from "../config/redact";
 import type { AppContext } from "../context";
 import {
   BATTLE_DEFAULT_MAX_PLAYERS,
@@ -25,6 +26,8 @@ export interface StartFacts {
   port: number;
   gameUrl: string;
   monitorUrl: string;
+  /** The moderation console (server/ops/moderation/). */
+  consoleUrl: string;
   adminUser: string;
   /** Where the admin password comes from: "ADMIN_PASSWORD" or "generated". */
   adminPasswordFrom: "ADMIN_PASSWORD" | "generated";
@@ -43,6 +46,8 @@ export interface StartFacts {
   unencrypted: boolean;
   auth: string;
   log: { level: string; format: string };
+  /** Where spans go (without credentials), sampled how, as which service; absent when tracing is off. */
+  tracing?: { url: string; sampler: string; service: string };
   limits: {
     battlePlayers: { default: number; max: number };
     chatMembers: number;
@@ -58,11 +63,6 @@ export interface StartFacts {
   };
 }
 
-/** A Redis URL an operator can print: scheme, host, port and database, no user or password. */
-export function redactRedisUrl(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
-}
 
 export function startFacts(settings: Settings, port: number, presence: string, driver: string, logOutput: LogOutput): StartFacts {
   const gameUrl = `${settings.edge.tls ? "https" : "http"}://localhost:${port}/`;
@@ -73,17 +73,19 @@ export function startFacts(settings: Settings, port: number, presence: string, d
     port,
     gameUrl,
     monitorUrl: `${gameUrl}${OpsPath.monitor.slice(1)}/`,
+    consoleUrl: `${gameUrl}${OpsPath.admin.slice(1)}/`,
     adminUser: settings.adminUser,
     adminPasswordFrom: settings.adminPasswordGenerated ? "generated" : "ADMIN_PASSWORD",
     presence,
     driver,
-    ...(scaling.mode === "redis" ? { redis: redactRedisUrl(scaling.redisUrl), publicAddress: scaling.publicAddress } : {}),
+    ...(scaling.mode === "redis" ? { redis: redactUrl(scaling.redisUrl), publicAddress: scaling.publicAddress } : {}),
     ...(regions.here !== undefined ? { region: { here: regions.here, all: regions.list.map((region) => region.id) } } : {}),
-    ...(regions.chatRedisUrl !== undefined && regions.chatRedisUrl !== regionalUrl ? { chatRedis: redactRedisUrl(regions.chatRedisUrl) } : {}),
+    ...(regions.chatRedisUrl !== undefined && regions.chatRedisUrl !== regionalUrl ? { chatRedis: redactUrl(regions.chatRedisUrl) } : {}),
     tls: settings.edge.tls ? "TLS_CERT_FILE" : settings.limits.trustedProxies.size > 0 ? "proxy" : "off",
     unencrypted: unencryptedInProduction(settings),
     auth: settings.auth.mode === "jwt" ? `jwt ${settings.auth.algorithm}` : "guests",
     log: { level: settings.logLevel, format: logOutput },
+    ...(settings.tracing ? { tracing: { url: redactUrl(settings.tracing.tracesUrl), sampler: tracingSampler(settings.tracing), service: settings.tracing.serviceName } } : {}),
     limits: {
       battlePlayers: { default: BATTLE_DEFAULT_MAX_PLAYERS, max: BATTLE_MAX_PLAYERS_LIMIT },
       chatMembers: CHAT_MAX_MEMBERS,
@@ -97,6 +99,11 @@ export function startFacts(settings: Settings, port: number, presence: string, d
       interestManagement: settings.interestManagement,
     },
   };
+}
+
+/** `parentbased_traceidratio 0.1`: the sampler, with its ratio where it has one. */
+function tracingSampler({ sampler, ratio }: NonNullable<Settings["tracing"]>): string {
+  return sampler.endsWith("traceidratio") ? `${sampler} ${ratio}` : sampler;
 }
 
 function tlsLine(facts: StartFacts): string {
@@ -134,6 +141,7 @@ export function bannerText(facts: StartFacts, password: string | undefined, colo
     strong(`Battle & chat server listening on port ${facts.port}`),
     `${label("game")}${facts.gameUrl}`,
     `${label("monitor")}${facts.monitorUrl}  user ${strong(facts.adminUser)}  (also ${OpsPath.metrics})`,
+    `${label("console")}${facts.consoleUrl}  (moderation: players, bans, reports, audit log)`,
     `${label("password")}${passwordLine}`,
     `${label("presence")}${facts.presence}, driver ${facts.driver}${scaling}`,
     ...(facts.region ? [`${label("region")}${facts.region.here} of ${facts.region.all.join(", ")}${facts.chatRedis ? `; chat Redis ${facts.chatRedis}` : ""}`] : []),
@@ -143,6 +151,7 @@ export function bannerText(facts: StartFacts, password: string | undefined, colo
     `${label("limits")}messages ${limits.messageBytes} B, join options ${limits.joinOptionsBytes} B, ${limits.sockets} sockets, seats held ${limits.seatReservationS} s`,
     `${label("rates/s")}${rates} (per client and type)`,
     `${label("chat")}${limits.chatLinesPerChannel} lines per channel, each kept ${duration(limits.chatRetentionS)}; interest management ${limits.interestManagement ? "on" : "off"}`,
+    `${label("tracing")}${facts.tracing ? `${facts.tracing.url} as ${facts.tracing.service}, sampler ${facts.tracing.sampler}` : "off (OTEL_EXPORTER_OTLP_ENDPOINT)"}`,
     `${label("logs")}${facts.log.level}, ${facts.log.format} (LOG_LEVEL, LOG_FORMAT)`,
   ];
   return `${lines.join("\n")}\n`;

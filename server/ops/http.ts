@@ -8,7 +8,10 @@ import { clientKey } from "../security/clientAddress";
 import { ADMIN_LOGIN_FAILURES_MAX, ADMIN_LOGIN_WINDOW_S, LOGGED_USER_MAX_CHARS, TRACKED_ADDRESSES_MAX } from "../shared/limits";
 import { BoundedMap } from "../shared/lru";
 import type { Logger } from "../telemetry/log";
+import { ROOM_CALL_PATH, traceAdminActions } from "./adminSpans";
 import { chatDataRoutes } from "./chatData";
+import { moderationConsole } from "./moderation/routes";
+import { drainRoute } from "./drain";
 import { mountRegions } from "./regions";
 
 /** Operator endpoints: liveness, readiness, and the admin-only monitor panel and metrics. */
@@ -17,8 +20,10 @@ export const OpsPath = {
   ready: "/ready",
   metrics: "/metrics",
   monitor: "/colyseus",
-  /** Admin API: chat data export and erasure (server/ops/chatData.ts). */
+  /** Admin API: chat data export and erasure (server/ops/chatData.ts), and the moderation console (server/ops/moderation/). */
   admin: "/admin",
+  /** POST: drain this process for a deploy (server/ops/drain.ts). */
+  drain: "/admin/drain",
 } as const;
 
 /** Monitor list columns; `map`, `channel` and `visibility` come from the rooms' metadata. */
@@ -108,10 +113,11 @@ export function mountOps(app: express.Express, ctx: AppContext): void {
   app.get(OpsPath.health, (_req, res) => {
     res.json({ status: "ok" });
   });
-  // Ready while matchmaking accepts players: not yet while starting, never again once shutting down,
-  // not while Redis (when configured) does not answer.
+  // Ready while matchmaking accepts players: not yet while starting, never again once draining or
+  // shutting down, not while Redis (when configured) does not answer.
   app.get(OpsPath.ready, (_req, res) => {
     const state = matchMaker.state;
+    if (ctx.drain.draining && state !== matchMaker.MatchMakerState.SHUTTING_DOWN) return void res.status(503).json({ status: "draining" });
     if (state === matchMaker.MatchMakerState.READY && ctx.redisHealth?.reachable === false) return void res.status(503).json({ status: "redis_unreachable" });
     if (state === matchMaker.MatchMakerState.READY) return void res.json({ status: "ready" });
     const status = state === matchMaker.MatchMakerState.SHUTTING_DOWN ? "shutting_down" : "starting";
@@ -127,8 +133,9 @@ export function mountOps(app: express.Express, ctx: AppContext): void {
       res.status(500).send("metrics collection failed");
     }
   });
-  app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, monitor({ columns: [...MONITOR_COLUMNS] }));
-  app.use(OpsPath.admin, ...admin, chatDataRoutes(ctx.chat.history, log));
+  app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, traceAdminActions(ctx.tracing, settings.adminUser, false), monitor({ columns: [...MONITOR_COLUMNS] }));
+  app.post(OpsPath.drain, ...admin, traceAdminActions(ctx.tracing, settings.adminUser, true), drainRoute(ctx));
+  app.use(OpsPath.admin, ...admin, traceAdminActions(ctx.tracing, settings.adminUser, true), chatDataRoutes(ctx.chat.history, log), moderationConsole(ctx, OpsPath.admin));
 }
 
 /**
@@ -136,7 +143,7 @@ export function mountOps(app: express.Express, ctx: AppContext): void {
  * handler: a malformed value became an unhandled rejection. Refuse it here with a reason instead.
  */
 const checkRoomCallArgs: express.RequestHandler = (req, res, next) => {
-  if (req.path !== "/api/room/call") return next();
+  if (req.path !== ROOM_CALL_PATH) return next();
   const args = req.query.args;
   try {
     if (typeof args === "string" && Array.isArray(JSON.parse(args))) return next();

@@ -16,7 +16,8 @@ export function observeRooms(handler: RegisteredHandler, { log, liveRooms, match
       liveRooms.add(room);
       log.info({ roomId: room.roomId, room: room.roomName }, "room created");
       matchmaking.roomCreated(room);
-      void room.setMetadata(visibility(room.listing.private ?? false));
+      // A room that decided its own (a battle's chat admits ticket holders only) keeps it.
+      if (room.listing.metadata?.visibility === undefined) void room.setMetadata(visibility(room.listing.private ?? false));
     })
     .on("visibility-change", (room: Room, isPrivate: boolean) => void room.setMetadata(visibility(isPrivate)))
     .on("join", (room: Room, client: Client) => {

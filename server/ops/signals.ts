@@ -1,4 +1,6 @@
 import type { Settings } from "../config";
+import type { AppContext } from "../context";
+import { beginDrain } from "./drain";
 import type { Logger } from "../telemetry/log";
 
 /**
@@ -33,4 +35,16 @@ export function guardShutdown({ shutdownGraceMs, shutdownTimeoutMs }: Settings, 
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+}
+
+/**
+ * SIGUSR2 drains the process for a deploy (./drain.ts); once drained, `onDrained` in the entry shuts
+ * it down. Call once the server listens: Colyseus's own SIGUSR2 listener (nodemon's restart signal,
+ * registered by its Server) would shut down at once, and is taken off here.
+ */
+export function drainOnSignal(context: AppContext): void {
+  for (const listener of process.listeners("SIGUSR2")) process.off("SIGUSR2", listener);
+  process.on("SIGUSR2", () => {
+    if (!beginDrain(context)) context.log.info("SIGUSR2: already draining");
+  });
 }

@@ -2,6 +2,7 @@ import type { Client } from "@colyseus/core";
 import type { Identity } from "../auth/identity";
 import { BattleChatTickets } from "../chat/battleTickets";
 import { arenaSize, shownWhole } from "../shared/arena";
+import { botsWanted } from "../shared/bots";
 import {
   attackBlocked,
   generateName,
@@ -17,16 +18,18 @@ import {
 } from "../shared/game";
 import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
 import { NamesInUse, uniqueName } from "../shared/names";
+import { roomNameParts } from "../shared/roomNames";
 import { parseBattleOptions, type BattleJoin } from "../shared/parse";
 import { RoomName, type AttackPayload, type MovePayload } from "../shared/payloads";
 import { MAX_HP, RESPAWN_DELAY_MS, TICK_MS } from "../shared/tuning";
-import { guardedRoom } from "./guardedRoom";
+import { Bots } from "./bots";
+import { guardedRoom, type Addressed } from "./guardedRoom";
 import { InterestViews } from "./interestViews";
 import type { Handlers, Outcome } from "./messages";
 import { BattleState, Player } from "./schema/BattleState";
 
 /** `client.auth`: the join options and who the player is. */
-type BattleAuth = BattleJoin & Identity;
+type BattleAuth = BattleJoin & Identity & Addressed;
 type BattleClient = Client<unknown, BattleAuth>;
 
 export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)<BattleState> {
@@ -42,6 +45,8 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
   private viewed = false;
   private rng: Rng = seededRng(Math.floor(Math.random() * 2 ** 32));
   private chatTickets!: BattleChatTickets;
+  /** Server-side bots filling the battle up to BOTS_FILL_TO fighters (./bots.ts). */
+  bots!: Bots<BattleClient>;
 
   readonly messages: Handlers<"battle", BattleClient> = {
     move: (client, move) => this.onMove(client, move),
@@ -56,11 +61,16 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     this.views = new InterestViews(this, this.viewed);
     this.chatTickets = new BattleChatTickets(this.presence, this.roomId);
     this.maxClients = options.maxPlayers;
+    this.bots = new Bots(options.bots ?? this.ctx.settings.botsFillTo, this.deliver, (sessionId) => this.unseatBot(sessionId));
     // A private room is joined by id only (a shared link): not listed, never picked by joinOrCreate.
     if (options.private) this.setPrivate(true);
     this.state.width = map.width;
     this.state.height = map.height;
-    void this.setMetadata({ map: `${map.width}x${map.height}` });
+    // The friendly name, language-neutral: the lobby lists it, the battle header reads it from the state.
+    const name = roomNameParts(this.roomId);
+    this.state.nameModifier = name.modifier;
+    this.state.nameNoun = name.noun;
+    void this.setMetadata({ map: `${map.width}x${map.height}`, name });
 
     // Patches go out right after each tick, so an applied input is acknowledged without waiting
     // for an unrelated patch timer.
@@ -68,30 +78,60 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     this.setSimulationInterval(this.ctx.metrics.timedTick(() => this.tick()), TICK_MS);
   }
 
+  protected nameOf(client: BattleClient): string {
+    return this.state.players.get(client.sessionId)?.name ?? "";
+  }
+
   onJoin(client: BattleClient, _options: unknown, auth: BattleAuth) {
     this.reconnections.watch(client);
     const previous = this.seats.claim(auth.playerId, client.sessionId);
     if (previous !== undefined && this.takeOver(previous, client)) return;
-    const player = new Player();
-    // Two players never look alike: a look-alike of a name in use gets a number (server/shared/names.ts).
-    player.name = uniqueName(auth.name ?? generateName(this.rng), this.names);
-    this.names.add(player.name);
-    player.hp = MAX_HP;
-    const spot = pickSpawn(this.rng, this.state.players.values(), this.state);
-    player.x = spot.x;
-    player.y = spot.y;
-    this.state.players.set(client.sessionId, player);
-    this.pilots.set(client.sessionId, newPilot(this.clock.elapsedTime));
+    const player = this.seat(client.sessionId, auth.name ?? generateName(this.rng), false);
     this.views.join(client.sessionId, player);
+    this.fillWithBots();
   }
 
   protected async left(client: BattleClient) {
-    const player = this.state.players.get(client.sessionId);
-    if (player) this.names.delete(player.name);
-    this.state.players.delete(client.sessionId);
-    this.pilots.delete(client.sessionId);
+    this.unseat(client.sessionId);
     this.views.leave(client.sessionId);
+    this.fillWithBots();
     await this.chatTickets.revoke(client.sessionId);
+  }
+
+  /** A new fighter at a free spot, under a name no other player's looks like (server/shared/names.ts). */
+  private seat(sessionId: string, name: string, bot: boolean): Player {
+    const player = new Player();
+    player.name = uniqueName(name, this.names);
+    this.names.add(player.name);
+    player.hp = MAX_HP;
+    player.bot = bot;
+    const spot = pickSpawn(this.rng, this.state.players.values(), this.state);
+    player.x = spot.x;
+    player.y = spot.y;
+    this.state.players.set(sessionId, player);
+    this.pilots.set(sessionId, newPilot(this.clock.elapsedTime));
+    return player;
+  }
+
+  private unseat(sessionId: string): void {
+    const player = this.state.players.get(sessionId);
+    if (player) this.names.delete(player.name);
+    this.state.players.delete(sessionId);
+    this.pilots.delete(sessionId);
+  }
+
+  /** Bots join while the battle has fewer players than BOTS_FILL_TO, and leave as players join. */
+  private fillWithBots(): void {
+    const humans = this.state.players.size - this.bots.size;
+    const wanted = botsWanted(this.bots.fillTo, humans, this.maxClients);
+    while (this.bots.size < wanted) this.seat(this.bots.add(), generateName(this.rng), true);
+    while (this.bots.size > wanted) this.unseatBot(this.bots.removeNewest()!);
+  }
+
+  private unseatBot(sessionId: string): void {
+    this.bots.remove(sessionId);
+    this.limits.forget(sessionId);
+    this.unseat(sessionId);
   }
 
   async onDispose() {
@@ -169,6 +209,8 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
 
   private tick() {
     this.state.tick += 1;
+    // Bots send their moves and attacks first, through the same path as the players' messages.
+    this.bots.think(this.state.players, this.nowMs, this.rng);
     const seated = [...this.state.players].map(([id, player]) => [player, this.pilots.get(id)!] as const);
     stepPlayers(seated, { simMs: this.nowMs, clockMs: this.clock.elapsedTime }, this.rng, this.state);
     for (const [player, pilot] of seated) if (player.lastInput !== pilot.acked) player.lastInput = pilot.acked;

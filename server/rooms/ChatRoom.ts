@@ -4,30 +4,36 @@ import { admits, isBattleChannel } from "../chat/battleTickets";
 import { CatchUp } from "../chat/catchUp";
 import { floodKeyOf } from "../chat/floodKey";
 import { chatTopic, lineBytes, newestWithin, type ChatDraft } from "../chat/history";
-import { Moderation, Mutes, type ModeratedClient, type ModerationResult } from "../chat/moderation";
-import { PresenceLines } from "../chat/presenceLines";
+import { fileReport, Moderation, Mutes, type ModeratedClient, type ModerationResult } from "../chat/moderation";
+import { PresenceLines, systemLine } from "../chat/presenceLines";
 import { Resumes } from "../chat/resume";
 import { erasePlayerLines, exportPlayerLines, type EraseResult, type ExportResult } from "../chat/retention";
-import { JOIN_NOT_A_MEMBER, RefusalCode } from "../shared/codes";
+import { JOIN_NOT_A_MEMBER, JOIN_OTHER_CHANNEL, RefusalCode } from "../shared/codes";
 import { generateName, seededRng } from "../shared/game";
 import { CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
 import { NamesInUse, uniqueName } from "../shared/names";
 import { parseChatOptions, type ChatJoin } from "../shared/parse";
-import { RoomName, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
+import { RoomName, SystemLineCode, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
 import { CHAT_HISTORY_KEEP, CHAT_HISTORY_ON_JOIN } from "../shared/tuning";
-import { guardedRoom } from "./guardedRoom";
+import { guardedRoom, type Addressed } from "./guardedRoom";
 import type { Handlers, Outcome } from "./messages";
 import { refuse } from "./refuse";
 import { RoomSubscriptions } from "./roomSubscriptions";
 import { ChatState, Member } from "./schema/ChatState";
+import { roomAttributes } from "./traced";
+import { ATTR_MESSAGING_DESTINATION_NAME, ATTR_MESSAGING_MESSAGE_ID, ATTR_MESSAGING_OPERATION_TYPE, ATTR_MESSAGING_SYSTEM } from "../telemetry/tracing";
+import { contextOf, SpanKind, TRACEPARENT_FIELD, type Carrying } from "../telemetry/tracing";
 
 /** What the sender of a line the chat store could not keep is told (RefusalCode.notSaved). */
 const NOT_SAVED = "your line was not sent (the chat store is unreachable): say it again";
 
+/** Why members are asked to move (the `move` message's reason, for logs; clients show their own words). */
+const MOVE_REASON = "this server is draining for a deploy: join the channel again";
+
 /** What the chat adds to `client.auth`: what the member's floods are counted by (chat/floodKey.ts). */
 type FloodKeyed = { floodKey: string };
 /** `client.auth`: the join options, who the member is, and its flood key. */
-type ChatAuth = ChatJoin & Identity & FloodKeyed;
+type ChatAuth = ChatJoin & Identity & Addressed & FloodKeyed;
 type ChatClient = Client<unknown, ChatAuth>;
 
 /**
@@ -54,6 +60,9 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   readonly messages: Handlers<"chat", ChatClient> = {
     chat: (client, chat) => this.onChat(client, chat),
     resume: (client, resume) => this.onResume(client, resume),
+    report: async (client, { lineId }) =>
+      (await fileReport(this.ctx, this.state.channel, lineId, { playerId: playerIdOf(client), name: this.nameOf(client), floodKey: client.auth?.floodKey ?? client.sessionId })) ??
+      this.send(client, "reported", { lineId }),
   };
 
   /** The base's checks (join options, token), then a battle channel's ticket, before a seat is reserved. */
@@ -75,14 +84,18 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
       },
       new Mutes(this.ctx.chat.mutes),
     );
-    void this.setMetadata({ channel: options.channel });
-    // A battle's channel would reveal the battle's id in the lobby's room list (private ones too).
-    if (isBattleChannel(options.channel)) this.listing.unlisted = true;
+    // A battle's channel admits its ticket holders only: private in the monitor, and unlisted, as it
+    // would reveal the battle's id in the lobby's room list (private ones too).
+    const battle = isBattleChannel(options.channel);
+    void this.setMetadata({ channel: options.channel, visibility: battle ? "private" : "public" });
+    if (battle) this.listing.unlisted = true;
     this.subscriptions = new RoomSubscriptions(this.ctx.chat.relayFor(options.channel));
     await this.subscriptions.subscribe(chatTopic(this.state.channel), (line) => this.relay(line));
   }
 
   onJoin(client: ChatClient, _options: unknown, auth: ChatAuth) {
+    // onAuth checked a battle channel's ticket against the channel the options name: it must be this one.
+    if (auth.channel !== this.state.channel) throw new ServerError(JOIN_OTHER_CHANNEL, "this chat room is another channel: join a channel by its own name");
     this.reconnections.watch(client);
     // The same player joining again (another tab or device) takes its seat over quietly.
     const previous = this.seats.claim(auth.playerId, client.sessionId);
@@ -100,7 +113,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     this.limits.adopt(client.sessionId, auth.floodKey);
     void this.sendHistory(client, auth.since);
     if (previous !== undefined) return this.evict(previous);
-    void this.announce(client, `${member.name} joined`);
+    void this.announce(client, SystemLineCode.joined, member.name);
   }
 
   /** Kicked members too leave for good. */
@@ -121,7 +134,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     this.state.members.delete(client.sessionId);
     if (!member) return;
     this.names.delete(member.name);
-    void this.announce(client, `${member.name} left`);
+    void this.announce(client, SystemLineCode.left, member.name);
   }
 
   async onDispose() {
@@ -156,6 +169,11 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     return erasePlayerLines(this.ctx.chat.history, playerId, this.ctx.log);
   }
 
+  /** This process drains: the member is asked to join the channel again elsewhere (server/ops/drain.ts). */
+  askToMove(client: Client): void {
+    this.send(client as ChatClient, "move", { reason: MOVE_REASON });
+  }
+
   /** Holds the member's lines while it is away; true when it came back with its reconnection token. */
   protected async waitForReconnection(client: ChatClient): Promise<boolean> {
     const { sessionId } = client;
@@ -185,10 +203,10 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   }
 
   /** A "joined"/"left" line, unless the member is muted or its identity or the channel is over its allowance. */
-  private async announce(client: ChatClient, text: string) {
+  private async announce(client: ChatClient, code: SystemLineCode, name: string) {
     if ((await this.mutedMs(client)) > 0) return;
     if (!this.presenceLines.allow(client.auth?.floodKey ?? client.sessionId)) return;
-    this.post({ kind: "system", name: "", sessionId: "", playerId: "", text, time: Date.now() });
+    this.post(systemLine(code, name, Date.now()));
   }
 
   private mutedMs(client: ChatClient): Promise<number> {
@@ -204,6 +222,10 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
       guestKey: client.auth?.guest ? client.auth.floodKey : undefined,
       close: (code, reason) => client.leave(code, reason),
     };
+  }
+
+  protected nameOf(client: ChatClient): string {
+    return this.state.members.get(client.sessionId)?.name ?? "";
   }
 
   private onResume(client: ChatClient, resume: ChatResumePayload): Outcome {
@@ -238,8 +260,9 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
 
   /** Hands a line to the history, which numbers it and publishes it to every room of the channel. */
   private post(draft: ChatDraft) {
-    this.ctx.chat.history
-      .append(this.state.channel, draft)
+    // The history publishes the line with this span's context in it: every process's relay joins the trace.
+    this.ctx.tracing
+      .span("chat keep", { kind: SpanKind.PRODUCER, attributes: this.chatAttributes("send") }, () => this.ctx.chat.history.append(this.state.channel, draft))
       .catch((error) => {
         this.ctx.log.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not keep a chat line");
         // Lines are relayed once kept, so nobody saw this one: its sender must know.
@@ -248,7 +271,25 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
       });
   }
 
-  private relay(line: ChatLine) {
+  /** The relay of a line published by any process: under a span in the line's trace when it carries one. */
+  private relay(published: ChatLine & Carrying) {
+    const { [TRACEPARENT_FIELD]: carried, ...line } = published;
+    if (carried === undefined || !this.ctx.tracing.on) return this.broadcastLine(line);
+    const attributes = { ...this.chatAttributes("process"), [ATTR_MESSAGING_MESSAGE_ID]: String(line.id) };
+    this.ctx.tracing.span("chat relay", { kind: SpanKind.CONSUMER, parent: contextOf(carried), attributes }, () => this.broadcastLine(line));
+  }
+
+  /** What the chat spans say: the messaging system, the channel, and the room. */
+  private chatAttributes(operation: "send" | "process") {
+    return {
+      [ATTR_MESSAGING_SYSTEM]: this.ctx.settings.regions.chatRedisUrl !== undefined ? "redis" : "memory",
+      [ATTR_MESSAGING_OPERATION_TYPE]: operation,
+      [ATTR_MESSAGING_DESTINATION_NAME]: chatTopic(this.state.channel),
+      ...roomAttributes(this, this.ctx),
+    };
+  }
+
+  private broadcastLine(line: ChatLine) {
     this.lastLineId = line.id;
     const skip = this.catchUp.skipFor(line);
     const except = skip.size > 0 ? this.clients.filter((client) => skip.has(client.sessionId)) : undefined;

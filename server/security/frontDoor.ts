@@ -8,7 +8,8 @@ import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResp
 import type { Socket } from "node:net";
 import type { Settings } from "../config";
 import { LimitRefusal } from "../shared/codes";
-import { MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES, REFUSED_BODY_LINGER_MS } from "../shared/limits";
+import { isFallbackUrl } from "../shared/fallback";
+import { FALLBACK_MAX_BODY_BYTES, MAX_HTTP_BODY_BYTES, MAX_JOIN_OPTIONS_BYTES, REFUSED_BODY_LINGER_MS } from "../shared/limits";
 import { HASHED_ASSET_PATH } from "../shared/assets";
 import { RegionPath } from "../shared/regions";
 import type { Logger } from "../telemetry/log";
@@ -25,6 +26,7 @@ export function isMatchmakeUrl(url: string | undefined): boolean {
 
 /** Largest body a request to `url` may carry. */
 export function bodyCapFor(url: string | undefined): number {
+  if (isFallbackUrl(url)) return FALLBACK_MAX_BODY_BYTES;
   return isMatchmakeUrl(url) ? MAX_JOIN_OPTIONS_BYTES : MAX_HTTP_BODY_BYTES;
 }
 
@@ -99,8 +101,8 @@ function refuseBody(log: Logger, req: IncomingMessage, res: ServerResponse, cap:
 /**
  * Calls `next` when the request may go on. A declared Content-Length is checked at once (Node never
  * delivers more than it declares). A chunked body is counted as it arrives and cut off at the cap, so
- * at most the cap plus one chunk is ever held: Colyseus's matchmaking POST reads it alongside; every
- * other request (no other route reads a body) goes on once its body is in and dropped, so no route
+ * at most the cap plus one chunk is ever held: Colyseus's matchmaking POST and the fallback's polling
+ * POST read it alongside; every other request (no other route reads a body) goes on once its body is in and dropped, so no route
  * answers while the count is still running.
  */
 function admitBody(log: Logger, req: IncomingMessage, res: ServerResponse, next: () => void): void {
@@ -116,7 +118,7 @@ function admitBody(log: Logger, req: IncomingMessage, res: ServerResponse, next:
     refuseBody(log, req, res, cap);
   };
   req.on("data", count);
-  if (isMatchmakeUrl(req.url) && req.method === "POST") return next();
+  if ((isMatchmakeUrl(req.url) || isFallbackUrl(req.url)) && req.method === "POST") return next();
   req.once("end", () => {
     if (seen <= cap) next();
   });
@@ -129,7 +131,8 @@ function admitBody(log: Logger, req: IncomingMessage, res: ServerResponse, next:
 const CROSS_ORIGIN_PATHS: ReadonlySet<string> = new Set([RegionPath.ping, RegionPath.regions]);
 const isCrossOriginPath = (url: string | undefined) => {
   const path = (url ?? "").split("?", 1)[0]!;
-  return CROSS_ORIGIN_PATHS.has(path) || HASHED_ASSET_PATH.test(path);
+  // The fallback joins like the matchmaking it follows: from another region's page too.
+  return CROSS_ORIGIN_PATHS.has(path) || HASHED_ASSET_PATH.test(path) || isFallbackUrl(path);
 };
 
 /** Drops the CORS headers @colyseus/tools' cors() adds to every Express route, for an unlisted origin. */

@@ -6,11 +6,14 @@
 import { ErrorCode, ServerError, matchMaker, type AuthContext, type Room } from "@colyseus/core";
 import { decodeJwt } from "jose";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { JOIN_OTHER_CHANNEL } from "../shared/codes";
 import { BATTLE_CHANNEL_PREFIX, RoomName } from "../shared/payloads";
 import type { AddressLimits, Creator, RoomKind } from "./addressLimits";
 import { addressKey, clientKey } from "./clientAddress";
 
 type Call = (roomName: string, options: unknown, auth: AuthContext) => Promise<unknown>;
+/** A check of every arrival before any limit is spent (the bans: server/chat/bans.ts); throws a ServerError to refuse. */
+export type Arrival = (address: string, method: string, roomNameOrId: string, options: unknown) => Promise<void>;
 
 /** The token of an `Authorization: Bearer <token>` header, whatever the case of the scheme (RFC 7235). */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -28,9 +31,22 @@ function subjectOf(token: string | undefined): string | undefined {
   }
 }
 
-async function targetRoomName(method: string, roomNameOrId: string): Promise<string | undefined> {
-  if (method !== "joinById" && method !== "reconnect") return roomNameOrId;
-  return (await matchMaker.query({ roomId: roomNameOrId }))[0]?.name;
+/** The room a call is for: by name, or (joinById, reconnect) the listing of the room it names. */
+async function targetRoom(method: string, roomNameOrId: string): Promise<{ name?: string; metadata?: unknown }> {
+  if (method !== "joinById" && method !== "reconnect") return { name: roomNameOrId };
+  return (await matchMaker.query({ roomId: roomNameOrId }))[0] ?? {};
+}
+
+/**
+ * A join by id into a chat room is for that room's own channel: the ticket of a battle's channel is
+ * checked against the `channel` option, so options naming another channel must not reach the room.
+ * (The room checks it again as it seats the member, for a listing not written yet.)
+ */
+function otherChannelRefusal(listing: { metadata?: unknown }, options: unknown): ServerError | undefined {
+  const own = (listing.metadata as { channel?: unknown } | undefined)?.channel;
+  const asked = (options as { channel?: unknown } | undefined)?.channel;
+  if (typeof own !== "string" || asked === own) return undefined;
+  return new ServerError(JOIN_OTHER_CHANNEL, "this chat room is another channel: join a channel by its own name");
 }
 
 /** A public battle (quick play) or the lobby may open in the rooms kept free; a private battle or a chat channel may not (a battle's own channel goes with its battle). */
@@ -49,6 +65,7 @@ export class MatchmakingGuard {
   constructor(
     readonly limits: AddressLimits,
     private readonly identities: boolean,
+    private readonly arrival: Arrival = async () => {},
   ) {}
 
   /** Runs one exposed matchmaking method (`call`) within the limits; a refusal is a LimitRefusal ServerError. */
@@ -59,8 +76,12 @@ export class MatchmakingGuard {
     // Colyseus believes any X-Forwarded-For and only a capitalised "Bearer".
     const token = bearerToken(auth.headers?.authorization);
     const context: AuthContext = { ...auth, ip: address, token };
+    await this.arrival(address, method, roomName, options);
 
-    const chat = (await targetRoomName(method, roomName)) === RoomName.chat;
+    const target = await targetRoom(method, roomName);
+    const chat = target.name === RoomName.chat;
+    const otherChannel = chat && method === "joinById" ? otherChannelRefusal(target, options) : undefined;
+    if (otherChannel) throw otherChannel;
     const socketRefused = limits.socketRefusal(address, chat) ?? limits.reservationRefusal(address);
     if (socketRefused) throw socketRefused;
     const settle = limits.seatReserving(address, chat);

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
-import type { WebSocket, WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
 import { LIVENESS_MISSED_MAX, LIVENESS_PING_MS } from "../shared/limits";
 
 /** Proof pings waiting for their pong; an older one is forgotten past this (a later proof covers it). */
@@ -99,13 +99,13 @@ export function readProofOf(socket: WebSocket, onProof: () => void = () => {}): 
 }
 
 /**
- * Pings every socket of `wss` each LIVENESS_PING_MS (instead of Colyseus's heartbeat, which takes
+ * Pings every socket `sockets` lists (a WebSocket server's, and the fallback's sessions) each LIVENESS_PING_MS (instead of Colyseus's heartbeat, which takes
  * any pong as proof of life) and terminates one that missed LIVENESS_MISSED_MAX proofs in a row.
  * Returns the function that stops it.
  */
-export function heartbeat(wss: WebSocketServer, onSilent: (socket: WebSocket) => void): () => void {
+export function heartbeat(sockets: () => Iterable<WebSocket>, onSilent: (socket: WebSocket) => void): () => void {
   const timer = setInterval(() => {
-    for (const socket of wss.clients) {
+    for (const socket of sockets()) {
       const proof = readProofOf(socket);
       if (proof.missed >= LIVENESS_MISSED_MAX) {
         onSilent(socket);

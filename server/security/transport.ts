@@ -6,22 +6,30 @@
 import { ErrorCode, ServerError, matchMaker, type Room } from "@colyseus/core";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
-import type { IncomingMessage, RequestListener, Server as HttpServer } from "node:http";
+import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { createServer as createHttpsServer } from "node:https";
 import { identify } from "../auth/identity";
-import type { Settings } from "../config";
+import type { AuthSettings, Settings } from "../config";
+import { JOIN_NOT_YOUR_SEAT, JoinRefusal } from "../shared/codes";
+import { isFallbackUrl } from "../shared/fallback";
 import { MAX_MESSAGE_BYTES } from "../shared/limits";
 import { RoomName } from "../shared/payloads";
 import type { Logger } from "../telemetry/log";
 import type { Metrics } from "../telemetry/metrics";
+import { SpanKind, type Tracing } from "../telemetry/tracing";
+import { ATTR_CLIENT_ADDRESS, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from "@opentelemetry/semantic-conventions";
 import { meterSocket } from "../telemetry/wireMeter";
 import type { AddressLimits } from "./addressLimits";
 import type { Backpressure } from "./backpressure";
 import { clientKey } from "./clientAddress";
 import { guardRequests } from "./frontDoor";
+import { Fallback, type Admission } from "./fallback";
+import type { FallbackSocket } from "./fallbackSocket";
 import { guardConnections, type HttpConnections } from "./httpConnections";
 import { heartbeat } from "./readProof";
-import type { MatchmakingGuard } from "./matchmaking";
+import { bearerToken, type MatchmakingGuard } from "./matchmaking";
+import { notYourSeat, SEAT_PLAYER_METHOD, seatOwners } from "./reconnection";
 import { scaledBudget, WireGuard } from "./wireGuard";
 import { guardWire } from "./wireSocket";
 
@@ -34,6 +42,7 @@ export interface TransportParts {
   matchmaking: MatchmakingGuard;
   backpressure: Backpressure;
   httpConnections: HttpConnections;
+  tracing: Tracing;
 }
 
 export interface GuardedTransport extends WebSocketTransport {
@@ -76,16 +85,28 @@ export function createTransport(options: ToolsTransportOptions, parts: Transport
       });
       parts.backpressure.guard(rawClient, (req as IncomingMessage & { [ACKNOWLEDGED]?: () => void })[ACKNOWLEDGED]);
       meterSocket(parts.metrics, rawClient, req);
+      const notYours = await reconnectionRefusal(req, settings.auth, log);
+      // colyseus.js rejects the reconnection with the close code as the error's `code`.
+      if (notYours) return rawClient.close(notYours.code, notYours.message);
       return super.onConnection(rawClient, req);
     }
 
+    /** TRANSPORT_FALLBACK: engine.io sessions, which count as sockets. */
+    fallback: Fallback | undefined;
+
     get openSockets(): number {
-      return this.wss.clients.size;
+      return this.wss.clients.size + (this.fallback?.openSockets ?? 0);
     }
 
-    /** Starts the proof-of-reading heartbeat over this transport's sockets; returns its stop. */
+    /** Joins a fallback session through the very path a WebSocket takes (guards, then WebSocketTransport's join). */
+    joinFallback(socket: FallbackSocket, req: IncomingMessage): Promise<void> {
+      return this.onConnection(socket as unknown as WebSocket & { pingCount: number }, req);
+    }
+
+    /** Starts the proof-of-reading heartbeat over this transport's sockets and fallback sessions; returns its stop. */
     startHeartbeat(): () => void {
-      return heartbeat(this.wss, () => log.debug("terminated a socket that proved no reading"));
+      const sockets = () => [...this.wss.clients, ...((this.fallback?.sockets.values() ?? []) as Iterable<WebSocket>)];
+      return heartbeat(sockets, () => log.debug("terminated a socket that proved no reading"));
     }
   }
   const transport: Guarded = new Guarded({
@@ -96,29 +117,49 @@ export function createTransport(options: ToolsTransportOptions, parts: Transport
     // ws reads the frame header first and closes with 1009 before buffering an oversize frame.
     maxPayload: MAX_MESSAGE_BYTES,
     verifyClient: (info, done) => {
-      if (!origins.allows(info.origin)) return done(false, 403, "origin not allowed");
-      if (transport.openSockets >= maxSockets) return done(false, 503, "server full");
-      // Refused before the upgrade: a flood of seatless sockets costs no socket, client or log line.
-      const room = seatedRoom(info.req.url);
-      if (!room) return done(false, 410, "seat reservation expired");
-      const address = clientKey(info.req, settings.limits);
-      const chat = room.roomName === RoomName.chat;
-      limits.seatClaimed(new URL(`ws://server/${info.req.url ?? ""}`).searchParams.get("sessionId") ?? "");
-      if (limits.socketRefusal(address, chat)) return done(false, 429, "too many connections from your address");
-      // Sockets that will be sent JOIN_ROOM and have not answered it: memory a crowd of quiet joiners holds.
-      const unacked = limits.unackedRefusal(address);
-      if (unacked === "per_process") return done(false, 503, "server busy: too many joins waiting");
-      if (unacked === "per_address") return done(false, 429, "too many joins waiting from your address");
-      const acknowledged = limits.unackedOpened(address);
-      (info.req as IncomingMessage & { [ACKNOWLEDGED]?: () => void })[ACKNOWLEDGED] = acknowledged;
-      info.req.socket.once("close", acknowledged);
-      info.req.socket.once("close", limits.socketOpened(address, chat));
+      const admitted = admitSocket(info.req, info.req.url);
+      if (!admitted.ok) return done(false, admitted.status, admitted.message);
+      (info.req as IncomingMessage & { [ACKNOWLEDGED]?: () => void })[ACKNOWLEDGED] = admitted.acknowledged;
+      info.req.socket.once("close", admitted.release);
       done(true);
     },
   });
+  /** The test every new connection passes, WebSocket or fallback session, before it costs a client. */
+  function admitSocket(req: IncomingMessage, url: string | undefined): Admission {
+    if (!origins.allows(req.headers.origin)) return { ok: false, status: 403, message: "origin not allowed" };
+    if (transport.openSockets >= maxSockets) return { ok: false, status: 503, message: "server full" };
+    // Refused before the upgrade: a flood of seatless sockets costs no socket, client or log line.
+    const room = seatedRoom(url);
+    if (!room) return { ok: false, status: 410, message: "seat reservation expired" };
+    const address = clientKey(req, settings.limits);
+    const chat = room.roomName === RoomName.chat;
+    limits.seatClaimed(new URL(`ws://server/${url ?? ""}`).searchParams.get("sessionId") ?? "");
+    if (limits.socketRefusal(address, chat)) return { ok: false, status: 429, message: "too many connections from your address" };
+    // Sockets that will be sent JOIN_ROOM and have not answered it: memory a crowd of quiet joiners holds.
+    const unacked = limits.unackedRefusal(address);
+    if (unacked === "per_process") return { ok: false, status: 503, message: "server busy: too many joins waiting" };
+    if (unacked === "per_address") return { ok: false, status: 429, message: "too many joins waiting from your address" };
+    const acknowledged = limits.unackedOpened(address);
+    const closed = limits.socketOpened(address, chat);
+    return { ok: true, acknowledged, release: () => (acknowledged(), closed()) };
+  }
   // Colyseus installs its matchmaking routes on the server after the transport exists, so the
   // guard wraps them once the server listens.
   const listening = transport.server as HttpServer;
+  if (settings.transportFallback) {
+    transport.fallback = new Fallback({
+      origins,
+      admit: admitSocket,
+      join: (socket, req, acknowledged) => {
+        (req as IncomingMessage & { [ACKNOWLEDGED]?: () => void })[ACKNOWLEDGED] = acknowledged;
+        void transport.joinFallback(socket, req);
+      },
+      refused: (status, message) => log.debug({ status, message }, "fallback handshake refused"),
+      opened: (reason) => log.info({ reason }, "a join fell back from WebSocket to long polling"),
+    });
+    routeFallback(listening, transport.fallback);
+  }
+  // After the fallback's router: every upgrade, the fallback's too, leaves the HTTP connection count.
   guardConnections(listening, parts.httpConnections);
   listening.once("listening", () => {
     const stop = transport.startHeartbeat();
@@ -127,6 +168,47 @@ export function createTransport(options: ToolsTransportOptions, parts: Transport
   listening.once("listening", () => guardRequests(listening, settings, limits, log));
   guardMatchmaking(parts);
   return transport;
+}
+
+/**
+ * Sends requests and upgrades under FALLBACK_PATH to the fallback: upgrades at once (ws would take
+ * any path), requests inside the front door (its listener wraps this one once the server listens).
+ */
+function routeFallback(server: HttpServer, fallback: Fallback): void {
+  const upgrades = server.listeners("upgrade") as ((req: IncomingMessage, socket: Duplex, head: Buffer) => void)[];
+  server.removeAllListeners("upgrade");
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (isFallbackUrl(req.url)) return fallback.handleUpgrade(req, socket, head);
+    for (const listener of upgrades) listener.call(server, req, socket, head);
+  });
+  server.once("listening", () => {
+    const requests = server.listeners("request") as RequestListener[];
+    server.removeAllListeners("request");
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      if (isFallbackUrl(req.url)) return fallback.handleRequest(req, res);
+      for (const listener of requests) listener.call(server, req, res);
+    });
+  });
+  server.once("close", () => fallback.close());
+}
+
+/**
+ * A reconnection's socket in auth mode reopens a seat its URL names (the matchmaking `reconnect`
+ * was checked already, but the URL can be replayed): the token it carries, read as
+ * WebSocketTransport reads it, must be the seat's player's. Undefined for any other connection.
+ */
+async function reconnectionRefusal(req: IncomingMessage, auth: AuthSettings, log: Logger): Promise<ServerError | undefined> {
+  if (auth.mode !== "jwt") return undefined;
+  const params = new URL(`ws://server/${req.url ?? ""}`).searchParams;
+  const reconnectionToken = params.get("reconnectionToken");
+  const owners = seatOwners(seatedRoom(req.url));
+  if (!reconnectionToken || !owners) return undefined;
+  try {
+    const identity = await identify(params.get("_authToken") ?? bearerToken(req.headers.authorization), auth, log);
+    return notYourSeat(identity, owners.seatPlayer(reconnectionToken));
+  } catch (refusal) {
+    return refusal instanceof ServerError ? refusal : new ServerError(JOIN_NOT_YOUR_SEAT, "not your seat");
+  }
 }
 
 /** The same test the transport makes after the upgrade (WebSocketTransport.onConnection), made before it. */
@@ -146,28 +228,61 @@ function seatedRoom(url: string | undefined): Room | undefined {
  * reaches the client as "internal error" (code MATCHMAKE_UNHANDLED). The controller is one per
  * process: each server built installs its own guard as it starts.
  */
-function guardMatchmaking({ matchmaking, settings, log }: TransportParts) {
-  // Same as Colyseus's own invokeMethod (controller.js), except for the limits and the last line of the catch.
+function guardMatchmaking({ matchmaking, settings, log, tracing }: TransportParts) {
+  // Same as Colyseus's own invokeMethod (controller.js), except for the limits, the span and the last line of the catch.
   matchMaker.controller.invokeMethod = async function (method, roomName, clientOptions = {}, authOptions) {
     if (!this.exposedMethods.includes(method)) {
       throw new ServerError(ErrorCode.MATCHMAKE_NO_HANDLER, `invalid method "${method}"`);
     }
     const call = (matchMaker as unknown as Record<string, MatchMakeMethod>)[method];
-    try {
-      return await matchmaking.withinLimits(method, roomName, clientOptions, authOptions ?? { headers: {}, ip: "unknown" }, async (room, options, auth) => {
-        // Colyseus reconnects without onAuth: the token must still be good (expired: AuthRefusal.expired).
-        if (method === "reconnect") await identify(auth.token, settings.auth, log);
-        return call(room, options, auth);
-      });
-    } catch (error) {
-      if (isDeliberate(error)) throw new ServerError(error.code || ErrorCode.MATCHMAKE_UNHANDLED, error.message);
-      log.error({ err: error, method, room: roomName }, "matchmaking failed");
-      throw new ServerError(ErrorCode.MATCHMAKE_UNHANDLED, "internal error");
-    }
+    // onAuth, the seat reservation (on this process or, through presence, on the room's) and the join run under it.
+    const attributes = tracing.on ? {
+      [ATTR_HTTP_REQUEST_METHOD]: "POST",
+      [ATTR_HTTP_ROUTE]: MATCHMAKE_ROUTE,
+      [ATTR_URL_PATH]: `/matchmake/${method}/${roomName}`,
+      "colyseus.matchmake.method": method,
+      "colyseus.room.name": roomName,
+      ...(authOptions?.req ? { [ATTR_CLIENT_ADDRESS]: clientKey(authOptions.req, settings.limits) } : {}),
+    } : undefined;
+    return tracing.span(`POST ${MATCHMAKE_ROUTE}`, { kind: SpanKind.SERVER, attributes }, async () => {
+      try {
+        return await matchmaking.withinLimits(method, roomName, clientOptions, authOptions ?? { headers: {}, ip: "unknown" }, async (room, options, auth) => {
+          // Colyseus reconnects without onAuth: the token must still be good (expired: AuthRefusal.expired),
+          // and be the seat's player's (./reconnection.ts).
+          if (method === "reconnect") {
+            const identity = await identify(auth.token, settings.auth, log);
+            const token = (options as { reconnectionToken?: unknown }).reconnectionToken;
+            const owner = identity.guest || typeof token !== "string" ? undefined : await matchMaker.remoteRoomCall<string | undefined>(room, SEAT_PLAYER_METHOD, [token]);
+            const refused = notYourSeat(identity, owner);
+            if (refused) throw refused;
+          }
+          return call(room, options, auth);
+        });
+      } catch (error) {
+        if (isDeliberate(error)) {
+          const code = joinByIdCode(method, error) ?? (error.code || ErrorCode.MATCHMAKE_UNHANDLED);
+          tracing.event("refused", { "colyseus.refusal.code": code, "colyseus.refusal.message": error.message });
+          throw new ServerError(code, error.message);
+        }
+        log.error({ err: error, method, room: roomName }, "matchmaking failed");
+        throw new ServerError(ErrorCode.MATCHMAKE_UNHANDLED, "internal error");
+      }
+    });
   };
 }
 
+/** The matchmaking route as OpenTelemetry's http.route (Colyseus's /matchmake/<method>/<room>). */
+const MATCHMAKE_ROUTE = "/matchmake/{method}/{roomName}";
+
 type MatchMakeMethod = (roomName: string, options: unknown, auth: unknown) => Promise<unknown>;
+
+/** Colyseus says why `joinById` failed in words only ("is locked", "not found"): each reason gets its own code. */
+function joinByIdCode(method: string, error: { code?: number; message: string }): JoinRefusal | undefined {
+  if (method !== "joinById" || error.code !== ErrorCode.MATCHMAKE_INVALID_ROOM_ID) return undefined;
+  if (/is locked/.test(error.message)) return JoinRefusal.roomFull;
+  if (/not found/.test(error.message)) return JoinRefusal.roomGone;
+  return undefined;
+}
 
 /**
  * A refusal someone meant: a ServerError with a numeric code of its own. Colyseus re-wraps whatever

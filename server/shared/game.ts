@@ -10,8 +10,10 @@ import {
   ATTACK_RANGE,
   MAX_HP,
   MAX_MOVES_PER_TICK,
+  MOVE_BUDGET_RESERVE_MOVES,
   MOVE_CATCH_UP_MOVES,
   MOVE_QUEUE_BUFFER,
+  MOVE_QUEUE_STANDING_TICKS,
   PLAYER_SPEED_PER_S,
   RESPAWN_DELAY_MS,
   SPAWN_CLEARANCE,
@@ -20,6 +22,9 @@ import {
 } from "./tuning";
 import { RefusalCode, type Refusal } from "./codes";
 import type { MovePayload } from "./payloads";
+import type { Rng } from "./rng";
+
+export { generateName, seededRng, type Rng } from "./rng";
 
 export interface Point {
   x: number;
@@ -74,8 +79,8 @@ export function applyMove(walker: Walker, move: MovePayload, map: MapSize): void
   walker.y = next.y;
 }
 
-/** Most real time a player may have banked for moves: MOVE_CATCH_UP_MOVES moves' worth. */
-export const MOVE_BUDGET_MS = MOVE_CATCH_UP_MOVES * TICK_MS;
+/** Most real time a player may have banked for moves: a full catch-up plus its reserve. */
+export const MOVE_BUDGET_MS = (MOVE_CATCH_UP_MOVES + MOVE_BUDGET_RESERVE_MOVES) * TICK_MS;
 
 /** A player's waiting moves and its pace, kept by the server between ticks. */
 export interface MoveQueue {
@@ -87,16 +92,20 @@ export interface MoveQueue {
   clockMs: number;
   /** seq of the last move applied, alive or dead: what the room acknowledges (Player.lastInput). */
   acked: number;
+  /** Ticks in a row that ended with moves still queued. */
+  standingTicks: number;
 }
 
 export function newMoveQueue(clockMs: number): MoveQueue {
-  return { moves: [], budgetMs: MOVE_BUDGET_MS, clockMs, acked: 0 };
+  return { moves: [], budgetMs: MOVE_BUDGET_MS, clockMs, acked: 0, standingTicks: 0 };
 }
 
 /**
  * One tick of a player's queue. Applies the oldest move, and while the queue is deeper than
  * MOVE_QUEUE_BUFFER a second one (up to MAX_MOVES_PER_TICK), so a queue a stall filled drains
- * instead of delaying every later input. Every move costs TICK_MS of budget, which refills with
+ * instead of delaying every later input; once the queue has ended MOVE_QUEUE_STANDING_TICKS ticks
+ * in a row non-empty the buffer drains as well, so a client sending one move per tick gets back
+ * to an empty queue after every tick (the at-rest depth) instead of one tick late for good. Every move costs TICK_MS of budget, which refills with
  * real elapsed time (not ticks: a stalled server skips ticks), so over any stretch of time a
  * player moves at most once per TICK_MS plus MOVE_CATCH_UP_MOVES: sending faster gains nothing.
  * Returns how many moves were applied.
@@ -104,15 +113,17 @@ export function newMoveQueue(clockMs: number): MoveQueue {
 export function stepQueue(walker: Walker, queue: MoveQueue, clockMs: number, map: MapSize): number {
   queue.budgetMs = Math.min(MOVE_BUDGET_MS, queue.budgetMs + Math.max(0, clockMs - queue.clockMs));
   queue.clockMs = clockMs;
+  const buffer = queue.standingTicks >= MOVE_QUEUE_STANDING_TICKS ? 0 : MOVE_QUEUE_BUFFER;
   let applied = 0;
   while (queue.moves.length > 0 && applied < MAX_MOVES_PER_TICK && queue.budgetMs >= TICK_MS) {
-    if (applied > 0 && queue.moves.length <= MOVE_QUEUE_BUFFER) break;
+    if (applied > 0 && queue.moves.length <= buffer) break;
     const move = queue.moves.shift()!;
     applyMove(walker, move, map);
     queue.acked = move.seq;
     queue.budgetMs -= TICK_MS;
     applied += 1;
   }
+  queue.standingTicks = queue.moves.length > 0 ? queue.standingTicks + 1 : 0;
   return applied;
 }
 
@@ -271,28 +282,4 @@ export function pickSpawn(rng: Rng, others: Iterable<Fighter>, map: MapSize): Po
     }
   }
   return best;
-}
-
-/** A generator of floats in [0, 1). */
-export type Rng = () => number;
-
-/** mulberry32: a small, fast, seeded generator; the same seed gives the same sequence. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const NAME_ADJECTIVES = ["Swift", "Brave", "Quiet", "Lucky", "Bold", "Sly", "Grim", "Keen"];
-const NAME_NOUNS = ["Fox", "Wolf", "Hawk", "Bear", "Lynx", "Crow", "Owl", "Toad"];
-
-/** A generated display name such as "SwiftFox42" (at most 16 characters). */
-export function generateName(rng: Rng): string {
-  const pick = (words: string[]) => words[Math.floor(rng() * words.length)];
-  return `${pick(NAME_ADJECTIVES)}${pick(NAME_NOUNS)}${Math.floor(rng() * 100)}`;
 }

@@ -9,17 +9,19 @@
  * Pure: the browser bundle takes it (the parsers are the ones the server runs).
  */
 import type { ErrorPayload } from "./codes";
-import { parseAttack, parseChat, parseLobbyFilter, parseMove, parseNoPayload, parseResume, type Parsed } from "./parse";
+import { parseAttack, parseChat, parseLobbyFilter, parseMove, parseNoPayload, parseReport, parseResume, type Parsed } from "./parse";
 import type {
   AttackedEvent,
   BattleChatTicket,
   ChatHistoryPayload,
   ChatLine,
+  ChatReportedPayload,
   CreateBattleOptions,
   JoinChatOptions,
   JoinLobbyOptions,
   KillEvent,
   ListedRoom,
+  MoveNotice,
   RoomName,
   ShutdownNotice,
 } from "./payloads";
@@ -30,6 +32,8 @@ export interface ClientMessageSpec<P> {
   parse: (input: unknown) => Parsed<P>;
   /** Over it a message is dropped unread, and the sender gets one `rate_limited` error per run of drops. */
   rate: RateLimit;
+  /** Received under a span of its own (docs/operating.md "Tracing"): a chat line, never per-tick input. */
+  traced?: true;
 }
 
 /** Every room's client messages, each with its parser and rate: what `clientMessages` must satisfy. */
@@ -46,9 +50,11 @@ export const clientMessages = {
   },
   chat: {
     /** Say something in the channel. */
-    chat: { parse: parseChat, rate: { perSecond: 1, burst: 10 } },
+    chat: { parse: parseChat, rate: { perSecond: 1, burst: 10 }, traced: true },
     /** First message after a reconnection: the id of the last line seen. Each reads the history: a few per reconnection at most. */
     resume: { parse: parseResume, rate: { perSecond: 1, burst: 3 } },
+    /** Report a line to the moderators (answered with `reported`); each player also has REPORTS_PER_PLAYER on the server. */
+    report: { parse: parseReport, rate: { perSecond: 1, burst: 5 } },
   },
   lobby: {
     /** Listen to other rooms from now on: answered with the full list for the new filter (at most every LOBBY_FULL_LIST_INTERVAL_MS). */
@@ -89,6 +95,10 @@ export const serverMessages = {
     chat: payload<ChatLine>(),
     /** The channel's latest lines, sent once on join (and after a resume). */
     history: payload<ChatHistoryPayload>(),
+    /** This process drains: join the channel again, with `since`, to reach another one. */
+    move: payload<MoveNotice>(),
+    /** A report of yours was recorded for the moderators. */
+    reported: payload<ChatReportedPayload>(),
   },
   lobby: {
     ...common,

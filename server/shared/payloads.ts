@@ -72,6 +72,8 @@ export interface CreateBattleOptions extends JoinBattleOptions {
   maxPlayers?: number;
   /** A room joined by id only (a shared link): not listed in the lobby, never picked by joinOrCreate. */
   private?: boolean;
+  /** Fill the battle up to this many fighters with bots, 0..BOTS_FILL_TO_MAX (default: the server's BOTS_FILL_TO). */
+  bots?: number;
 }
 export interface JoinChatOptions extends VersionedOptions {
   channel: string;
@@ -116,6 +118,14 @@ export interface ChatPayload {
 export interface ChatResumePayload {
   since: number;
 }
+/** `report`: a line of this channel a player reports to the moderators. */
+export interface ChatReportPayload {
+  lineId: number;
+}
+/** `reported`: the report of this line was recorded. */
+export interface ChatReportedPayload {
+  lineId: number;
+}
 /** A message that carries nothing (`chatTicket`): no payload, or `{}`. */
 export type NoPayload = Record<string, never>;
 /**
@@ -146,16 +156,22 @@ export interface KillEvent {
 }
 
 export type ChatLineKind = "user" | "system";
+/** What a system line says happened, to the member in its `name`; the client words it in its language. */
+export const SystemLineCode = { joined: "joined", left: "left" } as const;
+export type SystemLineCode = (typeof SystemLineCode)[keyof typeof SystemLineCode];
 export interface ChatLine {
   /** Increases with every line of the channel: by one, or further after its history was dropped (never back). */
   id: number;
   kind: ChatLineKind;
-  /** Author's display name ("" for system lines). */
+  /** System lines: what happened (absent on lines kept from before codes: show `text`). */
+  code?: SystemLineCode;
+  /** Author's display name; on a system line, the member it is about. */
   name: string;
   /** Author's sessionId ("" for system lines). */
   sessionId: string;
   /** Author's player id: the token's `sub`, or a `guest-` id for a guest ("" for system lines). */
   playerId: string;
+  /** The words; on a system line, in English, for clients that do not know its `code`. */
   text: string;
   /** Server time, UTC milliseconds since the epoch. */
   time: number;
@@ -172,6 +188,15 @@ export interface ListedRoom {
   maxClients: number;
   locked: boolean;
   metadata: Record<string, unknown>;
+}
+
+/**
+ * `move` (chat): this process is draining for a deploy. Leave the room (consented) and join the same
+ * channel again through matchmaking with `since` = the last line id seen: another process takes the
+ * channel, and `history` brings every line said meanwhile. Until the client leaves, the room works.
+ */
+export interface MoveNotice {
+  reason: string;
 }
 
 /**

@@ -37,6 +37,11 @@ export const SPAWN_CLEARANCE = ATTACK_RANGE;
 export const MAX_QUEUED_MOVES = 10;
 /** Queued moves kept as a jitter buffer: only a deeper queue makes a tick apply more than one. */
 export const MOVE_QUEUE_BUFFER = 1;
+/**
+ * Ticks in a row a queue may end non-empty before its jitter buffer is drained too (100 ms):
+ * jitter empties the buffer by the next tick, a buffer standing longer is only added latency.
+ */
+export const MOVE_QUEUE_STANDING_TICKS = 2;
 /** Most moves one tick applies while catching up (2: a catching-up player moves at most 2x speed). */
 export const MAX_MOVES_PER_TICK = 2;
 /**
@@ -44,13 +49,19 @@ export const MAX_MOVES_PER_TICK = 2;
  * (a stalled server or network delivers a whole queue at once); at most one queue's worth.
  */
 export const MOVE_CATCH_UP_MOVES = MAX_QUEUED_MOVES;
+/** Moves of budget beyond a full catch-up, so the buffer a catch-up leaves standing can still drain. */
+export const MOVE_BUDGET_RESERVE_MOVES = 2;
 /** The speed limit: no player, honest or not, takes more moves than this in any 1000 ms. */
-export const MAX_MOVES_PER_S = 1000 / TICK_MS + MOVE_CATCH_UP_MOVES;
+export const MAX_MOVES_PER_S = 1000 / TICK_MS + MOVE_CATCH_UP_MOVES + MOVE_BUDGET_RESERVE_MOVES;
 /** Default and ceiling for a battle room's `maxPlayers` create option. */
 export const BATTLE_DEFAULT_MAX_PLAYERS = 16;
 /** Smallest `maxPlayers`: a battle needs two. */
 export const BATTLE_MIN_PLAYERS = 2;
 export const BATTLE_MAX_PLAYERS_LIMIT = 2000;
+/** BOTS_FILL_TO default: a battle is filled up to this many fighters with bots, so a lone player has two opponents. 0 turns bots off. */
+export const BOTS_FILL_TO_DEFAULT = 3;
+/** Highest BOTS_FILL_TO (setting or a battle's `bots` option): bots cost CPU the room pays every tick. */
+export const BOTS_FILL_TO_MAX = 16;
 
 // Lag compensation and interest management
 

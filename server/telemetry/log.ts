@@ -2,6 +2,7 @@ import { format } from "node:util";
 import pino from "pino";
 import { prettyFactory } from "pino-pretty";
 import type { LogFormat, LogLevel } from "../config";
+import { activeTraceFields } from "./tracing";
 
 export type Logger = pino.Logger;
 /** How log lines are written: one JSON object per line, or one readable, coloured line (a terminal). */
@@ -18,10 +19,11 @@ export function pickLogOutput(format: LogFormat, stdoutIsTTY: boolean): LogOutpu
 
 /**
  * The app's structured logger: LOG_LEVEL and LOG_FORMAT applied, lines on stdout (or `sink`), with
- * `roomId` and `sessionId` where there is one. Writes are synchronous (sonic-boom retries a full
- * pipe), so a line logged just before process.exit() is never lost.
+ * `roomId` and `sessionId` where there is one, and `trace_id` and `span_id` when written inside a
+ * span (tracing on). Writes are synchronous (sonic-boom retries a full pipe), so a line logged just
+ * before process.exit() is never lost.
  */
-export function createLogger(settings: { logLevel: LogLevel; logFormat: LogFormat }, sink?: LogSink): Logger {
+export function createLogger(settings: { logLevel: LogLevel; logFormat: LogFormat; tracing?: unknown }, sink?: LogSink): Logger {
   const output = sink ? "json" : pickLogOutput(settings.logFormat, process.stdout.isTTY === true);
   const destination = sink ?? pino.destination({ dest: 1, sync: true });
   // Turns a JSON line into `[12:00:00.000] INFO: client joined {"roomId":…}`; errors keep their stack.
@@ -31,6 +33,8 @@ export function createLogger(settings: { logLevel: LogLevel; logFormat: LogForma
       level: settings.logLevel,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Tracing off: no mixin, nothing looked up per line.
+      ...(settings.tracing ? { mixin: activeTraceFields } : {}),
     },
     { write: (line: string) => void destination.write(prettify ? prettify(line) : line) },
   );

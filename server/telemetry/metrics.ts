@@ -16,6 +16,32 @@ export function roomLabel(name: string | undefined): string {
   return name !== undefined && (Object.values(RoomName) as string[]).includes(name) ? name : "other";
 }
 
+/** How a client is connected: a WebSocket, the fallback's long polling, or the fallback upgraded to a WebSocket. */
+export type TransportLabel = "websocket" | "polling" | "upgraded";
+export const TRANSPORT_LABELS: readonly TransportLabel[] = ["websocket", "polling", "upgraded"];
+
+/** A client's transport: fallback sessions name theirs (server/security/fallbackSocket.ts); any other socket is a WebSocket. */
+export function transportLabel(socket: unknown): TransportLabel {
+  return (socket as { transportLabel?: TransportLabel } | undefined)?.transportLabel ?? "websocket";
+}
+
+/** Connected clients of this process's rooms, by room type and transport (zero for every pair without one). */
+async function setClients(gauge: Gauge<"room" | "transport">) {
+  const totals = new Map<string, number>();
+  for (const room of Object.values(RoomName)) for (const transport of TRANSPORT_LABELS) totals.set(`${room} ${transport}`, 0);
+  for (const listing of await localRooms()) {
+    for (const client of matchMaker.getLocalRoomById(listing.roomId)?.clients ?? []) {
+      const key = `${listing.name} ${transportLabel(client.ref)}`;
+      totals.set(key, (totals.get(key) ?? 0) + 1);
+    }
+  }
+  gauge.reset();
+  for (const [key, total] of totals) {
+    const [room, transport] = key.split(" ") as [string, string];
+    gauge.set({ room, transport }, total);
+  }
+}
+
 /** Rooms of this process (the driver may list other processes' rooms too). */
 async function localRooms() {
   return matchMaker.query({ processId: matchMaker.processId });
@@ -46,14 +72,14 @@ export function processMetrics(): Registry {
 export class Metrics {
   readonly registry = new Registry();
   /** The wire meter's counts, handed to the three counters below at each scrape. */
-  readonly wire = new WireTally();
+  readonly wire = new WireTally(TRANSPORT_LABELS);
 
-  private readonly clients: Gauge<"room"> = new Gauge({
+  private readonly clients: Gauge<"room" | "transport"> = new Gauge({
     name: "game_clients",
-    help: "Connected clients, by room type",
-    labelNames: ["room"],
+    help: "Connected clients, by room type and transport (websocket, polling, upgraded)",
+    labelNames: ["room", "transport"],
     registers: [this.registry],
-    collect: () => setPerRoomType(this.clients, (listing) => listing.clients),
+    collect: () => setClients(this.clients),
   });
   private readonly rooms: Gauge<"room"> = new Gauge({
     name: "game_rooms",
@@ -62,10 +88,10 @@ export class Metrics {
     registers: [this.registry],
     collect: () => setPerRoomType(this.rooms, () => 1),
   });
-  private readonly messagesReceived: Counter<"room" | "type"> = new Counter({
+  private readonly messagesReceived: Counter<"room" | "type" | "transport"> = new Counter({
     name: "game_messages_received_total",
-    help: "Room messages received from clients, by room type and message type (unknown types count as 'other')",
-    labelNames: ["room", "type"],
+    help: "Room messages received from clients, by room type, message type (unknown types count as 'other') and transport",
+    labelNames: ["room", "type", "transport"],
     registers: [this.registry],
     collect: () => this.wire.flushReceived(this.messagesReceived),
   });

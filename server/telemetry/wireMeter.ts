@@ -7,7 +7,7 @@ import { Protocol, matchMaker } from "@colyseus/core";
 import { decode, type Iterator } from "@colyseus/schema";
 import type { IncomingMessage } from "node:http";
 import type { RawData, WebSocket } from "ws";
-import { messageTypeLabel, roomLabel, type Metrics } from "./metrics";
+import { messageTypeLabel, roomLabel, transportLabel, type Metrics } from "./metrics";
 import type { FrameKind } from "./wireTally";
 
 function frameKind(code: number | undefined): FrameKind {
@@ -41,7 +41,8 @@ export function meterSocket(metrics: Metrics, socket: WebSocket, req: IncomingMe
 
   socket.on("message", (data: RawData) => {
     if (!Buffer.isBuffer(data) || (data[0] !== Protocol.ROOM_DATA && data[0] !== Protocol.ROOM_DATA_BYTES)) return;
-    received[messageTypeLabel(messageType(data))]! += 1;
+    // Read per message: a fallback session upgrades to a WebSocket midway.
+    received[transportLabel(socket)][messageTypeLabel(messageType(data))]! += 1;
   });
 
   // A reconnection succeeded when the first frame back is JOIN_ROOM; an ERROR frame refuses it.

@@ -13,8 +13,8 @@ export const PATCH_BYTE_BUCKETS = [16, 64, 256, 1024, 4096, 16384, 65536] as con
 export const FRAME_KINDS = ["patch", "state", "message", "other"] as const;
 export type FrameKind = (typeof FRAME_KINDS)[number];
 
-/** Messages received per type label, of one room label. */
-export type ReceivedCounts = Record<string, number>;
+/** Messages received per transport label, then type label, of one room label. */
+export type ReceivedCounts<T extends string = string> = Record<T, Record<string, number>>;
 
 const zeroes = (names: readonly string[]) => Object.fromEntries(names.map((name) => [name, 0])) as Record<string, number>;
 
@@ -29,22 +29,24 @@ interface HistogramCounts {
   count: number;
 }
 
-export class WireTally {
-  /** Message type labels by room label: every label value the meter can give, counted from zero. */
-  private readonly received: Record<string, ReceivedCounts>;
+export class WireTally<T extends string = string> {
+  /** Counts by room label, transport label and type label: every label value the meter can give, from zero. */
+  private readonly received: Record<string, ReceivedCounts<T>>;
   private readonly sent: Record<FrameKind, number> = zeroes(FRAME_KINDS) as Record<FrameKind, number>;
   /** Patches per histogram bucket (the last: above every bound), their bytes and their number. */
   private readonly patchBuckets = new Float64Array(PATCH_BYTE_BUCKETS.length + 1);
   private patchBytes = 0;
   private patches = 0;
 
-  constructor() {
+  /** `transports`: the transport label values (server/telemetry/metrics.ts TRANSPORT_LABELS). */
+  constructor(transports: readonly T[]) {
     const types = [...Object.values(ClientMessage), "other"];
-    this.received = Object.fromEntries([...Object.values(RoomName), "other"].map((room) => [room, zeroes(types)]));
+    const ofRoom = () => Object.fromEntries(transports.map((transport) => [transport, zeroes(types)])) as ReceivedCounts<T>;
+    this.received = Object.fromEntries([...Object.values(RoomName), "other"].map((room) => [room, ofRoom()]));
   }
 
-  /** The counts of one room label (a socket's room does not change): `counts[typeLabel]++` per message. */
-  receivedIn(room: string): ReceivedCounts {
+  /** The counts of one room label (a socket's room does not change): `counts[transport][type]++` per message. */
+  receivedIn(room: string): ReceivedCounts<T> {
     return this.received[room] ?? this.received.other!;
   }
 
@@ -59,13 +61,15 @@ export class WireTally {
     this.patches += 1;
   }
 
-  /** Adds what was received since the last scrape to `counter` (labels room, type). */
-  flushReceived(counter: Counter<"room" | "type">): void {
-    for (const [room, counts] of Object.entries(this.received)) {
-      for (const type in counts) {
-        if (counts[type] === 0) continue;
-        counter.inc({ room, type }, counts[type]);
-        counts[type] = 0;
+  /** Adds what was received since the last scrape to `counter` (labels room, type, transport). */
+  flushReceived(counter: Counter<"room" | "type" | "transport">): void {
+    for (const [room, byTransport] of Object.entries(this.received)) {
+      for (const [transport, counts] of Object.entries(byTransport) as [string, Record<string, number>][]) {
+        for (const type in counts) {
+          if (counts[type] === 0) continue;
+          counter.inc({ room, type, transport }, counts[type]);
+          counts[type] = 0;
+        }
       }
     }
   }

@@ -5,6 +5,7 @@ import { battleChannel } from "../../server/shared/channel";
 import {
   ClientMessage,
   JOIN_NOT_A_MEMBER,
+  JOIN_OTHER_CHANNEL,
   RoomName,
   ServerMessage,
 } from "../../server/shared/protocol";
@@ -65,5 +66,33 @@ describe("battle chat channels", () => {
     const hostTicket = await ticketOf(host);
     const chat = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: hostTicket.channel, ticket: hostTicket.ticket }));
     assert.ok(chat.sessionId);
+  });
+
+  it("refuses a join by the battle chat's room id whose options name another channel, before and at the seat", async () => {
+    const host = hearAll(await sdkOf(server).create(RoomName.battle, { private: true }));
+    const former = hearAll(await sdkOf(server).joinById(RoomName.battle, host.roomId, {}));
+    const ticket = await ticketOf(host);
+    const chat = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel: ticket.channel, ticket: ticket.ticket, name: "Host" }));
+    await former.leave();
+    await eventually(() => server.getRoomById(host.roomId).clients.length === 1, "the former player gone");
+
+    for (const options of [{ channel: "general" }, { channel: "general", ticket: ticket.ticket }]) {
+      await assert.rejects(sdkOf(server).joinById(RoomName.chat, chat.roomId, options), { code: JOIN_OTHER_CHANNEL }, JSON.stringify(options));
+    }
+    // The room's own check, for a listing that does not name its channel yet.
+    const room = server.getRoomById(chat.roomId);
+    room.listing.metadata = {};
+    // Refused on the socket: colyseus.js warns on the console about the error and the close that follows.
+    const warn = console.warn;
+    const warned: string[] = [];
+    console.warn = (...args: unknown[]) => void warned.push(args.join(" "));
+    try {
+      await assert.rejects(sdkOf(server).joinById(RoomName.chat, chat.roomId, { channel: "general" }), { code: JOIN_OTHER_CHANNEL });
+      await eventually(() => warned.some((line) => line.includes("closed unexpectedly")), "the refused socket closed");
+    } finally {
+      console.warn = warn;
+    }
+    await eventually(() => room.clients.length === 1 && Object.keys(room.state.members.toJSON()).length === 1, "only the host seated");
+    assert.deepEqual([...room.state.members.values()].map((m) => m.name), ["Host"]);
   });
 });

@@ -19,7 +19,7 @@ const MAP: MapSize = { width: MAP_WIDTH, height: MAP_HEIGHT };
 const RIGHT: Direction = { dx: 1, dy: 0 };
 
 const player = (over: Partial<PlayerState> = {}): PlayerState => ({
-  name: "Ann", x: 100, y: 100, hp: 100, alive: true, kills: 0, deaths: 0, lastInput: 0, inView: true, ...over,
+  name: "Ann", x: 100, y: 100, hp: 100, alive: true, kills: 0, deaths: 0, bot: false, lastInput: 0, inView: true, ...over,
 });
 
 describe("client: player looks", () => {

@@ -239,10 +239,13 @@ describe("client helpers", () => {
     assert.equal(battleChannel("aBc-_9XyZ"), a, "stable");
   });
 
-  it("words a chat line by its kind: a player's line with its author, a system line as the server sent it", () => {
+  it("words a chat line by its kind: a player's line with its author, a system line from its code, or as sent without one", () => {
     const line = { id: 1, name: "Ann", sessionId: "s", playerId: "p", text: "hi", time: 0 };
     assert.deepEqual(lineWords({ ...line, kind: "user" }), { name: "Ann", text: "hi" });
     assert.deepEqual(lineWords({ ...line, kind: "system", name: "", text: "Ann joined" }), { text: "Ann joined" });
+    const left = { ...line, kind: "system", code: "left", name: "Ann", text: "Ann left" } as const;
+    assert.deepEqual(lineWords(left), { text: "Ann left" });
+    assert.deepEqual(lineWords({ ...left, code: "sang" as never }), { text: "Ann left" }, "a code from a newer server");
   });
 
   it("backs off reconnection attempts up to a ceiling", () => {
@@ -258,7 +261,7 @@ describe("client helpers", () => {
 
   it("counts the shutdown warning down in whole seconds, never below zero", () => {
     const notice = { reason: "server is shutting down", reconnect: false, inMs: 5000 };
-    assert.equal(shutdownText(notice, 4200), "The server is shutting down: this room closes in 5 s. Join again from the lobby afterwards.");
+    assert.equal(shutdownText(notice, 4200), "The server is shutting down: this room closes in 5 s, then you join a fresh battle.");
     assert.match(shutdownText(notice, 0), /closes in 0 s/);
     assert.match(shutdownText(notice, -300), /closes in 0 s/);
   });
@@ -279,10 +282,10 @@ describe("client layout", () => {
   const CLIENT = join(ROOT, "client");
   const files = readdirSync(CLIENT, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
   for (const file of files) {
-    it(`${file} takes only the protocol, the rule tuning, the pure rules, room names and the region routes from the server`, () => {
+    it(`${file} takes only the protocol, the rule tuning, the pure rules, room names, the region routes and the fallback wire from the server`, () => {
       const source = readFileSync(join(CLIENT, file), "utf8");
       const fromServer = [...source.matchAll(/from\s+"((?:\.\.\/)+server\/[^"]+)"/g)].map((m) => m[1]);
-      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(payloads|codes|messages|tuning|game|arena|roomNames|hash|regions)$/);
+      for (const path of fromServer) assert.match(path, /^(\.\.\/)+server\/shared\/(payloads|codes|messages|tuning|game|arena|roomNames|hash|regions|fallback)$/);
     });
   }
 });

@@ -146,11 +146,11 @@ export async function startServer(redisUrl: string, port?: number, publicAddress
   };
 }
 
-/** `npm run start:cluster`'s script, adopted like the other children; resolves once every process listens. */
-export async function startCluster(redisUrl: string, firstPort: number, processes: number): Promise<ChildProcess> {
+/** `npm run start:cluster`'s script, adopted like the other children; resolves once every process listens. `env` adds settings. */
+export async function startCluster(redisUrl: string, firstPort: number, processes: number, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = adopt(
     spawn(process.execPath, ["--import", "tsx", "scripts/cluster.ts", "--processes", String(processes), "--port", String(firstPort)], {
-      env: { ...process.env, REDIS_URL: redisUrl, LOG_LEVEL: "info", RATE_LIMIT_SCALE: "100" },
+      env: { ...process.env, REDIS_URL: redisUrl, LOG_LEVEL: "info", RATE_LIMIT_SCALE: "100", ...env },
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so an interrupted run can take the whole cluster down with it.
       detached: true,

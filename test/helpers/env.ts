@@ -11,6 +11,8 @@ delete process.env.PUBLIC_ADDRESS;
 process.env.LOG_LEVEL ??= "error";
 process.env.ADMIN_PASSWORD ??= "test-admin-password";
 process.env.SHUTDOWN_GRACE_MS ??= "0";
+// No bots unless a suite asks for them (test/rooms/bots.test.ts): other suites count the players they seat.
+process.env.BOTS_FILL_TO ??= "0";
 // Every test client comes from 127.0.0.1: suites about the per-address limits set their own.
 for (const [name, value] of Object.entries(ONE_ADDRESS_RIG_ENV)) process.env[name] ??= value;
 

@@ -6,13 +6,16 @@ import {
   AUTH_SECRET_MIN_BYTES,
   CHAT_RETENTION_MAX_S,
   ConfigError,
+  DRAIN_TIMEOUT_MAX_S,
   DEFAULT_CHAT_RETENTION_S,
+  DEFAULT_DRAIN_TIMEOUT_S,
   DEFAULT_PORT,
   DEFAULT_SHUTDOWN_GRACE_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   readSettings,
 } from "../../server/config";
 import {
+  BOTS_FILL_TO_DEFAULT,
   CHAT_CHANNELS_PER_ADDRESS,
   MATCHMAKE_PER_ADDRESS_PER_S,
   MAX_OPEN_SOCKETS,
@@ -53,10 +56,13 @@ describe("configuration from environment variables", () => {
       adminPasswordGenerated: true,
       shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS,
       shutdownTimeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      drainTimeoutS: DEFAULT_DRAIN_TIMEOUT_S,
+      transportFallback: true,
       scaling: { mode: "single" },
       rateLimitScale: 1,
       auth: { mode: "guest" },
       interestManagement: true,
+      botsFillTo: BOTS_FILL_TO_DEFAULT,
       chatHistory: { lines: 200, lineBytes: 2048, channels: 1000 },
       chatRetentionS: DEFAULT_CHAT_RETENTION_S,
       limits: {
@@ -79,6 +85,7 @@ describe("configuration from environment variables", () => {
       },
       regions: { here: undefined, list: [], chatRedisUrl: undefined },
       edge: { tls: undefined, assetBase: undefined },
+      tracing: undefined,
     });
     assert.match(a.adminPassword, /^[A-Za-z0-9_-]{24}$/);
     assert.notEqual(readSettings({}).adminPassword, a.adminPassword, "a fresh password every start");
@@ -96,7 +103,9 @@ describe("configuration from environment variables", () => {
       ADMIN_PASSWORD: "correct horse battery",
       SHUTDOWN_GRACE_MS: "0",
       SHUTDOWN_TIMEOUT_MS: "2000",
+      DRAIN_TIMEOUT_S: "45",
       INTEREST_MANAGEMENT: "false",
+      BOTS_FILL_TO: "0",
       CHAT_HISTORY_LINES: "50",
       CHAT_HISTORY_LINE_BYTES: "1024",
       CHAT_HISTORY_CHANNELS: "10",
@@ -112,6 +121,13 @@ describe("configuration from environment variables", () => {
       CHAT_CHANNELS_PER_ADDRESS: "6",
       TRUSTED_PROXY: "10.0.0.1, ::ffff:10.0.0.2,fd00::1",
       IPV6_PREFIX_BITS: "56",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_SERVICE_NAME: "game-eu",
+      OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+      OTEL_TRACES_SAMPLER_ARG: "0.25",
+      OTEL_BSP_SCHEDULE_DELAY: "1000",
+      OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=k%3D1, x-team=ops",
     });
     assert.deepEqual(s, {
       port: 3000,
@@ -123,10 +139,13 @@ describe("configuration from environment variables", () => {
       adminPasswordGenerated: false,
       shutdownGraceMs: 0,
       shutdownTimeoutMs: 2000,
+      drainTimeoutS: 45,
+      transportFallback: true,
       scaling: { mode: "redis", redisUrl: "redis://127.0.0.1:6379/3", publicAddress: "127.0.0.1:3000" },
       rateLimitScale: 2.5,
       auth: { mode: "guest" },
       interestManagement: false,
+      botsFillTo: 0,
       chatHistory: { lines: 50, lineBytes: 1024, channels: 10 },
       chatRetentionS: 3600,
       limits: {
@@ -150,8 +169,15 @@ describe("configuration from environment variables", () => {
       // REDIS_URL holds the chat too when CHAT_REDIS_URL is unset (test/ops/regionsConfig.test.ts has the rest).
       regions: { here: undefined, list: [], chatRedisUrl: "redis://127.0.0.1:6379/3" },
       edge: { tls: undefined, assetBase: undefined },
+      tracing: { tracesUrl: "http://collector:4318/v1/traces", headers: { "x-api-key": "k=1", "x-team": "ops" }, serviceName: "game-eu", sampler: "parentbased_traceidratio", ratio: 0.25, exportDelayMs: 1000 },
     });
     assert.equal(allowedOrigins.describe, "https://play.example.com");
+  });
+
+  it("leaves tracing off without OTEL_EXPORTER_OTLP_ENDPOINT, or with OTEL_SDK_DISABLED=true", () => {
+    assert.equal(readSettings({ OTEL_SERVICE_NAME: "game" }).tracing, undefined);
+    assert.equal(readSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_SDK_DISABLED: "true" }).tracing, undefined);
+    assert.equal(readSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).tracing?.sampler, "parentbased_always_on");
   });
 
   it("treats an empty variable as unset", () => {
@@ -181,6 +207,8 @@ describe("configuration from environment variables", () => {
     ["ADMIN_PASSWORD", { ADMIN_PASSWORD: "x".repeat(ADMIN_PASSWORD_MIN_CHARS - 1) }],
     ["SHUTDOWN_GRACE_MS", { SHUTDOWN_GRACE_MS: "-1" }],
     ["SHUTDOWN_TIMEOUT_MS", { SHUTDOWN_TIMEOUT_MS: "soon" }],
+    ["DRAIN_TIMEOUT_S", { DRAIN_TIMEOUT_S: "0" }],
+    ["DRAIN_TIMEOUT_S", { DRAIN_TIMEOUT_S: String(DRAIN_TIMEOUT_MAX_S + 1) }],
     ["SHUTDOWN_TIMEOUT_MS", { SHUTDOWN_GRACE_MS: "5000", SHUTDOWN_TIMEOUT_MS: "5000" }],
     ["REDIS_URL", { REDIS_URL: "http://127.0.0.1:6379", PUBLIC_ADDRESS: "127.0.0.1:2567" }],
     ["PUBLIC_ADDRESS", { REDIS_URL: "redis://127.0.0.1:6379" }],
@@ -195,6 +223,9 @@ describe("configuration from environment variables", () => {
     ["AUTH_JWT_SECRET", { AUTH_JWT_SECRET: "x".repeat(AUTH_SECRET_MIN_BYTES), AUTH_JWT_PUBLIC_KEY: rsaPem }],
     ["AUTH_JWT_ISSUER", { AUTH_JWT_ISSUER: "https://id.example.com" }],
     ["INTEREST_MANAGEMENT", { INTEREST_MANAGEMENT: "yes" }],
+    ["BOTS_FILL_TO", { BOTS_FILL_TO: "17" }],
+    ["BOTS_FILL_TO", { BOTS_FILL_TO: "-1" }],
+    ["BOTS_FILL_TO", { BOTS_FILL_TO: "some" }],
     ["CHAT_HISTORY_LINES", { CHAT_HISTORY_LINES: "0" }],
     ["CHAT_HISTORY_LINE_BYTES", { CHAT_HISTORY_LINE_BYTES: "100" }],
     ["CHAT_HISTORY_CHANNELS", { CHAT_HISTORY_CHANNELS: "many" }],
@@ -208,6 +239,13 @@ describe("configuration from environment variables", () => {
     ["MAX_ROOMS", { MAX_ROOMS: "x" }],
     ["CHAT_CHANNELS_PER_ADDRESS", { CHAT_CHANNELS_PER_ADDRESS: "0" }],
     ["MAX_SOCKETS", { MAX_SOCKETS: "none" }],
+    ["OTEL_EXPORTER_OTLP_PROTOCOL", { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" }],
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", { OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }],
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", { OTEL_EXPORTER_OTLP_ENDPOINT: "ftp://collector" }],
+    ["OTEL_TRACES_SAMPLER", { OTEL_TRACES_SAMPLER: "sometimes" }],
+    ["OTEL_TRACES_SAMPLER_ARG", { OTEL_TRACES_SAMPLER_ARG: "2" }],
+    ["OTEL_BSP_SCHEDULE_DELAY", { OTEL_BSP_SCHEDULE_DELAY: "soon" }],
+    ["OTEL_EXPORTER_OTLP_HEADERS", { OTEL_EXPORTER_OTLP_HEADERS: "no-value" }],
   ];
   for (const [name, env] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {

@@ -93,6 +93,18 @@ describe("operations: admin, metrics, health", () => {
       assert.ok(listedChat, "chat room listed");
       assert.deepEqual(listedChat.metadata, { channel: "ops-list", visibility: "public" });
     });
+
+    it("the panel API lists a battle's chat channel as private: only its players' tickets admit", async () => {
+      const battle = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" }));
+      const ticket = nextMessage(battle, ServerMessage.battleChat);
+      send(battle, ClientMessage.chatTicket);
+      const { channel, ticket: pass } = await ticket;
+      const chat = hearAll(await sdkOf(server).joinOrCreate(RoomName.chat, { channel, ticket: pass, name: "Ann" }));
+      const body = (await (await fetch(`${server.httpUrl}/colyseus/api`, { headers: admin() })).json()) as {
+        rooms: Array<{ roomId: string; metadata: Record<string, string> }>;
+      };
+      assert.deepEqual(body.rooms.find((r) => r.roomId === chat.roomId)?.metadata, { channel, visibility: "private" });
+    });
   });
 
   describe("GET /metrics", () => {
@@ -132,9 +144,9 @@ describe("operations: admin, metrics, health", () => {
 
       const after = await metrics();
       const delta = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
-      assert.equal(delta("game_messages_received_total", { room: "battle", type: "move" }), 2);
-      assert.equal(delta("game_messages_received_total", { room: "battle", type: "other" }), 1, "unknown types collapse to 'other'");
-      assert.equal(delta("game_messages_received_total", { room: "chat", type: "chat" }), 1);
+      assert.equal(delta("game_messages_received_total", { room: "battle", type: "move", transport: "websocket" }), 2);
+      assert.equal(delta("game_messages_received_total", { room: "battle", type: "other", transport: "websocket" }), 1, "unknown types collapse to 'other'");
+      assert.equal(delta("game_messages_received_total", { room: "chat", type: "chat", transport: "websocket" }), 1);
       assert.equal(delta("game_messages_refused_total", { type: "move", reason: RefusalCode.invalidPayload }), 1);
       assert.equal(delta("game_messages_refused_total", { type: "other", reason: RefusalCode.unknownType }), 1);
       assert.equal(delta("game_chat_lines_relayed_total", { kind: "user" }), 1);
@@ -143,8 +155,8 @@ describe("operations: admin, metrics, health", () => {
       assert.ok(delta("game_bytes_sent_total", { kind: "message" }) > 0);
       assert.ok(delta("game_patch_bytes") > 0, "patch sizes observed");
       assert.ok(delta("game_tick_duration_seconds") > 0, "ticks timed");
-      assert.equal(sample(after, "game_clients", { room: "battle" }), 1);
-      assert.equal(sample(after, "game_clients", { room: "chat" }), 1);
+      assert.equal(sample(after, "game_clients", { room: "battle", transport: "websocket" }), 1);
+      assert.equal(sample(after, "game_clients", { room: "chat", transport: "websocket" }), 1);
       assert.equal(sample(after, "game_rooms", { room: "battle" }), 1);
     });
 

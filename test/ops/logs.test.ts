@@ -4,7 +4,8 @@ import { stripVTControlCharacters } from "node:util";
 import { Client } from "colyseus.js";
 import { readSettings } from "../../server/config";
 import { pickLogOutput } from "../../server/telemetry/log";
-import { bannerText, redactRedisUrl, shownPassword, startFacts } from "../../server/ops/banner";
+import { bannerText, shownPassword, startFacts } from "../../server/ops/banner";
+import { redactUrl } from "../../server/config/redact";
 import { RoomName } from "../../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { freePort } from "../helpers/ports";
@@ -76,11 +77,19 @@ describe("logs and the start banner", function () {
   });
 
   it("names the Redis in use without its credentials", () => {
-    assert.equal(redactRedisUrl("redis://user:s3cret@redis.internal:6380/2"), "redis://redis.internal:6380/2");
+    assert.equal(redactUrl("redis://user:s3cret@redis.internal:6380/2"), "redis://redis.internal:6380/2");
     const s = readSettings({ REDIS_URL: "rediss://:s3cret@redis.internal:6380", PUBLIC_ADDRESS: "game-1:2567" });
     const text = bannerText(startFacts(s, 2567, "RedisPresence", "RedisDriver", "json"), undefined, false);
     assert.match(text, /presence +RedisPresence, driver RedisDriver, Redis rediss:\/\/redis.internal:6380, this process at game-1:2567/);
     assert.ok(!text.includes("s3cret"));
+  });
+
+  it("names the trace collector without its credentials, and says when tracing is off", () => {
+    const on = readSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://ops:s3cret@otel.internal:4318", OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.1" });
+    const text = bannerText(startFacts(on, 2567, "LocalPresence", "LocalDriver", "json"), undefined, false);
+    assert.match(text, /tracing +https:\/\/otel\.internal:4318\/v1\/traces as colyseus-battle-chat, sampler traceidratio 0\.1/);
+    assert.ok(!text.includes("s3cret"));
+    assert.match(bannerText(startFacts(readSettings({}), 2567, "LocalPresence", "LocalDriver", "json"), undefined, false), /tracing +off \(OTEL_EXPORTER_OTLP_ENDPOINT\)/);
   });
 
   it("at a terminal: a coloured banner with the URLs, user, password source, presence and limits, then one readable line per event", async () => {
@@ -94,10 +103,11 @@ describe("logs and the start banner", function () {
       const text = banner.join("\n");
       assert.match(text, new RegExp(`game +http://localhost:${server.port}/`));
       assert.match(text, new RegExp(`monitor +http://localhost:${server.port}/colyseus/  user admin`));
+      assert.match(text, new RegExp(`console +http://localhost:${server.port}/admin/`), "the moderation console");
       const password = text.match(/password +generated for this run: (\S+)/)?.[1];
       assert.ok(password && password.length === 24, "the generated password, in the banner");
       assert.match(text, /presence +LocalPresence, driver LocalDriver/);
-      assert.match(text, /rates\/s +move 30, attack 4, chatTicket 1, chat 1, resume 1, filter 1, other 5/);
+      assert.match(text, /rates\/s +move 30, attack 4, chatTicket 1, chat 1, resume 1, report 1, filter 1, other 5/);
       assert.match(text, /chat +200 lines per channel, each kept 30 d/);
       assert.ok(server.coloured(), "terminal colours");
       assert.ok(server.lines().some((line) => READABLE_LINE.test(line) && line.includes("ADMIN_PASSWORD is not set")));
@@ -138,8 +148,8 @@ describe("logs and the start banner", function () {
       const running = server;
       const listening = await running.line((l) => l.msg === "listening", "listening");
       assert.deepEqual(
-        [listening.gameUrl, listening.monitorUrl, listening.adminUser, listening.adminPasswordFrom, listening.presence, listening.driver],
-        [`http://localhost:${running.port}/`, `http://localhost:${running.port}/colyseus/`, "admin", "generated", "LocalPresence", "LocalDriver"],
+        [listening.gameUrl, listening.monitorUrl, listening.consoleUrl, listening.adminUser, listening.adminPasswordFrom, listening.presence, listening.driver],
+        [`http://localhost:${running.port}/`, `http://localhost:${running.port}/colyseus/`, `http://localhost:${running.port}/admin/`, "admin", "generated", "LocalPresence", "LocalDriver"],
       );
       assert.equal((listening.limits as { messageBytes: number }).messageBytes, 4096);
       const password = await eventually(() => running.stderr.join("\n").match(/generated for this run: (\S+)/)?.[1], "the banner on stderr");

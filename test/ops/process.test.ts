@@ -3,6 +3,8 @@ import { Client } from "colyseus.js";
 import { EXIT_CUT_SHORT } from "../../server/ops/signals";
 import { SHUTDOWN_REASON } from "../../server/rooms/shutdown";
 import { ClientMessage, RoomName, ServerMessage } from "../../server/shared/protocol";
+import { redisAnswers, REDIS_START_TIMEOUT_MS, StartProblem } from "../../server/scaling/startCheck";
+import { freePort } from "../helpers/ports";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { closedWith, hearAll, nextMessage, sdkOf } from "../helpers/rooms";
 import { EVENT_TIMEOUT_MS, eventually } from "../helpers/wait";
@@ -39,6 +41,26 @@ describe("a real server process (node --import tsx server/index.ts)", function (
     assert.deepEqual(errors, ['Invalid configuration: "PORT" should be a valid integer']);
     assert.ok(!server.stderr.some((line) => line.trim().startsWith("at ")), "no stack trace");
     assert.ok(!server.lines.some((line) => line.msg === "listening"), "never listened");
+  });
+
+  it("with REDIS_URL unreachable at start: one line naming it without credentials and what to check, then exit 1", async () => {
+    const port = await freePort();
+    const started = performance.now();
+    await assert.rejects(redisAnswers(`redis://user:s3cret@127.0.0.1:${port}/2`), (error: Error) => {
+      assert.ok(error instanceof StartProblem);
+      assert.match(error.message, new RegExp(`^cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/2 \\(REDIS_URL\\) within 3 s: .*ECONNREFUSED.*Check that Redis is running`));
+      assert.ok(!error.message.includes("s3cret"));
+      return true;
+    });
+    // It waits its few seconds for a Redis that may be starting, and not much more.
+    assert.ok(performance.now() - started < REDIS_START_TIMEOUT_MS + EVENT_TIMEOUT_MS, "gave up within seconds");
+
+    server = await spawnServer({ REDIS_URL: `redis://user:s3cret@127.0.0.1:${port}`, PUBLIC_ADDRESS: "127.0.0.1:1" });
+    const { code } = await exitWithin(server, REDIS_START_TIMEOUT_MS + 4 * EVENT_TIMEOUT_MS);
+    assert.equal(code, 1);
+    assert.deepEqual(server.lines.map((line) => [line.level, line.redis]), [["fatal", `redis://127.0.0.1:${port}`]], "one line, naming the Redis");
+    assert.deepEqual(server.stderr, [], "nothing else: no ioredis error event, no stack");
+    assert.ok(!JSON.stringify(server.lines).includes("s3cret"));
   });
 
   it("on SIGTERM: matchmaking stops, players are warned, chat still relays, then exit 0 in time", async () => {

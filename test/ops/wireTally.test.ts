@@ -9,13 +9,13 @@ import { PATCH_BYTE_BUCKETS, WireTally } from "../../server/telemetry/wireTally"
 
 function pair() {
   const registry = new Registry();
-  const tally = new WireTally();
+  const tally = new WireTally(["websocket", "polling"] as const);
   const talliedPatches: Histogram = new Histogram({ name: "tallied", help: "h", buckets: [...PATCH_BYTE_BUCKETS], registers: [registry], collect: () => tally.flushPatches(talliedPatches) });
   const directPatches = new Histogram({ name: "direct", help: "h", buckets: [...PATCH_BYTE_BUCKETS], registers: [registry] });
   const talliedSent: Counter<"kind"> = new Counter({ name: "tallied_sent", help: "c", labelNames: ["kind"], registers: [registry], collect: () => tally.flushSent(talliedSent) });
   const directSent = new Counter({ name: "direct_sent", help: "c", labelNames: ["kind"], registers: [registry] });
-  const talliedReceived: Counter<"room" | "type"> = new Counter({
-    name: "tallied_received", help: "c", labelNames: ["room", "type"], registers: [registry], collect: () => tally.flushReceived(talliedReceived),
+  const talliedReceived: Counter<"room" | "type" | "transport"> = new Counter({
+    name: "tallied_received", help: "c", labelNames: ["room", "type", "transport"], registers: [registry], collect: () => tally.flushReceived(talliedReceived),
   });
   const text = async (name: string) => (await registry.getSingleMetricAsString(name)).replace(/^# .*\n/gm, "").replace(new RegExp(name, "g"), "m");
   return { tally, directPatches, directSent, text };
@@ -39,16 +39,16 @@ describe("telemetry: the wire meter's tally", () => {
     assert.match(await text("tallied"), /m_count 12$/m);
   });
 
-  it("counts messages by room and type label, unknown labels under other, and serves only what arrived", async () => {
+  it("counts messages by room, transport and type label, an unknown room under other, and serves only what arrived", async () => {
     const { tally, text } = pair();
     const battle = tally.receivedIn("battle");
-    battle.move! += 3;
-    battle.other! += 1;
-    tally.receivedIn("no such room").chat! += 2;
+    battle.websocket.move! += 3;
+    battle.polling.other! += 1;
+    tally.receivedIn("no such room").websocket.chat! += 2;
     const served = await text("tallied_received");
-    assert.match(served, /m\{room="battle",type="move"\} 3/);
-    assert.match(served, /m\{room="battle",type="other"\} 1/);
-    assert.match(served, /m\{room="other",type="chat"\} 2/);
+    assert.match(served, /m\{room="battle",type="move",transport="websocket"\} 3/);
+    assert.match(served, /m\{room="battle",type="other",transport="polling"\} 1/);
+    assert.match(served, /m\{room="other",type="chat",transport="websocket"\} 2/);
     assert.equal(served.trim().split("\n").length, 3);
   });
 });

@@ -8,6 +8,9 @@ import { Client } from "colyseus.js";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { RoomName } from "../../server/shared/protocol";
 import { spawnServer, type ServerProcess } from "../helpers/process";
+import { requireRedisServer, startRedis, type RedisProcess } from "../helpers/cluster";
+import { freePortPair } from "../helpers/ports";
+import { eventually } from "../helpers/wait";
 import { until } from "../helpers/rooms";
 import { ROOT } from "../helpers/paths";
 
@@ -31,10 +34,15 @@ describe("the production build, from a clean clone @slow", function () {
   this.timeout(120_000);
   let dir: string;
   let server: ServerProcess | undefined;
+  let cluster: ServerProcess | undefined;
+  let redis: RedisProcess | undefined;
 
   before(() => (dir = mkdtempSync(join(tmpdir(), "battle-build-"))));
-  after(() => {
+  after(async () => {
     server?.child.kill("SIGKILL");
+    cluster?.child.kill("SIGTERM");
+    if (cluster) await cluster.exited;
+    await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -78,5 +86,26 @@ describe("the production build, from a clean clone @slow", function () {
     await room.leave();
     assert.deepEqual(running.otherStdout, [], "JSON logs without a terminal");
     if (process.env.BUILD_TIMES === "1") console.log({ ...took, totalMs: Math.round(performance.now() - started) });
+  });
+
+  it("after the prune, start:cluster:prod starts and rolls a 2-process cluster with node alone", async function () {
+    if (!existsSync(join(dir, "dist/cluster.js"))) this.skip(); // the build above failed
+    requireRedisServer(this);
+    redis = await startRedis();
+    const scripts = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const [command, ...args] = scripts["start:cluster:prod"].split(" ");
+    assert.equal(command, "node");
+    const port = await freePortPair();
+    const env = { ADMIN_PASSWORD: "production-build-test", NODE_ENV: "production", REDIS_URL: redis.url, PORT: String(port) };
+    cluster = await spawnServer(env, [...args, "--processes", "2", "--port", String(port)], dir);
+    const running = cluster;
+    const listening = () => running.lines.filter((l) => l.msg === "listening").length;
+    await running.line(() => listening() >= 2, "both processes listening");
+    for (const p of [port, port + 1]) assert.equal((await fetch(`http://127.0.0.1:${p}/ready`)).status, 200, `process on ${p} ready`);
+    const roll = await run(process.execPath, [...args, "--roll", "--port", String(port)], { cwd: dir });
+    assert.match(roll.stdout, /asked the cluster on port \d+ .* to roll/);
+    await running.line(() => listening() >= 4, "each process started again");
+    // Said on its own line once the second process answers /ready again.
+    await eventually(() => running.otherStdout.some((line) => /roll done/.test(line)), "the roll done", 20_000);
   });
 });

@@ -98,9 +98,9 @@ describe("parsing: names", () => {
 
 describe("parsing: join options", () => {
   it("battle: defaults the capacity and refuses unknown options and bad capacities", () => {
-    assert.deepEqual(parseBattleOptions(undefined), { ok: true, value: { name: undefined, maxPlayers: BATTLE_DEFAULT_MAX_PLAYERS, private: false } });
-    assert.deepEqual(parseBattleOptions({ name: "Zed", maxPlayers: 500 }), { ok: true, value: { name: "Zed", maxPlayers: 500, private: false } });
-    assert.deepEqual(parseBattleOptions({ private: true }), { ok: true, value: { name: undefined, maxPlayers: BATTLE_DEFAULT_MAX_PLAYERS, private: true } });
+    assert.deepEqual(parseBattleOptions(undefined), { ok: true, value: { name: undefined, maxPlayers: BATTLE_DEFAULT_MAX_PLAYERS, private: false, bots: undefined } });
+    assert.deepEqual(parseBattleOptions({ name: "Zed", maxPlayers: 500 }), { ok: true, value: { name: "Zed", maxPlayers: 500, private: false, bots: undefined } });
+    assert.deepEqual(parseBattleOptions({ private: true }), { ok: true, value: { name: undefined, maxPlayers: BATTLE_DEFAULT_MAX_PLAYERS, private: true, bots: undefined } });
     for (const input of [{ admin: true }, { maxPlayers: 1 }, { maxPlayers: 1e9 }, { maxPlayers: 2.5 }, { maxPlayers: "10" }, { private: "yes" }, { private: 1 }, [], "x"]) {
       assert.equal(parseBattleOptions(input).ok, false, JSON.stringify(input));
     }

@@ -20,6 +20,8 @@ export class Player extends Schema {
   @view() @type("boolean") alive = true;
   @type("uint32") kills = 0;
   @type("uint32") deaths = 0;
+  /** A server-side bot (server/rooms/bots.ts), shown as one; it leaves as players join. */
+  @type("boolean") bot = false;
   /** `seq` of the last `move` the server applied; only its own client gets it, to reconcile its prediction. */
   @view(OWN_VIEW_TAG) @type("uint32") lastInput = 0;
 }
@@ -31,4 +33,7 @@ export class BattleState extends Schema {
   @type("uint16") height = 0;
   /** Simulation ticks since the room started. */
   @type("uint32") tick = 0;
+  /** The room's friendly name, as indexes into the word lists of server/shared/roomNames.ts (each client words it in its language). */
+  @type("uint8") nameModifier = 0;
+  @type("uint8") nameNoun = 0;
 }

@@ -2,7 +2,7 @@
 import { ClientMessage, ServerMessage } from "../server/shared/messages";
 import { RoomName, type BattleChatTicket, type CreateBattleOptions } from "../server/shared/payloads";
 import { BattleSession, type BattleRoom } from "./battle";
-import { roomName } from "../server/shared/roomNames";
+import { readRoomNameParts, roomName } from "../server/shared/roomNames";
 import { ChatPanel } from "./chat";
 import { BattleChrome } from "./chrome";
 import { byId, el } from "./dom";
@@ -20,6 +20,7 @@ import { onMessage, roomsOf, send, type Rooms } from "./rooms";
 import { SoundCues } from "./sound";
 import type { ClientStates } from "./state";
 import { isCoarsePointer } from "./touch";
+import { TransportChoice } from "./transport";
 
 /** Read-only handle for the browser tests and the curious: what the last frame drew. */
 declare global {
@@ -34,8 +35,10 @@ const ROOM_PARAM = "room";
 const REGION_PARAM = "region";
 
 const token = takeToken();
+/** WebSocket, or the long-polling fallback once the page needed it (client/transport.ts). */
+const transport = new TransportChoice();
 /** The region's client, once the region is chosen (client/regionPicker.ts); the page's origin until then. */
-let client = createClient(token);
+let client = createClient(token, transport);
 let rooms = roomsOf<ClientStates>(client);
 const lobbyScreen = byId("lobby-screen");
 const battleScreen = byId("battle-screen");
@@ -52,10 +55,12 @@ const hint = new ControlsHint(localStorage);
 const invited = new URLSearchParams(location.search).get(ROOM_PARAM);
 const lobby = new LobbyView(null, (roomId) => enter((via) => via.joinById(RoomName.battle, roomId, options())));
 const regions = new RegionControl(localStorage, (url) => useRegion(url));
+const transportNotice = byId("transport-notice");
+transport.onChange((mode) => (transportNotice.hidden = mode !== "polling"));
 
 /** Plays in the region at `url` from now on: matchmaking, sockets and the lobby's list. */
 function useRegion(url: string): void {
-  client = createClient(token, url);
+  client = createClient(token, transport, url);
   rooms = roomsOf<ClientStates>(client);
   void lobby.use(client);
 }
@@ -152,6 +157,9 @@ async function startBattle(room: BattleRoom): Promise<void> {
   chat = new ChatPanel();
   // The chat shows the name the battle gave us (the server may have generated it).
   const name = await ownName(room);
+  // The first state has come: the header takes the room's name from it.
+  const named = readRoomNameParts(room.state?.nameModifier, room.state?.nameNoun);
+  if (named) chrome.named(named);
   chatStatus.textContent = t("chat.joining");
   try {
     const { channel, ticket } = await chatTicket(room);

@@ -83,6 +83,8 @@ export class FallbackTransport implements Transport {
   private engine: EngineSocket | undefined;
   private closeCode = CLOSE_ABNORMAL;
   private closeReason = "";
+  /** Gives the WebSocket up when it has not opened in time. */
+  private openTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly events: TransportEvents,
@@ -99,18 +101,18 @@ export class FallbackTransport implements Transport {
     const ws = (this.ws = new this.choice.WebSocketImpl(url));
     ws.binaryType = "arraybuffer";
     const giveUp = (reason: FallbackReason) => {
-      clearTimeout(timer);
+      clearTimeout(this.openTimer);
       ws.onopen = ws.onclose = ws.onerror = ws.onmessage = null;
       ws.close();
       this.ws = undefined;
       this.choice.rememberFallback();
       this.connectFallback(url, reason);
     };
-    const timer = setTimeout(() => giveUp("timeout"), this.choice.openTimeoutMs);
+    this.openTimer = setTimeout(() => giveUp("timeout"), this.choice.openTimeoutMs);
     ws.onerror = () => giveUp("error");
     ws.onclose = () => giveUp("error");
     ws.onopen = (ev) => {
-      clearTimeout(timer);
+      clearTimeout(this.openTimer);
       ws.onmessage = (e) => this.events.onmessage?.(e);
       ws.onclose = (e) => this.events.onclose?.(e);
       ws.onerror = (e) => this.events.onerror?.(e);
@@ -164,6 +166,7 @@ export class FallbackTransport implements Transport {
   }
 
   close(code?: number, reason?: string): void {
+    clearTimeout(this.openTimer);
     if (this.ws) return this.ws.close(code, reason);
     if (!this.engine) return;
     if (code !== undefined) {

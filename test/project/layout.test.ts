@@ -18,7 +18,7 @@ describe("layout: the modules the browser shares", () => {
 });
 
 describe("layout: the browser bundle", () => {
-  it("takes from the server only the protocol (payloads, codes, the message records and their parsers), the rule tuning, the pure rules, room names and the region routes, never the server limits", async () => {
+  it("takes from the server only the protocol (payloads, codes, the message records and their parsers), the rule tuning, the pure rules, room names, the region routes and the fallback's wire, never the server limits", async () => {
     const { build } = await import("esbuild");
     const result = await build({
       entryPoints: [join(ROOT, "client", "main.ts")],
@@ -33,6 +33,7 @@ describe("layout: the browser bundle", () => {
     assert.deepEqual(fromServer, [
       "server/shared/arena.ts",
       "server/shared/codes.ts",
+      "server/shared/fallback.ts",
       "server/shared/game.ts",
       "server/shared/hash.ts",
       "server/shared/messages.ts",

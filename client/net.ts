@@ -11,6 +11,7 @@ import {
   CLOSE_SEND_BACKLOG,
   JOIN_BANNED,
   JOIN_INVALID_OPTIONS,
+  JOIN_NOT_YOUR_SEAT,
   JOIN_PROTOCOL_MISMATCH,
   JoinRefusal,
   LimitRefusal,
@@ -68,6 +69,7 @@ const JOIN_REFUSAL_WORDS: ReadonlyMap<number, MessageKey> = new Map<number, Mess
   ...[...LIMIT_CODES].map((code): [number, MessageKey] => [code, "join.limited"]),
   // After the spread: a full server is no fault of the player's network.
   [LimitRefusal.roomsPerProcess, "join.serverFull"],
+  [JOIN_NOT_YOUR_SEAT, "join.notYourSeat"],
   [JoinRefusal.nameInvisible, "join.nameInvisible"],
   [JoinRefusal.nameTooLong, "join.nameTooLong"],
   [JoinRefusal.roomFull, "join.full"],

@@ -98,6 +98,7 @@ export const en = {
   "join.failed": "Could not join ({code}).",
   "join.limited": "Refused by the server: too many connections, rooms or requests from your network. Try again later.",
   "join.serverFull": "This server is full: no new room can open now. Join an open battle, or try again in a minute.",
+  "join.notYourSeat": "That seat belongs to another account: sign in as its player, or join the room again.",
   "join.protocolMismatch": "This page is out of date: reload it to play.",
   "join.signInRefused": "Sign-in refused: {reason}",
   "join.banned": "A moderator banned you until {until}.",

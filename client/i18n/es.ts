@@ -97,6 +97,7 @@ export const es: Catalog = {
   "join.failed": "No se pudo entrar ({code}).",
   "join.limited": "El servidor lo rechazó: demasiadas conexiones, salas o solicitudes desde tu red. Inténtalo más tarde.",
   "join.serverFull": "Este servidor está lleno: ahora no se puede abrir ninguna sala nueva. Únete a una batalla abierta o vuelve a intentarlo en un minuto.",
+  "join.notYourSeat": "Ese puesto pertenece a otra cuenta: inicia sesión como su jugador o vuelve a unirte a la sala.",
   "join.protocolMismatch": "Esta página está desactualizada: recárgala para jugar.",
   "join.signInRefused": "Inicio de sesión rechazado: {reason}",
   "join.banned": "Un moderador te ha vetado hasta {until}.",

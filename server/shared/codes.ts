@@ -85,6 +85,8 @@ export const JOIN_PROTOCOL_MISMATCH = 4218;
 export const JOIN_NOT_A_MEMBER = 4260;
 /** ServerError code of a join by room id whose `channel` option is not that chat room's own channel. */
 export const JOIN_OTHER_CHANNEL = 4261;
+/** ServerError code of a reconnection (auth mode) whose token's `sub` is not the player whose seat it names. */
+export const JOIN_NOT_YOUR_SEAT = 4262;
 
 /**
  * ServerError code of a join (or a reconnection) refused by a moderator's ban of the player id or of

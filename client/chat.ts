@@ -2,7 +2,7 @@
 import type { Client } from "colyseus.js";
 import { type ErrorPayload } from "../server/shared/codes";
 import { ClientMessage, ServerMessage } from "../server/shared/messages";
-import { RoomName, type ChatLine, type JoinChatOptions } from "../server/shared/payloads";
+import { RoomName, SystemLineCode, type ChatLine, type JoinChatOptions } from "../server/shared/payloads";
 import { byId, el } from "./dom";
 import { formatStamp, formatTime, refusalText, t } from "./i18n";
 import { describeJoinError, keepConnected, type LinkStatus } from "./net";
@@ -22,18 +22,29 @@ export function localTime(utcMs: number): HTMLTimeElement {
 
 /**
  * What a chat line shows, by its kind: who said it (for a player's line) and the words. The one
- * place that turns a line into words: a system line is the server's own text today; once the server
- * sends a code instead (`{ kind: "system", code: "joined", name }`), its case becomes
- * `t("chat.system.joined", { name })` here, and the panel around it does not change.
+ * place that turns a line into words: a system line is worded from its code in the player's
+ * language; one without a code the client knows (kept from an older server, or from a newer one)
+ * shows the server's own text.
  */
 export function lineWords(line: ChatLine): { name?: string; text: string } {
   switch (line.kind) {
     case "user":
       return { name: line.name, text: line.text };
     case "system":
-      return { text: line.text };
+      return { text: systemWords(line) };
     default:
       return unreachable(line.kind);
+  }
+}
+
+function systemWords(line: ChatLine): string {
+  switch (line.code) {
+    case SystemLineCode.joined:
+      return t("chat.system.joined", { name: line.name });
+    case SystemLineCode.left:
+      return t("chat.system.left", { name: line.name });
+    default:
+      return line.text;
   }
 }
 

@@ -11,10 +11,12 @@ import {
   CLOSE_SEND_BACKLOG,
   JOIN_BANNED,
   JOIN_INVALID_OPTIONS,
+  JOIN_NOT_YOUR_SEAT,
   JOIN_PROTOCOL_MISMATCH,
+  JoinRefusal,
   LimitRefusal,
 } from "../server/shared/codes";
-import { RECONNECT_SECONDS, type RoomName } from "../server/shared/payloads";
+import { NAME_MAX_CHARS, RECONNECT_SECONDS, type RoomName } from "../server/shared/payloads";
 import { formatStamp, t, tCode, type MessageKey } from "./i18n";
 import { isAuthRefusal } from "./identity";
 import { rejoin, type GameRoom } from "./rooms";
@@ -54,7 +56,7 @@ export function isBanned(error: unknown): boolean {
 /** A server limit's refusal; colyseus.js reports the matchmaking rate by its HTTP status, 429. */
 const LIMIT_CODES: ReadonlySet<number> = new Set([...Object.values(LimitRefusal), 429]);
 
-/** Colyseus's code for a room id that matches no open room; its text says "not found" or "is locked" (full). */
+/** Colyseus's code for a room id that matches no open room, from a server that predates JoinRefusal.roomFull and roomGone. */
 const MATCHMAKE_INVALID_ROOM_ID = 4212;
 
 /**
@@ -67,6 +69,11 @@ const JOIN_REFUSAL_WORDS: ReadonlyMap<number, MessageKey> = new Map<number, Mess
   ...[...LIMIT_CODES].map((code): [number, MessageKey] => [code, "join.limited"]),
   // After the spread: a full server is no fault of the player's network.
   [LimitRefusal.roomsPerProcess, "join.serverFull"],
+  [JOIN_NOT_YOUR_SEAT, "join.notYourSeat"],
+  [JoinRefusal.nameInvisible, "join.nameInvisible"],
+  [JoinRefusal.nameTooLong, "join.nameTooLong"],
+  [JoinRefusal.roomFull, "join.full"],
+  [JoinRefusal.roomGone, "join.gone"],
 ]);
 
 /** Whether a join failed because the server did not answer at all (no refusal of its own): another region may. */
@@ -82,7 +89,7 @@ export function describeJoinError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   const words = typeof code === "number" ? JOIN_REFUSAL_WORDS.get(code) : undefined;
-  if (words) return t(words);
+  if (words) return t(words, { max: NAME_MAX_CHARS });
   if (code === JOIN_BANNED) return t("join.banned", { until: banEnd(message) });
   if (isAuthRefusal(error)) return t("join.signInRefused", { reason: tCode("auth", code as number, "refusal.other") });
   if (code === MATCHMAKE_INVALID_ROOM_ID) return t(/locked/i.test(message) ? "join.full" : "join.gone");

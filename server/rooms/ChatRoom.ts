@@ -5,7 +5,7 @@ import { CatchUp } from "../chat/catchUp";
 import { floodKeyOf } from "../chat/floodKey";
 import { chatTopic, lineBytes, newestWithin, type ChatDraft } from "../chat/history";
 import { fileReport, Moderation, Mutes, type ModeratedClient, type ModerationResult } from "../chat/moderation";
-import { PresenceLines } from "../chat/presenceLines";
+import { PresenceLines, systemLine } from "../chat/presenceLines";
 import { Resumes } from "../chat/resume";
 import { erasePlayerLines, exportPlayerLines, type EraseResult, type ExportResult } from "../chat/retention";
 import { JOIN_NOT_A_MEMBER, JOIN_OTHER_CHANNEL, RefusalCode } from "../shared/codes";
@@ -13,7 +13,7 @@ import { generateName, seededRng } from "../shared/game";
 import { CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
 import { NamesInUse, uniqueName } from "../shared/names";
 import { parseChatOptions, type ChatJoin } from "../shared/parse";
-import { RoomName, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
+import { RoomName, SystemLineCode, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
 import { CHAT_HISTORY_KEEP, CHAT_HISTORY_ON_JOIN } from "../shared/tuning";
 import { guardedRoom, type Addressed } from "./guardedRoom";
 import type { Handlers, Outcome } from "./messages";
@@ -113,7 +113,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     this.limits.adopt(client.sessionId, auth.floodKey);
     void this.sendHistory(client, auth.since);
     if (previous !== undefined) return this.evict(previous);
-    void this.announce(client, `${member.name} joined`);
+    void this.announce(client, SystemLineCode.joined, member.name);
   }
 
   /** Kicked members too leave for good. */
@@ -134,7 +134,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     this.state.members.delete(client.sessionId);
     if (!member) return;
     this.names.delete(member.name);
-    void this.announce(client, `${member.name} left`);
+    void this.announce(client, SystemLineCode.left, member.name);
   }
 
   async onDispose() {
@@ -203,10 +203,10 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   }
 
   /** A "joined"/"left" line, unless the member is muted or its identity or the channel is over its allowance. */
-  private async announce(client: ChatClient, text: string) {
+  private async announce(client: ChatClient, code: SystemLineCode, name: string) {
     if ((await this.mutedMs(client)) > 0) return;
     if (!this.presenceLines.allow(client.auth?.floodKey ?? client.sessionId)) return;
-    this.post({ kind: "system", name: "", sessionId: "", playerId: "", text, time: Date.now() });
+    this.post(systemLine(code, name, Date.now()));
   }
 
   private mutedMs(client: ChatClient): Promise<number> {

@@ -75,7 +75,7 @@ export function admitJoin<J>(input: unknown, parse: (options: unknown) => Parsed
     );
   }
   const parsed = parse(options);
-  if (!parsed.ok) throw new ServerError(JOIN_INVALID_OPTIONS, parsed.message);
+  if (!parsed.ok) throw new ServerError(parsed.joinCode ?? JOIN_INVALID_OPTIONS, parsed.message);
   return parsed.value;
 }
 
@@ -106,6 +106,16 @@ export function guardedRoom<R extends RoomName, J extends object, Extra extends 
 
     /** Sets the room up with the first join's options, parsed as onAuth parsed them. */
     protected abstract create(options: J): void | Promise<void>;
+    /**
+     * The player whose kept seat `reconnectionToken` reopens, or undefined when none waits for it
+     * (asked by the reconnection guard, server/security/reconnection.ts, across processes).
+     */
+    seatPlayer(reconnectionToken: string): string | undefined {
+      const sessionId = this._reconnections[reconnectionToken]?.[0];
+      const auth = sessionId === undefined ? undefined : (this.reservedSeats[sessionId]?.[1] as Partial<Identity> | undefined);
+      return typeof auth?.playerId === "string" ? auth.playerId : undefined;
+    }
+
     /** A final leave: forget what the room keeps about the client (the base already freed its seat and buckets). */
     protected abstract left(client: Client<unknown, Auth>): void | Promise<void>;
 

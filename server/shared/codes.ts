@@ -62,6 +62,8 @@ export interface Refusal {
   code: RefusalCode;
   /** Safe to show to the player. */
   message: string;
+  /** Refusing join options: the ServerError code that says why in the player's words (JOIN_INVALID_OPTIONS when absent). */
+  joinCode?: JoinRefusal;
 }
 
 export interface ErrorPayload {
@@ -83,6 +85,8 @@ export const JOIN_PROTOCOL_MISMATCH = 4218;
 export const JOIN_NOT_A_MEMBER = 4260;
 /** ServerError code of a join by room id whose `channel` option is not that chat room's own channel. */
 export const JOIN_OTHER_CHANNEL = 4261;
+/** ServerError code of a reconnection (auth mode) whose token's `sub` is not the player whose seat it names. */
+export const JOIN_NOT_YOUR_SEAT = 4262;
 
 /**
  * ServerError code of a join (or a reconnection) refused by a moderator's ban of the player id or of
@@ -143,6 +147,23 @@ export const LimitRefusal = {
   roomShare: 4247,
 } as const;
 export type LimitRefusal = (typeof LimitRefusal)[keyof typeof LimitRefusal];
+
+/**
+ * `ServerError` codes of a join refused for a reason the player can act on, each worded by the
+ * client in the player's language (4250-4259; after the limit refusals, before JOIN_NOT_A_MEMBER).
+ * A name that looks like one in use is never refused: it gets a number (server/shared/names.ts).
+ */
+export const JoinRefusal = {
+  /** The chosen name has no visible character (only spaces, invisible or control characters). */
+  nameInvisible: 4250,
+  /** The chosen name is longer than NAME_MAX_CHARS visible characters. */
+  nameTooLong: 4251,
+  /** `joinById`: every seat of the room is taken (Colyseus locks a full room). */
+  roomFull: 4252,
+  /** `joinById`: no open room has this id (it closed, or the link is wrong). */
+  roomGone: 4253,
+} as const;
+export type JoinRefusal = (typeof JoinRefusal)[keyof typeof JoinRefusal];
 
 /** WebSocket close code for a client disconnected for sustained flooding (4000-4999: ours). */
 export const CLOSE_RATE_LIMITED = 4429;

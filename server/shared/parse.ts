@@ -8,7 +8,7 @@ import {
   BATTLE_MIN_PLAYERS,
   BOTS_FILL_TO_MAX,
 } from "./tuning";
-import { RefusalCode, type Refusal } from "./codes";
+import { JoinRefusal, RefusalCode, type Refusal } from "./codes";
 import {
   CHANNEL_MAX_CHARS,
   CHANNEL_PATTERN,
@@ -89,15 +89,18 @@ export function cleanText(text: string): string {
   return capMarksPerBase(cleaned);
 }
 
+const invalidName = (message: string): Refusal => ({ ok: false, code: RefusalCode.invalidPayload, message });
+
 /** Display name: absent means "generate one"; present must be 1..NAME_MAX_CHARS visible characters. */
 export function parseName(input: unknown): Parsed<string | undefined> {
   if (input === undefined) return ok(undefined);
   if (typeof input !== "string") return invalid("name must be a string");
   // Cheap cap before any per-character work on a hostile string.
-  if (input.length > NAME_MAX_CHARS * UTF16_UNITS_PER_CHAR_MAX) return invalid(`name must be at most ${NAME_MAX_CHARS} characters`);
+  const tooLong: Refusal = { ...invalidName(`name must be at most ${NAME_MAX_CHARS} characters`), joinCode: JoinRefusal.nameTooLong };
+  if (input.length > NAME_MAX_CHARS * UTF16_UNITS_PER_CHAR_MAX) return tooLong;
   const name = cleanText(input);
-  if (!hasVisible(name)) return invalid("name must have at least one visible character");
-  if (visibleLength(name) > NAME_MAX_CHARS) return invalid(`name must be at most ${NAME_MAX_CHARS} characters`);
+  if (!hasVisible(name)) return { ...invalidName("name must have at least one visible character"), joinCode: JoinRefusal.nameInvisible };
+  if (visibleLength(name) > NAME_MAX_CHARS) return tooLong;
   return ok(name);
 }
 

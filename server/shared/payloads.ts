@@ -156,16 +156,22 @@ export interface KillEvent {
 }
 
 export type ChatLineKind = "user" | "system";
+/** What a system line says happened, to the member in its `name`; the client words it in its language. */
+export const SystemLineCode = { joined: "joined", left: "left" } as const;
+export type SystemLineCode = (typeof SystemLineCode)[keyof typeof SystemLineCode];
 export interface ChatLine {
   /** Increases with every line of the channel: by one, or further after its history was dropped (never back). */
   id: number;
   kind: ChatLineKind;
-  /** Author's display name ("" for system lines). */
+  /** System lines: what happened (absent on lines kept from before codes: show `text`). */
+  code?: SystemLineCode;
+  /** Author's display name; on a system line, the member it is about. */
   name: string;
   /** Author's sessionId ("" for system lines). */
   sessionId: string;
   /** Author's player id: the token's `sub`, or a `guest-` id for a guest ("" for system lines). */
   playerId: string;
+  /** The words; on a system line, in English, for clients that do not know its `code`. */
   text: string;
   /** Server time, UTC milliseconds since the epoch. */
   time: number;

@@ -4,10 +4,10 @@
  * {@link meterSocket} for each new socket (server/security/transport.ts).
  */
 import { Protocol, matchMaker } from "@colyseus/core";
+import { decode, type Iterator } from "@colyseus/schema";
 import type { IncomingMessage } from "node:http";
 import type { RawData, WebSocket } from "ws";
-import { ClientMessage } from "../shared/protocol";
-import { roomLabel, transportLabel, type Metrics } from "./metrics";
+import { messageTypeLabel, roomLabel, transportLabel, type Metrics } from "./metrics";
 import type { FrameKind } from "./wireTally";
 
 function frameKind(code: number | undefined): FrameKind {
@@ -24,20 +24,14 @@ function frameKind(code: number | undefined): FrameKind {
   }
 }
 
-/** Each client message name as a ROOM_DATA frame carries it after the code byte: a fixstr (0xa0 + length, then the bytes). */
-const ENCODED_TYPES: readonly (readonly [Uint8Array, string])[] = Object.values(ClientMessage).map(
-  (name) => [Uint8Array.of(0xa0 + Buffer.byteLength(name), ...Buffer.from(name)), name] as const,
-);
-
-/** The label of a ROOM_DATA frame's message type, read in place (no string decoded per message): a client message name, or "other". */
-export function typeLabelOf(frame: Uint8Array): string {
-  for (const [encoded, name] of ENCODED_TYPES) {
-    if (frame.length < encoded.length + 1) continue;
-    let i = 0;
-    while (i < encoded.length && frame[i + 1] === encoded[i]) i++;
-    if (i === encoded.length) return name;
+/** The message type of a ROOM_DATA frame (a string or a number after the code byte). */
+function messageType(frame: Buffer): string | number | undefined {
+  try {
+    const it: Iterator = { offset: 1 };
+    return decode.stringCheck(frame, it) ? decode.string(frame, it) : decode.number(frame, it);
+  } catch {
+    return undefined;
   }
-  return "other";
 }
 
 export function meterSocket(metrics: Metrics, socket: WebSocket, req: IncomingMessage): void {
@@ -48,7 +42,7 @@ export function meterSocket(metrics: Metrics, socket: WebSocket, req: IncomingMe
   socket.on("message", (data: RawData) => {
     if (!Buffer.isBuffer(data) || (data[0] !== Protocol.ROOM_DATA && data[0] !== Protocol.ROOM_DATA_BYTES)) return;
     // Read per message: a fallback session upgrades to a WebSocket midway.
-    received[transportLabel(socket)][typeLabelOf(data)]! += 1;
+    received[transportLabel(socket)][messageTypeLabel(messageType(data))]! += 1;
   });
 
   // A reconnection succeeded when the first frame back is JOIN_ROOM; an ERROR frame refuses it.

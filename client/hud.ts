@@ -1,6 +1,6 @@
 /** The battle's side panel: connection status, ping, scoreboard, kill feed, death overlay. */
 import type { KillEvent, ShutdownNotice } from "../server/shared/payloads";
-import { byId, el } from "./dom";
+import { byId, el, isolated } from "./dom";
 import { formatNumber, t } from "./i18n";
 import { translatedNodes } from "./i18n/dom";
 import type { Look, Looks } from "./look";
@@ -122,7 +122,7 @@ interface ScoreRow {
 
 function scoreRow(name: string, look: Look): ScoreRow {
   const cell = el("td", "name");
-  cell.append(swatch(look), name);
+  cell.append(swatch(look), isolated(name));
   const row: ScoreRow = { name, look, element: el("tr"), kills: el("td", "num"), deaths: el("td", "num"), hp: el("td", "num") };
   row.element.append(cell, row.kills, row.deaths, row.hp);
   return row;
@@ -149,7 +149,7 @@ export function swatch(look: Look): HTMLElement {
 /** A name in the kill feed: its swatch, then the name; the own one highlighted. */
 function named(name: string, me: boolean, looks: Looks): HTMLElement {
   const span = el("span", me ? "me" : "");
-  span.append(swatch(looks.of(name)), name);
+  span.append(swatch(looks.of(name)), isolated(name));
   return span;
 }
 

@@ -2,7 +2,7 @@
 import type { Client } from "colyseus.js";
 import { ServerMessage } from "../server/shared/messages";
 import { RoomName, type ListedRoom } from "../server/shared/payloads";
-import { roomName } from "../server/shared/roomNames";
+import { readRoomNameParts, roomNameOf, roomNameParts } from "../server/shared/roomNames";
 import { byId, el } from "./dom";
 import { currentLanguage, t } from "./i18n";
 import { isAuthRefusal } from "./identity";
@@ -112,7 +112,9 @@ export class LobbyView {
     const full = room.locked === true || room.clients >= room.maxClients;
     const item = el("li");
     item.dataset.roomId = room.roomId;
-    const name = roomName(room.roomId, currentLanguage());
+    const { name: published } = room.metadata as { name?: { modifier?: unknown; noun?: unknown } };
+    const parts = readRoomNameParts(published?.modifier, published?.noun) ?? roomNameParts(room.roomId);
+    const name = roomNameOf(parts, currentLanguage());
     const join = el("button", "join", t(full ? "lobby.full" : "lobby.join"));
     join.setAttribute("aria-label", t("lobby.joinRoom", { room: name }));
     join.disabled = full;

@@ -55,7 +55,12 @@ export interface ConsoleView {
   reports: Report[];
   bans: Ban[];
   audit: AuditEntry[];
+  /** How many each list holds in all, when more than shown. */
+  totals?: { reports: number; bans: number; audit: number };
 }
+
+/** "(shown of total)" when a list is longer than what the page shows. */
+const more = (shown: number, total: number | undefined) => (total !== undefined && total > shown ? ` (the first ${shown} of ${total})` : "");
 
 export function consolePage(view: ConsoleView, notice?: Notice): string {
   const { base } = view;
@@ -84,9 +89,9 @@ ${lines(r.context, r.line.id)}${actionForm(base, "resolve", "Resolve", `${hidden
     "Moderation console",
     notice,
     `<section><h2>Players online</h2>${searchForm}${found}</section>
-<section><h2>Reports (${view.reports.length}, newest first)</h2><ol id="reports">${reports}</ol></section>
-<section><h2>Bans in force</h2>${banForm}<table id="bans"><tr><th>Kind</th><th>Target</th><th>Until</th><th>Reason</th><th>By</th><th></th></tr>${bans}</table></section>
-<section><h2>Audit log</h2><p><a href="${esc(base + CONSOLE_PATHS.audit)}">Export as JSON</a></p>${auditTable(view.audit)}</section>`,
+<section><h2>Reports (${view.totals?.reports ?? view.reports.length}, newest first)${more(view.reports.length, view.totals?.reports)}</h2><ol id="reports">${reports}</ol></section>
+<section><h2>Bans in force${more(view.bans.length, view.totals?.bans)}</h2>${banForm}<table id="bans"><tr><th>Kind</th><th>Target</th><th>Until</th><th>Reason</th><th>By</th><th></th></tr>${bans}</table></section>
+<section><h2>Audit log${more(view.audit.length, view.totals?.audit)}</h2><p><a href="${esc(base + CONSOLE_PATHS.audit)}">Export as JSON</a></p>${auditTable(view.audit)}</section>`,
   );
 }
 

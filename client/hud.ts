@@ -77,12 +77,13 @@ export class Hud {
     if (children.length !== ordered.length || ordered.some((row, i) => children[i] !== row)) this.scores.replaceChildren(...ordered);
   }
 
-  addKill(kill: KillEvent, meId: string): void {
+  /** A kill feed line naming both sides; `isBot` tells which of them are bots (marked as such). */
+  addKill(kill: KillEvent, meId: string, isBot: (sessionId: string) => boolean): void {
     const line = el("li");
     line.append(
       ...translatedNodes("battle.kill", {
-        killer: named(kill.killerName, kill.killer === meId, this.looks),
-        victim: named(kill.victimName, kill.victim === meId, this.looks),
+        killer: named({ name: kill.killerName, bot: isBot(kill.killer) }, kill.killer === meId, this.looks),
+        victim: named({ name: kill.victimName, bot: isBot(kill.victim) }, kill.victim === meId, this.looks),
       }),
     );
     this.feed.prepend(line);
@@ -147,9 +148,9 @@ export function swatch(look: Look): HTMLElement {
 }
 
 /** A name in the kill feed: its swatch, then the name; the own one highlighted. */
-function named(name: string, me: boolean, looks: Looks): HTMLElement {
+function named(player: Pick<PlayerState, "name" | "bot">, me: boolean, looks: Looks): HTMLElement {
   const span = el("span", me ? "me" : "");
-  span.append(swatch(looks.of(name)), name);
+  span.append(swatch(looks.of(player.name)), shownName(player));
   return span;
 }
 

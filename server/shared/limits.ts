@@ -244,3 +244,11 @@ export const MODERATION_LINES_SHOWN = 50;
 /** Longest console search (name or player id), and the players one search lists at most. */
 export const SEARCH_QUERY_MAX_CHARS = 64;
 export const SEARCH_RESULTS_MAX = 50;
+/** Rows of each console list (bans ending soonest, reports and audit entries newest first) one page shows; the rest are counted. */
+export const CONSOLE_LIST_ROWS = 100;
+/**
+ * Console pages and actions per admin address: a search asks every room of every process, a ban or
+ * kick tells them all, so a script driving the console cannot take the players' share of the CPU.
+ * Over it HTTP 429 with Retry-After.
+ */
+export const CONSOLE_REQUESTS_PER_ADDRESS: RateLimit = { perSecond: 20, burst: 40 };

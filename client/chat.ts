@@ -2,9 +2,10 @@
 import type { Client } from "colyseus.js";
 import { type ErrorPayload } from "../server/shared/codes";
 import { ClientMessage, ServerMessage } from "../server/shared/messages";
-import { RoomName, type ChatLine, type JoinChatOptions } from "../server/shared/payloads";
-import { byId, el } from "./dom";
-import { formatStamp, formatTime, refusalText, t } from "./i18n";
+import { RoomName, SystemLineCode, type ChatLine, type JoinChatOptions } from "../server/shared/payloads";
+import { byId, el, isolated } from "./dom";
+import { formatStamp, formatTime, refusalText, t, type MessageKey } from "./i18n";
+import { translatedNodes } from "./i18n/dom";
 import { describeJoinError, keepConnected, type LinkStatus } from "./net";
 import { onMessage, roomsOf, send, type GameRoom } from "./rooms";
 import type { ChatStateView, ClientStates } from "./state";
@@ -22,19 +23,42 @@ export function localTime(utcMs: number): HTMLTimeElement {
 
 /**
  * What a chat line shows, by its kind: who said it (for a player's line) and the words. The one
- * place that turns a line into words: a system line is the server's own text today; once the server
- * sends a code instead (`{ kind: "system", code: "joined", name }`), its case becomes
- * `t("chat.system.joined", { name })` here, and the panel around it does not change.
+ * place that turns a line into words: a system line is worded from its code in the player's
+ * language; one without a code the client knows (kept from an older server, or from a newer one)
+ * shows the server's own text.
  */
 export function lineWords(line: ChatLine): { name?: string; text: string } {
   switch (line.kind) {
     case "user":
       return { name: line.name, text: line.text };
     case "system":
-      return { text: line.text };
+      return { text: systemWords(line) };
     default:
       return unreachable(line.kind);
   }
+}
+
+/** The catalog key of a system line that names a member, if the client knows its code. */
+function systemNameKey(line: ChatLine): MessageKey | undefined {
+  switch (line.code) {
+    case SystemLineCode.joined:
+      return "chat.system.joined";
+    case SystemLineCode.left:
+      return "chat.system.left";
+    default:
+      return undefined;
+  }
+}
+
+function isolatedSentence(key: MessageKey, name: string): HTMLElement {
+  const text = el("span", "text");
+  text.append(...translatedNodes(key, { name: isolated(name) }));
+  return text;
+}
+
+function systemWords(line: ChatLine): string {
+  const key = systemNameKey(line);
+  return key ? t(key, { name: line.name }) : line.text;
 }
 
 /** A kind the switch forgot fails the type check here. */
@@ -82,6 +106,7 @@ export class ChatPanel {
     onMessage(room, ServerMessage.history, (history) => history.lines.forEach((line) => this.add(line)));
     onMessage(room, ServerMessage.chat, (line) => this.add(line));
     onMessage(room, ServerMessage.error, (error) => this.refused(error));
+    onMessage(room, ServerMessage.reported, () => this.append(el("div", "line system", t("chat.reported"))));
     onMessage(room, ServerMessage.shutdown, (notice) =>
       this.append(el("div", "line system", t("shutdown.chat", { seconds: Math.ceil(notice.inMs / 1000) }))),
     );
@@ -117,9 +142,24 @@ export class ChatPanel {
     row.dataset.playerId = line.playerId;
     row.append(localTime(line.time));
     const words = lineWords(line);
-    if (words.name !== undefined) row.append(el("span", "name", words.name));
-    row.append(el("span", "text", words.text));
+    if (words.name !== undefined) row.append(isolated(words.name, "name"));
+    const name = line.kind === "system" ? systemNameKey(line) : undefined;
+    // A joined/left line: the catalog's sentence with the name isolated inside it.
+    row.append(name ? isolatedSentence(name, line.name) : isolated(words.text, "text"));
+    // Another player's line can be reported to the moderators: a real button, so Tab and Enter reach it.
+    if (line.kind === "user" && line.sessionId !== this.room?.sessionId) row.append(this.reportButton(line.id));
     this.append(row);
+  }
+
+  private reportButton(lineId: number): HTMLButtonElement {
+    const button = el("button", "report", "⚑");
+    button.type = "button";
+    button.title = t("chat.report");
+    button.setAttribute("aria-label", t("chat.report"));
+    button.addEventListener("click", () => {
+      if (this.room?.connection?.isOpen) send(this.room, ClientMessage.report, { lineId });
+    }, { signal: this.controller.signal });
+    return button;
   }
 
   private refused(error: ErrorPayload): void {

@@ -2,7 +2,7 @@
  * The battle screen around the map: its header (the room's friendly name, sound, leave, the room's
  * link) and, on phones, the sheet beside or under the map that shows the scores or the chat.
  */
-import { roomName } from "../server/shared/roomNames";
+import { roomNameOf, roomNameParts, type RoomNameParts } from "../server/shared/roomNames";
 import { byId } from "./dom";
 import { currentLanguage, t } from "./i18n";
 import type { SoundCues } from "./sound";
@@ -34,15 +34,20 @@ export class BattleChrome {
     this.scoresToggle.addEventListener("click", () => this.open("scores"));
   }
 
-  /** A battle began in room `roomId`, whose address is `link`. */
+  /** A battle began in room `roomId`, whose address is `link`; its name, until the server's arrives, from the id. */
   enter(roomId: string, link: string): void {
-    const name = roomName(roomId, currentLanguage());
-    this.roomName.textContent = name;
+    this.named(roomNameParts(roomId));
     // The id in the tooltip: what a player reads out when the name is not enough.
     this.roomName.title = roomId;
-    document.title = t("page.titleBattle", { room: name });
     this.link.value = link;
     this.open("scores");
+  }
+
+  /** The room's name as the server gave it (BattleState `nameModifier`, `nameNoun`). */
+  named(parts: RoomNameParts): void {
+    const name = roomNameOf(parts, currentLanguage());
+    this.roomName.textContent = name;
+    document.title = t("page.titleBattle", { room: name });
   }
 
   leave(): void {

@@ -2,11 +2,11 @@
 import type { Client } from "colyseus.js";
 import { ServerMessage } from "../server/shared/messages";
 import { RoomName, type ListedRoom } from "../server/shared/payloads";
-import { roomName } from "../server/shared/roomNames";
+import { readRoomNameParts, roomNameOf, roomNameParts } from "../server/shared/roomNames";
 import { byId, el } from "./dom";
 import { currentLanguage, t } from "./i18n";
 import { isAuthRefusal } from "./identity";
-import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError, isProtocolMismatch } from "./net";
+import { backoffDelayMs, CLOSE_CONSENTED, describeJoinError, isBanned, isProtocolMismatch } from "./net";
 import { onMessage, roomsOf, type GameRoom } from "./rooms";
 import type { ClientStates } from "./state";
 
@@ -73,8 +73,8 @@ export class LobbyView {
         if (current() && code !== CLOSE_CONSENTED) void this.retry(0, generation);
       });
     } catch (error) {
-      // A refused token, or a page older than the server, stays refused: say so instead of retrying.
-      if (isAuthRefusal(error) || isProtocolMismatch(error)) this.status.textContent = describeJoinError(error);
+      // A refused token, a page older than the server, or a ban stays refused: say so instead of retrying.
+      if (isAuthRefusal(error) || isProtocolMismatch(error) || isBanned(error)) this.status.textContent = describeJoinError(error);
       else if (current()) await this.retry(attempt, generation);
     }
   }
@@ -112,7 +112,9 @@ export class LobbyView {
     const full = room.locked === true || room.clients >= room.maxClients;
     const item = el("li");
     item.dataset.roomId = room.roomId;
-    const name = roomName(room.roomId, currentLanguage());
+    const { name: published } = room.metadata as { name?: { modifier?: unknown; noun?: unknown } };
+    const parts = readRoomNameParts(published?.modifier, published?.noun) ?? roomNameParts(room.roomId);
+    const name = roomNameOf(parts, currentLanguage());
     const join = el("button", "join", t(full ? "lobby.full" : "lobby.join"));
     join.setAttribute("aria-label", t("lobby.joinRoom", { room: name }));
     join.disabled = full;

@@ -2,7 +2,7 @@
 import { ClientMessage, ServerMessage } from "../server/shared/messages";
 import { RoomName, type BattleChatTicket, type CreateBattleOptions } from "../server/shared/payloads";
 import { BattleSession, type BattleRoom } from "./battle";
-import { roomName } from "../server/shared/roomNames";
+import { readRoomNameParts, roomName } from "../server/shared/roomNames";
 import { ChatPanel } from "./chat";
 import { BattleChrome } from "./chrome";
 import { byId, el } from "./dom";
@@ -157,6 +157,9 @@ async function startBattle(room: BattleRoom): Promise<void> {
   chat = new ChatPanel();
   // The chat shows the name the battle gave us (the server may have generated it).
   const name = await ownName(room);
+  // The first state has come: the header takes the room's name from it.
+  const named = readRoomNameParts(room.state?.nameModifier, room.state?.nameNoun);
+  if (named) chrome.named(named);
   chatStatus.textContent = t("chat.joining");
   try {
     const { channel, ticket } = await chatTicket(room);

@@ -3,9 +3,21 @@
  * and reconnection with backoff after a dropped socket (colyseus.js 0.16 never reconnects by itself).
  */
 import type { Client } from "colyseus.js";
-import { CLOSE_JOIN_UNACKNOWLEDGED, CLOSE_KICKED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, CLOSE_SEND_BACKLOG, JOIN_INVALID_OPTIONS, JOIN_PROTOCOL_MISMATCH, LimitRefusal } from "../server/shared/codes";
-import { RECONNECT_SECONDS, type RoomName } from "../server/shared/payloads";
-import { t, tCode, type MessageKey } from "./i18n";
+import {
+  CLOSE_JOIN_UNACKNOWLEDGED,
+  CLOSE_KICKED,
+  CLOSE_RATE_LIMITED,
+  CLOSE_REPLACED,
+  CLOSE_SEND_BACKLOG,
+  JOIN_BANNED,
+  JOIN_INVALID_OPTIONS,
+  JOIN_NOT_YOUR_SEAT,
+  JOIN_PROTOCOL_MISMATCH,
+  JoinRefusal,
+  LimitRefusal,
+} from "../server/shared/codes";
+import { NAME_MAX_CHARS, RECONNECT_SECONDS, type RoomName } from "../server/shared/payloads";
+import { formatStamp, t, tCode, type MessageKey } from "./i18n";
 import { isAuthRefusal } from "./identity";
 import { rejoin, type GameRoom } from "./rooms";
 import { FallbackClient, type TransportChoice } from "./transport";
@@ -36,10 +48,15 @@ export function isProtocolMismatch(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === JOIN_PROTOCOL_MISMATCH;
 }
 
+/** Whether a moderator's ban refused the join (its message says until when: {@link describeJoinError}). */
+export function isBanned(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === JOIN_BANNED;
+}
+
 /** A server limit's refusal; colyseus.js reports the matchmaking rate by its HTTP status, 429. */
 const LIMIT_CODES: ReadonlySet<number> = new Set([...Object.values(LimitRefusal), 429]);
 
-/** Colyseus's code for a room id that matches no open room; its text says "not found" or "is locked" (full). */
+/** Colyseus's code for a room id that matches no open room, from a server that predates JoinRefusal.roomFull and roomGone. */
 const MATCHMAKE_INVALID_ROOM_ID = 4212;
 
 /**
@@ -52,13 +69,18 @@ const JOIN_REFUSAL_WORDS: ReadonlyMap<number, MessageKey> = new Map<number, Mess
   ...[...LIMIT_CODES].map((code): [number, MessageKey] => [code, "join.limited"]),
   // After the spread: a full server is no fault of the player's network.
   [LimitRefusal.roomsPerProcess, "join.serverFull"],
+  [JOIN_NOT_YOUR_SEAT, "join.notYourSeat"],
+  [JoinRefusal.nameInvisible, "join.nameInvisible"],
+  [JoinRefusal.nameTooLong, "join.nameTooLong"],
+  [JoinRefusal.roomFull, "join.full"],
+  [JoinRefusal.roomGone, "join.gone"],
 ]);
 
 /** Whether a join failed because the server did not answer at all (no refusal of its own): another region may. */
 export function isUnreachable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (typeof code === "number" && (JOIN_REFUSAL_WORDS.has(code) || code === MATCHMAKE_INVALID_ROOM_ID || isAuthRefusal(error))) return false;
+  if (typeof code === "number" && (JOIN_REFUSAL_WORDS.has(code) || code === MATCHMAKE_INVALID_ROOM_ID || code === JOIN_BANNED || isAuthRefusal(error))) return false;
   return typeof code !== "number" || /fetch|network|ECONNREFUSED/i.test(message);
 }
 
@@ -67,11 +89,18 @@ export function describeJoinError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   const words = typeof code === "number" ? JOIN_REFUSAL_WORDS.get(code) : undefined;
-  if (words) return t(words);
+  if (words) return t(words, { max: NAME_MAX_CHARS });
+  if (code === JOIN_BANNED) return t("join.banned", { until: banEnd(message) });
   if (isAuthRefusal(error)) return t("join.signInRefused", { reason: tCode("auth", code as number, "refusal.other") });
   if (code === MATCHMAKE_INVALID_ROOM_ID) return t(/locked/i.test(message) ? "join.full" : "join.gone");
   if (isUnreachable(error)) return t("join.unreachable");
   return t("join.failed", { code: String(code) });
+}
+
+/** A ban's end, from the ISO 8601 UTC time that ends the server's JOIN_BANNED message, in the player's locale and time zone. */
+export function banEnd(message: string): string {
+  const until = Date.parse(message.match(/(\d{4}-\d\d-\d\dT[\d:.]+Z)$/)?.[1] ?? "");
+  return Number.isFinite(until) ? formatStamp(until) : "?";
 }
 
 /**

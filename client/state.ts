@@ -36,6 +36,9 @@ export interface BattleStateView {
   width: number;
   height: number;
   tick: number;
+  /** The room's name as word indexes (server/shared/roomNames.ts); absent from older servers. */
+  nameModifier?: number;
+  nameNoun?: number;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Battle bots for @colyseus/loadtest: each joins a battle, changes direction a few times a second,
  * sends one `move` per tick and attacks when someone is in range and its cooldown is over.
  *
- *   npm run loadtest:battle -- --numClients 200 [--endpoint ws://host:2567] [--output bots.log]
+ *   npm run loadtest:battle -- --numClients 200 [--duration 60] [--endpoint ws://host:2567] [--output bots.log]
  */
 import { cli, type Options } from "@colyseus/loadtest";
 import { Client } from "colyseus.js";
@@ -11,11 +11,15 @@ import { ATTACK_COOLDOWN_MS, ATTACK_RANGE, TICK_MS } from "../server/shared/tuni
 import { ClientMessage, ServerMessage, type JoinOptions } from "../server/shared/messages";
 import { PROTOCOL_VERSION, RoomName } from "../server/shared/payloads";
 import type { BattleState } from "../server/rooms/schema/BattleState";
+import { startSession } from "./session";
 
 /** A bot keeps a direction this long (random in the range), like a player tapping keys. */
 const TURN_EVERY_MS = { min: 250, max: 750 };
 /** Share of ticks a bot stands still instead of moving. */
 const IDLE_SHARE = 0.2;
+
+// --duration, and the server's figures at the end (./session.ts).
+startSession();
 
 const between = (min: number, max: number) => min + Math.random() * (max - min);
 

@@ -1,21 +1,22 @@
 /**
  * Chat bots for @colyseus/loadtest: each joins one of a few channels and talks at a human rate.
  *
- *   npm run loadtest:chat -- --numClients 300 [--channels 3] [--endpoint ws://host:2567]
+ *   npm run loadtest:chat -- --numClients 300 [--channels 3] [--duration 60] [--endpoint ws://host:2567]
  */
 import { cli, type Options } from "@colyseus/loadtest";
 import { Client } from "colyseus.js";
-import { parseArgs } from "node:util";
 import { asRoom, send } from "../client/rooms";
 import { ClientMessage, ServerMessage, type JoinOptions } from "../server/shared/messages";
 import { PROTOCOL_VERSION, RoomName } from "../server/shared/payloads";
+import { startSession } from "./session";
 
 /** A human says something every few seconds (random in the range). */
 const SAY_EVERY_MS = { min: 3000, max: 15000 };
 const PHRASES = ["hi all", "anyone up for a battle?", "gg", "lag?", "brb", "nice one", "who is winning", "o/"];
 
-// The loadtest CLI ignores options it does not know, so ours ride along on the same command line.
-const { values } = parseArgs({ options: { channels: { type: "string", default: "3" } }, strict: false });
+// The loadtest CLI ignores options it does not know, so ours ride along on the same command line
+// (--duration and the server's figures at the end: ./session.ts).
+const { values } = startSession({ channels: { type: "string", default: "3" } });
 const channels = Math.max(1, Number.parseInt(String(values.channels), 10) || 1);
 
 const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];

@@ -6,9 +6,12 @@
 import type { Room } from "@colyseus/core";
 import { matchMaker } from "@colyseus/core";
 import type { Registry } from "prom-client";
+import { AuditLog } from "./chat/auditLog";
+import { Bans, refuseBannedArrival } from "./chat/bans";
 import type { ChatHistory } from "./chat/history";
 import type { MuteKeys } from "./chat/moderation";
 import type { ChatSubscriber } from "./chat/relay";
+import { Reports } from "./chat/reports";
 import { retainChat, type RetainedHistory } from "./chat/retention";
 import { createChatStores, type RegionalPresence } from "./chat/stores";
 import type { Settings } from "./config";
@@ -19,7 +22,7 @@ import { AddressRate } from "./security/addressRate";
 import { Backpressure } from "./security/backpressure";
 import { HttpConnections } from "./security/httpConnections";
 import { MatchmakingGuard } from "./security/matchmaking";
-import { PING_PER_ADDRESS } from "./shared/limits";
+import { PING_PER_ADDRESS, REPORTS_PER_PLAYER } from "./shared/limits";
 import { createLogger, type Logger, type LogSink } from "./telemetry/log";
 import { Metrics } from "./telemetry/metrics";
 import { Tracing } from "./telemetry/tracing";
@@ -40,6 +43,16 @@ export interface AppContext {
     readonly store: ChatHistory;
     readonly mutes: MuteKeys;
     relayFor(channel: string): ChatSubscriber;
+  };
+  /**
+   * Bans, player reports and the audit log, kept beside the mutes (the chat Redis, or presence);
+   * reports per player (its flood key) on this process (REPORTS_PER_PLAYER).
+   */
+  readonly moderation: {
+    readonly bans: Bans;
+    readonly reports: Reports;
+    readonly audit: AuditLog;
+    readonly reportRate: AddressRate;
   };
   /** Per-address, per-identity and per-process limits (server/security/addressLimits.ts). */
   readonly addressLimits: AddressLimits;
@@ -84,6 +97,7 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
   const history = retainChat(store, settings.chatRetentionS, log);
   const addressLimits = new AddressLimits(settings.limits, metrics);
   const liveRooms = new Set<Room>();
+  const bans = new Bans(stores.moderation, settings.limits.ipv6PrefixBits);
   const regionalUrl = scaling.mode === "redis" ? scaling.redisUrl : undefined;
   const chatUrl = settings.regions.chatRedisUrl;
   const redisHealth = regionalUrl !== undefined ? new RedisHealth(regionalUrl, () => liveRooms, log) : undefined;
@@ -94,9 +108,15 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
     metrics,
     tracing,
     chat: { history, store, mutes: stores.mutes, relayFor: (channel) => stores.relayFor(channel) },
+    moderation: {
+      bans,
+      reports: new Reports(stores.moderation, history, settings.chatHistory.lines),
+      audit: new AuditLog(stores.moderation),
+      reportRate: new AddressRate(REPORTS_PER_PLAYER),
+    },
     addressLimits,
     pingRate: new AddressRate(PING_PER_ADDRESS),
-    matchmaking: new MatchmakingGuard(addressLimits, settings.auth.mode === "jwt"),
+    matchmaking: new MatchmakingGuard(addressLimits, settings.auth.mode === "jwt", (...arrival) => refuseBannedArrival(bans, ...arrival)),
     httpConnections: new HttpConnections(settings.limits, metrics),
     backpressure: new Backpressure(settings.limits.outgoing, log, metrics),
     redisHealth,

@@ -5,6 +5,9 @@
 import { CLOSE_KICKED, RefusalCode, type Refusal } from "../shared/codes";
 import { MUTE_MAX_S } from "../shared/tuning";
 
+// Player reports are the chat's too (./reports.ts): the room takes them through here.
+export { fileReport } from "./reports";
+
 /** Result of a moderation call, shaped for the monitor's room-call API (plain JSON). */
 export type ModerationResult = { ok: true } | Refusal;
 

@@ -1,6 +1,16 @@
 import { CHAT_KEPT_IDENTITIES_MAX, CHAT_PRESENCE_LINES_PER_CHANNEL, CHAT_PRESENCE_LINES_PER_IDENTITY } from "../shared/limits";
 import { BoundedMap } from "../shared/lru";
 import { TokenBucket, type Clock } from "../shared/tokenBucket";
+import type { SystemLineCode } from "../shared/payloads";
+import type { ChatDraft } from "./history";
+
+/** A system line's words for clients that predate its code ("Ann joined"): the client words the code in its own language. */
+const SYSTEM_LINE_ENGLISH: Record<SystemLineCode, string> = { joined: "joined", left: "left" };
+
+/** What happened to member `name`, as a code and as English words. */
+export function systemLine(code: SystemLineCode, name: string, time: number): ChatDraft {
+  return { kind: "system", code, name, sessionId: "", playerId: "", text: `${name} ${SYSTEM_LINE_ENGLISH[code]}`, time };
+}
 
 /**
  * Whether a "joined" or "left" line may be posted: a channel and an identity (player id, or the

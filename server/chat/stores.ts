@@ -12,6 +12,7 @@ import { TRACEPARENT_FIELD, traceparentOf } from "../telemetry/tracing";
 import { isBattleChannel } from "./battleTickets";
 import { MemoryChatHistory, type ChatHistory, type KeptLine } from "./history";
 import type { MuteKeys } from "./moderation";
+import type { ModerationKeys } from "./moderationKeys";
 import { RedisChatHistory } from "./redisHistory";
 import { ChatRelay, type ChatSubscriber } from "./relay";
 
@@ -19,7 +20,7 @@ import { ChatRelay, type ChatSubscriber } from "./relay";
 type ErrorSource = { on(event: "error", listener: (error: Error) => void): unknown };
 
 /** What the chat needs of the running server's presence (Colyseus's, regional). */
-export interface RegionalPresence extends ChatSubscriber, MuteKeys {
+export interface RegionalPresence extends ChatSubscriber, MuteKeys, ModerationKeys {
   publish(topic: string, data: unknown): unknown;
 }
 
@@ -28,6 +29,8 @@ export interface ChatStores {
   readonly store: ChatHistory;
   /** Where mutes are kept: the chat Redis when there is one, so a mute holds in every region. */
   readonly mutes: MuteKeys;
+  /** Where bans, reports and the audit log are kept: beside the mutes. */
+  readonly moderation: ModerationKeys;
   /** Where the rooms of `channel` hear its numbered lines. */
   relayFor(channel: string): ChatSubscriber;
   /** The ioredis clients of the chat Redis (errors reported by its health watch), when there is one. */
@@ -48,6 +51,14 @@ export function createChatStores(settings: Settings, log: Logger, presence: () =
     get: (key) => presence().get(key),
     del: (key) => presence().del(key),
   };
+  const presenceModeration: ModerationKeys = {
+    hset: (key, field, value) => presence().hset(key, field, value),
+    hget: (key, field) => presence().hget(key, field),
+    hdel: (key, field) => presence().hdel(key, field),
+    hgetall: (key) => presence().hgetall(key),
+    hlen: (key) => presence().hlen(key),
+    hincrby: (key, field, by) => presence().hincrby(key, field, by),
+  };
   const presenceRelay: ChatSubscriber = {
     subscribe: (topic, listener) => presence().subscribe(topic, listener),
     unsubscribe: (topic, listener) => presence().unsubscribe(topic, listener),
@@ -59,7 +70,7 @@ export function createChatStores(settings: Settings, log: Logger, presence: () =
   };
   const memory = () => new MemoryChatHistory(bounds, publish);
   if (chatUrl === undefined) {
-    return { store: memory(), mutes: presenceKeys, relayFor: () => presenceRelay, chatRedis: undefined, regionalRedis: undefined, close: async () => {} };
+    return { store: memory(), mutes: presenceKeys, moderation: presenceModeration, relayFor: () => presenceRelay, chatRedis: undefined, regionalRedis: undefined, close: async () => {} };
   }
   const global = new RedisChatHistory(chatUrl, bounds, log);
   const relay = new ChatRelay(chatUrl, global, log);
@@ -69,6 +80,7 @@ export function createChatStores(settings: Settings, log: Logger, presence: () =
   return {
     store: regional ? new RoutedChatHistory(global, regional) : global,
     mutes: redisKeys(global.redis),
+    moderation: global.redis,
     relayFor: (channel) => (regional && isBattleChannel(channel) ? presenceRelay : relay),
     chatRedis: { "chat history": global.redis, "chat relay": relay.connection },
     regionalRedis: regionalRedis ? { "battle chat history": regionalRedis.redis } : undefined,

@@ -26,6 +26,8 @@ export interface StartFacts {
   port: number;
   gameUrl: string;
   monitorUrl: string;
+  /** The moderation console (server/ops/moderation/). */
+  consoleUrl: string;
   adminUser: string;
   /** Where the admin password comes from: "ADMIN_PASSWORD" or "generated". */
   adminPasswordFrom: "ADMIN_PASSWORD" | "generated";
@@ -71,6 +73,7 @@ export function startFacts(settings: Settings, port: number, presence: string, d
     port,
     gameUrl,
     monitorUrl: `${gameUrl}${OpsPath.monitor.slice(1)}/`,
+    consoleUrl: `${gameUrl}${OpsPath.admin.slice(1)}/`,
     adminUser: settings.adminUser,
     adminPasswordFrom: settings.adminPasswordGenerated ? "generated" : "ADMIN_PASSWORD",
     presence,
@@ -138,6 +141,7 @@ export function bannerText(facts: StartFacts, password: string | undefined, colo
     strong(`Battle & chat server listening on port ${facts.port}`),
     `${label("game")}${facts.gameUrl}`,
     `${label("monitor")}${facts.monitorUrl}  user ${strong(facts.adminUser)}  (also ${OpsPath.metrics})`,
+    `${label("console")}${facts.consoleUrl}  (moderation: players, bans, reports, audit log)`,
     `${label("password")}${passwordLine}`,
     `${label("presence")}${facts.presence}, driver ${facts.driver}${scaling}`,
     ...(facts.region ? [`${label("region")}${facts.region.here} of ${facts.region.all.join(", ")}${facts.chatRedis ? `; chat Redis ${facts.chatRedis}` : ""}`] : []),

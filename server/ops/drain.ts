@@ -12,7 +12,7 @@ import type { ChatRoom } from "../rooms/ChatRoom";
 import { markDraining, type DrainEnd } from "../scaling/drain";
 import { RoomName } from "../shared/payloads";
 
-/** How often a draining process looks at its rooms: locks new ones, asks members who came since to move, ends when none is left. */
+/** How often a draining process looks at its rooms: asks members who came back since to move, ends when none is left. */
 export const DRAIN_CHECK_MS = 250;
 
 /** Begins the drain; false when it had begun already. */
@@ -26,14 +26,15 @@ export function beginDrain(ctx: AppContext): boolean {
   const rooms = () => [...liveRooms].filter((room) => room.roomName !== RoomName.lobby);
   // Members asked already (a reconnected member is a new Client, and is asked again).
   const asked = new WeakSet<Client>();
+  // Only the rooms here when the drain began are locked and moved: a room created here since had
+  // nowhere else to go (every process drains, or there is one), and moving its members again would loop.
+  const draining = new Set(rooms());
   const check = (): DrainEnd | undefined => {
     const left = rooms();
     if (left.length === 0) return "empty";
     if (Date.now() >= deadline) return "timeout";
     for (const room of left) {
-      // A room created here since (every other process drains too) is locked as well.
-      if (!room.locked) void room.lock();
-      if (room.roomName !== RoomName.chat) continue;
+      if (!draining.has(room) || room.roomName !== RoomName.chat) continue;
       for (const client of room.clients) {
         if (asked.has(client)) continue;
         asked.add(client);
@@ -57,7 +58,7 @@ export function beginDrain(ctx: AppContext): boolean {
   };
   // Locked and marked before anyone is asked to move: a member that joins again lands elsewhere.
   const mark = settings.scaling.mode === "redis" ? markDraining(matchMaker.presence, matchMaker.processId, now) : undefined;
-  Promise.all([mark, ...rooms().map((room) => room.lock())])
+  Promise.all([mark, ...[...draining].map((room) => room.lock())])
     .catch((err: unknown) => log.warn({ err }, "could not mark this process as draining in presence"))
     .finally(watch);
   return true;

@@ -10,6 +10,8 @@ import { BoundedMap } from "../shared/lru";
 import type { Logger } from "../telemetry/log";
 import { ROOM_CALL_PATH, traceAdminActions } from "./adminSpans";
 import { chatDataRoutes } from "./chatData";
+import { moderationConsole } from "./moderation/routes";
+import { monitorPageWithConsoleLink } from "./monitorLink";
 import { drainRoute } from "./drain";
 import { mountRegions } from "./regions";
 
@@ -19,7 +21,7 @@ export const OpsPath = {
   ready: "/ready",
   metrics: "/metrics",
   monitor: "/colyseus",
-  /** Admin API: chat data export and erasure (server/ops/chatData.ts). */
+  /** Admin API: chat data export and erasure (server/ops/chatData.ts), and the moderation console (server/ops/moderation/). */
   admin: "/admin",
   /** POST: drain this process for a deploy (server/ops/drain.ts). */
   drain: "/admin/drain",
@@ -132,9 +134,9 @@ export function mountOps(app: express.Express, ctx: AppContext): void {
       res.status(500).send("metrics collection failed");
     }
   });
-  app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, traceAdminActions(ctx.tracing, settings.adminUser, false), monitor({ columns: [...MONITOR_COLUMNS] }));
+  app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, traceAdminActions(ctx.tracing, settings.adminUser, false), monitorPageWithConsoleLink(OpsPath.admin), monitor({ columns: [...MONITOR_COLUMNS] }));
   app.post(OpsPath.drain, ...admin, traceAdminActions(ctx.tracing, settings.adminUser, true), drainRoute(ctx));
-  app.use(OpsPath.admin, ...admin, traceAdminActions(ctx.tracing, settings.adminUser, true), chatDataRoutes(ctx.chat.history, log));
+  app.use(OpsPath.admin, ...admin, traceAdminActions(ctx.tracing, settings.adminUser, true), chatDataRoutes(ctx.chat.history, log), moderationConsole(ctx, OpsPath.admin));
 }
 
 /**

@@ -18,17 +18,18 @@ import {
 } from "../shared/game";
 import { PositionHistory, resolveRewoundAttack, rewindTick } from "../shared/lagcomp";
 import { NamesInUse, uniqueName } from "../shared/names";
+import { roomNameParts } from "../shared/roomNames";
 import { parseBattleOptions, type BattleJoin } from "../shared/parse";
 import { RoomName, type AttackPayload, type MovePayload } from "../shared/payloads";
 import { MAX_HP, RESPAWN_DELAY_MS, TICK_MS } from "../shared/tuning";
 import { Bots } from "./bots";
-import { guardedRoom } from "./guardedRoom";
+import { guardedRoom, type Addressed } from "./guardedRoom";
 import { InterestViews } from "./interestViews";
 import type { Handlers, Outcome } from "./messages";
 import { BattleState, Player } from "./schema/BattleState";
 
 /** `client.auth`: the join options and who the player is. */
-type BattleAuth = BattleJoin & Identity;
+type BattleAuth = BattleJoin & Identity & Addressed;
 type BattleClient = Client<unknown, BattleAuth>;
 
 export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)<BattleState> {
@@ -65,12 +66,20 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
     if (options.private) this.setPrivate(true);
     this.state.width = map.width;
     this.state.height = map.height;
-    void this.setMetadata({ map: `${map.width}x${map.height}` });
+    // The friendly name, language-neutral: the lobby lists it, the battle header reads it from the state.
+    const name = roomNameParts(this.roomId);
+    this.state.nameModifier = name.modifier;
+    this.state.nameNoun = name.noun;
+    void this.setMetadata({ map: `${map.width}x${map.height}`, name });
 
     // Patches go out right after each tick, so an applied input is acknowledged without waiting
     // for an unrelated patch timer.
     this.patchRate = 0;
     this.setSimulationInterval(this.ctx.metrics.timedTick(() => this.tick()), TICK_MS);
+  }
+
+  protected nameOf(client: BattleClient): string {
+    return this.state.players.get(client.sessionId)?.name ?? "";
   }
 
   onJoin(client: BattleClient, _options: unknown, auth: BattleAuth) {

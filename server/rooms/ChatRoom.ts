@@ -4,8 +4,8 @@ import { admits, isBattleChannel } from "../chat/battleTickets";
 import { CatchUp } from "../chat/catchUp";
 import { floodKeyOf } from "../chat/floodKey";
 import { chatTopic, lineBytes, newestWithin, type ChatDraft } from "../chat/history";
-import { Moderation, Mutes, type ModeratedClient, type ModerationResult } from "../chat/moderation";
-import { PresenceLines } from "../chat/presenceLines";
+import { fileReport, Moderation, Mutes, type ModeratedClient, type ModerationResult } from "../chat/moderation";
+import { PresenceLines, systemLine } from "../chat/presenceLines";
 import { Resumes } from "../chat/resume";
 import { erasePlayerLines, exportPlayerLines, type EraseResult, type ExportResult } from "../chat/retention";
 import { JOIN_NOT_A_MEMBER, JOIN_OTHER_CHANNEL, RefusalCode } from "../shared/codes";
@@ -13,9 +13,9 @@ import { generateName, seededRng } from "../shared/game";
 import { CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
 import { NamesInUse, uniqueName } from "../shared/names";
 import { parseChatOptions, type ChatJoin } from "../shared/parse";
-import { RoomName, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
+import { RoomName, SystemLineCode, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
 import { CHAT_HISTORY_KEEP, CHAT_HISTORY_ON_JOIN } from "../shared/tuning";
-import { guardedRoom } from "./guardedRoom";
+import { guardedRoom, type Addressed } from "./guardedRoom";
 import type { Handlers, Outcome } from "./messages";
 import { refuse } from "./refuse";
 import { RoomSubscriptions } from "./roomSubscriptions";
@@ -33,7 +33,7 @@ const MOVE_REASON = "this server is draining for a deploy: join the channel agai
 /** What the chat adds to `client.auth`: what the member's floods are counted by (chat/floodKey.ts). */
 type FloodKeyed = { floodKey: string };
 /** `client.auth`: the join options, who the member is, and its flood key. */
-type ChatAuth = ChatJoin & Identity & FloodKeyed;
+type ChatAuth = ChatJoin & Identity & Addressed & FloodKeyed;
 type ChatClient = Client<unknown, ChatAuth>;
 
 /**
@@ -60,6 +60,9 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   readonly messages: Handlers<"chat", ChatClient> = {
     chat: (client, chat) => this.onChat(client, chat),
     resume: (client, resume) => this.onResume(client, resume),
+    report: async (client, { lineId }) =>
+      (await fileReport(this.ctx, this.state.channel, lineId, { playerId: playerIdOf(client), name: this.nameOf(client), floodKey: client.auth?.floodKey ?? client.sessionId })) ??
+      this.send(client, "reported", { lineId }),
   };
 
   /** The base's checks (join options, token), then a battle channel's ticket, before a seat is reserved. */
@@ -110,7 +113,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     this.limits.adopt(client.sessionId, auth.floodKey);
     void this.sendHistory(client, auth.since);
     if (previous !== undefined) return this.evict(previous);
-    void this.announce(client, `${member.name} joined`);
+    void this.announce(client, SystemLineCode.joined, member.name);
   }
 
   /** Kicked members too leave for good. */
@@ -131,7 +134,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     this.state.members.delete(client.sessionId);
     if (!member) return;
     this.names.delete(member.name);
-    void this.announce(client, `${member.name} left`);
+    void this.announce(client, SystemLineCode.left, member.name);
   }
 
   async onDispose() {
@@ -200,10 +203,10 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   }
 
   /** A "joined"/"left" line, unless the member is muted or its identity or the channel is over its allowance. */
-  private async announce(client: ChatClient, text: string) {
+  private async announce(client: ChatClient, code: SystemLineCode, name: string) {
     if ((await this.mutedMs(client)) > 0) return;
     if (!this.presenceLines.allow(client.auth?.floodKey ?? client.sessionId)) return;
-    this.post({ kind: "system", name: "", sessionId: "", playerId: "", text, time: Date.now() });
+    this.post(systemLine(code, name, Date.now()));
   }
 
   private mutedMs(client: ChatClient): Promise<number> {
@@ -219,6 +222,10 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
       guestKey: client.auth?.guest ? client.auth.floodKey : undefined,
       close: (code, reason) => client.leave(code, reason),
     };
+  }
+
+  protected nameOf(client: ChatClient): string {
+    return this.state.members.get(client.sessionId)?.name ?? "";
   }
 
   private onResume(client: ChatClient, resume: ChatResumePayload): Outcome {

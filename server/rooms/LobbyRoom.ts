@@ -4,10 +4,10 @@ import { parseLobbyOptions, type LobbyJoin } from "../shared/parse";
 import { RoomName, type LobbyFilter, type ListedRoom } from "../shared/payloads";
 import { LOBBY_FULL_LIST_INTERVAL_MS } from "../shared/tuning";
 import { afterAcknowledgement } from "./acknowledged";
-import { guardedRoom } from "./guardedRoom";
+import { guardedRoom, type Addressed } from "./guardedRoom";
 import type { Handlers } from "./messages";
 
-type LobbyClient = Client<unknown, LobbyJoin & Identity>;
+type LobbyClient = Client<unknown, LobbyJoin & Identity & Addressed>;
 /** Colyseus's listing of one room, as matchMaker.query and subscribeLobby give it. */
 type Listing = Awaited<ReturnType<typeof matchMaker.query>>[number];
 
@@ -58,7 +58,7 @@ export class LobbyRoom extends guardedRoom(RoomName.lobby, parseLobbyOptions)<ob
     for (const room of await matchMaker.query({ private: false, unlisted: false })) this.rooms.set(room.roomId, listed(room));
   }
 
-  onJoin(client: LobbyClient, _options: unknown, auth: LobbyJoin & Identity) {
+  onJoin(client: LobbyClient, _options: unknown, auth: LobbyJoin & Identity & Addressed) {
     this.listeners.set(client.sessionId, { filter: auth.filter, fullListAt: -Infinity, fullListDue: false });
     // No list before JOIN_ROOM is acknowledged: Colyseus would queue it for a client that may never answer.
     afterAcknowledgement(client, () => this.sendFullList(client));

@@ -12,6 +12,8 @@ import type { AddressLimits, Creator, RoomKind } from "./addressLimits";
 import { addressKey, clientKey } from "./clientAddress";
 
 type Call = (roomName: string, options: unknown, auth: AuthContext) => Promise<unknown>;
+/** A check of every arrival before any limit is spent (the bans: server/chat/bans.ts); throws a ServerError to refuse. */
+export type Arrival = (address: string, method: string, roomNameOrId: string, options: unknown) => Promise<void>;
 
 /** The token of an `Authorization: Bearer <token>` header, whatever the case of the scheme (RFC 7235). */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -63,6 +65,7 @@ export class MatchmakingGuard {
   constructor(
     readonly limits: AddressLimits,
     private readonly identities: boolean,
+    private readonly arrival: Arrival = async () => {},
   ) {}
 
   /** Runs one exposed matchmaking method (`call`) within the limits; a refusal is a LimitRefusal ServerError. */
@@ -73,6 +76,7 @@ export class MatchmakingGuard {
     // Colyseus believes any X-Forwarded-For and only a capitalised "Bearer".
     const token = bearerToken(auth.headers?.authorization);
     const context: AuthContext = { ...auth, ip: address, token };
+    await this.arrival(address, method, roomName, options);
 
     const target = await targetRoom(method, roomName);
     const chat = target.name === RoomName.chat;

@@ -17,6 +17,8 @@ import { LIVENESS_MISSED_MAX, LIVENESS_PING_MS } from "../shared/limits";
 /** Proof pings waiting for their pong; an older one is forgotten past this (a later proof covers it). */
 const OUTSTANDING_MAX = 4;
 const NONCE_BYTES = 8;
+/** Nonces drawn from the system's random source at once: a reader of a busy room is pinged several times a second. */
+const NONCES_PER_DRAW = 16;
 
 interface Outstanding {
   nonce: Buffer;
@@ -29,6 +31,9 @@ export class ReadProof {
   private readonly outstanding: Outstanding[] = [];
   /** Heartbeat pings since the last proof. */
   missed = 0;
+  /** Random bytes not yet used as nonces, and where the next nonce starts in them. */
+  private nonces = Buffer.alloc(0);
+  private nextNonce = 0;
 
   constructor(private readonly socket: WebSocket) {
     this.proven = this.written;
@@ -52,10 +57,21 @@ export class ReadProof {
   /** Sends a ping whose pong will prove everything sent so far read. */
   ping(): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    const nonce = randomBytes(NONCE_BYTES);
+    const nonce = this.freshNonce();
     this.socket.ping(nonce);
     this.outstanding.push({ nonce, mark: this.written });
     if (this.outstanding.length > OUTSTANDING_MAX) this.outstanding.shift();
+  }
+
+  /** Unpredictable and never reused: a slice of one draw of NONCES_PER_DRAW nonces. */
+  private freshNonce(): Buffer {
+    if (this.nextNonce >= this.nonces.length) {
+      this.nonces = randomBytes(NONCE_BYTES * NONCES_PER_DRAW);
+      this.nextNonce = 0;
+    }
+    const nonce = this.nonces.subarray(this.nextNonce, this.nextNonce + NONCE_BYTES);
+    this.nextNonce += NONCE_BYTES;
+    return nonce;
   }
 
   /** A pong arrived: true when it carried a nonce of ours (then everything before that ping was read). */

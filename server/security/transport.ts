@@ -10,7 +10,8 @@ import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResp
 import type { Duplex } from "node:stream";
 import { createServer as createHttpsServer } from "node:https";
 import { identify } from "../auth/identity";
-import type { Settings } from "../config";
+import type { AuthSettings, Settings } from "../config";
+import { JOIN_NOT_YOUR_SEAT, JoinRefusal } from "../shared/codes";
 import { isFallbackUrl } from "../shared/fallback";
 import { MAX_MESSAGE_BYTES } from "../shared/limits";
 import { RoomName } from "../shared/payloads";
@@ -27,7 +28,8 @@ import { Fallback, type Admission } from "./fallback";
 import type { FallbackSocket } from "./fallbackSocket";
 import { guardConnections, type HttpConnections } from "./httpConnections";
 import { heartbeat } from "./readProof";
-import type { MatchmakingGuard } from "./matchmaking";
+import { bearerToken, type MatchmakingGuard } from "./matchmaking";
+import { notYourSeat, SEAT_PLAYER_METHOD, seatOwners } from "./reconnection";
 import { scaledBudget, WireGuard } from "./wireGuard";
 import { guardWire } from "./wireSocket";
 
@@ -83,6 +85,9 @@ export function createTransport(options: ToolsTransportOptions, parts: Transport
       });
       parts.backpressure.guard(rawClient, (req as IncomingMessage & { [ACKNOWLEDGED]?: () => void })[ACKNOWLEDGED]);
       meterSocket(parts.metrics, rawClient, req);
+      const notYours = await reconnectionRefusal(req, settings.auth, log);
+      // colyseus.js rejects the reconnection with the close code as the error's `code`.
+      if (notYours) return rawClient.close(notYours.code, notYours.message);
       return super.onConnection(rawClient, req);
     }
 
@@ -187,6 +192,25 @@ function routeFallback(server: HttpServer, fallback: Fallback): void {
   server.once("close", () => fallback.close());
 }
 
+/**
+ * A reconnection's socket in auth mode reopens a seat its URL names (the matchmaking `reconnect`
+ * was checked already, but the URL can be replayed): the token it carries, read as
+ * WebSocketTransport reads it, must be the seat's player's. Undefined for any other connection.
+ */
+async function reconnectionRefusal(req: IncomingMessage, auth: AuthSettings, log: Logger): Promise<ServerError | undefined> {
+  if (auth.mode !== "jwt") return undefined;
+  const params = new URL(`ws://server/${req.url ?? ""}`).searchParams;
+  const reconnectionToken = params.get("reconnectionToken");
+  const owners = seatOwners(seatedRoom(req.url));
+  if (!reconnectionToken || !owners) return undefined;
+  try {
+    const identity = await identify(params.get("_authToken") ?? bearerToken(req.headers.authorization), auth, log);
+    return notYourSeat(identity, owners.seatPlayer(reconnectionToken));
+  } catch (refusal) {
+    return refusal instanceof ServerError ? refusal : new ServerError(JOIN_NOT_YOUR_SEAT, "not your seat");
+  }
+}
+
 /** The same test the transport makes after the upgrade (WebSocketTransport.onConnection), made before it. */
 function seatedRoom(url: string | undefined): Room | undefined {
   const parsed = new URL(`ws://server/${url ?? ""}`);
@@ -223,14 +247,22 @@ function guardMatchmaking({ matchmaking, settings, log, tracing }: TransportPart
     return tracing.span(`POST ${MATCHMAKE_ROUTE}`, { kind: SpanKind.SERVER, attributes }, async () => {
       try {
         return await matchmaking.withinLimits(method, roomName, clientOptions, authOptions ?? { headers: {}, ip: "unknown" }, async (room, options, auth) => {
-          // Colyseus reconnects without onAuth: the token must still be good (expired: AuthRefusal.expired).
-          if (method === "reconnect") await identify(auth.token, settings.auth, log);
+          // Colyseus reconnects without onAuth: the token must still be good (expired: AuthRefusal.expired),
+          // and be the seat's player's (./reconnection.ts).
+          if (method === "reconnect") {
+            const identity = await identify(auth.token, settings.auth, log);
+            const token = (options as { reconnectionToken?: unknown }).reconnectionToken;
+            const owner = identity.guest || typeof token !== "string" ? undefined : await matchMaker.remoteRoomCall<string | undefined>(room, SEAT_PLAYER_METHOD, [token]);
+            const refused = notYourSeat(identity, owner);
+            if (refused) throw refused;
+          }
           return call(room, options, auth);
         });
       } catch (error) {
         if (isDeliberate(error)) {
-          tracing.event("refused", { "colyseus.refusal.code": error.code ?? ErrorCode.MATCHMAKE_UNHANDLED, "colyseus.refusal.message": error.message });
-          throw new ServerError(error.code || ErrorCode.MATCHMAKE_UNHANDLED, error.message);
+          const code = joinByIdCode(method, error) ?? (error.code || ErrorCode.MATCHMAKE_UNHANDLED);
+          tracing.event("refused", { "colyseus.refusal.code": code, "colyseus.refusal.message": error.message });
+          throw new ServerError(code, error.message);
         }
         log.error({ err: error, method, room: roomName }, "matchmaking failed");
         throw new ServerError(ErrorCode.MATCHMAKE_UNHANDLED, "internal error");
@@ -243,6 +275,14 @@ function guardMatchmaking({ matchmaking, settings, log, tracing }: TransportPart
 const MATCHMAKE_ROUTE = "/matchmake/{method}/{roomName}";
 
 type MatchMakeMethod = (roomName: string, options: unknown, auth: unknown) => Promise<unknown>;
+
+/** Colyseus says why `joinById` failed in words only ("is locked", "not found"): each reason gets its own code. */
+function joinByIdCode(method: string, error: { code?: number; message: string }): JoinRefusal | undefined {
+  if (method !== "joinById" || error.code !== ErrorCode.MATCHMAKE_INVALID_ROOM_ID) return undefined;
+  if (/is locked/.test(error.message)) return JoinRefusal.roomFull;
+  if (/not found/.test(error.message)) return JoinRefusal.roomGone;
+  return undefined;
+}
 
 /**
  * A refusal someone meant: a ServerError with a numeric code of its own. Colyseus re-wraps whatever

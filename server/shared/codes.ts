@@ -39,6 +39,20 @@ export const RefusalCode = {
   noSuchMember: "no_such_member",
   /** A moderator lifted a mute that is not there. */
   notMuted: "not_muted",
+  /** A report of a line the channel does not keep (never said, erased, or too old). */
+  noSuchLine: "no_such_line",
+  /** A report of one's own line. */
+  reportSelf: "report_self",
+  /** This line was reported by this player already. */
+  reportedAlready: "reported_already",
+  /** The reports queue holds REPORTS_KEPT_MAX open reports: none is taken until moderators resolve some. */
+  reportQueueFull: "report_queue_full",
+  /** A moderator's ban when BANS_MAX bans are in force. */
+  banListFull: "ban_list_full",
+  /** A moderator lifted a ban that is not there. */
+  notBanned: "not_banned",
+  /** A moderator resolved a report that is not in the queue. */
+  noSuchReport: "no_such_report",
 } as const;
 export type RefusalCode = (typeof RefusalCode)[keyof typeof RefusalCode];
 
@@ -48,6 +62,8 @@ export interface Refusal {
   code: RefusalCode;
   /** Safe to show to the player. */
   message: string;
+  /** Refusing join options: the ServerError code that says why in the player's words (JOIN_INVALID_OPTIONS when absent). */
+  joinCode?: JoinRefusal;
 }
 
 export interface ErrorPayload {
@@ -69,6 +85,15 @@ export const JOIN_PROTOCOL_MISMATCH = 4218;
 export const JOIN_NOT_A_MEMBER = 4260;
 /** ServerError code of a join by room id whose `channel` option is not that chat room's own channel. */
 export const JOIN_OTHER_CHANNEL = 4261;
+/** ServerError code of a reconnection (auth mode) whose token's `sub` is not the player whose seat it names. */
+export const JOIN_NOT_YOUR_SEAT = 4262;
+
+/**
+ * ServerError code of a join (or a reconnection) refused by a moderator's ban of the player id or of
+ * the address. The message ends with the ban's end as an ISO 8601 UTC time, which clients show
+ * in the player's own words and time zone. 4270-4279 are moderation's.
+ */
+export const JOIN_BANNED = 4270;
 
 /**
  * `ServerError` codes of a join refused for its token, at matchmaking, before a seat is reserved
@@ -122,6 +147,23 @@ export const LimitRefusal = {
   roomShare: 4247,
 } as const;
 export type LimitRefusal = (typeof LimitRefusal)[keyof typeof LimitRefusal];
+
+/**
+ * `ServerError` codes of a join refused for a reason the player can act on, each worded by the
+ * client in the player's language (4250-4259; after the limit refusals, before JOIN_NOT_A_MEMBER).
+ * A name that looks like one in use is never refused: it gets a number (server/shared/names.ts).
+ */
+export const JoinRefusal = {
+  /** The chosen name has no visible character (only spaces, invisible or control characters). */
+  nameInvisible: 4250,
+  /** The chosen name is longer than NAME_MAX_CHARS visible characters. */
+  nameTooLong: 4251,
+  /** `joinById`: every seat of the room is taken (Colyseus locks a full room). */
+  roomFull: 4252,
+  /** `joinById`: no open room has this id (it closed, or the link is wrong). */
+  roomGone: 4253,
+} as const;
+export type JoinRefusal = (typeof JoinRefusal)[keyof typeof JoinRefusal];
 
 /** WebSocket close code for a client disconnected for sustained flooding (4000-4999: ours). */
 export const CLOSE_RATE_LIMITED = 4429;

@@ -222,3 +222,39 @@ export const FALLBACK_UPGRADE_TIMEOUT_MS = 5_000;
  */
 export const TRACE_SPANS_QUEUE_MAX = 2048;
 export const TRACE_EXPORT_BATCH_MAX = 512;
+
+// Moderation (server/chat/bans.ts, reports.ts, auditLog.ts; the console: server/ops/moderation/)
+
+/** Bans in force at once; past it a new ban is refused (ban_list_full) once expired ones are swept. */
+export const BANS_MAX = 10_000;
+/** Longest ban a moderator may give (and the default), in seconds: a year. */
+export const BAN_MAX_S = 365 * 24 * 3600;
+/** Longest reason kept with a ban, a report's resolution or an audit entry. */
+export const MODERATION_REASON_MAX_CHARS = 200;
+/**
+ * The widest address prefix a ban may name: an IPv4 /16 and an IPv6 /32 (a whole provider at most).
+ * An IPv6 prefix longer than IPV6_PREFIX_BITS is that /64: one client is its whole /64.
+ */
+export const BAN_PREFIX_MIN_BITS_V4 = 16;
+export const BAN_PREFIX_MIN_BITS_V6 = 32;
+/** Open reports kept; past it new reports are refused (report_queue_full) until moderators resolve some. */
+export const REPORTS_KEPT_MAX = 1000;
+/** Reports one player (its flood key) may make on one process: a few at once, then one a minute. */
+export const REPORTS_PER_PLAYER: RateLimit = { perSecond: 1 / 60, burst: 5 };
+/** Lines before and after a reported line kept with the report (and shown around a player's lines in the console). */
+export const REPORT_CONTEXT_LINES = 3;
+/** Entries of the audit log kept (oldest dropped). */
+export const AUDIT_KEPT_MAX = 1000;
+/** A player's newest lines the console shows, with their context. */
+export const MODERATION_LINES_SHOWN = 50;
+/** Longest console search (name or player id), and the players one search lists at most. */
+export const SEARCH_QUERY_MAX_CHARS = 64;
+export const SEARCH_RESULTS_MAX = 50;
+/** Rows of each console list (bans ending soonest, reports and audit entries newest first) one page shows; the rest are counted. */
+export const CONSOLE_LIST_ROWS = 100;
+/**
+ * Console pages and actions per admin address: a search asks every room of every process, a ban or
+ * kick tells them all, so a script driving the console cannot take the players' share of the CPU.
+ * Over it HTTP 429 with Retry-After.
+ */
+export const CONSOLE_REQUESTS_PER_ADDRESS: RateLimit = { perSecond: 20, burst: 40 };

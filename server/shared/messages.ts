@@ -9,12 +9,13 @@
  * Pure: the browser bundle takes it (the parsers are the ones the server runs).
  */
 import type { ErrorPayload } from "./codes";
-import { parseAttack, parseChat, parseLobbyFilter, parseMove, parseNoPayload, parseResume, type Parsed } from "./parse";
+import { parseAttack, parseChat, parseLobbyFilter, parseMove, parseNoPayload, parseReport, parseResume, type Parsed } from "./parse";
 import type {
   AttackedEvent,
   BattleChatTicket,
   ChatHistoryPayload,
   ChatLine,
+  ChatReportedPayload,
   CreateBattleOptions,
   JoinChatOptions,
   JoinLobbyOptions,
@@ -52,6 +53,8 @@ export const clientMessages = {
     chat: { parse: parseChat, rate: { perSecond: 1, burst: 10 }, traced: true },
     /** First message after a reconnection: the id of the last line seen. Each reads the history: a few per reconnection at most. */
     resume: { parse: parseResume, rate: { perSecond: 1, burst: 3 } },
+    /** Report a line to the moderators (answered with `reported`); each player also has REPORTS_PER_PLAYER on the server. */
+    report: { parse: parseReport, rate: { perSecond: 1, burst: 5 } },
   },
   lobby: {
     /** Listen to other rooms from now on: answered with the full list for the new filter (at most every LOBBY_FULL_LIST_INTERVAL_MS). */
@@ -94,6 +97,8 @@ export const serverMessages = {
     history: payload<ChatHistoryPayload>(),
     /** This process drains: join the channel again, with `since`, to reach another one. */
     move: payload<MoveNotice>(),
+    /** A report of yours was recorded for the moderators. */
+    reported: payload<ChatReportedPayload>(),
   },
   lobby: {
     ...common,

@@ -8,12 +8,13 @@ import {
   BATTLE_MIN_PLAYERS,
   BOTS_FILL_TO_MAX,
 } from "./tuning";
-import { RefusalCode, type Refusal } from "./codes";
+import { JoinRefusal, RefusalCode, type Refusal } from "./codes";
 import {
   CHANNEL_MAX_CHARS,
   CHANNEL_PATTERN,
   CHAT_MAX_LINE_ID,
   CHAT_TEXT_MAX_CHARS,
+  GRAPHEME_MAX_CODE_POINTS,
   LOBBY_FILTER_METADATA_MAX_KEYS,
   LOBBY_FILTER_VALUE_MAX_CHARS,
   MAX_SEQ,
@@ -24,12 +25,13 @@ import {
   UTF16_UNITS_PER_CHAR_MAX,
   type AttackPayload,
   type ChatPayload,
+  type ChatReportPayload,
   type ChatResumePayload,
   type LobbyFilter,
   type MovePayload,
   type NoPayload,
 } from "./payloads";
-import { capMarksPerBase, hasVisible } from "./names";
+import { capMarksPerBase, hasVisible, overlongGrapheme, visibleLength } from "./names";
 
 export type Parsed<T> = { ok: true; value: T } | Refusal;
 
@@ -58,14 +60,7 @@ function checkFields(input: unknown, allowed: readonly string[], what: string): 
   return null;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-
-/** Visible characters (grapheme clusters), so an emoji or an accented letter counts once. */
-export function visibleLength(text: string): number {
-  let count = 0;
-  for (const _ of graphemes.segment(text)) count++;
-  return count;
-}
+export { visibleLength } from "./names";
 
 // Control characters, and invisible format characters that can spoof text: zero-width space,
 // word joiner, BOM, soft hyphen and the bidi overrides/isolates/marks. ZWJ (U+200D) and ZWNJ
@@ -88,15 +83,20 @@ export function cleanText(text: string): string {
   return capMarksPerBase(cleaned);
 }
 
+const OVERLONG_GRAPHEME = `a character may join at most ${GRAPHEME_MAX_CODE_POINTS} code points`;
+const invalidName = (message: string): Refusal => ({ ok: false, code: RefusalCode.invalidPayload, message });
+
 /** Display name: absent means "generate one"; present must be 1..NAME_MAX_CHARS visible characters. */
 export function parseName(input: unknown): Parsed<string | undefined> {
   if (input === undefined) return ok(undefined);
   if (typeof input !== "string") return invalid("name must be a string");
   // Cheap cap before any per-character work on a hostile string.
-  if (input.length > NAME_MAX_CHARS * UTF16_UNITS_PER_CHAR_MAX) return invalid(`name must be at most ${NAME_MAX_CHARS} characters`);
+  const tooLong: Refusal = { ...invalidName(`name must be at most ${NAME_MAX_CHARS} characters`), joinCode: JoinRefusal.nameTooLong };
+  if (input.length > NAME_MAX_CHARS * UTF16_UNITS_PER_CHAR_MAX) return tooLong;
   const name = cleanText(input);
-  if (!hasVisible(name)) return invalid("name must have at least one visible character");
-  if (visibleLength(name) > NAME_MAX_CHARS) return invalid(`name must be at most ${NAME_MAX_CHARS} characters`);
+  if (!hasVisible(name)) return { ...invalidName("name must have at least one visible character"), joinCode: JoinRefusal.nameInvisible };
+  if (visibleLength(name) > NAME_MAX_CHARS) return tooLong;
+  if (overlongGrapheme(name)) return { ...invalidName(OVERLONG_GRAPHEME), joinCode: JoinRefusal.nameTooLong };
   return ok(name);
 }
 
@@ -169,13 +169,15 @@ export function parseChatOptions(input: unknown): Parsed<ChatJoin> {
   return ok({ ...given, since: parsedSince.value });
 }
 
-/** `resume` `{ since }`. */
-export function parseResume(input: unknown): Parsed<ChatResumePayload> {
-  const wrong = checkFields(input, ["since"], "resume");
+/** A message of one line id: `resume` `{ since }` (the last line seen), `report` `{ lineId }` (a line of the channel). */
+function parseLineIdMessage<K extends string>(input: unknown, field: K, type: string): Parsed<Record<K, number>> {
+  const wrong = checkFields(input, [field], type);
   if (wrong) return invalid(wrong);
-  const since = parseSince((input as Record<string, unknown>).since, "resume.since");
-  return since.ok ? ok({ since: since.value }) : since;
+  const id = parseSince((input as Record<string, unknown>)[field], `${type}.${field}`);
+  return id.ok ? ok({ [field]: id.value } as Record<K, number>) : id;
 }
+export const parseResume = (input: unknown): Parsed<ChatResumePayload> => parseLineIdMessage(input, "since", "resume");
+export const parseReport = (input: unknown): Parsed<ChatReportPayload> => parseLineIdMessage(input, "lineId", "report");
 
 /** A message that carries nothing (`chatTicket`): no payload, or `{}`. */
 export function parseNoPayload(input: unknown): Parsed<NoPayload> {
@@ -229,6 +231,7 @@ export function parseChat(input: unknown): Parsed<ChatPayload> {
   const clean = cleanText(text);
   if (!hasVisible(clean)) return invalid("chat.text is empty", RefusalCode.textEmpty);
   if (visibleLength(clean) > CHAT_TEXT_MAX_CHARS) return invalid(tooLong, RefusalCode.textTooLong);
+  if (overlongGrapheme(clean)) return invalid(OVERLONG_GRAPHEME, RefusalCode.textTooLong);
   return ok({ text: clean });
 }
 

@@ -35,6 +35,12 @@ export const UTF16_UNITS_PER_CHAR_MAX = 16;
  * variation selectors) between them: any script, no "Zalgo" stacks.
  */
 export const COMBINING_MARKS_MAX_RUN = 3;
+/**
+ * Most code points in one visible character (grapheme cluster) of a name or chat line. The longest
+ * emoji sequences in use (a couple with two skin tones) take 10; 81 emoji joined by ZWJ are one
+ * cluster that draws as 81 and never wraps.
+ */
+export const GRAPHEME_MAX_CODE_POINTS = 10;
 /** Keys a lobby filter's `metadata` may name, and the longest string value it may compare. */
 export const LOBBY_FILTER_METADATA_MAX_KEYS = 8;
 export const LOBBY_FILTER_VALUE_MAX_CHARS = 64;
@@ -118,6 +124,14 @@ export interface ChatPayload {
 export interface ChatResumePayload {
   since: number;
 }
+/** `report`: a line of this channel a player reports to the moderators. */
+export interface ChatReportPayload {
+  lineId: number;
+}
+/** `reported`: the report of this line was recorded. */
+export interface ChatReportedPayload {
+  lineId: number;
+}
 /** A message that carries nothing (`chatTicket`): no payload, or `{}`. */
 export type NoPayload = Record<string, never>;
 /**
@@ -148,16 +162,22 @@ export interface KillEvent {
 }
 
 export type ChatLineKind = "user" | "system";
+/** What a system line says happened, to the member in its `name`; the client words it in its language. */
+export const SystemLineCode = { joined: "joined", left: "left" } as const;
+export type SystemLineCode = (typeof SystemLineCode)[keyof typeof SystemLineCode];
 export interface ChatLine {
   /** Increases with every line of the channel: by one, or further after its history was dropped (never back). */
   id: number;
   kind: ChatLineKind;
-  /** Author's display name ("" for system lines). */
+  /** System lines: what happened (absent on lines kept from before codes: show `text`). */
+  code?: SystemLineCode;
+  /** Author's display name; on a system line, the member it is about. */
   name: string;
   /** Author's sessionId ("" for system lines). */
   sessionId: string;
   /** Author's player id: the token's `sub`, or a `guest-` id for a guest ("" for system lines). */
   playerId: string;
+  /** The words; on a system line, in English, for clients that do not know its `code`. */
   text: string;
   /** Server time, UTC milliseconds since the epoch. */
   time: number;

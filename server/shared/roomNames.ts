@@ -84,11 +84,25 @@ export function roomNameParts(roomId: string): RoomNameParts {
   return { modifier: h % modifiers, noun: Math.floor(h / modifiers) % WORDS.en.nouns.length };
 }
 
-/** The room's name in `language`. */
+/** The room's name in `language`, from its id. */
 export function roomName(roomId: string, language: RoomNameLanguage): string {
-  const { modifier, noun } = roomNameParts(roomId);
+  return roomNameOf(roomNameParts(roomId), language);
+}
+
+/** The name the parts give in `language`. */
+export function roomNameOf({ modifier, noun }: RoomNameParts, language: RoomNameLanguage): string {
   const words = WORDS[language];
-  return words.join(words.modifiers[modifier], words.nouns[noun]);
+  return words.join(words.modifiers[modifier]!, words.nouns[noun]!);
+}
+
+/**
+ * The parts a server published (battle metadata `name`, BattleState `nameModifier`/`nameNoun`), or
+ * undefined when they are missing or out of the lists: the client then names the room from its id.
+ */
+export function readRoomNameParts(modifier: unknown, noun: unknown): RoomNameParts | undefined {
+  const valid = (index: unknown, list: readonly string[]) => Number.isInteger(index) && (index as number) >= 0 && (index as number) < list.length;
+  if (!valid(modifier, WORDS.en.modifiers) || !valid(noun, WORDS.en.nouns)) return undefined;
+  return { modifier: modifier as number, noun: noun as number };
 }
 
 /** Every language's lists, for the tests that check they stay parallel and free of repeats. */

@@ -1,6 +1,7 @@
 import { matchMaker } from "@colyseus/core";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { ClientMessage, LimitRefusal, RoomName } from "../shared/protocol";
+import { PATCH_BYTE_BUCKETS, WireTally } from "./wireTally";
 
 const KNOWN_MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.values(ClientMessage));
 const LIMIT_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(LimitRefusal).map(([name, code]) => [code, name]));
@@ -70,6 +71,8 @@ export function processMetrics(): Registry {
  */
 export class Metrics {
   readonly registry = new Registry();
+  /** The wire meter's counts, handed to the three counters below at each scrape. */
+  readonly wire = new WireTally(TRANSPORT_LABELS);
 
   private readonly clients: Gauge<"room" | "transport"> = new Gauge({
     name: "game_clients",
@@ -85,11 +88,12 @@ export class Metrics {
     registers: [this.registry],
     collect: () => setPerRoomType(this.rooms, () => 1),
   });
-  readonly messagesReceived = new Counter({
+  private readonly messagesReceived: Counter<"room" | "type" | "transport"> = new Counter({
     name: "game_messages_received_total",
     help: "Room messages received from clients, by room type, message type (unknown types count as 'other') and transport",
     labelNames: ["room", "type", "transport"],
     registers: [this.registry],
+    collect: () => this.wire.flushReceived(this.messagesReceived),
   });
   private readonly messagesRefused = new Counter({
     name: "game_messages_refused_total",
@@ -97,17 +101,19 @@ export class Metrics {
     labelNames: ["type", "reason"],
     registers: [this.registry],
   });
-  readonly bytesSent = new Counter({
+  private readonly bytesSent: Counter<"kind"> = new Counter({
     name: "game_bytes_sent_total",
     help: "Bytes sent to clients over websockets, by frame kind (patch, state, message, other)",
     labelNames: ["kind"],
     registers: [this.registry],
+    collect: () => this.wire.flushSent(this.bytesSent),
   });
-  readonly patchBytes = new Histogram({
+  private readonly patchBytes: Histogram = new Histogram({
     name: "game_patch_bytes",
     help: "Size of each state patch frame sent to a client",
-    buckets: [16, 64, 256, 1024, 4096, 16384, 65536],
+    buckets: [...PATCH_BYTE_BUCKETS],
     registers: [this.registry],
+    collect: () => this.wire.flushPatches(this.patchBytes),
   });
   private readonly tickSeconds = new Histogram({
     name: "game_tick_duration_seconds",

@@ -8,8 +8,9 @@ import { decode, type Iterator } from "@colyseus/schema";
 import type { IncomingMessage } from "node:http";
 import type { RawData, WebSocket } from "ws";
 import { messageTypeLabel, roomLabel, transportLabel, type Metrics } from "./metrics";
+import type { FrameKind } from "./wireTally";
 
-function frameKind(code: number | undefined): string {
+function frameKind(code: number | undefined): FrameKind {
   switch (code) {
     case Protocol.ROOM_STATE_PATCH:
       return "patch";
@@ -36,22 +37,19 @@ function messageType(frame: Buffer): string | number | undefined {
 export function meterSocket(metrics: Metrics, socket: WebSocket, req: IncomingMessage): void {
   // Same URL parsing as WebSocketTransport: /<processId>/<roomId>?sessionId=...&reconnectionToken=...
   const url = new URL(`ws://server/${req.url ?? ""}`);
-  const room = roomLabel(matchMaker.getLocalRoomById(url.pathname.split("/").pop() ?? "")?.roomName);
+  const received = metrics.wire.receivedIn(roomLabel(matchMaker.getLocalRoomById(url.pathname.split("/").pop() ?? "")?.roomName));
 
   socket.on("message", (data: RawData) => {
     if (!Buffer.isBuffer(data) || (data[0] !== Protocol.ROOM_DATA && data[0] !== Protocol.ROOM_DATA_BYTES)) return;
     // Read per message: a fallback session upgrades to a WebSocket midway.
-    metrics.messagesReceived.inc({ room, type: messageTypeLabel(messageType(data)), transport: transportLabel(socket) });
+    received[transportLabel(socket)][messageTypeLabel(messageType(data))]! += 1;
   });
 
   // A reconnection succeeded when the first frame back is JOIN_ROOM; an ERROR frame refuses it.
   let reconnectionPending = url.searchParams.has("reconnectionToken");
   const send = socket.send.bind(socket) as (data: ArrayLike<number>, ...rest: unknown[]) => void;
   socket.send = ((data: ArrayLike<number> & { byteLength?: number }, ...rest: unknown[]) => {
-    const size = data.byteLength ?? data.length;
-    const kind = frameKind(data[0]);
-    metrics.bytesSent.inc({ kind }, size);
-    if (kind === "patch") metrics.patchBytes.observe(size);
+    metrics.wire.frameSent(frameKind(data[0]), data.byteLength ?? data.length);
     if (reconnectionPending) {
       reconnectionPending = false;
       metrics.reconnections.inc({ outcome: data[0] === Protocol.JOIN_ROOM ? "ok" : "refused" });

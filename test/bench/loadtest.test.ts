@@ -65,6 +65,20 @@ describe("loadtest: @colyseus/loadtest bots", function () {
     assert.match(summary, /Total errors: 0\b/);
   });
 
+  it("with --duration: stops by itself and prints the server's own figures over the run", async () => {
+    const log = run("battle", RoomName.battle, ["--numClients", "2", "--duration", "3"]);
+    const [code] = (await once(bots!, "exit")) as [number | null];
+    assert.equal(code, 0);
+    const summary = readFileSync(log, "utf8");
+    assert.match(summary, /Successful connections: 2\b/);
+    const figures = summary.slice(summary.indexOf("server figures over"));
+    assert.match(figures, /^server figures over \d+\.\d s \(GET \/metrics; latency: npm run bench\)/);
+    assert.match(figures, /clients 2, rooms 1/);
+    // The bots moved: the server received their messages and ticked.
+    assert.ok(Number(figures.match(/messages received ([\d.]+)\/s/)?.[1]) > 0, figures);
+    assert.match(figures, /ticks [1-9]\d*: mean [\d.]+ ms, p99 ≤ [\d.]+ ms/);
+  });
+
   it("chat bots spread over the channels given with --channels", async () => {
     const log = run("chat", RoomName.chat, ["--numClients", "4", "--channels", "2"]);
     let channels: string[] = [];

@@ -15,8 +15,9 @@ import { ATTACK_DAMAGE } from "../../server/shared/tuning";
 /**
  * Installs, in the page, a record of every string it shows: each element's text where it has words
  * of its own, its placeholder, aria-label and title, the document's title, and every text drawn on a
- * canvas. Chat lines are left out (players' own words, and the server's system lines, which are not
- * the client's to translate yet); the client's own refusal lines in the chat are kept.
+ * canvas. Players' own chat lines are left out (their words); system lines ("Ann joined", worded by
+ * the client from their code) and the client's own refusal lines in the chat are kept, without their
+ * times.
  */
 const RECORD_SHOWN = `(() => {
   const shown = (window.shown = new Set());
@@ -29,7 +30,8 @@ const RECORD_SHOWN = `(() => {
   }
   window.collectShown = () => {
     for (const element of document.body.querySelectorAll("*")) {
-      if (element.closest("#chat-log .line:not(.refusal)") || element.matches("script, style")) continue;
+      // A line's time and its date on hover are the locale's own formats (checked in Japanese below).
+      if (element.closest("#chat-log .line.user") || element.matches("#chat-log time, script, style")) continue;
       const own = [...element.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim() !== "");
       if (own) shown.add("text\u0000" + element.textContent.replace(/\\s+/g, " ").trim());
       for (const name of ["placeholder", "aria-label", "title"]) {
@@ -111,9 +113,19 @@ describe("browser client in other languages (Chromium)", function () {
       await page.evaluate(RECORD_SHOWN);
       await page.waitForSelector(`#room-list li[data-room-id="${roomId}"]`);
       await page.evaluate("window.collectShown()");
+      // A name of invisible characters only: refused with its own reason, in this language.
+      await page.fill("#name", "\u200b\u2060");
+      await page.click("#join-invite");
+      await page.waitForSelector("#lobby-message:not(:empty)");
+      assert.equal(await text(page, "#lobby-message"), CATALOGS[language]["join.nameInvisible"]);
+      await page.evaluate("window.collectShown()");
       await page.fill("#name", "Bea");
       await page.click("#join-invite");
       await untilDrawn(page, "scene.players.some((p) => p.me)");
+      // The battle chat's system lines, worded from their code in this language.
+      const beaJoined = CATALOGS[language]["chat.system.joined"].replace("{name}", "Bea");
+      // The name is isolated in its own element inside the sentence: compared by the whole text.
+      await page.waitForFunction((words) => Array.from(document.querySelectorAll("#chat-log .line.system .text"), (e) => e.textContent).includes(words), beaJoined);
 
       const room = suite.server.getRoomById<BattleState>(roomId);
       const [annId, beaId] = [await pageValue<string>(ann, "window.game.battle.sessionId"), await pageValue<string>(page, "window.game.battle.sessionId")];

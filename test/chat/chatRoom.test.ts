@@ -5,6 +5,7 @@ import {
   CHAT_TEXT_MAX_CHARS,
   ClientMessage,
   JOIN_INVALID_OPTIONS,
+  JoinRefusal,
   RefusalCode,
   RoomName,
   ServerMessage,
@@ -53,18 +54,26 @@ describe("ChatRoom", () => {
     assert.deepEqual(cyHeard.filter((l) => l.kind === "user").map((l) => l.text), ["anyone?"]);
   });
 
-  it("announces joins and leaves as system lines and keeps the member list", async () => {
+  it("announces joins and leaves as system lines (a code, the member, English words for older clients) and keeps the member list", async () => {
     const { room: ann } = await join("lobby", "Ann");
     const joined = nextMessage(ann, ServerMessage.chat);
     const { room: ben } = await join("lobby", "Ben");
-    assert.deepEqual((({ kind, text }) => ({ kind, text }))(await joined), { kind: "system", text: "Ben joined" });
+    const line = await joined;
+    assert.deepEqual((({ kind, code, name, text, sessionId, playerId }) => ({ kind, code, name, text, sessionId, playerId }))(line), {
+      kind: "system",
+      code: "joined",
+      name: "Ben",
+      text: "Ben joined",
+      sessionId: "",
+      playerId: "",
+    });
     await until(ann, (s) => s.members.size === 2, "two members");
     assert.equal(ann.state.members.get(ben.sessionId)?.name, "Ben");
     assert.equal(ann.state.channel, "lobby");
 
     const left = nextMessage(ann, ServerMessage.chat);
     await ben.leave();
-    assert.equal((await left).text, "Ben left");
+    assert.deepEqual((({ code, name, text }) => ({ code, name, text }))(await left), { code: "left", name: "Ben", text: "Ben left" });
     await until(ann, (s) => s.members.size === 1, "one member");
   });
 
@@ -150,15 +159,15 @@ describe("ChatRoom", () => {
   });
 
   it("refuses invalid channels and names at matchmaking", async () => {
-    for (const [options, reason] of [
-      [{}, /channel must be/],
-      [{ channel: "Has Spaces" }, /channel must be/],
-      [{ channel: "ok", name: "" }, /name must have at least one visible character/],
-      [{ channel: "ok", name: "n".repeat(17) }, /name must be at most 16/],
-      [{ channel: "ok", role: "admin" }, /unknown field/],
-    ] as [object, RegExp][]) {
+    for (const [options, reason, code] of [
+      [{}, /channel must be/, JOIN_INVALID_OPTIONS],
+      [{ channel: "Has Spaces" }, /channel must be/, JOIN_INVALID_OPTIONS],
+      [{ channel: "ok", name: "" }, /name must have at least one visible character/, JoinRefusal.nameInvisible],
+      [{ channel: "ok", name: "n".repeat(17) }, /name must be at most 16/, JoinRefusal.nameTooLong],
+      [{ channel: "ok", role: "admin" }, /unknown field/, JOIN_INVALID_OPTIONS],
+    ] as [object, RegExp, number][]) {
       await assert.rejects(joinUnchecked(server, RoomName.chat, options), (error: { code: number; message: string }) => {
-        assert.equal(error.code, JOIN_INVALID_OPTIONS);
+        assert.equal(error.code, code);
         assert.match(error.message, reason);
         return true;
       });

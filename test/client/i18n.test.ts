@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CATALOGS, fill, localeFor, pickLanguage, refusalText, t, useLanguage } from "../../client/i18n";
-import { RefusalCode, AuthRefusal } from "../../server/shared/protocol";
+import { RefusalCode, AuthRefusal, JoinRefusal } from "../../server/shared/protocol";
+import { lineWords } from "../../client/chat";
+import { shownName } from "../../client/hud";
+import { describeJoinError } from "../../client/net";
 import { ROOT } from "../helpers/paths";
 
 describe("client languages", () => {
@@ -52,6 +55,30 @@ describe("client languages", () => {
     assert.equal(refusalText("brand_new"), "rechazado (brand_new).");
     useLanguage("ja", []);
     assert.equal(t("lobby.quickPlay"), "クイックプレイ");
+  });
+
+  it("words chat system lines, bots and every join refusal with a code of its own in Spanish and Japanese", () => {
+    const system = (code: "joined" | "left") => lineWords({ id: 1, kind: "system", code, name: "Ann", sessionId: "", playerId: "", text: `Ann ${code}`, time: 0 }).text;
+    const refusal = (code: number) => describeJoinError(Object.assign(new Error("English text"), { code }));
+    const expected = {
+      es: { joined: "Ann entró", left: "Ann salió", bot: "Ana (bot)", full: "Esa sala está llena.", tooLong: /como máximo 16 caracteres/ },
+      ja: { joined: "Annが参加しました", left: "Annが退出しました", bot: "Ana（ボット）", full: "そのルームは満員です。", tooLong: /16文字以内/ },
+    };
+    for (const [language, words] of Object.entries(expected)) {
+      useLanguage(language as "es" | "ja", []);
+      assert.equal(system("joined"), words.joined);
+      assert.equal(system("left"), words.left);
+      assert.equal(shownName({ name: "Ana", bot: true }), words.bot);
+      assert.equal(shownName({ name: "Ana", bot: false }), "Ana");
+      assert.equal(refusal(JoinRefusal.roomFull), words.full);
+      assert.match(refusal(JoinRefusal.nameTooLong), words.tooLong);
+      for (const code of Object.values(JoinRefusal)) {
+        const shown = refusal(code);
+        assert.ok(!shown.includes("English text") && !shown.includes(String(code)), `${language} ${code}: ${shown}`);
+        assert.notEqual(shown, (useLanguage("en", []), refusal(code)), `${language} ${code} translated`);
+        useLanguage(language as "es" | "ja", []);
+      }
+    }
   });
 
   /**

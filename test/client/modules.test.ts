@@ -239,10 +239,13 @@ describe("client helpers", () => {
     assert.equal(battleChannel("aBc-_9XyZ"), a, "stable");
   });
 
-  it("words a chat line by its kind: a player's line with its author, a system line as the server sent it", () => {
+  it("words a chat line by its kind: a player's line with its author, a system line from its code, or as sent without one", () => {
     const line = { id: 1, name: "Ann", sessionId: "s", playerId: "p", text: "hi", time: 0 };
     assert.deepEqual(lineWords({ ...line, kind: "user" }), { name: "Ann", text: "hi" });
     assert.deepEqual(lineWords({ ...line, kind: "system", name: "", text: "Ann joined" }), { text: "Ann joined" });
+    const left = { ...line, kind: "system", code: "left", name: "Ann", text: "Ann left" } as const;
+    assert.deepEqual(lineWords(left), { text: "Ann left" });
+    assert.deepEqual(lineWords({ ...left, code: "sang" as never }), { text: "Ann left" }, "a code from a newer server");
   });
 
   it("backs off reconnection attempts up to a ceiling", () => {

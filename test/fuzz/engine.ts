@@ -227,7 +227,7 @@ export async function fuzz(server: TestServer, options: FuzzOptions): Promise<Fu
       sdkOf(server).reconnect(f.kind, f.room.reconnectionToken).then((back) => hearAll(back).leave(), () => {});
     for (let i = 0; i < options.clientsPerRoom; i++) fuzzers.push(await join("battle"), await join("chat"), await join("lobby"));
 
-    /** One matchmaking request with hostile options: refused (4217, 4218), or joined and left at once. */
+    /** One matchmaking request with hostile options: refused (4217, 4218, 4250, 4251), or joined and left at once. */
     const hostileJoin = async () => {
       const name = hostile.pick(Object.values(RoomName));
       count(figures.tried, `join:${name}`);

@@ -25,12 +25,12 @@ describe("drain: POST /admin/drain", function () {
     const sdk = sdkOf(server);
     const member = hearAll(await sdk.joinOrCreate(RoomName.chat, { channel: "deploy", name: "Ann" }));
     const player = hearAll(await sdk.joinOrCreate(RoomName.battle, { name: "Bo" }));
-    const moved = nextMessage(member, ServerMessage.move);
+    const asked = nextMessage(member, ServerMessage.move);
 
     const response = await drain(adminAuthorization(server.settings));
     assert.equal(response.status, 202);
     assert.deepEqual(await response.json(), { status: "draining", began: true, timeoutS: 30 });
-    assert.match((await moved).reason, /draining/);
+    assert.match((await asked).reason, /draining/);
     const ready = await fetch(`${server.httpUrl}/ready`);
     assert.equal(ready.status, 503);
     assert.deepEqual(await ready.json(), { status: "draining" });
@@ -40,8 +40,12 @@ describe("drain: POST /admin/drain", function () {
     const again = await drain(adminAuthorization(server.settings));
     assert.equal((await again.json()).began, false, "a second request changes nothing");
 
-    // The chat member moves (leaves); the battle plays on until its player leaves.
+    // The chat member moves: with one process the channel opens again here, in a room the drain leaves alone.
     await member.leave(true);
+    const moved = hearAll(await sdk.joinOrCreate(RoomName.chat, { channel: "deploy", name: "Ann", since: 0 }));
+    assert.notEqual(moved.roomId, member.roomId);
+    assert.equal(server.getRoomById(moved.roomId).locked, false, "nowhere else to go: not locked, not moved again");
+    await moved.leave(true);
     assert.equal(server.logs.at("info", /^drained/).length, 0, "a battle still runs");
     const left = closedWith(player);
     await player.leave(true);

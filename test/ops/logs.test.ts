@@ -103,10 +103,11 @@ describe("logs and the start banner", function () {
       const text = banner.join("\n");
       assert.match(text, new RegExp(`game +http://localhost:${server.port}/`));
       assert.match(text, new RegExp(`monitor +http://localhost:${server.port}/colyseus/  user admin`));
+      assert.match(text, new RegExp(`console +http://localhost:${server.port}/admin/`), "the moderation console");
       const password = text.match(/password +generated for this run: (\S+)/)?.[1];
       assert.ok(password && password.length === 24, "the generated password, in the banner");
       assert.match(text, /presence +LocalPresence, driver LocalDriver/);
-      assert.match(text, /rates\/s +move 30, attack 4, chatTicket 1, chat 1, resume 1, filter 1, other 5/);
+      assert.match(text, /rates\/s +move 30, attack 4, chatTicket 1, chat 1, resume 1, report 1, filter 1, other 5/);
       assert.match(text, /chat +200 lines per channel, each kept 30 d/);
       assert.ok(server.coloured(), "terminal colours");
       assert.ok(server.lines().some((line) => READABLE_LINE.test(line) && line.includes("ADMIN_PASSWORD is not set")));
@@ -147,8 +148,8 @@ describe("logs and the start banner", function () {
       const running = server;
       const listening = await running.line((l) => l.msg === "listening", "listening");
       assert.deepEqual(
-        [listening.gameUrl, listening.monitorUrl, listening.adminUser, listening.adminPasswordFrom, listening.presence, listening.driver],
-        [`http://localhost:${running.port}/`, `http://localhost:${running.port}/colyseus/`, "admin", "generated", "LocalPresence", "LocalDriver"],
+        [listening.gameUrl, listening.monitorUrl, listening.consoleUrl, listening.adminUser, listening.adminPasswordFrom, listening.presence, listening.driver],
+        [`http://localhost:${running.port}/`, `http://localhost:${running.port}/colyseus/`, `http://localhost:${running.port}/admin/`, "admin", "generated", "LocalPresence", "LocalDriver"],
       );
       assert.equal((listening.limits as { messageBytes: number }).messageBytes, 4096);
       const password = await eventually(() => running.stderr.join("\n").match(/generated for this run: (\S+)/)?.[1], "the banner on stderr");

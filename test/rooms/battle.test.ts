@@ -6,6 +6,7 @@ import {
   ATTACK_DAMAGE,
   ClientMessage,
   JOIN_INVALID_OPTIONS,
+  JoinRefusal,
   MAP_HEIGHT,
   MAP_WIDTH,
   MAX_HP,
@@ -72,15 +73,15 @@ describe("BattleRoom", () => {
     });
 
     it("refuses invalid join options at matchmaking with a reason, without taking a seat", async () => {
-      for (const [options, reason] of [
-        [{ name: "   " }, /name must have at least one visible character/],
-        [{ name: "x".repeat(17) }, /name must be at most 16 characters/],
-        [{ name: 42 }, /name must be a string/],
-        [{ admin: true }, /unknown field\(s\): admin/],
-        [{ maxPlayers: 0 }, /maxPlayers must be a whole number/],
-      ] as [object, RegExp][]) {
+      for (const [options, reason, code] of [
+        [{ name: "   " }, /name must have at least one visible character/, JoinRefusal.nameInvisible],
+        [{ name: "x".repeat(17) }, /name must be at most 16 characters/, JoinRefusal.nameTooLong],
+        [{ name: 42 }, /name must be a string/, JOIN_INVALID_OPTIONS],
+        [{ admin: true }, /unknown field\(s\): admin/, JOIN_INVALID_OPTIONS],
+        [{ maxPlayers: 0 }, /maxPlayers must be a whole number/, JOIN_INVALID_OPTIONS],
+      ] as [object, RegExp, number][]) {
         await assert.rejects(joinUnchecked(server, RoomName.battle, options), (error: { code: number; message: string }) => {
-          assert.equal(error.code, JOIN_INVALID_OPTIONS);
+          assert.equal(error.code, code);
           assert.match(error.message, reason);
           return true;
         });

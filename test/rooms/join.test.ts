@@ -2,8 +2,9 @@
 import { matchMaker } from "@colyseus/core";
 import assert from "node:assert/strict";
 import { describeJoinError } from "../../client/net";
-import { JOIN_INVALID_OPTIONS, JOIN_PROTOCOL_MISMATCH } from "../../server/shared/codes";
+import { JOIN_INVALID_OPTIONS, JOIN_PROTOCOL_MISMATCH, JoinRefusal } from "../../server/shared/codes";
 import { PROTOCOL_VERSION, RoomName } from "../../server/shared/payloads";
+import { useLanguage } from "../../client/i18n";
 import { hearAll, joinUnchecked, sdkOf } from "../helpers/rooms";
 import { useServer } from "../helpers/server";
 
@@ -46,4 +47,46 @@ describe("join options: refused at matchmaking for every room", () => {
       await joined.leave();
     });
   }
+
+  describe("a refusal the player can act on has a code of its own, shown in the player's words", () => {
+    afterEach(() => useLanguage("en", []));
+
+    const cases = [
+      { options: { name: "\u200b\u2060 \u00ad" }, code: JoinRefusal.nameInvisible, message: /at least one visible character/, es: /ningún carácter visible/, ja: /見える文字がありません/ },
+      { options: { name: "x".repeat(17) }, code: JoinRefusal.nameTooLong, message: /at most 16 characters/, es: /como máximo 16 caracteres/, ja: /16文字以内/ },
+    ];
+    for (const roomName of [RoomName.battle, RoomName.chat]) {
+      it(`${roomName}: a name without a visible character, and one too long`, async () => {
+        for (const { options, code, message, es, ja } of cases) {
+          const error = await refused(roomName, { ...VALID[roomName], ...options });
+          assert.equal(error.code, code, JSON.stringify(options));
+          assert.match(error.message, message);
+          useLanguage("es", []);
+          assert.match(describeJoinError(error), es);
+          useLanguage("ja", []);
+          assert.match(describeJoinError(error), ja);
+          useLanguage("en", []);
+        }
+      });
+    }
+
+    it("battle by id: a full room and a room that is gone", async () => {
+      const first = hearAll(await sdkOf(server).create(RoomName.battle, { maxPlayers: 2 }));
+      const second = hearAll(await sdkOf(server).joinById(RoomName.battle, first.roomId, {}));
+      const full = await sdkOf(server).joinById(RoomName.battle, first.roomId, {}).then(
+        () => assert.fail("joined a full room"),
+        (e: { code: number; message: string }) => e,
+      );
+      assert.equal(full.code, JoinRefusal.roomFull);
+      assert.equal(describeJoinError(full), "That room is full.");
+      await Promise.all([first.leave(), second.leave()]);
+      const gone = await sdkOf(server).joinById(RoomName.battle, "noSuchRoom", {}).then(
+        () => assert.fail("joined a room that does not exist"),
+        (e: { code: number; message: string }) => e,
+      );
+      assert.equal(gone.code, JoinRefusal.roomGone);
+      useLanguage("es", []);
+      assert.equal(describeJoinError(gone), "Esa sala ya no existe: se cerró o el enlace está mal.");
+    });
+  });
 });

@@ -4,6 +4,7 @@ import { onMessage, rejoin, send } from "../../client/rooms";
 import { LOBBY_FULL_LIST_INTERVAL_MS } from "../../server/shared/tuning";
 import { ClientMessage, ServerMessage } from "../../server/shared/messages";
 import { RoomName } from "../../server/shared/payloads";
+import { roomNameParts } from "../../server/shared/roomNames";
 import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { closedWith, collect, hearAll, nextMessage, until, sdkOf } from "../helpers/rooms";
 import { useServer, type TestServer } from "../helpers/server";
@@ -27,7 +28,12 @@ describe("lobby, private rooms and reconnection", () => {
     const added = nextMessage(lobby, ServerMessage["+"], ([, room]) => room.clients === 1);
     const ann = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Ann" }));
     assert.notEqual(ann.roomId, hidden.roomId, "joinOrCreate never picks a private room");
-    assert.equal((await added)[0], ann.roomId);
+    const [addedId, listed] = await added;
+    assert.equal(addedId, ann.roomId);
+    // The friendly name, as word indexes every client words in its language; the battle's state holds the same.
+    assert.deepEqual(listed.metadata.name, roomNameParts(ann.roomId));
+    const state = await until(ann, (s) => s.players?.size === 1, "Ann's first state");
+    assert.deepEqual({ modifier: state.nameModifier, noun: state.nameNoun }, roomNameParts(ann.roomId));
 
     const grown = nextMessage(lobby, ServerMessage["+"], ([id, room]) => id === ann.roomId && room.clients === 2);
     const ben = hearAll(await sdkOf(server).joinById(RoomName.battle, hidden.roomId, { name: "Ben" }));

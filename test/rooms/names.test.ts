@@ -5,7 +5,7 @@ import { createSecretKey } from "node:crypto";
 import { identify } from "../../server/auth/identity";
 import type { AuthSettings } from "../../server/config";
 import { nameKey } from "../../server/shared/names";
-import { AuthRefusal, JOIN_INVALID_OPTIONS, RoomName } from "../../server/shared/protocol";
+import { AuthRefusal, JoinRefusal, RoomName } from "../../server/shared/protocol";
 import { mintToken } from "../../scripts/token";
 import { hearAll, sdkOf, until } from "../helpers/rooms";
 import { useServer } from "../helpers/server";
@@ -20,8 +20,8 @@ describe("names in rooms", () => {
 
   it("refuses names of invisible code points only at matchmaking, and an honest name still joins", async () => {
     for (const name of INVISIBLE_NAMES) {
-      await assert.rejects(sdkOf(server).joinOrCreate(RoomName.battle, { name }), { code: JOIN_INVALID_OPTIONS }, JSON.stringify(name));
-      await assert.rejects(sdkOf(server).joinOrCreate(RoomName.chat, { channel: "blank", name }), { code: JOIN_INVALID_OPTIONS });
+      await assert.rejects(sdkOf(server).joinOrCreate(RoomName.battle, { name }), { code: JoinRefusal.nameInvisible }, JSON.stringify(name));
+      await assert.rejects(sdkOf(server).joinOrCreate(RoomName.chat, { channel: "blank", name }), { code: JoinRefusal.nameInvisible });
     }
     const honest = hearAll(await sdkOf(server).joinOrCreate(RoomName.battle, { name: "Honest" }));
     const state = await until(honest, (s) => s.players?.has(honest.sessionId), "own player");

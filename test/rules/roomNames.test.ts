@@ -1,6 +1,6 @@
 /** Friendly room names (server/shared/roomNames.ts), without a server. */
 import assert from "node:assert/strict";
-import { ROOM_NAME_COUNT, ROOM_NAME_LANGUAGES, roomName, roomNameParts, roomNameWords } from "../../server/shared/roomNames";
+import { ROOM_NAME_COUNT, ROOM_NAME_LANGUAGES, readRoomNameParts, roomName, roomNameOf, roomNameParts, roomNameWords } from "../../server/shared/roomNames";
 
 /** Ids shaped like Colyseus's (9 characters of [A-Za-z0-9_-]), from a fixed sequence. */
 function sampleIds(count: number): string[] {
@@ -21,6 +21,17 @@ describe("room names", () => {
     assert.equal(roomName("fzXM4EXIh", "en"), `${en.modifiers[modifier]} ${en.nouns[noun]}`);
     assert.equal(roomName("fzXM4EXIh", "es"), `${es.nouns[noun]} ${es.modifiers[modifier]}`);
     assert.equal(roomName("fzXM4EXIh", "ja"), `${ja.modifiers[modifier]}${ja.nouns[noun]}`);
+  });
+
+  it("words the parts a server published as it words the id, and reads only parts inside the lists", () => {
+    const parts = roomNameParts("fzXM4EXIh");
+    for (const language of ROOM_NAME_LANGUAGES) assert.equal(roomNameOf(parts, language), roomName("fzXM4EXIh", language));
+    assert.deepEqual(readRoomNameParts(parts.modifier, parts.noun), parts);
+    const { modifiers, nouns } = roomNameWords("en");
+    assert.deepEqual(readRoomNameParts(modifiers.length - 1, nouns.length - 1), { modifier: modifiers.length - 1, noun: nouns.length - 1 });
+    for (const [modifier, noun] of [[-1, 0], [modifiers.length, 0], [0, nouns.length], [0.5, 0], ["1", 0], [undefined, 0], [0, null], [NaN, 0]]) {
+      assert.equal(readRoomNameParts(modifier, noun), undefined, `${String(modifier)}, ${String(noun)}`);
+    }
   });
 
   it("keeps the word lists parallel, non-empty and free of repeats in every language", () => {

@@ -43,6 +43,18 @@ describe("proof of reading: the nonce", () => {
   });
 });
 
+describe("proof of reading: fresh nonces", () => {
+  it("pings with a different 8-byte nonce every time, across its draws from the random source", () => {
+    const nonces: string[] = [];
+    const socket = { OPEN: 1, readyState: 1, ping: (nonce: Buffer) => nonces.push(nonce.toString("hex")) } as unknown as WebSocket;
+    const proof = new ReadProof(socket);
+    for (let i = 0; i < 50; i++) proof.ping();
+    assert.equal(nonces.length, 50);
+    assert.ok(nonces.every((n) => n.length === 16), "8 bytes each");
+    assert.equal(new Set(nonces).size, 50, "no nonce repeats");
+  });
+});
+
 describe("proof of reading: a real app", function () {
   this.timeout(30_000);
   let raw: RawRoom | undefined;

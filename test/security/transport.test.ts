@@ -2,7 +2,7 @@ import { Room, matchMaker } from "@colyseus/core";
 import assert from "node:assert/strict";
 import { parseAllowedOrigins } from "../../server/config/origins";
 import type { GuardedTransport } from "../../server/security/transport";
-import { ClientMessage, JOIN_INVALID_OPTIONS, MAX_JOIN_OPTIONS_BYTES, MAX_MESSAGE_BYTES, RoomName, SEAT_RESERVATION_S } from "../../server/shared/protocol";
+import { ClientMessage, JOIN_INVALID_OPTIONS, JoinRefusal, MAX_JOIN_OPTIONS_BYTES, MAX_MESSAGE_BYTES, RoomName, SEAT_RESERVATION_S } from "../../server/shared/protocol";
 import { say } from "../helpers/chat";
 import { rawPost, rawUpgrade, type RawReply } from "../helpers/raw";
 import { closedWith, hearAll, sdkOf } from "../helpers/rooms";
@@ -52,7 +52,7 @@ describe("security: transport and matchmaking", () => {
 
   it("refuses deeply nested and hostile join options with 4217 and a reason", async () => {
     const deep = (depth: number, leaf: string) => "[".repeat(depth) + leaf + "]".repeat(depth);
-    const cases: [string, RegExp][] = [
+    const cases: [string, RegExp, number?][] = [
       [deep(900, "1"), /join options must be an object/],
       [`{"name":${deep(800, '"a"')}}`, /name must be a string/],
       [`{"name":{"a":{"b":{"c":{"d":{}}}}}}`, /name must be a string/],
@@ -60,13 +60,13 @@ describe("security: transport and matchmaking", () => {
       [`{"constructor":{"prototype":{"admin":true}}}`, /unknown field\(s\): constructor/],
       [`{"maxPlayers":1e308}`, /maxPlayers must be a whole number/],
       [`{"maxPlayers":-0.5}`, /maxPlayers must be a whole number/],
-      [`{"name":"\\ud800\\u202e\\u200b"}`, /name must have at least one visible character/],
+      [`{"name":"\\ud800\\u202e\\u200b"}`, /name must have at least one visible character/, JoinRefusal.nameInvisible],
     ];
-    for (const [body, reason] of cases) {
+    for (const [body, reason, code = JOIN_INVALID_OPTIONS] of cases) {
       assert.ok(body.length <= MAX_JOIN_OPTIONS_BYTES, "under the size cap, so the parser answers");
       const reply = await rawPost(server.port, "/matchmake/joinOrCreate/battle", body, { "Content-Type": "application/json" });
       const answer = JSON.parse(reply.body) as { code: number; error: string };
-      assert.equal(answer.code, JOIN_INVALID_OPTIONS, body.slice(0, 40));
+      assert.equal(answer.code, code, body.slice(0, 40));
       assert.match(answer.error, reason);
     }
     assert.equal((await matchMaker.query({})).length, 0, "no room was created");

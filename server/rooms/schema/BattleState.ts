@@ -33,4 +33,7 @@ export class BattleState extends Schema {
   @type("uint16") height = 0;
   /** Simulation ticks since the room started. */
   @type("uint32") tick = 0;
+  /** The room's friendly name, as indexes into the word lists of server/shared/roomNames.ts (each client words it in its language). */
+  @type("uint8") nameModifier = 0;
+  @type("uint8") nameNoun = 0;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { nameKey } from "../../../server/shared/names";
-import { JOIN_INVALID_OPTIONS, RoomName } from "../../../server/shared/protocol";
+import { JoinRefusal, RoomName } from "../../../server/shared/protocol";
 import { hearAll, sdkOf } from "../../helpers/rooms";
 import { clientFrom, loopFor, spreadAddress, waitFor } from "../chat";
 import type { AbuseScenario } from "../scenario";
@@ -22,7 +22,7 @@ export const scenario: AbuseScenario = {
         await (await sdkOf(clientFrom(ctx, spreadAddress(5, i))).joinById(RoomName.battle, alice.roomId, { name: INVISIBLE[i % INVISIBLE.length] })).leave();
         accepted++;
       } catch (error) {
-        if ((error as { code?: number }).code === JOIN_INVALID_OPTIONS) refused++;
+        if ((error as { code?: number }).code === JoinRefusal.nameInvisible) refused++;
         else throw error;
       }
     });

@@ -7,6 +7,7 @@
  */
 import { ServerError, matchMaker } from "@colyseus/core";
 import ipaddr from "ipaddr.js";
+import { isIP } from "node:net";
 import { JOIN_BANNED, RefusalCode, type Refusal } from "../shared/codes";
 import { BANS_MAX, BAN_MAX_S, BAN_PREFIX_MIN_BITS_V4, BAN_PREFIX_MIN_BITS_V6, MODERATION_REASON_MAX_CHARS, PLAYER_ID_MAX_CHARS } from "../shared/limits";
 import { readAll, readOne, type ModerationKeys } from "./moderationKeys";
@@ -43,7 +44,7 @@ function networkOf(address: ipaddr.IPv4 | ipaddr.IPv6, bits: number): string {
 export function addressInNetwork(address: string, network: string): boolean {
   const host = address.split("/")[0] ?? "";
   const bits = Number(network.split("/")[1]);
-  if (!ipaddr.isValid(host) || !Number.isInteger(bits)) return false;
+  if (isIP(host) === 0 || !Number.isInteger(bits)) return false;
   const parsed = ipaddr.parse(host);
   if (bits > parsed.toByteArray().length * 8) return false;
   return networkOf(parsed, bits) === network;
@@ -57,16 +58,18 @@ export function parseBanTarget(kind: unknown, value: unknown, ipv6PrefixBits: nu
   if (kind === "player") return { ok: true, value: { kind, target: value } };
   if (kind !== "address") return refused(RefusalCode.invalidPayload, 'the ban kind must be "player" or "address"');
   const [host = "", prefix] = value.trim().split("/");
-  if (!ipaddr.isValid(host) || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) {
+  // Node's own test: strict dotted quads only (ipaddr.js also takes "1.2.3").
+  if (isIP(host) === 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) {
     return refused(RefusalCode.invalidPayload, "the address must be an IPv4 or IPv6 address, or a prefix such as 203.0.113.0/24");
   }
   const parsed = ipaddr.parse(host);
   const address = parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
   const v4 = address.kind() === "ipv4";
   const full = v4 ? 32 : 128;
-  const bits = Math.min(prefix === undefined ? full : Number(prefix), v4 ? 32 : ipv6PrefixBits);
+  const given = prefix === undefined ? full : Number(prefix);
   const min = v4 ? BAN_PREFIX_MIN_BITS_V4 : BAN_PREFIX_MIN_BITS_V6;
-  if (bits < min || bits > full) return refused(RefusalCode.invalidPayload, `an IPv${v4 ? 4 : 6} prefix must be /${min} to /${full}`);
+  if (given < min || given > full) return refused(RefusalCode.invalidPayload, `an IPv${v4 ? 4 : 6} prefix must be /${min} to /${full}`);
+  const bits = Math.min(given, v4 ? 32 : ipv6PrefixBits);
   return { ok: true, value: { kind: "address", target: networkOf(address, bits), family: v4 ? 4 : 6, bits } };
 }
 
@@ -144,7 +147,7 @@ export class Bans {
   async banOf(playerId: string | undefined, address: string, now: number): Promise<Ban | undefined> {
     const fields = playerId === undefined ? [] : [fieldOf({ kind: "player", target: playerId })];
     const host = address.split("/")[0] ?? "";
-    if (ipaddr.isValid(host)) {
+    if (isIP(host) !== 0) {
       const parsed = ipaddr.parse(host);
       const lengths = Object.keys((await this.keys.hgetall(BAN_LENGTHS)) ?? {});
       for (const length of lengths) {

@@ -25,17 +25,21 @@ const RECORD_IDS = 64;
 /** Why a frame was refused, or undefined when it may be decoded. */
 export type FrameProblem = string | undefined;
 
-class Scan {
-  offset: number;
+/** A message scanner, reused message after message (one per connection), so a check allocates nothing. */
+export class Scan {
+  offset = 0;
+  private bytes: Uint8Array = new Uint8Array(0);
   /** Keys per record id defined so far in this message (-1: none), and reads of each. */
-  private readonly recordKeys = new Int16Array(RECORD_IDS).fill(-1);
+  private readonly recordKeys = new Int16Array(RECORD_IDS);
   private readonly recordReads = new Uint8Array(RECORD_IDS);
 
-  constructor(
-    private readonly bytes: Uint8Array,
-    start: number,
-  ) {
+  /** Starts on `bytes` at `start`, forgetting the records of the message before. */
+  start(bytes: Uint8Array, start: number): this {
+    this.bytes = bytes;
     this.offset = start;
+    this.recordKeys.fill(-1);
+    this.recordReads.fill(0);
+    return this;
   }
 
   private get left(): number {
@@ -195,7 +199,7 @@ function typeEnd(frame: Uint8Array, start: number): number {
  * an empty frame, a code Colyseus does not take from clients, a message type that is neither a
  * string nor a number, a ROOM_DATA payload outside what the protocol uses.
  */
-export function frameProblem(frame: Uint8Array): FrameProblem {
+export function frameProblem(frame: Uint8Array, scanner: Scan = new Scan()): FrameProblem {
   const code = frame[0];
   switch (code) {
     case undefined:
@@ -209,7 +213,7 @@ export function frameProblem(frame: Uint8Array): FrameProblem {
       const end = typeEnd(frame, 1);
       if (end < 0) return "a message type that is neither a string nor a number";
       if (end === frame.length) return undefined;
-      const scan = new Scan(frame, end);
+      const scan = scanner.start(frame, end);
       const problem = scan.value(0);
       if (problem) return problem;
       return scan.offset === frame.length ? undefined : "bytes after the payload";

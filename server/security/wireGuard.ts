@@ -13,7 +13,7 @@
 import type { WireBudget } from "../config/serverLimits";
 import { CLOSE_BAD_FRAME, CLOSE_RATE_LIMITED } from "../shared/codes";
 import { TokenBucket, type Clock } from "../shared/tokenBucket";
-import { frameProblem } from "./msgpackCheck";
+import { frameProblem, Scan } from "./msgpackCheck";
 
 export type WireRefusal = "flood" | "malformed";
 
@@ -38,6 +38,8 @@ export class WireGuard {
   private readonly bytes: TokenBucket;
   /** The first refusal, once there was one. */
   refused: WireVerdict | undefined;
+  /** Reused for every message of this connection. */
+  private readonly scan = new Scan();
 
   constructor(
     budget: WireBudget,
@@ -69,7 +71,7 @@ export class WireGuard {
   admit(frame: Uint8Array): WireVerdict {
     const charged = this.chargeFrame();
     if (!charged.ok) return charged;
-    const problem = frameProblem(frame);
+    const problem = frameProblem(frame, this.scan);
     return problem === undefined ? PASS : this.refuse("malformed", problem);
   }
 }

@@ -203,6 +203,12 @@ export const PING_PER_ADDRESS: RateLimit = { perSecond: 10, burst: 40 };
  * engine.io's maxHttpBufferSize alike.
  */
 export const FALLBACK_MAX_BODY_BYTES = 4 * MAX_MESSAGE_BYTES;
+/**
+ * engine.io's own body limit (maxHttpBufferSize) sits one socket read above the front door's cap:
+ * the front door refuses first, with an answer the client gets to read, where engine.io would reset
+ * the connection. Each message still meets MAX_MESSAGE_BYTES (server/security/fallbackSocket.ts).
+ */
+export const FALLBACK_ENGINE_BUFFER_BYTES = FALLBACK_MAX_BODY_BYTES + 64 * 1024;
 /** engine.io heartbeat: a session that does not answer within interval + timeout (it stopped polling) is closed like a dropped socket. */
 export const FALLBACK_PING_INTERVAL_MS = LIVENESS_PING_MS;
 export const FALLBACK_PING_TIMEOUT_MS = 2 * LIVENESS_PING_MS;
@@ -244,3 +250,11 @@ export const MODERATION_LINES_SHOWN = 50;
 /** Longest console search (name or player id), and the players one search lists at most. */
 export const SEARCH_QUERY_MAX_CHARS = 64;
 export const SEARCH_RESULTS_MAX = 50;
+/** Rows of each console list (bans ending soonest, reports and audit entries newest first) one page shows; the rest are counted. */
+export const CONSOLE_LIST_ROWS = 100;
+/**
+ * Console pages and actions per admin address: a search asks every room of every process, a ban or
+ * kick tells them all, so a script driving the console cannot take the players' share of the CPU.
+ * Over it HTTP 429 with Retry-After.
+ */
+export const CONSOLE_REQUESTS_PER_ADDRESS: RateLimit = { perSecond: 20, burst: 40 };

@@ -35,6 +35,12 @@ export const UTF16_UNITS_PER_CHAR_MAX = 16;
  * variation selectors) between them: any script, no "Zalgo" stacks.
  */
 export const COMBINING_MARKS_MAX_RUN = 3;
+/**
+ * Most code points in one visible character (grapheme cluster) of a name or chat line. The longest
+ * emoji sequences in use (a couple with two skin tones) take 10; 81 emoji joined by ZWJ are one
+ * cluster that draws as 81 and never wraps.
+ */
+export const GRAPHEME_MAX_CODE_POINTS = 10;
 /** Keys a lobby filter's `metadata` may name, and the longest string value it may compare. */
 export const LOBBY_FILTER_METADATA_MAX_KEYS = 8;
 export const LOBBY_FILTER_VALUE_MAX_CHARS = 64;

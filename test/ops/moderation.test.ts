@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import type { Client } from "colyseus.js";
 import { send } from "../../client/rooms";
 import { mintToken } from "../../scripts/token";
-import { CLOSE_KICKED, ClientMessage, JOIN_BANNED, RefusalCode, RoomName, ServerMessage } from "../../server/shared/protocol";
-import { adminAuthorization } from "../helpers/admin";
+import { ADMIN_LOGIN_FAILURES_MAX, CLOSE_KICKED, ClientMessage, CONSOLE_REQUESTS_PER_ADDRESS, JOIN_BANNED, RefusalCode, RoomName, ServerMessage } from "../../server/shared/protocol";
+import { adminAuthorization, basicAuth } from "../helpers/admin";
 import { clientVia } from "../helpers/addresses";
 import { say } from "../helpers/chat";
 import { closedWith, hearAll, nextError, nextMessage, sdkOf } from "../helpers/rooms";
@@ -152,5 +152,31 @@ describe("moderation console actions", () => {
     assert.match(exported.headers.get("content-disposition") ?? "", /attachment/);
     const { entries } = (await exported.json()) as { entries: Array<{ action: string }> };
     assert.equal(entries[0]!.action, "erase");
+  });
+
+  it("the monitor panel links to the console", async () => {
+    const panel = await fetch(`${server.httpUrl}/colyseus/`, { headers: { authorization: adminAuthorization(server.settings) } });
+    assert.equal(panel.status, 200);
+    const html = await panel.text();
+    assert.match(html, /<a href="\/admin\/"[^>]*>Moderation console<\/a>/);
+    assert.match(html, /bundle\.js/, "the panel itself still loads");
+  });
+
+  // Last: it spends this address's console allowance and its login allowance.
+  it("refuses a wrong password, a cross-site form and a flood as the monitor does, and paces a script past its allowance", async () => {
+    const url = `${server.httpUrl}/admin/`;
+    const wrong = { authorization: basicAuth(server.settings.adminUser, "wrong-password") };
+    assert.equal((await fetch(url)).status, 401);
+    assert.equal((await fetch(url, { headers: { ...admin(), "sec-fetch-site": "cross-site" } })).status, 403);
+    const ban = { method: "POST", body: new URLSearchParams({ kind: "player", target: "victim" }) };
+    assert.equal((await fetch(`${url}actions/ban`, { ...ban, headers: { ...admin(), "sec-fetch-site": "cross-site" } })).status, 403);
+    const statuses = [];
+    for (let i = 0; i < CONSOLE_REQUESTS_PER_ADDRESS.burst + 5; i++) statuses.push((await fetch(url, { headers: admin() })).status);
+    assert.ok(statuses.includes(429), "a script past CONSOLE_REQUESTS_PER_ADDRESS is told to wait");
+    assert.equal(statuses[0], 200, "the earlier tests left some of the burst");
+    const guesses = [];
+    for (let i = 0; i <= ADMIN_LOGIN_FAILURES_MAX; i++) guesses.push((await fetch(url, { headers: wrong })).status);
+    assert.deepEqual(guesses, [...Array(ADMIN_LOGIN_FAILURES_MAX).fill(401), 429]);
+    assert.deepEqual(await server.context.moderation.bans.list(Date.now()), []);
   });
 });

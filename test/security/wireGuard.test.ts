@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_WIRE_BUDGET } from "../../server/config/serverLimits";
-import { ClientFrameCode, frameProblem } from "../../server/security/msgpackCheck";
+import { ClientFrameCode, frameProblem, Scan } from "../../server/security/msgpackCheck";
 import { WireGuard } from "../../server/security/wireGuard";
 import { CLOSE_BAD_FRAME, CLOSE_RATE_LIMITED, MAX_MESSAGE_BYTES, MSGPACK_MAX_DEPTH } from "../../server/shared/protocol";
 import { ROOT } from "../helpers/paths";
@@ -142,6 +142,19 @@ describe("wire guard: frames before any decoding", () => {
     assert.ok(rows.length >= 5, `most shapes were accepted: ${rows.join("; ")}`);
     // Measured 2026-12-07 on the 2-core machine: the worst shape (records) costs about 50 ns per byte, 0.2 ms per 4 KB frame (docs/security.md).
     assert.ok(worst < 500, `worst ${worst.toFixed(0)} ns/B: ${rows.join("; ")}`);
+  });
+});
+
+describe("wire guard: one scanner per connection", () => {
+  it("gives every message the verdict a fresh scan gives, and forgets the records a message before defined", () => {
+    const scan = new Scan();
+    const withRecord = asColyseusJs("move", { seq: 1, dx: 1, dy: 0 });
+    // 0x40 is the number 64, unless a record with id 0x40 is defined in the same message.
+    const sixtyFour = frame("move", Uint8Array.of(0x40));
+    const sequence = [withRecord, sixtyFour, frame("move", hex("c1")), withRecord, frame("move", hex("92 01")), sixtyFour, asPlainMsgpack("chat", { text: "hi" })];
+    for (const message of sequence) assert.equal(frameProblem(message, scan), frameProblem(message), Buffer.from(message).toString("hex"));
+    frameProblem(withRecord, scan);
+    assert.equal(frameProblem(sixtyFour, scan), undefined, "no record of an earlier message is known");
   });
 });
 

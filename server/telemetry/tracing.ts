@@ -30,7 +30,11 @@ import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { redactUrl } from "../config/redact";
 import type { TracingSettings } from "../config/tracing";
 import { TRACE_EXPORT_BATCH_MAX, TRACE_SPANS_QUEUE_MAX } from "../shared/limits";
-import type { Logger } from "./log";
+
+/** Where failed exports are told (the app's logger; ./log.ts imports this module, so not by its type). */
+export interface ExportWarnings {
+  warn(fields: object, message: string): void;
+}
 
 /** At most one warning this often while the collector refuses or cannot be reached. */
 export const TRACE_EXPORT_WARN_EVERY_MS = 60_000;
@@ -112,7 +116,7 @@ export class Tracing {
   private readonly tracer: Tracer | undefined;
 
   /** `log` hears failed exports (at most one line per TRACE_EXPORT_WARN_EVERY_MS). */
-  constructor(settings: TracingSettings | undefined, log?: Logger) {
+  constructor(settings: TracingSettings | undefined, log?: ExportWarnings) {
     if (!settings) return;
     // One per process (the API keeps it globally); a second app in the process finds it set.
     const manager = new AsyncLocalStorageContextManager().enable();

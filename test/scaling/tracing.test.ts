@@ -132,14 +132,14 @@ describe("tracing across processes (OTLP/HTTP JSON)", function () {
     assert.ok(!("tp" in line), "the trace context never reaches a client");
 
     const receive = await collector.until((spans) => spans.find((s) => s.name === "chat receive" && s.attributes["colyseus.session_id"] === speaker.sessionId), "chat receive");
+    // One relay per room of the channel (the creations may have made more than two): some on each process.
     const relays = await collector.until((spans) => {
       const found = spans.filter((s) => s.traceId === receive.traceId && s.name === "chat relay");
-      return found.length === 2 ? found : undefined;
+      return new Set(found.map((relay) => relay.service)).size === 2 ? found : undefined;
     }, "a relay span from each process");
     // The keep ends when Redis answers, which may be after the relays: it may come in a later export.
     const keep = await collector.until((spans) => spanIn(spans, receive.traceId, a.name, "chat keep"), "chat keep");
     assert.equal(keep.parentSpanId, receive.spanId, "keep runs inside the receipt");
-    assert.deepEqual(relays.map((r) => r.service).sort(), [a.name, b.name]);
     for (const relay of relays) {
       assert.equal(relay.parentSpanId, keep.spanId, "each relay continues the keep published with the line");
       assert.equal(relay.attributes["messaging.message.id"], String(line.id));

@@ -17,7 +17,7 @@ import type { Duplex } from "node:stream";
 import type { AllowedOrigins } from "../config/origins";
 import { isFallbackReason, isFallbackUrl, joinPathOf, type FallbackReason } from "../shared/fallback";
 import {
-  FALLBACK_MAX_BODY_BYTES,
+  FALLBACK_ENGINE_BUFFER_BYTES,
   FALLBACK_PING_INTERVAL_MS,
   FALLBACK_PING_TIMEOUT_MS,
   FALLBACK_UPGRADE_TIMEOUT_MS,
@@ -71,7 +71,7 @@ export class Fallback {
       pingInterval: FALLBACK_PING_INTERVAL_MS,
       pingTimeout: FALLBACK_PING_TIMEOUT_MS,
       upgradeTimeout: FALLBACK_UPGRADE_TIMEOUT_MS,
-      maxHttpBufferSize: FALLBACK_MAX_BODY_BYTES,
+      maxHttpBufferSize: FALLBACK_ENGINE_BUFFER_BYTES,
       transports: ["polling", "websocket"],
       perMessageDeflate: false,
       httpCompression: false,

@@ -12,7 +12,7 @@
  *   like a dropped socket (its seat kept for a reconnection, as for any drop).
  */
 import { Server as EngineServer, type Socket as EngineSocket } from "engine.io";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { AllowedOrigins } from "../config/origins";
 import { isFallbackReason, isFallbackUrl, joinPathOf, type FallbackReason } from "../shared/fallback";
@@ -143,5 +143,24 @@ export class Fallback {
   }
 }
 
-/** True when `url` belongs to the fallback. */
-export const isFallbackRequest = (req: IncomingMessage) => isFallbackUrl(req.url);
+/**
+ * Sends requests and upgrades under FALLBACK_PATH to the fallback: upgrades at once (ws would take
+ * any path), requests inside the front door (its listener wraps this one once the server listens).
+ */
+export function routeFallback(server: HttpServer, fallback: Fallback): void {
+  const upgrades = server.listeners("upgrade") as ((req: IncomingMessage, socket: Duplex, head: Buffer) => void)[];
+  server.removeAllListeners("upgrade");
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (isFallbackUrl(req.url)) return fallback.handleUpgrade(req, socket, head);
+    for (const listener of upgrades) listener.call(server, req, socket, head);
+  });
+  server.once("listening", () => {
+    const requests = server.listeners("request") as RequestListener[];
+    server.removeAllListeners("request");
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      if (isFallbackUrl(req.url)) return fallback.handleRequest(req, res);
+      for (const listener of requests) listener.call(server, req, res);
+    });
+  });
+  server.once("close", () => fallback.close());
+}

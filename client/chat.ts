@@ -57,14 +57,8 @@ function isolatedSentence(key: MessageKey, name: string): HTMLElement {
 }
 
 function systemWords(line: ChatLine): string {
-  switch (line.code) {
-    case SystemLineCode.joined:
-      return t("chat.system.joined", { name: line.name });
-    case SystemLineCode.left:
-      return t("chat.system.left", { name: line.name });
-    default:
-      return line.text;
-  }
+  const key = systemNameKey(line);
+  return key ? t(key, { name: line.name }) : line.text;
 }
 
 /** A kind the switch forgot fails the type check here. */

@@ -170,7 +170,7 @@ export class BattleSession {
   }
 
   private onKill(event: KillEvent): void {
-    this.hud.addKill(event, this.sessionId);
+    this.hud.addKill(event, this.sessionId, (id) => this.players.get(id)?.bot === true);
     this.feel.killed(event);
     if (event.victim === this.sessionId) this.respawnAt = performance.now() + event.respawnInMs;
   }

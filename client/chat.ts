@@ -3,8 +3,9 @@ import type { Client } from "colyseus.js";
 import { type ErrorPayload } from "../server/shared/codes";
 import { ClientMessage, ServerMessage } from "../server/shared/messages";
 import { RoomName, SystemLineCode, type ChatLine, type JoinChatOptions } from "../server/shared/payloads";
-import { byId, el } from "./dom";
-import { formatStamp, formatTime, refusalText, t } from "./i18n";
+import { byId, el, isolated } from "./dom";
+import { formatStamp, formatTime, refusalText, t, type MessageKey } from "./i18n";
+import { translatedNodes } from "./i18n/dom";
 import { describeJoinError, keepConnected, type LinkStatus } from "./net";
 import { onMessage, roomsOf, send, type GameRoom } from "./rooms";
 import type { ChatStateView, ClientStates } from "./state";
@@ -37,15 +38,27 @@ export function lineWords(line: ChatLine): { name?: string; text: string } {
   }
 }
 
-function systemWords(line: ChatLine): string {
+/** The catalog key of a system line that names a member, if the client knows its code. */
+function systemNameKey(line: ChatLine): MessageKey | undefined {
   switch (line.code) {
     case SystemLineCode.joined:
-      return t("chat.system.joined", { name: line.name });
+      return "chat.system.joined";
     case SystemLineCode.left:
-      return t("chat.system.left", { name: line.name });
+      return "chat.system.left";
     default:
-      return line.text;
+      return undefined;
   }
+}
+
+function isolatedSentence(key: MessageKey, name: string): HTMLElement {
+  const text = el("span", "text");
+  text.append(...translatedNodes(key, { name: isolated(name) }));
+  return text;
+}
+
+function systemWords(line: ChatLine): string {
+  const key = systemNameKey(line);
+  return key ? t(key, { name: line.name }) : line.text;
 }
 
 /** A kind the switch forgot fails the type check here. */
@@ -90,7 +103,12 @@ export class ChatPanel {
   private bind(room: GameRoom<"chat", ChatStateView>): void {
     const reconnected = this.room !== null;
     this.room = room;
-    onMessage(room, ServerMessage.history, (history) => history.lines.forEach((line) => this.add(line)));
+    onMessage(room, ServerMessage.history, (history) => {
+      // A gap: lines missed that the server no longer keeps, said as such rather than left out.
+      if (history.gap) this.append(el("div", "line system gap", t("chat.gap")));
+      history.lines.forEach((line) => this.add(line));
+      if (history.more) send(room, ClientMessage.historyMore);
+    });
     onMessage(room, ServerMessage.chat, (line) => this.add(line));
     onMessage(room, ServerMessage.error, (error) => this.refused(error));
     onMessage(room, ServerMessage.reported, () => this.append(el("div", "line system", t("chat.reported"))));
@@ -129,8 +147,10 @@ export class ChatPanel {
     row.dataset.playerId = line.playerId;
     row.append(localTime(line.time));
     const words = lineWords(line);
-    if (words.name !== undefined) row.append(el("span", "name", words.name));
-    row.append(el("span", "text", words.text));
+    if (words.name !== undefined) row.append(isolated(words.name, "name"));
+    const name = line.kind === "system" ? systemNameKey(line) : undefined;
+    // A joined/left line: the catalog's sentence with the name isolated inside it.
+    row.append(name ? isolatedSentence(name, line.name) : isolated(words.text, "text"));
     // Another player's line can be reported to the moderators: a real button, so Tab and Enter reach it.
     if (line.kind === "user" && line.sessionId !== this.room?.sessionId) row.append(this.reportButton(line.id));
     this.append(row);

@@ -11,3 +11,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = ""
   if (text) element.textContent = text;
   return element;
 }
+
+/** Text a player wrote (a name, a chat line), isolated from the text around it: a right-to-left name beside right-to-left words does not mix with them. */
+export function isolated(text: string, className = ""): HTMLElement {
+  return el("bdi", className, text);
+}

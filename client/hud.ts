@@ -1,6 +1,6 @@
 /** The battle's side panel: connection status, ping, scoreboard, kill feed, death overlay. */
 import type { KillEvent, ShutdownNotice } from "../server/shared/payloads";
-import { byId, el } from "./dom";
+import { byId, el, isolated } from "./dom";
 import { formatNumber, t } from "./i18n";
 import { translatedNodes } from "./i18n/dom";
 import type { Look, Looks } from "./look";
@@ -65,7 +65,7 @@ export class Hud {
       let row = this.rows.get(id);
       const look = this.looks.of(p.name);
       const name = shownName(p);
-      if (!row || row.name !== name || row.look.colour !== look.colour || row.look.shape !== look.shape) this.rows.set(id, (row = scoreRow(name, look)));
+      if (!row || row.name !== name || row.look.colour !== look.colour || row.look.shape !== look.shape) this.rows.set(id, (row = scoreRow(p, name, look)));
       row.element.className = id === meId ? "me" : "";
       setText(row.kills, formatNumber(p.kills));
       setText(row.deaths, formatNumber(p.deaths));
@@ -77,12 +77,13 @@ export class Hud {
     if (children.length !== ordered.length || ordered.some((row, i) => children[i] !== row)) this.scores.replaceChildren(...ordered);
   }
 
-  addKill(kill: KillEvent, meId: string): void {
+  /** A kill feed line naming both sides; `isBot` tells which of them are bots (marked as such). */
+  addKill(kill: KillEvent, meId: string, isBot: (sessionId: string) => boolean): void {
     const line = el("li");
     line.append(
       ...translatedNodes("battle.kill", {
-        killer: named(kill.killerName, kill.killer === meId, this.looks),
-        victim: named(kill.victimName, kill.victim === meId, this.looks),
+        killer: named({ name: kill.killerName, bot: isBot(kill.killer) }, kill.killer === meId, this.looks),
+        victim: named({ name: kill.victimName, bot: isBot(kill.victim) }, kill.victim === meId, this.looks),
       }),
     );
     this.feed.prepend(line);
@@ -120,9 +121,9 @@ interface ScoreRow {
   hp: HTMLTableCellElement;
 }
 
-function scoreRow(name: string, look: Look): ScoreRow {
+function scoreRow(player: Pick<PlayerState, "name" | "bot">, name: string, look: Look): ScoreRow {
   const cell = el("td", "name");
-  cell.append(swatch(look), name);
+  cell.append(swatch(look), shownNameNode(player));
   const row: ScoreRow = { name, look, element: el("tr"), kills: el("td", "num"), deaths: el("td", "num"), hp: el("td", "num") };
   row.element.append(cell, row.kills, row.deaths, row.hp);
   return row;
@@ -137,6 +138,14 @@ export function shownName(player: Pick<PlayerState, "name" | "bot">): string {
   return player.bot ? t("player.bot", { name: player.name }) : player.name;
 }
 
+/** {@link shownName} for the page: the name isolated, a bot's mark around it in the catalog's words. */
+function shownNameNode(player: Pick<PlayerState, "name" | "bot">): HTMLElement {
+  if (!player.bot) return isolated(player.name);
+  const span = el("span");
+  span.append(...translatedNodes("player.bot", { name: isolated(player.name) }));
+  return span;
+}
+
 /** A player's shape in its colour, as on the map, so a name in the feed or the scores is found at a glance. */
 export function swatch(look: Look): HTMLElement {
   const mark = el("span", "swatch");
@@ -147,9 +156,9 @@ export function swatch(look: Look): HTMLElement {
 }
 
 /** A name in the kill feed: its swatch, then the name; the own one highlighted. */
-function named(name: string, me: boolean, looks: Looks): HTMLElement {
+function named(player: Pick<PlayerState, "name" | "bot">, me: boolean, looks: Looks): HTMLElement {
   const span = el("span", me ? "me" : "");
-  span.append(swatch(looks.of(name)), name);
+  span.append(swatch(looks.of(player.name)), shownNameNode(player));
   return span;
 }
 

@@ -65,6 +65,11 @@ const MINIMAP_INSET_PX = 12;
 const LABEL_FONT = "12px system-ui, sans-serif";
 const OWN_LABEL_FONT = "bold 13px system-ui, sans-serif";
 const LABEL_HEIGHT_PX = 15;
+/**
+ * Widest a name label is drawn (CSS pixels, about 16 wide letters at 12 px): a wider one is clipped,
+ * so no name, however drawn, runs across the map.
+ */
+const LABEL_MAX_WIDTH_PX = 150;
 /** Label widths kept before the cache starts over. */
 const MEASURE_CACHE_MAX = 2000;
 
@@ -185,7 +190,21 @@ export class Renderer {
       this.ctx.font = own ? OWN_LABEL_FONT : LABEL_FONT;
       this.widths.set(key, (width = Math.ceil(this.ctx.measureText(text).width) + 4));
     }
-    return width;
+    return Math.min(width, LABEL_MAX_WIDTH_PX);
+  }
+
+  /** A label in its box: centred, or, when clipped to LABEL_MAX_WIDTH_PX, from its start and cut at the box. */
+  private fillLabel(text: string, box: { left: number; top: number; width: number; height: number }, clipped: boolean): void {
+    const { ctx } = this;
+    const middle = box.top + box.height / 2;
+    if (!clipped) return ctx.fillText(text, box.left + box.width / 2, middle);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(box.left, box.top, box.width, box.height);
+    ctx.clip();
+    ctx.textAlign = "start";
+    ctx.fillText(text, box.left + 2, middle);
+    ctx.restore();
   }
 
   /** Names above the players, never overlapping (client/labels.ts), fainter further from the own player. */
@@ -215,7 +234,7 @@ export class Renderer {
         const alpha = labelAlpha(distances.get(p.id)!) * (p.alive ? 1 : 0.6);
         ctx.globalAlpha = alpha;
         ctx.fillStyle = own ? "#ffffff" : "#d8dee9";
-        ctx.fillText(p.label, box.left + box.width / 2, box.top + box.height / 2);
+        this.fillLabel(p.label, box, box.width >= LABEL_MAX_WIDTH_PX);
         labels.push({ id: p.id, text: p.label, left: box.left, top: box.top, width: box.width, height: box.height, alpha });
       }
     }

@@ -189,8 +189,9 @@ export class FallbackClient extends Client {
   constructor(
     url: string,
     private readonly choice: TransportChoice,
+    options?: ConstructorParameters<typeof Client>[1],
   ) {
-    super(url);
+    super(url, options);
   }
 
   protected override createRoom<T = unknown>(roomName: string, rootSchema?: Parameters<Client["joinOrCreate"]>[2]): Room<T> {

@@ -92,7 +92,8 @@ function start(port: number): ChildProcess {
     }
     if (rolling.has(port)) return;
     console.error(`start:cluster: process on port ${port} exited (${signal ?? code}); restarting`);
-    setTimeout(() => start(port), RESTART_DELAY_MS);
+    // A roll that reached this port meanwhile has started it already.
+    setTimeout(() => !stopping && !children.has(port) && start(port), RESTART_DELAY_MS);
   });
   return child;
 }

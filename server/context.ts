@@ -88,7 +88,7 @@ export interface ContextParts {
 export function createContext(settings: Settings, parts: ContextParts = {}): AppContext {
   const log = createLogger(settings, parts.logSink);
   const metrics = new Metrics(parts.processMetrics);
-  const tracing = new Tracing(settings.tracing);
+  const tracing = new Tracing(settings.tracing, log);
   const { scaling } = settings;
   // Bounded by CHAT_HISTORY_*. The presence is the running server's (regional), there once it starts.
   const stores = createChatStores(settings, log, () => matchMaker.presence as unknown as RegionalPresence);

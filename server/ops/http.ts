@@ -11,6 +11,7 @@ import type { Logger } from "../telemetry/log";
 import { ROOM_CALL_PATH, traceAdminActions } from "./adminSpans";
 import { chatDataRoutes } from "./chatData";
 import { moderationConsole } from "./moderation/routes";
+import { monitorPageWithConsoleLink } from "./monitorLink";
 import { drainRoute } from "./drain";
 import { mountRegions } from "./regions";
 
@@ -133,7 +134,7 @@ export function mountOps(app: express.Express, ctx: AppContext): void {
       res.status(500).send("metrics collection failed");
     }
   });
-  app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, traceAdminActions(ctx.tracing, settings.adminUser, false), monitor({ columns: [...MONITOR_COLUMNS] }));
+  app.use(OpsPath.monitor, ...admin, checkRoomCallArgs, traceAdminActions(ctx.tracing, settings.adminUser, false), monitorPageWithConsoleLink(OpsPath.admin), monitor({ columns: [...MONITOR_COLUMNS] }));
   app.post(OpsPath.drain, ...admin, traceAdminActions(ctx.tracing, settings.adminUser, true), drainRoute(ctx));
   app.use(OpsPath.admin, ...admin, traceAdminActions(ctx.tracing, settings.adminUser, true), chatDataRoutes(ctx.chat.history, log), moderationConsole(ctx, OpsPath.admin));
 }

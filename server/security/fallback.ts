@@ -12,12 +12,12 @@
  *   like a dropped socket (its seat kept for a reconnection, as for any drop).
  */
 import { Server as EngineServer, type Socket as EngineSocket } from "engine.io";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { AllowedOrigins } from "../config/origins";
 import { isFallbackReason, isFallbackUrl, joinPathOf, type FallbackReason } from "../shared/fallback";
 import {
-  FALLBACK_MAX_BODY_BYTES,
+  FALLBACK_ENGINE_BUFFER_BYTES,
   FALLBACK_PING_INTERVAL_MS,
   FALLBACK_PING_TIMEOUT_MS,
   FALLBACK_UPGRADE_TIMEOUT_MS,
@@ -71,7 +71,7 @@ export class Fallback {
       pingInterval: FALLBACK_PING_INTERVAL_MS,
       pingTimeout: FALLBACK_PING_TIMEOUT_MS,
       upgradeTimeout: FALLBACK_UPGRADE_TIMEOUT_MS,
-      maxHttpBufferSize: FALLBACK_MAX_BODY_BYTES,
+      maxHttpBufferSize: FALLBACK_ENGINE_BUFFER_BYTES,
       transports: ["polling", "websocket"],
       perMessageDeflate: false,
       httpCompression: false,
@@ -143,5 +143,24 @@ export class Fallback {
   }
 }
 
-/** True when `url` belongs to the fallback. */
-export const isFallbackRequest = (req: IncomingMessage) => isFallbackUrl(req.url);
+/**
+ * Sends requests and upgrades under FALLBACK_PATH to the fallback: upgrades at once (ws would take
+ * any path), requests inside the front door (its listener wraps this one once the server listens).
+ */
+export function routeFallback(server: HttpServer, fallback: Fallback): void {
+  const upgrades = server.listeners("upgrade") as ((req: IncomingMessage, socket: Duplex, head: Buffer) => void)[];
+  server.removeAllListeners("upgrade");
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (isFallbackUrl(req.url)) return fallback.handleUpgrade(req, socket, head);
+    for (const listener of upgrades) listener.call(server, req, socket, head);
+  });
+  server.once("listening", () => {
+    const requests = server.listeners("request") as RequestListener[];
+    server.removeAllListeners("request");
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      if (isFallbackUrl(req.url)) return fallback.handleRequest(req, res);
+      for (const listener of requests) listener.call(server, req, res);
+    });
+  });
+  server.once("close", () => fallback.close());
+}

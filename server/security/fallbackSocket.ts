@@ -13,10 +13,13 @@
 import { EventEmitter } from "node:events";
 import type { Socket as EngineSocket } from "engine.io";
 import { controlText, parseControl } from "../shared/fallback";
+import { MAX_MESSAGE_BYTES } from "../shared/limits";
 
 /** What `ws` calls an abnormal closure: the session ended without a close packet. */
 const CLOSE_ABNORMAL = 1006;
 const CLOSE_NO_STATUS = 1005;
+/** What `ws` closes with for a message over maxPayload (a protocol error: no seat kept). */
+const CLOSE_TOO_BIG = 1009;
 
 /** Stands in for the TCP socket where the guards read one: bytes handed over so far, and "data" for bytes received. */
 class Wire extends EventEmitter {
@@ -126,11 +129,13 @@ export class FallbackSocket extends EventEmitter {
   }
 
   private received(data: Buffer | string): void {
+    if (this.readyState !== this.OPEN) return;
+    // The socket's message cap (ws's maxPayload): one packet of a batch may not be larger.
+    if (byteLength(data) > MAX_MESSAGE_BYTES) return this.close(CLOSE_TOO_BIG, "message too big");
     if (typeof data !== "string") return void this.emit("message", data);
     const control = parseControl(data);
     if (control?.kind === "pong") return void this.emit("pong", Buffer.from(control.nonce, "hex"));
     if (control?.kind === "close") {
-      if (this.readyState !== this.OPEN) return;
       this.closeCode = control.code;
       this.readyState = this.CLOSING;
       return this.engine.close();

@@ -6,13 +6,11 @@
 import { ErrorCode, ServerError, matchMaker, type Room } from "@colyseus/core";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
 import type { WebSocket } from "ws";
-import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
+import type { IncomingMessage, RequestListener, Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { identify } from "../auth/identity";
 import type { AuthSettings, Settings } from "../config";
 import { JOIN_NOT_YOUR_SEAT, JoinRefusal } from "../shared/codes";
-import { isFallbackUrl } from "../shared/fallback";
 import { MAX_MESSAGE_BYTES } from "../shared/limits";
 import { RoomName } from "../shared/payloads";
 import type { Logger } from "../telemetry/log";
@@ -24,7 +22,7 @@ import type { AddressLimits } from "./addressLimits";
 import type { Backpressure } from "./backpressure";
 import { clientKey } from "./clientAddress";
 import { guardRequests } from "./frontDoor";
-import { Fallback, type Admission } from "./fallback";
+import { Fallback, routeFallback, type Admission } from "./fallback";
 import type { FallbackSocket } from "./fallbackSocket";
 import { guardConnections, type HttpConnections } from "./httpConnections";
 import { heartbeat } from "./readProof";
@@ -168,28 +166,6 @@ export function createTransport(options: ToolsTransportOptions, parts: Transport
   listening.once("listening", () => guardRequests(listening, settings, limits, log));
   guardMatchmaking(parts);
   return transport;
-}
-
-/**
- * Sends requests and upgrades under FALLBACK_PATH to the fallback: upgrades at once (ws would take
- * any path), requests inside the front door (its listener wraps this one once the server listens).
- */
-function routeFallback(server: HttpServer, fallback: Fallback): void {
-  const upgrades = server.listeners("upgrade") as ((req: IncomingMessage, socket: Duplex, head: Buffer) => void)[];
-  server.removeAllListeners("upgrade");
-  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (isFallbackUrl(req.url)) return fallback.handleUpgrade(req, socket, head);
-    for (const listener of upgrades) listener.call(server, req, socket, head);
-  });
-  server.once("listening", () => {
-    const requests = server.listeners("request") as RequestListener[];
-    server.removeAllListeners("request");
-    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-      if (isFallbackUrl(req.url)) return fallback.handleRequest(req, res);
-      for (const listener of requests) listener.call(server, req, res);
-    });
-  });
-  server.once("close", () => fallback.close());
 }
 
 /**

@@ -17,9 +17,15 @@ export const FallbackControl = {
   pong: "pong",
 } as const;
 
-/** The engine.io path a join for the WebSocket path `/<processId>/<roomId>` uses (engine.io wants a trailing slash). */
+/**
+ * The engine.io path for the WebSocket join path `[/<prefix>]/<processId>/<roomId>`: FALLBACK_PATH goes
+ * in before the last two segments, so a proxy that routes a process by a path prefix (`/p2567/`,
+ * docs/scaling.md) routes its sessions too. engine.io wants a trailing slash.
+ */
 export function fallbackPath(joinPath: string): string {
-  return `${FALLBACK_PATH}/${joinPath.replace(/^\/+|\/+$/g, "")}/`;
+  const segments = joinPath.split("/").filter(Boolean);
+  const prefix = segments.slice(0, -2).map((segment) => `/${segment}`).join("");
+  return `${prefix}${FALLBACK_PATH}/${segments.slice(-2).join("/")}/`;
 }
 
 /** The WebSocket join path inside an engine.io request URL, or undefined when the URL is not one. */

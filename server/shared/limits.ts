@@ -203,6 +203,12 @@ export const PING_PER_ADDRESS: RateLimit = { perSecond: 10, burst: 40 };
  * engine.io's maxHttpBufferSize alike.
  */
 export const FALLBACK_MAX_BODY_BYTES = 4 * MAX_MESSAGE_BYTES;
+/**
+ * engine.io's own body limit (maxHttpBufferSize) sits one socket read above the front door's cap:
+ * the front door refuses first, with an answer the client gets to read, where engine.io would reset
+ * the connection. Each message still meets MAX_MESSAGE_BYTES (server/security/fallbackSocket.ts).
+ */
+export const FALLBACK_ENGINE_BUFFER_BYTES = FALLBACK_MAX_BODY_BYTES + 64 * 1024;
 /** engine.io heartbeat: a session that does not answer within interval + timeout (it stopped polling) is closed like a dropped socket. */
 export const FALLBACK_PING_INTERVAL_MS = LIVENESS_PING_MS;
 export const FALLBACK_PING_TIMEOUT_MS = 2 * LIVENESS_PING_MS;

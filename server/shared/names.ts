@@ -2,7 +2,25 @@
  * What a name or a line looks like on screen, for telling apart the blank, the smeared and the
  * look-alike. Pure and dependency-free: the client may use it too.
  */
-import { COMBINING_MARKS_MAX_RUN } from "./payloads";
+import { COMBINING_MARKS_MAX_RUN, GRAPHEME_MAX_CODE_POINTS } from "./payloads";
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** Visible characters (grapheme clusters), so an emoji or an accented letter counts once. */
+export function visibleLength(text: string): number {
+  let count = 0;
+  for (const _ of graphemes.segment(text)) count++;
+  return count;
+}
+
+/** True when one visible character joins more than GRAPHEME_MAX_CODE_POINTS code points. */
+export function overlongGrapheme(text: string): boolean {
+  for (const { segment } of graphemes.segment(text)) {
+    // Cheap first: UTF-16 units are at least the code points.
+    if (segment.length > GRAPHEME_MAX_CODE_POINTS && [...segment].length > GRAPHEME_MAX_CODE_POINTS) return true;
+  }
+  return false;
+}
 
 /** Draws nothing by itself: default-ignorables (ZWJ, ZWNJ, variation selectors...), format characters, marks without a base, spaces. */
 const DRAWS_NOTHING = /[\p{Default_Ignorable_Code_Point}\p{Cf}\p{M}\p{White_Space}]/gu;

@@ -14,6 +14,7 @@ import {
   CHANNEL_PATTERN,
   CHAT_MAX_LINE_ID,
   CHAT_TEXT_MAX_CHARS,
+  GRAPHEME_MAX_CODE_POINTS,
   LOBBY_FILTER_METADATA_MAX_KEYS,
   LOBBY_FILTER_VALUE_MAX_CHARS,
   MAX_SEQ,
@@ -30,7 +31,7 @@ import {
   type MovePayload,
   type NoPayload,
 } from "./payloads";
-import { capMarksPerBase, hasVisible } from "./names";
+import { capMarksPerBase, hasVisible, overlongGrapheme, visibleLength } from "./names";
 
 export type Parsed<T> = { ok: true; value: T } | Refusal;
 
@@ -59,14 +60,7 @@ function checkFields(input: unknown, allowed: readonly string[], what: string): 
   return null;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-
-/** Visible characters (grapheme clusters), so an emoji or an accented letter counts once. */
-export function visibleLength(text: string): number {
-  let count = 0;
-  for (const _ of graphemes.segment(text)) count++;
-  return count;
-}
+export { visibleLength } from "./names";
 
 // Control characters, and invisible format characters that can spoof text: zero-width space,
 // word joiner, BOM, soft hyphen and the bidi overrides/isolates/marks. ZWJ (U+200D) and ZWNJ
@@ -89,6 +83,7 @@ export function cleanText(text: string): string {
   return capMarksPerBase(cleaned);
 }
 
+const OVERLONG_GRAPHEME = `a character may join at most ${GRAPHEME_MAX_CODE_POINTS} code points`;
 const invalidName = (message: string): Refusal => ({ ok: false, code: RefusalCode.invalidPayload, message });
 
 /** Display name: absent means "generate one"; present must be 1..NAME_MAX_CHARS visible characters. */
@@ -101,6 +96,7 @@ export function parseName(input: unknown): Parsed<string | undefined> {
   const name = cleanText(input);
   if (!hasVisible(name)) return { ...invalidName("name must have at least one visible character"), joinCode: JoinRefusal.nameInvisible };
   if (visibleLength(name) > NAME_MAX_CHARS) return tooLong;
+  if (overlongGrapheme(name)) return { ...invalidName(OVERLONG_GRAPHEME), joinCode: JoinRefusal.nameTooLong };
   return ok(name);
 }
 
@@ -235,6 +231,7 @@ export function parseChat(input: unknown): Parsed<ChatPayload> {
   const clean = cleanText(text);
   if (!hasVisible(clean)) return invalid("chat.text is empty", RefusalCode.textEmpty);
   if (visibleLength(clean) > CHAT_TEXT_MAX_CHARS) return invalid(tooLong, RefusalCode.textTooLong);
+  if (overlongGrapheme(clean)) return invalid(OVERLONG_GRAPHEME, RefusalCode.textTooLong);
   return ok({ text: clean });
 }
 

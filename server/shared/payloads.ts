@@ -35,6 +35,12 @@ export const UTF16_UNITS_PER_CHAR_MAX = 16;
  * variation selectors) between them: any script, no "Zalgo" stacks.
  */
 export const COMBINING_MARKS_MAX_RUN = 3;
+/**
+ * Most code points in one visible character (grapheme cluster) of a name or chat line. The longest
+ * emoji sequences in use (a couple with two skin tones) take 10; 81 emoji joined by ZWJ are one
+ * cluster that draws as 81 and never wraps.
+ */
+export const GRAPHEME_MAX_CODE_POINTS = 10;
 /** Keys a lobby filter's `metadata` may name, and the longest string value it may compare. */
 export const LOBBY_FILTER_METADATA_MAX_KEYS = 8;
 export const LOBBY_FILTER_VALUE_MAX_CHARS = 64;
@@ -177,7 +183,18 @@ export interface ChatLine {
   time: number;
 }
 export interface ChatHistoryPayload {
+  /** Oldest first. */
   lines: ChatLine[];
+  /** A catch-up longer than one reply: more lines follow, the next page when the client sends `historyMore` (or by itself after CHAT_RESUME_WAIT_MS). */
+  more?: true;
+  /** Line ids the member missed that the history no longer keeps (or that a catch-up past CHAT_CATCH_UP_PAGES_MAX skips): shown as "some messages are missing". */
+  gap?: ChatGap;
+}
+
+/** Ids `from`..`to` (inclusive) of lines a member missed and will not get. */
+export interface ChatGap {
+  from: number;
+  to: number;
 }
 
 /** A room as the lobby lists it: the fields of Colyseus's listing a client may see. */

@@ -21,14 +21,25 @@ import {
   type Tracer,
 } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { setGlobalErrorHandler, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
+import { redactUrl } from "../config/redact";
 import type { TracingSettings } from "../config/tracing";
 import { TRACE_EXPORT_BATCH_MAX, TRACE_SPANS_QUEUE_MAX } from "../shared/limits";
+
+/** Where failed exports are told (the app's logger; ./log.ts imports this module, so not by its type). */
+export interface ExportWarnings {
+  warn(fields: object, message: string): void;
+}
+
+/** At most one warning this often while the collector refuses or cannot be reached. */
+export const TRACE_EXPORT_WARN_EVERY_MS = 60_000;
+/** At shutdown, what has not reached the collector within this is given up (the process must exit in time). */
+export const TRACE_SHUTDOWN_FLUSH_MS = 2000;
 
 export { SpanKind };
 export type { Attributes, Context, Span };
@@ -104,10 +115,21 @@ export class Tracing {
   private readonly provider: NodeTracerProvider | undefined;
   private readonly tracer: Tracer | undefined;
 
-  constructor(settings: TracingSettings | undefined) {
+  /** `log` hears failed exports (at most one line per TRACE_EXPORT_WARN_EVERY_MS). */
+  constructor(settings: TracingSettings | undefined, log?: ExportWarnings) {
     if (!settings) return;
     // One per process (the API keeps it globally); a second app in the process finds it set.
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const manager = new AsyncLocalStorageContextManager().enable();
+    if (!context.setGlobalContextManager(manager)) manager.disable();
+    // The SDK reports failed exports to one handler per process: the last app built in it.
+    let warnedAt = -Infinity;
+    const collector = redactUrl(settings.tracesUrl);
+    setGlobalErrorHandler((error) => {
+      const now = performance.now();
+      if (now - warnedAt < TRACE_EXPORT_WARN_EVERY_MS) return;
+      warnedAt = now;
+      log?.warn({ err: error, collector }, "could not export spans to the trace collector (spans are dropped meanwhile)");
+    });
     const exporter = new OTLPTraceExporter({ url: settings.tracesUrl, headers: settings.headers });
     this.provider = new NodeTracerProvider({
       resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }),
@@ -177,7 +199,11 @@ export class Tracing {
 
   /** Sends what is left and stops, at shutdown. */
   async stop(): Promise<void> {
-    await this.provider?.shutdown();
+    if (!this.provider) return;
+    let timer: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, TRACE_SHUTDOWN_FLUSH_MS)));
+    await Promise.race([this.provider.shutdown().catch(() => undefined), givenUp]);
+    clearTimeout(timer);
   }
 }
 

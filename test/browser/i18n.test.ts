@@ -124,7 +124,8 @@ describe("browser client in other languages (Chromium)", function () {
       await untilDrawn(page, "scene.players.some((p) => p.me)");
       // The battle chat's system lines, worded from their code in this language.
       const beaJoined = CATALOGS[language]["chat.system.joined"].replace("{name}", "Bea");
-      await page.waitForSelector(`#chat-log .line.system .text:text-is("${beaJoined}")`);
+      // The name is isolated in its own element inside the sentence: compared by the whole text.
+      await page.waitForFunction((words) => Array.from(document.querySelectorAll("#chat-log .line.system .text"), (e) => e.textContent).includes(words), beaJoined);
 
       const room = suite.server.getRoomById<BattleState>(roomId);
       const [annId, beaId] = [await pageValue<string>(ann, "window.game.battle.sessionId"), await pageValue<string>(page, "window.game.battle.sessionId")];

@@ -91,7 +91,7 @@ describe("browser client (Chromium)", function () {
     const hp = MAX_HP - ATTACK_DAMAGE;
     await untilDrawn(ben, "scene.players.some((p) => p.me && p.hp === arg)", hp);
     await untilDrawn(ann, "scene.players.some((p) => p.name === 'Ben' && p.hp === arg)", hp);
-    await ann.waitForSelector(`#scores tr:has(td.name:text("Ben")) td:nth-child(4):text("${hp}")`);
+    await ann.waitForSelector(`#scores tr:has(td.name bdi:text-is("Ben")) td:nth-child(4):text("${hp}")`);
   });
 
   it("shows a kill in the feed and scoreboard, and the victim a respawn countdown", async () => {

@@ -83,6 +83,7 @@ describe("client transport: the colyseus.js patch point", () => {
 describe("client transport: the fallback wire", () => {
   it("maps a WebSocket join path to the fallback's path and back", () => {
     assert.equal(fallbackPath("/proc/room"), "/eio/proc/room/");
+    assert.equal(fallbackPath("/p2567/proc/room"), "/p2567/eio/proc/room/", "behind a proxy's per-process prefix");
     assert.equal(joinPathOf("/eio/proc/room/?EIO=4&transport=polling"), "/proc/room");
     assert.equal(joinPathOf("/eio/proc/room/extra/"), undefined);
     assert.equal(joinPathOf("/matchmake/joinOrCreate/battle"), undefined);

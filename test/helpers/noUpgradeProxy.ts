@@ -51,3 +51,18 @@ export async function noUpgradeProxy(targetPort: number, targetHost = "127.0.0.1
       }),
   };
 }
+
+/** A WebSocket for client/transport.ts's TransportChoice whose network refuses every Upgrade: it errors at once. */
+export class RefusedWebSocket {
+  readyState = 3;
+  binaryType = "arraybuffer";
+  onopen: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  constructor() {
+    setImmediate(() => this.onerror?.({ type: "error" }));
+  }
+  send(): void {}
+  close(): void {}
+}

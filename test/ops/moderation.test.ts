@@ -154,6 +154,14 @@ describe("moderation console actions", () => {
     assert.equal(entries[0]!.action, "erase");
   });
 
+  it("the monitor panel links to the console", async () => {
+    const panel = await fetch(`${server.httpUrl}/colyseus/`, { headers: { authorization: adminAuthorization(server.settings) } });
+    assert.equal(panel.status, 200);
+    const html = await panel.text();
+    assert.match(html, /<a href="\/admin\/"[^>]*>Moderation console<\/a>/);
+    assert.match(html, /bundle\.js/, "the panel itself still loads");
+  });
+
   // Last: it spends this address's console allowance and its login allowance.
   it("refuses a wrong password, a cross-site form and a flood as the monitor does, and paces a script past its allowance", async () => {
     const url = `${server.httpUrl}/admin/`;

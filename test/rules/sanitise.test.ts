@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { nameKey, uniqueName } from "../../server/shared/names";
 import { cleanText, parseChat, parseName, visibleLength } from "../../server/shared/parse";
-import { COMBINING_MARKS_MAX_RUN, NAME_MAX_CHARS } from "../../server/shared/protocol";
+import { COMBINING_MARKS_MAX_RUN, GRAPHEME_MAX_CODE_POINTS, JoinRefusal, NAME_MAX_CHARS, RefusalCode } from "../../server/shared/protocol";
 
 describe("sanitising names and chat text", () => {
   const invisible: [string, string][] = [
@@ -97,5 +97,22 @@ describe("names that show nothing, smear or look alike", () => {
     const taken = new Set([nameKey("Alice"), nameKey("Alice 2")]);
     assert.equal(uniqueName("alice\u200D", taken), "alice\u200D 3");
     assert.equal(uniqueName("Bob", taken), "Bob");
+  });
+
+  it(`refuses a name or line with one character of more than GRAPHEME_MAX_CODE_POINTS (${GRAPHEME_MAX_CODE_POINTS}) code points, and keeps the longest emoji in use`, () => {
+    const chain = (n: number) => Array(n).fill("\u{1F600}").join("\u200D");
+    for (const n of [6, 81, 271]) {
+      assert.equal(visibleLength(chain(n)), 1, `${n} emoji joined by ZWJ are one cluster`);
+      const name = parseName(chain(n).slice(0, NAME_MAX_CHARS * 16));
+      assert.ok(!name.ok && name.joinCode === JoinRefusal.nameTooLong, `name of ${n} joined emoji`);
+      const line = parseChat({ text: "hi " + chain(n) });
+      assert.ok(!line.ok && line.code === RefusalCode.textTooLong, `line with ${n} joined emoji`);
+    }
+    // A couple kissing with two skin tones (10 code points) and a family (7): real emoji, kept.
+    for (const emoji of ["\u{1F469}\u{1F3FB}\u200D\u2764\uFE0F\u200D\u{1F48B}\u200D\u{1F468}\u{1F3FC}", "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}"]) {
+      assert.ok([...emoji].length <= GRAPHEME_MAX_CODE_POINTS);
+      assert.deepEqual(parseName(`Al ${emoji}`), { ok: true, value: `Al ${emoji}` });
+      assert.deepEqual(parseChat({ text: `hi ${emoji}` }), { ok: true, value: { text: `hi ${emoji}` } });
+    }
   });
 });

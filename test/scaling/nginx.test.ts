@@ -6,6 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import { FallbackClient, TransportChoice } from "../../client/transport";
+import { RefusedWebSocket } from "../helpers/noUpgradeProxy";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
@@ -102,15 +104,14 @@ describe("nginx with TLS in front of two processes (deploy/nginx.conf)", functio
     cert?.remove();
   });
 
-  /** A Node client through the plain listener: the TLS port the processes announce is swapped for it. */
-  const plainClient = () =>
-    new Client(`ws://127.0.0.1:${plainPort}`, {
-      urlBuilder: (url) => {
-        url.port = String(plainPort);
-        url.protocol = url.protocol === "wss:" ? "ws:" : url.protocol === "https:" ? "http:" : url.protocol;
-        return url.toString();
-      },
-    });
+  /** The TLS port the processes announce, swapped for the plain listener. */
+  const plainUrl = (url: URL) => {
+    url.port = String(plainPort);
+    url.protocol = url.protocol === "wss:" ? "ws:" : url.protocol === "https:" ? "http:" : url.protocol;
+    return url.toString();
+  };
+  /** A Node client through the plain listener. */
+  const plainClient = () => new Client(`ws://127.0.0.1:${plainPort}`, { urlBuilder: plainUrl });
 
   it("matchmakes through nginx and routes each room's websocket to the process hosting it", async () => {
     const client = plainClient();
@@ -140,6 +141,17 @@ describe("nginx with TLS in front of two processes (deploy/nginx.conf)", functio
       await until(owner, (s) => s.players.get(guest.sessionId)?.x !== x0, "owner sees the guest's move");
     }
     assert.equal(hostedBy.size, 2, "both processes hosted a room reached through nginx");
+  });
+
+  it("routes a long-polling session through nginx to the process of its room", async () => {
+    const choice = new TransportChoice(undefined, RefusedWebSocket);
+    const client = new FallbackClient(`http://127.0.0.1:${plainPort}`, choice, { urlBuilder: (url) => plainUrl(url) });
+    const battle = hearAll(await sdkOf(client).create(RoomName.battle, {}));
+    rooms.push(battle);
+    assert.notEqual(choice.mode, "websocket");
+    await until(battle, (s) => s.players?.has(battle.sessionId), "in state");
+    send(battle, ClientMessage.move, { dx: 1, dy: 0, seq: 1 });
+    await until(battle, (s) => s.players.get(battle.sessionId)?.lastInput === 1, "the move's ack over the fallback");
   });
 
   it("speaks TLS 1.2 or 1.3 with HSTS, and sends plain http to https", async () => {

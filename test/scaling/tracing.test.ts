@@ -14,6 +14,9 @@ import { freePort } from "../helpers/ports";
 import { spawnServer, type ServerProcess } from "../helpers/process";
 import { collect, hearAll, sdkOf } from "../helpers/rooms";
 import { eventually } from "../helpers/wait";
+import { adminAuthorization } from "../helpers/admin";
+import { reconnect } from "../helpers/chat";
+import { readSettings } from "../../server/config";
 
 interface Traced extends ServerProcess {
   name: string;
@@ -21,8 +24,8 @@ interface Traced extends ServerProcess {
 }
 
 /** A server process with tracing on, named `name` (its service.name), exporting to `collector`. */
-async function startTraced(name: string, redisUrl: string, collector: Collector): Promise<Traced> {
-  const port = await freePort();
+async function startTraced(name: string, redisUrl: string, collector: Collector, env: Record<string, string> = {}, port?: number): Promise<Traced> {
+  port ??= await freePort();
   const server = await spawnServer({
     PORT: String(port),
     REDIS_URL: redisUrl,
@@ -32,6 +35,7 @@ async function startTraced(name: string, redisUrl: string, collector: Collector)
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
     OTEL_SERVICE_NAME: name,
     OTEL_BSP_SCHEDULE_DELAY: "100",
+    ...env,
   });
   await server.line((line) => line.msg === "listening", `${name} listening`);
   return { ...server, name, client: new Client(`ws://127.0.0.1:${port}`) };
@@ -128,18 +132,39 @@ describe("tracing across processes (OTLP/HTTP JSON)", function () {
     assert.ok(!("tp" in line), "the trace context never reaches a client");
 
     const receive = await collector.until((spans) => spans.find((s) => s.name === "chat receive" && s.attributes["colyseus.session_id"] === speaker.sessionId), "chat receive");
+    // One relay per room of the channel (the creations may have made more than two): some on each process.
     const relays = await collector.until((spans) => {
       const found = spans.filter((s) => s.traceId === receive.traceId && s.name === "chat relay");
-      return found.length === 2 ? found : undefined;
+      return new Set(found.map((relay) => relay.service)).size === 2 ? found : undefined;
     }, "a relay span from each process");
     // The keep ends when Redis answers, which may be after the relays: it may come in a later export.
     const keep = await collector.until((spans) => spanIn(spans, receive.traceId, a.name, "chat keep"), "chat keep");
     assert.equal(keep.parentSpanId, receive.spanId, "keep runs inside the receipt");
-    assert.deepEqual(relays.map((r) => r.service).sort(), [a.name, b.name]);
     for (const relay of relays) {
       assert.equal(relay.parentSpanId, keep.spanId, "each relay continues the keep published with the line");
       assert.equal(relay.attributes["messaging.message.id"], String(line.id));
     }
+  });
+
+  it("gives a reconnection a span of its own, linked to the join it continues", async () => {
+    const member = hearAll(await sdkOf(a.client).joinOrCreate(RoomName.chat, { channel: "comeback", name: "Cy" }));
+    const join = await collector.until((spans) => spans.find((s) => s.name === "join" && s.attributes["colyseus.session_id"] === member.sessionId), "the first join");
+    member.connection.close(); // a dropped connection, not a leave
+    track(hearAll(await reconnect(a.client, member)));
+    const again = await collector.until((spans) => spans.find((s) => s.name === "reconnect" && s.attributes["colyseus.session_id"] === member.sessionId), "the reconnection");
+    assert.notEqual(again.traceId, join.traceId, "a trace of its own");
+    assert.deepEqual(again.links.map((link) => [link.traceId, link.spanId]), [[join.traceId, join.parentSpanId]], "linked to the join's matchmaking request");
+  });
+
+  it("traces an admin action, with who did it and the answer", async () => {
+    const response = await fetch(`http://127.0.0.1:${a.port}/admin/chat/players/nobody-here/lines`, { headers: { authorization: adminAuthorization() } });
+    assert.equal(response.status, 200);
+    const action = await collector.until(
+      (spans) => spans.find((s) => s.service === a.name && s.name === "admin GET /admin" && s.attributes["url.path"] === "/admin/chat/players/nobody-here/lines"),
+      "the admin action's span",
+    );
+    assert.equal(action.attributes["enduser.id"], readSettings(process.env).adminUser);
+    assert.equal(action.attributes["http.response.status_code"], 200);
   });
 
   it("records a refused chat line as an event of its receipt span", async () => {
@@ -150,5 +175,52 @@ describe("tracing across processes (OTLP/HTTP JSON)", function () {
       "a receipt with a refusal event",
     );
     assert.equal(refused.events.find((e) => e.name === "refused")?.attributes["colyseus.message.type"], "chat");
+  });
+});
+
+describe("tracing across regions (OTLP/HTTP JSON)", function () {
+  this.timeout(60_000);
+  let redis: RedisProcess[] = [];
+  let collector: Collector;
+  let eu: Traced;
+  let us: Traced;
+  const rooms: GameRoom<"chat", ChatState>[] = [];
+
+  before(async function () {
+    requireRedisServer(this);
+    // A regional Redis per region, and one chat Redis for both.
+    redis = await Promise.all([startRedis(), startRedis(), startRedis()]);
+    collector = await startCollector();
+    const [euPort, usPort] = [await freePort(), await freePort()];
+    const regions = { REGIONS: `eu=http://127.0.0.1:${euPort},us=http://127.0.0.1:${usPort}`, CHAT_REDIS_URL: redis[2].url };
+    [eu, us] = await Promise.all([
+      startTraced("game-eu", redis[0].url, collector, { ...regions, REGION: "eu" }, euPort),
+      startTraced("game-us", redis[1].url, collector, { ...regions, REGION: "us" }, usPort),
+    ]);
+  });
+  after(async () => {
+    await Promise.all(rooms.map((room) => room.connection.isOpen && room.leave().catch(() => {})));
+    for (const server of [eu, us]) server?.child.kill("SIGKILL");
+    await Promise.all([eu?.exited, us?.exited]);
+    await Promise.all([...redis.map((r) => r.stop()), collector?.close()]);
+  });
+
+  it("gives a line said in eu one trace: its receipt, keep and relay in eu, its relay in us", async () => {
+    const join = async (server: Traced, name: string) => hearAll(await sdkOf(server.client).joinOrCreate(RoomName.chat, { channel: "world", name }));
+    const [ann, ben] = await Promise.all([join(eu, "Ann"), join(us, "Ben")]);
+    rooms.push(ann, ben);
+    const heard = collect(ben, ServerMessage.chat);
+    send(ann, ClientMessage.chat, { text: "hello from eu" });
+    const line = await eventually(() => heard.find((l) => l.text === "hello from eu"), "the line in us");
+
+    const receive = await collector.until((spans) => spans.find((s) => s.name === "chat receive" && s.attributes["colyseus.session_id"] === ann.sessionId), "chat receive in eu");
+    const relays = await collector.until((spans) => {
+      const found = spans.filter((s) => s.traceId === receive.traceId && s.name === "chat relay");
+      return found.length === 2 ? found : undefined;
+    }, "the relay in each region");
+    assert.deepEqual(relays.map((r) => r.attributes["cloud.region"]).sort(), ["eu", "us"]);
+    assert.ok(relays.every((r) => r.attributes["messaging.message.id"] === String(line.id)));
+    const keep = await collector.until((spans) => spanIn(spans, receive.traceId, eu.name, "chat keep"), "chat keep in eu");
+    assert.equal(keep.attributes["cloud.region"], "eu");
   });
 });

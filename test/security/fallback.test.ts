@@ -5,7 +5,7 @@ import { TransportChoice, FallbackClient } from "../../client/transport";
 import { send } from "../../client/rooms";
 import type { GuardedTransport } from "../../server/security/transport";
 import { FALLBACK_PATH } from "../../server/shared/fallback";
-import { CLOSE_BAD_FRAME, ClientMessage, FALLBACK_MAX_BODY_BYTES, RoomName } from "../../server/shared/protocol";
+import { CLOSE_BAD_FRAME, ClientMessage, FALLBACK_MAX_BODY_BYTES, MAX_MESSAGE_BYTES, RoomName } from "../../server/shared/protocol";
 import { say } from "../helpers/chat";
 import { rawPost } from "../helpers/raw";
 import { closedWith, hearAll, sdkOf, until } from "../helpers/rooms";
@@ -91,6 +91,15 @@ describe("security: the long-polling fallback", () => {
     assert.equal(await left, CLOSE_BAD_FRAME);
     assert.equal(server.logs.at("warn", /closed a connection at the wire/).length, 1);
     assert.ok(proxy.upgrades >= 1, "the WebSocket was tried first");
+  });
+
+  it("closes a session that sends a message over MAX_MESSAGE_BYTES with 1009, as ws closes a socket", async () => {
+    const { client } = pollingClient(server);
+    const battle = hearAll(await sdkOf(client).joinOrCreate(RoomName.battle, { name: "Big" }));
+    const left = closedWith(battle);
+    const engine = (battle.connection as unknown as { transport: { engine: { send(data: Uint8Array): void } } }).transport.engine;
+    engine.send(new Uint8Array(MAX_MESSAGE_BYTES + 1).fill(13));
+    assert.equal(await left, 1009);
   });
 
   it("refuses a handshake without a reserved seat, and polling POSTs over the body cap, declared or chunked", async () => {

@@ -31,8 +31,8 @@ function actionForm(base: string, action: string, label: string, fields: string)
 }
 
 function line(item: ChatLine, marked: boolean): string {
-  const who = item.kind === "user" ? `<b>${esc(item.name)}</b> ` : "";
-  return `<li class="${marked ? "marked" : ""}" data-id="${item.id}">${time(item.time)} ${who}<span class="text">${esc(item.text)}</span></li>`;
+  const who = item.kind === "user" ? `<b><bdi>${esc(item.name)}</bdi></b> ` : "";
+  return `<li class="${marked ? "marked" : ""}" data-id="${item.id}">${time(item.time)} ${who}<bdi class="text">${esc(item.text)}</bdi></li>`;
 }
 
 function lines(items: readonly ChatLine[], markedId: number): string {
@@ -67,12 +67,12 @@ export function consolePage(view: ConsoleView, notice?: Notice): string {
   const searchForm = `<form method="get" action="${esc(base + CONSOLE_PATHS.home)}" role="search"><label>Player name or id <input name="q" value="${esc(view.query)}" maxlength="64"></label> <button type="submit">Search</button></form>`;
   const found = view.search
     ? `<table id="players"><tr><th>Name</th><th>Player id</th><th>Room</th><th>Address</th></tr>${view.search.members
-        .map((m) => `<tr><td>${esc(m.name)}</td><td>${playerLink(base, m.playerId)}</td><td>${esc(m.roomName)} ${esc(m.roomId)}</td><td>${m.guest ? esc(m.address) : "signed in"}</td></tr>`)
+        .map((m) => `<tr><td><bdi>${esc(m.name)}</bdi></td><td>${playerLink(base, m.playerId)}</td><td>${esc(m.roomName)} ${esc(m.roomId)}</td><td>${m.guest ? esc(m.address) : "signed in"}</td></tr>`)
         .join("")}</table><p>${view.search.members.length} found${view.search.silentRooms > 0 ? `; ${view.search.silentRooms} room(s) did not answer` : ""}</p>`
     : "";
   const reports = view.reports
     .map(
-      (r) => `<li id="report-${r.id}"><p>Report ${r.id}, ${time(r.at)}: ${esc(r.reporter.name)} (${esc(r.reporter.playerId)}) reported ${playerLink(base, r.line.playerId)} in <code>${esc(r.channel)}</code></p>
+      (r) => `<li id="report-${r.id}"><p>Report ${r.id}, ${time(r.at)}: <bdi>${esc(r.reporter.name)}</bdi> (${esc(r.reporter.playerId)}) reported ${playerLink(base, r.line.playerId)} in <code>${esc(r.channel)}</code></p>
 ${lines(r.context, r.line.id)}${actionForm(base, "resolve", "Resolve", `${hidden("id", String(r.id))}<label>Action <select name="action">${REPORT_ACTIONS.map((a) => `<option>${a}</option>`).join("")}</select></label> <label>Seconds <input name="seconds" type="number" min="1" max="${BAN_MAX_S}"></label> ${reasonField}`)}</li>`,
     )
     .join("");
@@ -111,7 +111,7 @@ export function playerPage(view: PlayerView, notice?: Notice): string {
   const { base, playerId } = view;
   const id = hidden("playerId", playerId);
   const where = view.where.length
-    ? `<ul id="rooms">${view.where.map((m) => `<li>${esc(m.name)} in ${esc(m.roomName)} ${esc(m.roomId)}${m.guest ? `, guest from ${esc(m.address)}` : ""}</li>`).join("")}</ul>`
+    ? `<ul id="rooms">${view.where.map((m) => `<li><bdi>${esc(m.name)}</bdi> in ${esc(m.roomName)} ${esc(m.roomId)}${m.guest ? `, guest from ${esc(m.address)}` : ""}</li>`).join("")}</ul>`
     : "<p>Not online now.</p>";
   const addresses = [...new Set(view.where.filter((m) => m.guest).map((m) => m.address))];
   const actions = [

@@ -10,7 +10,7 @@ import { say } from "../helpers/chat";
 import { rawPost } from "../helpers/raw";
 import { closedWith, hearAll, sdkOf, until } from "../helpers/rooms";
 import { useServer, type TestServer } from "../helpers/server";
-import { noUpgradeProxy, type NoUpgradeProxy } from "../helpers/noUpgradeProxy";
+import { noUpgradeProxy, silentWebSocket, type NoUpgradeProxy } from "../helpers/noUpgradeProxy";
 import { eventually } from "../helpers/wait";
 
 const memory = () => {
@@ -60,18 +60,7 @@ describe("security: the long-polling fallback", () => {
   });
 
   it("falls back when the WebSocket has not opened within the timeout (a middlebox that swallows the Upgrade)", async () => {
-    /** A WebSocket that never opens nor fails. */
-    class SilentWebSocket {
-      readyState = 0;
-      binaryType = "arraybuffer";
-      onopen = null;
-      onmessage = null;
-      onclose = null;
-      onerror = null;
-      send(): void {}
-      close(): void {}
-    }
-    const choice = new TransportChoice(memory(), SilentWebSocket, 200);
+    const choice = new TransportChoice(memory(), silentWebSocket(), 200);
     const battle = hearAll(await sdkOf(new FallbackClient(server.httpUrl, choice)).joinOrCreate(RoomName.battle, { name: "Wait" }));
     assert.notEqual(choice.mode, "websocket");
     assert.equal(server.logs.at("info", /fell back/).at(-1)!.reason, "timeout");

@@ -103,7 +103,12 @@ export class ChatPanel {
   private bind(room: GameRoom<"chat", ChatStateView>): void {
     const reconnected = this.room !== null;
     this.room = room;
-    onMessage(room, ServerMessage.history, (history) => history.lines.forEach((line) => this.add(line)));
+    onMessage(room, ServerMessage.history, (history) => {
+      // A gap: lines missed that the server no longer keeps, said as such rather than left out.
+      if (history.gap) this.append(el("div", "line system gap", t("chat.gap")));
+      history.lines.forEach((line) => this.add(line));
+      if (history.more) send(room, ClientMessage.historyMore);
+    });
     onMessage(room, ServerMessage.chat, (line) => this.add(line));
     onMessage(room, ServerMessage.error, (error) => this.refused(error));
     onMessage(room, ServerMessage.reported, () => this.append(el("div", "line system", t("chat.reported"))));

@@ -88,6 +88,7 @@ export const en = {
   "chat.unavailable": "Chat unavailable: {reason}",
   "chat.notSent": "Not sent: {reason}",
   "chat.report": "Report this line to the moderators",
+  "chat.gap": "Some messages are missing here: they are no longer kept.",
   "chat.reported": "Reported: a moderator will look at it.",
   "join.gone": "That room is gone: it has closed, or the link is wrong.",
   "join.full": "That room is full.",

@@ -87,6 +87,7 @@ export const es: Catalog = {
   "chat.unavailable": "Chat no disponible: {reason}",
   "chat.notSent": "No enviado: {reason}",
   "chat.report": "Denunciar esta línea a los moderadores",
+  "chat.gap": "Aquí faltan algunos mensajes: ya no se conservan.",
   "chat.reported": "Denunciada: un moderador la revisará.",
   "join.gone": "Esa sala ya no existe: se cerró o el enlace está mal.",
   "join.full": "Esa sala está llena.",

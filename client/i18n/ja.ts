@@ -87,6 +87,7 @@ export const ja: Catalog = {
   "chat.unavailable": "チャットは使えません：{reason}",
   "chat.notSent": "送信されませんでした：{reason}",
   "chat.report": "この発言をモデレーターに報告",
+  "chat.gap": "ここで一部のメッセージが欠けています（保存期間を過ぎました）。",
   "chat.reported": "報告しました。モデレーターが確認します。",
   "join.gone": "そのルームはもうありません。閉じられたか、リンクが間違っています。",
   "join.full": "そのルームは満員です。",

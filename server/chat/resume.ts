@@ -45,6 +45,11 @@ export class Resumes {
     return true;
   }
 
+  /** A page of a catch-up reached the member, up to `lineId`: a drop before the rest starts after it. */
+  caughtUpTo(sessionId: string, lineId: number): void {
+    this.missedAfter.set(sessionId, lineId);
+  }
+
   /** A catch-up reached the member: the next drop starts from its own last line. */
   caughtUp(sessionId: string): void {
     this.missedAfter.delete(sessionId);

@@ -2,19 +2,21 @@ import { ServerError, matchMaker, type AuthContext, type Client } from "@colyseu
 import { playerIdOf, type Identity } from "../auth/identity";
 import { admits, isBattleChannel } from "../chat/battleTickets";
 import { CatchUp } from "../chat/catchUp";
+import { HistoryReplies } from "../chat/historyReplies";
 import { floodKeyOf } from "../chat/floodKey";
-import { chatTopic, lineBytes, newestWithin, type ChatDraft } from "../chat/history";
+import { chatTopic, lineBytes, type ChatDraft } from "../chat/history";
 import { fileReport, Moderation, Mutes, type ModeratedClient, type ModerationResult } from "../chat/moderation";
 import { PresenceLines, systemLine } from "../chat/presenceLines";
 import { Resumes } from "../chat/resume";
 import { erasePlayerLines, exportPlayerLines, type EraseResult, type ExportResult } from "../chat/retention";
 import { JOIN_NOT_A_MEMBER, JOIN_OTHER_CHANNEL, RefusalCode } from "../shared/codes";
 import { generateName, seededRng } from "../shared/game";
-import { CHAT_HISTORY_REPLY_MAX_BYTES, CHAT_HISTORY_REPLY_MAX_LINES, CHAT_MAX_MEMBERS } from "../shared/limits";
+import { CHAT_MAX_MEMBERS } from "../shared/limits";
+import type { ServerMessages } from "../shared/messages";
 import { NamesInUse, uniqueName } from "../shared/names";
 import { parseChatOptions, type ChatJoin } from "../shared/parse";
 import { RoomName, SystemLineCode, type ChatLine, type ChatPayload, type ChatResumePayload } from "../shared/payloads";
-import { CHAT_HISTORY_KEEP, CHAT_HISTORY_ON_JOIN } from "../shared/tuning";
+import { CHAT_HISTORY_KEEP } from "../shared/tuning";
 import { guardedRoom, type Addressed } from "./guardedRoom";
 import type { Handlers, Outcome } from "./messages";
 import { refuse } from "./refuse";
@@ -52,6 +54,16 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   /** The channel's line relay: the chat Redis for a public channel, the region's presence for a battle's. */
   private subscriptions: RoomSubscriptions<ChatLine> | undefined;
   private resumes = new Resumes(this.clock);
+  private replies = new HistoryReplies({
+    read: (since, limit) => this.ctx.chat.history.after(this.state.channel, since, limit),
+    keptLines: this.ctx.settings.chatHistory.lines,
+    catchUp: this.catchUp,
+    resumes: this.resumes,
+    clock: this.clock,
+    history: (sessionId, payload) => this.toMember(sessionId, "history", payload),
+    live: (sessionId, line) => this.toMember(sessionId, "chat", line),
+    readFailed: (err) => this.ctx.log.error({ err, roomId: this.roomId, channel: this.state.channel }, "could not read the chat history"),
+  });
   /** Join and leave lines, throttled per channel and per identity. */
   private presenceLines = new PresenceLines();
   /** Id of the last line relayed: where a reconnected member that never says `resume` resumes. */
@@ -60,6 +72,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   readonly messages: Handlers<"chat", ChatClient> = {
     chat: (client, chat) => this.onChat(client, chat),
     resume: (client, resume) => this.onResume(client, resume),
+    historyMore: (client) => (this.replies.more(client.sessionId) ? undefined : { ok: false, code: RefusalCode.invalidPayload, message: "no history page is waiting" }),
     report: async (client, { lineId }) =>
       (await fileReport(this.ctx, this.state.channel, lineId, { playerId: playerIdOf(client), name: this.nameOf(client), floodKey: client.auth?.floodKey ?? client.sessionId })) ??
       this.send(client, "reported", { lineId }),
@@ -111,7 +124,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     this.state.members.set(client.sessionId, member);
     // Leaving and joining again does not buy a fresh chat burst.
     this.limits.adopt(client.sessionId, auth.floodKey);
-    void this.sendHistory(client, auth.since);
+    void this.replies.send(client.sessionId, auth.since, 1);
     if (previous !== undefined) return this.evict(previous);
     void this.announce(client, SystemLineCode.joined, member.name);
   }
@@ -130,6 +143,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   protected left(client: ChatClient) {
     this.catchUp.forget(client.sessionId);
     this.resumes.forget(client.sessionId);
+    this.replies.stop(client.sessionId);
     const member = this.state.members.get(client.sessionId);
     this.state.members.delete(client.sessionId);
     if (!member) return;
@@ -178,11 +192,12 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
   protected async waitForReconnection(client: ChatClient): Promise<boolean> {
     const { sessionId } = client;
     this.resumes.dropped(sessionId, this.lastLineId);
+    this.replies.stop(sessionId);
     this.catchUp.hold(sessionId);
     if (!(await this.reconnections.cameBack(client, false))) return false;
     this.resumes.cameBack(sessionId, (since) => {
       const back = this.clients.getById(sessionId);
-      if (back) void this.sendHistory(back, since);
+      if (back) void this.replies.send(back.sessionId, since);
     });
     return true;
   }
@@ -234,28 +249,7 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
     if (!this.resumes.takeResume(client.sessionId)) {
       return { ok: false, code: RefusalCode.invalidPayload, message: "resume is only accepted once, right after a reconnection" };
     }
-    void this.sendHistory(client, resume.since);
-  }
-
-  /**
-   * One `history` message: every kept line after `since`, or the latest CHAT_HISTORY_ON_JOIN when
-   * undefined. Live lines wait until it is sent, so none is missed, repeated or out of order.
-   */
-  private async sendHistory(client: ChatClient, since: number | undefined) {
-    const turn = this.catchUp.hold(client.sessionId);
-    const limit = since === undefined ? CHAT_HISTORY_ON_JOIN : CHAT_HISTORY_REPLY_MAX_LINES;
-    let lines: ChatLine[] = [];
-    try {
-      lines = newestWithin(await this.ctx.chat.history.after(this.state.channel, since ?? 0, limit), limit, CHAT_HISTORY_REPLY_MAX_BYTES);
-    } catch (error) {
-      this.ctx.log.error({ err: error, roomId: this.roomId, channel: this.state.channel }, "could not read the chat history");
-    }
-    // Left meanwhile, or dropped and came back again: that reconnection has its own catch-up.
-    if (!this.catchUp.isHeld(client.sessionId, turn)) return;
-    this.resumes.caughtUp(client.sessionId);
-    const caughtUp = this.catchUp.release(client.sessionId, since ?? 0, lines);
-    this.send(client, "history", { lines: caughtUp.history });
-    for (const line of caughtUp.live) this.send(client, "chat", line);
+    void this.replies.send(client.sessionId, resume.since);
   }
 
   /** Hands a line to the history, which numbers it and publishes it to every room of the channel. */
@@ -287,6 +281,11 @@ export class ChatRoom extends guardedRoom<"chat", ChatJoin, FloodKeyed>(RoomName
       [ATTR_MESSAGING_DESTINATION_NAME]: chatTopic(this.state.channel),
       ...roomAttributes(this, this.ctx),
     };
+  }
+
+  private toMember<K extends "history" | "chat">(sessionId: string, type: K, payload: ServerMessages["chat"][K]) {
+    const client = this.clients.getById(sessionId);
+    if (client) this.send(client, type, payload);
   }
 
   private broadcastLine(line: ChatLine) {

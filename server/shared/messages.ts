@@ -26,6 +26,7 @@ import type {
   ShutdownNotice,
 } from "./payloads";
 import type { RateLimit } from "./tokenBucket";
+import { CHAT_CATCH_UP_PAGES_MAX } from "./tuning";
 
 /** A client message: its parser from `unknown`, and the per-client rate it may be sent at. */
 export interface ClientMessageSpec<P> {
@@ -53,6 +54,8 @@ export const clientMessages = {
     chat: { parse: parseChat, rate: { perSecond: 1, burst: 10 }, traced: true },
     /** First message after a reconnection: the id of the last line seen. Each reads the history: a few per reconnection at most. */
     resume: { parse: parseResume, rate: { perSecond: 1, burst: 3 } },
+    /** The next page of a catch-up whose `history` said `more` (CHAT_CATCH_UP_PAGES_MAX per catch-up); refused otherwise. */
+    historyMore: { parse: parseNoPayload, rate: { perSecond: 5, burst: CHAT_CATCH_UP_PAGES_MAX } },
     /** Report a line to the moderators (answered with `reported`); each player also has REPORTS_PER_PLAYER on the server. */
     report: { parse: parseReport, rate: { perSecond: 1, burst: 5 } },
   },

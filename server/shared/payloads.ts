@@ -183,7 +183,18 @@ export interface ChatLine {
   time: number;
 }
 export interface ChatHistoryPayload {
+  /** Oldest first. */
   lines: ChatLine[];
+  /** A catch-up longer than one reply: more lines follow, the next page when the client sends `historyMore` (or by itself after CHAT_RESUME_WAIT_MS). */
+  more?: true;
+  /** Line ids the member missed that the history no longer keeps (or that a catch-up past CHAT_CATCH_UP_PAGES_MAX skips): shown as "some messages are missing". */
+  gap?: ChatGap;
+}
+
+/** Ids `from`..`to` (inclusive) of lines a member missed and will not get. */
+export interface ChatGap {
+  from: number;
+  to: number;
 }
 
 /** A room as the lobby lists it: the fields of Colyseus's listing a client may see. */

@@ -98,6 +98,11 @@ export const CHAT_HISTORY_KEEP = 200;
 export const CHAT_SYSTEM_LINES_KEEP = 20;
 /** A reconnected member who sends no `resume` within this gets the lines relayed since its drop was noticed. */
 export const CHAT_RESUME_WAIT_MS = 3000;
+/**
+ * `history` pages one catch-up (a reconnection's, or a join with `since`) sends at most, oldest
+ * first: 10 x 100 lines. Past them the newest page comes with a `gap` over what was skipped.
+ */
+export const CHAT_CATCH_UP_PAGES_MAX = 10;
 /** Longest a moderator's mute lasts; also the default when no duration is given. */
 export const MUTE_MAX_S = 24 * 60 * 60;
 /**

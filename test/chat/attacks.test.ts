@@ -123,6 +123,7 @@ describe("chat under attack", () => {
     const bytes = Buffer.byteLength(JSON.stringify(history));
     assert.ok(bytes <= CHAT_HISTORY_REPLY_MAX_BYTES + 64, `${bytes} bytes`);
     assert.equal(history.lines.at(-1)!.text, "last", "the newest lines are the ones sent");
+    assert.equal(history.more, undefined, "a join's `since` gets one reply");
     assert.ok(history.lines.length >= 10, `${history.lines.length} lines`);
   });
 

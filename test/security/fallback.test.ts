@@ -59,6 +59,25 @@ describe("security: the long-polling fallback", () => {
     await eventually(() => fallbackOf(server)!.openSockets === open - 1, "the session closed");
   });
 
+  it("falls back when the WebSocket has not opened within the timeout (a middlebox that swallows the Upgrade)", async () => {
+    /** A WebSocket that never opens nor fails. */
+    class SilentWebSocket {
+      readyState = 0;
+      binaryType = "arraybuffer";
+      onopen = null;
+      onmessage = null;
+      onclose = null;
+      onerror = null;
+      send(): void {}
+      close(): void {}
+    }
+    const choice = new TransportChoice(memory(), SilentWebSocket, 200);
+    const battle = hearAll(await sdkOf(new FallbackClient(server.httpUrl, choice)).joinOrCreate(RoomName.battle, { name: "Wait" }));
+    assert.notEqual(choice.mode, "websocket");
+    assert.equal(server.logs.at("info", /fell back/).at(-1)!.reason, "timeout");
+    await battle.leave();
+  });
+
   it("chats over polling", async () => {
     const { client } = pollingClient(server);
     const ann = hearAll(await sdkOf(client).joinOrCreate(RoomName.chat, { channel: "poll", name: "Ann" }));

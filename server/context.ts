@@ -97,7 +97,9 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
   const history = retainChat(store, settings.chatRetentionS, log);
   const addressLimits = new AddressLimits(settings.limits, metrics);
   const liveRooms = new Set<Room>();
-  const bans = new Bans(stores.moderation, settings.limits.ipv6PrefixBits);
+  const bans = new Bans(stores.moderation, settings.limits.ipv6PrefixBits, (err) =>
+    log.warn({ err }, "a join went on without its ban check: the store that keeps bans did not answer"),
+  );
   const regionalUrl = scaling.mode === "redis" ? scaling.redisUrl : undefined;
   const chatUrl = settings.regions.chatRedisUrl;
   const redisHealth = regionalUrl !== undefined ? new RedisHealth(regionalUrl, () => liveRooms, log) : undefined;

@@ -9,7 +9,7 @@ import { ServerError, matchMaker } from "@colyseus/core";
 import ipaddr from "ipaddr.js";
 import { isIP } from "node:net";
 import { JOIN_BANNED, RefusalCode, type Refusal } from "../shared/codes";
-import { BANS_MAX, BAN_MAX_S, BAN_PREFIX_MIN_BITS_V4, BAN_PREFIX_MIN_BITS_V6, MODERATION_REASON_MAX_CHARS, PLAYER_ID_MAX_CHARS } from "../shared/limits";
+import { BANS_MAX, BAN_LOOKUP_MS, BAN_MAX_S, BAN_PREFIX_MIN_BITS_V4, BAN_PREFIX_MIN_BITS_V6, MODERATION_REASON_MAX_CHARS, PLAYER_ID_MAX_CHARS } from "../shared/limits";
 import { readAll, readOne, type ModerationKeys } from "./moderationKeys";
 
 /** A ban in force: `target` is a player id or a network written `address/bits`. */
@@ -102,7 +102,7 @@ export async function refuseBannedArrival(bans: Bans, address: string, method: s
     const found: unknown = await matchMaker.remoteRoomCall(roomNameOrId, "reconnectingPlayer", [token]).catch(() => undefined);
     if (typeof found === "string") playerId = found;
   }
-  const ban = await bans.banOf(playerId, address, Date.now());
+  const ban = await bans.banAtJoin(playerId, address, Date.now());
   if (ban) throw bannedJoin(ban);
 }
 
@@ -110,7 +110,28 @@ export class Bans {
   constructor(
     private readonly keys: ModerationKeys,
     private readonly ipv6PrefixBits: number,
+    /** Told when a join's lookup failed or passed BAN_LOOKUP_MS, and the join went on unchecked. */
+    private readonly unchecked: (error: unknown) => void = () => {},
   ) {}
+
+  /**
+   * The ban a join meets (`banOf`), waiting at most BAN_LOOKUP_MS: without an answer from the store
+   * the join goes on, so an outage of the chat Redis costs bans, not battles.
+   */
+  async banAtJoin(playerId: string | undefined, address: string, now: number): Promise<Ban | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${BAN_LOOKUP_MS} ms`)), BAN_LOOKUP_MS);
+    });
+    try {
+      return await Promise.race([this.banOf(playerId, address, now), deadline]);
+    } catch (error) {
+      this.unchecked(error);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   /** Bans `target` until `now + seconds`; refused when BANS_MAX bans are in force. Banning again replaces the ban. */
   async add(target: BanTarget, seconds: number, reason: string, by: string, now: number): Promise<{ ok: true; ban: Ban } | Refusal> {

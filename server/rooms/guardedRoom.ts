@@ -137,7 +137,7 @@ export function guardedRoom<R extends RoomName, J extends object, Extra extends 
           const identity = await identify(token, ctx.settings.auth, ctx.log);
           const address = addressIn(context);
           // The address alone is checked earlier, at the matchmaking guard (reconnections too).
-          const ban = await ctx.moderation.bans.banOf(identity.playerId, address, Date.now());
+          const ban = await ctx.moderation.bans.banAtJoin(identity.playerId, address, Date.now());
           if (ban) throw bannedJoin(ban);
           return { ...withIdentity(join, identity), address, ...carried };
         } catch (error) {

@@ -227,6 +227,11 @@ export const TRACE_EXPORT_BATCH_MAX = 512;
 
 /** Bans in force at once; past it a new ban is refused (ban_list_full) once expired ones are swept. */
 export const BANS_MAX = 10_000;
+/**
+ * How long a join waits for its ban lookup (ms). Past it, or when the store fails, the join goes on
+ * unchecked and a warning is logged: a region that lost the chat Redis keeps seating its battles.
+ */
+export const BAN_LOOKUP_MS = 500;
 /** Longest ban a moderator may give (and the default), in seconds: a year. */
 export const BAN_MAX_S = 365 * 24 * 3600;
 /** Longest reason kept with a ban, a report's resolution or an audit entry. */

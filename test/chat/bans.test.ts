@@ -54,4 +54,14 @@ describe("bans", () => {
     const lifted = await bans.remove(target("player", "nobody"), NOW);
     assert.equal(!lifted.ok && lifted.code, RefusalCode.notBanned);
   });
+  it("lets a join through unchecked, and says so, when the store that keeps bans does not answer", async () => {
+    const silent = new LocalPresence();
+    const never = () => new Promise<never>(() => {});
+    Object.assign(silent, { hget: never, hgetall: never });
+    const told: unknown[] = [];
+    const bans = new Bans(silent, 64, (error) => told.push(error));
+    assert.equal(await bans.banAtJoin("p1", "10.0.0.1", Date.now()), undefined);
+    assert.equal(told.length, 1, "one warning for the join that went on");
+    assert.match(String(told[0]), /no answer within/);
+  });
 });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Room } from "colyseus.js";
 import { FallbackClient, FallbackTransport, TransportChoice } from "../../client/transport";
 import { controlText, fallbackPath, joinPathOf, parseControl } from "../../server/shared/fallback";
+import { silentWebSocket } from "../helpers/noUpgradeProxy";
 import { ROOT } from "../helpers/paths";
 
 const COLYSEUS_JS = join(ROOT, "node_modules", "colyseus.js");
@@ -24,23 +25,6 @@ const PINNED = {
     "build/esm/transport/WebSocketTransport.mjs": "9e8a19b2e0672aa2dcb781b61265f3e671f206f29c0f5fee6b5fb2fd7cfbf0f1",
   } as Record<string, string>,
 };
-
-/** Records the URL each WebSocket was made for, and never opens. */
-function recordingWebSocket(urls: string[]) {
-  return class {
-    readyState = 0;
-    binaryType = "blob";
-    onopen = null;
-    onmessage = null;
-    onclose = null;
-    onerror = null;
-    constructor(url: string) {
-      urls.push(url);
-    }
-    send(): void {}
-    close(): void {}
-  };
-}
 
 const memory = () => {
   const kept = new Map<string, string>();
@@ -69,7 +53,7 @@ describe("client transport: the colyseus.js patch point", () => {
 
   it("gives every room of a FallbackClient our transport, which opens the WebSocket first", () => {
     const urls: string[] = [];
-    const choice = new TransportChoice(memory(), recordingWebSocket(urls), 60_000);
+    const choice = new TransportChoice(memory(), silentWebSocket(urls), 60_000);
     const client = new FallbackClient("http://127.0.0.1:1", choice);
     const room = (client as unknown as { createRoom(name: string): Room }).createRoom("battle");
     room.connect("ws://127.0.0.1:1/proc/room?sessionId=s", undefined, room, {}, {});

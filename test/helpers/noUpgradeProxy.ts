@@ -52,17 +52,31 @@ export async function noUpgradeProxy(targetPort: number, targetHost = "127.0.0.1
   };
 }
 
-/** A WebSocket for client/transport.ts's TransportChoice whose network refuses every Upgrade: it errors at once. */
-export class RefusedWebSocket {
-  readyState = 3;
-  binaryType = "arraybuffer";
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  constructor() {
+/**
+ * A WebSocket for client/transport.ts's TransportChoice that never opens nor fails (a middlebox
+ * that swallows the Upgrade); `urls` records the URL of each one made.
+ */
+export function silentWebSocket(urls: string[] = []) {
+  return class SilentWebSocket {
+    readyState = 0;
+    binaryType = "arraybuffer";
+    onopen: ((ev: unknown) => void) | null = null;
+    onmessage: ((ev: { data: unknown }) => void) | null = null;
+    onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+    onerror: ((ev: unknown) => void) | null = null;
+    constructor(url: string) {
+      urls.push(url);
+    }
+    send(): void {}
+    close(): void {}
+  };
+}
+
+/** A WebSocket whose network refuses every Upgrade: it errors at once. */
+export class RefusedWebSocket extends silentWebSocket() {
+  override readyState = 3;
+  constructor(url: string) {
+    super(url);
     setImmediate(() => this.onerror?.({ type: "error" }));
   }
-  send(): void {}
-  close(): void {}
 }

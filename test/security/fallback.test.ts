@@ -10,7 +10,7 @@ import { say } from "../helpers/chat";
 import { rawPost } from "../helpers/raw";
 import { closedWith, hearAll, sdkOf, until } from "../helpers/rooms";
 import { useServer, type TestServer } from "../helpers/server";
-import { noUpgradeProxy, type NoUpgradeProxy } from "../helpers/noUpgradeProxy";
+import { noUpgradeProxy, silentWebSocket, type NoUpgradeProxy } from "../helpers/noUpgradeProxy";
 import { eventually } from "../helpers/wait";
 
 const memory = () => {
@@ -57,6 +57,14 @@ describe("security: the long-polling fallback", () => {
     const open = fallbackOf(server)!.openSockets;
     assert.equal(await battle.leave(), 4000, "a consented leave closes with CONSENTED as on a socket");
     await eventually(() => fallbackOf(server)!.openSockets === open - 1, "the session closed");
+  });
+
+  it("falls back when the WebSocket has not opened within the timeout (a middlebox that swallows the Upgrade)", async () => {
+    const choice = new TransportChoice(memory(), silentWebSocket(), 200);
+    const battle = hearAll(await sdkOf(new FallbackClient(server.httpUrl, choice)).joinOrCreate(RoomName.battle, { name: "Wait" }));
+    assert.notEqual(choice.mode, "websocket");
+    assert.equal(server.logs.at("info", /fell back/).at(-1)!.reason, "timeout");
+    await battle.leave();
   });
 
   it("chats over polling", async () => {

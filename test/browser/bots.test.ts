@@ -28,19 +28,23 @@ describe("bots in the browser client (Chromium)", function () {
       // A bot one hit from defeat beside the player: the kill feed names it as a bot.
       const room = suite.server.getRoomById<BattleState>(await pageValue<string>(page, "window.game.battle.roomId"));
       const me = room.state.players.get(await pageValue<string>(page, "window.game.battle.sessionId"))!;
-      const [, bot] = [...room.state.players].find(([, p]) => p.bot)!;
+      const [bot, other] = [...room.state.players.values()].filter((p) => p.bot);
+      // The other bot is kept across the map, so the defeat is the player's (bots fight each other too).
+      const away = () => Object.assign(other!, { x: me.x < 500 ? 950 : 50, y: 950 });
       Object.assign(me, { x: 500, y: 500 });
-      Object.assign(bot, { x: 510, y: 500, hp: ATTACK_DAMAGE });
+      Object.assign(bot!, { x: 510, y: 500, hp: ATTACK_DAMAGE });
+      away();
       await untilDrawn(page, "scene.players.some((p) => p.me && p.x === 500 && p.y === 500)");
       await eventually(async () => {
-        if (bot.alive) {
-          Object.assign(bot, { x: me.x + 10, y: me.y });
+        if (bot!.alive) {
+          away();
+          Object.assign(bot!, { x: me.x + 10, y: me.y });
           await page.keyboard.press("Space");
         }
-        return !bot.alive;
+        return !bot!.alive;
       }, "the bot defeated", 5000, 150);
       const feed = await page.locator("#kill-feed li").first().textContent();
-      assert.equal(feed, CATALOGS[language]["battle.kill"].replace("{killer}", "Solo").replace("{victim}", CATALOGS[language]["player.bot"].replace("{name}", bot.name)));
+      assert.equal(feed, CATALOGS[language]["battle.kill"].replace("{killer}", "Solo").replace("{victim}", CATALOGS[language]["player.bot"].replace("{name}", bot!.name)));
     });
   }
 });

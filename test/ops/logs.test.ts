@@ -107,7 +107,7 @@ describe("logs and the start banner", function () {
       const password = text.match(/password +generated for this run: (\S+)/)?.[1];
       assert.ok(password && password.length === 24, "the generated password, in the banner");
       assert.match(text, /presence +LocalPresence, driver LocalDriver/);
-      assert.match(text, /rates\/s +move 30, attack 4, chatTicket 1, chat 1, resume 1, report 1, filter 1, other 5/);
+      assert.match(text, /rates\/s +move 30, attack 4, chatTicket 1, chat 1, resume 1, historyMore 5, report 1, filter 1, other 5/);
       assert.match(text, /chat +200 lines per channel, each kept 30 d/);
       assert.ok(server.coloured(), "terminal colours");
       assert.ok(server.lines().some((line) => READABLE_LINE.test(line) && line.includes("ADMIN_PASSWORD is not set")));

@@ -21,17 +21,17 @@ export const scenario: AbuseScenario = {
     try {
       const attack = ctx.attackFor(JOIN_ACK_DEADLINE_MS + DEADLINE_SLACK_MS);
       const startedAt = performance.now();
-      const unacked = { acknowledge: false };
+      // Each from its own loopback address: the per-address seat and unacknowledged-join budgets are other scenarios' defences.
       const requests = await Promise.all(
-        Array.from({ length: ctx.short ? 3 : 10 }, async () => {
-          const asker = await openRawRoom(ctx.httpUrl, "joinOrCreate", RoomName.lobby, {}, unacked);
+        Array.from({ length: ctx.short ? 3 : 10 }, async (_, i) => {
+          const asker = await openRawRoom(ctx.httpUrl, "joinOrCreate", RoomName.lobby, {}, { acknowledge: false, from: `127.8.0.${i + 2}` });
           askers.push(asker);
           await asker.joined;
           return askForRoomLists(asker, attack);
         }),
       );
       for (let i = 0; i < (ctx.short ? 2 : 5); i++) {
-        const idle = await openRawRoom(ctx.httpUrl, "joinOrCreate", RoomName.battle, { name: `Idle${i}` }, unacked);
+        const idle = await openRawRoom(ctx.httpUrl, "joinOrCreate", RoomName.battle, { name: `Idle${i}` }, { acknowledge: false, from: `127.8.1.${i + 2}` });
         quiet.push(idle);
       }
       const codes = await Promise.race([Promise.all([...askers, ...quiet].map((a) => a.closed)), attack.then(() => null)]);

@@ -27,15 +27,16 @@ export const scenario: AbuseScenario = {
       let sameRoomPatches = 0;
       sameRoom.onStateChange(() => sameRoomPatches++);
       for (let i = 0; i < (ctx.short ? 2 : 5); i++) {
-        const reader = await openRawRoom(ctx.httpUrl, "joinById", sameRoom.roomId, { name: `Slow${i}` });
+        const reader = await openRawRoom(ctx.httpUrl, "joinById", sameRoom.roomId, { name: `Slow${i}` }, { from: `127.7.0.${i + 2}` });
         battleReaders.push(reader);
         await reader.joined;
         reader.stopReading();
       }
       const sameRoomFrom = performance.now();
       const requests = await Promise.all(
-        Array.from({ length: ctx.short ? 2 : 10 }, async () => {
-          const attacker = await openRawRoom(ctx.httpUrl, "joinOrCreate", RoomName.lobby, {});
+        // Each from its own loopback address: the per-address seat budget is another scenario's defence.
+        Array.from({ length: ctx.short ? 2 : 10 }, async (_, i) => {
+          const attacker = await openRawRoom(ctx.httpUrl, "joinOrCreate", RoomName.lobby, {}, { from: `127.7.1.${i + 2}` });
           attackers.push(attacker);
           await attacker.joined;
           attacker.stopReading();

@@ -1,11 +1,11 @@
 /**
  * Starts N server processes on consecutive ports sharing one Redis (fork mode: one process per
  * port, never Node cluster mode). Restarts a process that dies; SIGTERM/SIGINT stop them all
- * gracefully; SIGHUP rolls them one by one (a deploy: each drains, exits and starts again, and the
+ * gracefully (SIGHUP too); SIGUSR2 rolls them one by one (a deploy: each drains, exits and starts again, and the
  * next waits until it answers /ready).
  *
  *   npm run start:cluster -- --processes 4 --port 2567 --public "127.0.0.1:{port}"
- *   npm run start:cluster -- --roll --port 2567      # roll the cluster running on 2567 (sends it SIGHUP)
+ *   npm run start:cluster -- --roll --port 2567      # roll the cluster running on 2567 (sends it SIGUSR2)
  *   node dist/cluster.js ...                          # the same, built (`npm run build`), without tsx
  *
  * REDIS_URL defaults to redis://127.0.0.1:6379. `--public` is each process's PUBLIC_ADDRESS with
@@ -16,6 +16,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { redactUrl } from "../server/config/redact";
 import { readScalingConfig } from "../server/config/scaling";
 
 /** A process that dies is started again after this pause, so a crash loop does not spin. */
@@ -50,7 +51,7 @@ if (values.roll) {
   let pid: number;
   try {
     pid = Number(readFileSync(pidFile, "utf8"));
-    process.kill(pid, "SIGHUP");
+    process.kill(pid, "SIGUSR2");
   } catch {
     fail(`no cluster runs with --port ${firstPort} (${pidFile} names no live process)`);
   }
@@ -144,13 +145,14 @@ async function roll(): Promise<void> {
 
 for (let i = 0; i < count; i++) start(firstPort + i);
 writeFileSync(pidFile, String(process.pid));
-console.log(`start:cluster: ${count} process(es) on ports ${firstPort}-${firstPort + count - 1}, Redis ${redisUrl}`);
+console.log(`start:cluster: ${count} process(es) on ports ${firstPort}-${firstPort + count - 1}, Redis ${redactUrl(redisUrl)}`);
 
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
+// SIGHUP (the terminal closing) stops the cluster as SIGTERM does; rolling takes SIGUSR2, as draining one process does.
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
   process.on(signal, () => {
     stopping = true;
     if (children.size === 0) finish();
     for (const child of children.values()) child.kill("SIGTERM");
   });
 }
-process.on("SIGHUP", () => void roll());
+process.on("SIGUSR2", () => void roll());

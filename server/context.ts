@@ -20,6 +20,7 @@ import { CHAT_REDIS_WATCH, RedisHealth, redisClients } from "./scaling/redisHeal
 import { AddressLimits } from "./security/addressLimits";
 import { AddressRate } from "./security/addressRate";
 import { Backpressure } from "./security/backpressure";
+import { BotBudget } from "./security/botBudget";
 import { HttpConnections } from "./security/httpConnections";
 import { MatchmakingGuard } from "./security/matchmaking";
 import { PING_PER_ADDRESS, REPORTS_PER_PLAYER } from "./shared/limits";
@@ -56,6 +57,8 @@ export interface AppContext {
   };
   /** Per-address, per-identity and per-process limits (server/security/addressLimits.ts). */
   readonly addressLimits: AddressLimits;
+  /** Server-side bots running in this process, at most MAX_BOTS (server/security/botBudget.ts). */
+  readonly bots: BotBudget;
   /** GET /ping per address (PING_PER_ADDRESS). */
   readonly pingRate: AddressRate;
   readonly matchmaking: MatchmakingGuard;
@@ -117,6 +120,7 @@ export function createContext(settings: Settings, parts: ContextParts = {}): App
       reportRate: new AddressRate(REPORTS_PER_PLAYER),
     },
     addressLimits,
+    bots: new BotBudget(settings.limits.maxBots, (bots) => metrics.bots.set(bots)),
     pingRate: new AddressRate(PING_PER_ADDRESS),
     matchmaking: new MatchmakingGuard(addressLimits, settings.auth.mode === "jwt", (...arrival) => refuseBannedArrival(bans, ...arrival)),
     httpConnections: new HttpConnections(settings.limits, metrics),

@@ -10,6 +10,7 @@
  * ROOMS_PER_ADDRESS          open rooms one address created
  * ROOMS_PER_IDENTITY         open rooms one player id created
  * MAX_ROOMS                  open rooms of this process
+ * MAX_BOTS                   server-side bots this process runs at once
  * CHAT_CHANNELS_PER_ADDRESS  chat channels one address is in
  * UNACKED_SOCKETS_PER_ADDRESS  sockets of one address waiting to acknowledge JOIN_ROOM
  * SEAT_RESERVATIONS_PER_ADDRESS  seats reserved for one address and not yet claimed
@@ -26,6 +27,7 @@ import {
   MATCHMAKE_PER_ADDRESS_PER_S,
   MAX_HTTP_CONNECTIONS,
   MAX_OPEN_SOCKETS,
+  MAX_BOTS_PER_PROCESS,
   MAX_ROOMS_PER_PROCESS,
   MAX_SOCKETS_PER_ADDRESS,
   OUTGOING_DRAINED_BYTES,
@@ -82,6 +84,7 @@ export interface ServerLimits {
   roomsPerAddress: number;
   roomsPerIdentity: number;
   maxRooms: number;
+  maxBots: number;
   chatChannelsPerAddress: number;
   unackedSocketsPerAddress: number;
   seatReservationsPerAddress: number;
@@ -113,6 +116,7 @@ export function readLimits(vars: Vars, trustedProxy: string | undefined): Server
     roomsPerAddress: int("ROOMS_PER_ADDRESS", ROOMS_PER_ADDRESS),
     roomsPerIdentity: int("ROOMS_PER_IDENTITY", ROOMS_PER_IDENTITY),
     maxRooms: int("MAX_ROOMS", MAX_ROOMS_PER_PROCESS),
+    maxBots: int("MAX_BOTS", MAX_BOTS_PER_PROCESS),
     chatChannelsPerAddress: int("CHAT_CHANNELS_PER_ADDRESS", CHAT_CHANNELS_PER_ADDRESS),
     unackedSocketsPerAddress: int("UNACKED_SOCKETS_PER_ADDRESS", UNACKED_SOCKETS_PER_ADDRESS),
     seatReservationsPerAddress: int("SEAT_RESERVATIONS_PER_ADDRESS", SEAT_RESERVATIONS_PER_ADDRESS),

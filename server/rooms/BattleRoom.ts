@@ -124,17 +124,20 @@ export class BattleRoom extends guardedRoom(RoomName.battle, parseBattleOptions)
   private fillWithBots(): void {
     const humans = this.state.players.size - this.bots.size;
     const wanted = botsWanted(this.bots.fillTo, humans, this.maxClients);
-    while (this.bots.size < wanted) this.seat(this.bots.add(), generateName(this.rng), true);
+    // MAX_BOTS in the whole process: past it this battle fills with fewer.
+    while (this.bots.size < wanted && this.ctx.bots.take()) this.seat(this.bots.add(), generateName(this.rng), true);
     while (this.bots.size > wanted) this.unseatBot(this.bots.removeNewest()!);
   }
 
   private unseatBot(sessionId: string): void {
     this.bots.remove(sessionId);
     this.limits.forget(sessionId);
+    if (this.state.players.has(sessionId)) this.ctx.bots.give();
     this.unseat(sessionId);
   }
 
   async onDispose() {
+    while (this.bots.size > 0) this.unseatBot(this.bots.removeNewest()!);
     await this.chatTickets.dispose();
   }
 

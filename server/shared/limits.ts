@@ -143,6 +143,12 @@ export const ROOMS_PER_ADDRESS = 20;
 export const ROOMS_PER_IDENTITY = 5;
 /** Open rooms of one process: beyond it, joinOrCreate only joins and create is refused. */
 export const MAX_ROOMS_PER_PROCESS = 500;
+/**
+ * Server-side bots one process runs at once (default of MAX_BOTS): each costs CPU every tick, so
+ * rooms created to buy bots (a `bots` option of 16 in each) cannot buy more than this many; past it
+ * a battle fills with fewer bots or none.
+ */
+export const MAX_BOTS_PER_PROCESS = 200;
 /** Sockets of one address waiting to acknowledge JOIN_ROOM (default of UNACKED_SOCKETS_PER_ADDRESS): past it upgrades get HTTP 429. */
 export const UNACKED_SOCKETS_PER_ADDRESS = 8;
 /**

@@ -88,6 +88,12 @@ export class Metrics {
     registers: [this.registry],
     collect: () => setPerRoomType(this.rooms, () => 1),
   });
+  /** Server-side bots running (at most MAX_BOTS; server/security/botBudget.ts). */
+  readonly bots: Gauge = new Gauge({
+    name: "game_bots",
+    help: "Server-side bots running in this process (at most MAX_BOTS)",
+    registers: [this.registry],
+  });
   private readonly messagesReceived: Counter<"room" | "type" | "transport"> = new Counter({
     name: "game_messages_received_total",
     help: "Room messages received from clients, by room type, message type (unknown types count as 'other') and transport",

@@ -4,6 +4,7 @@ import type { BattleState } from "../../server/rooms/schema/BattleState";
 import { RefusalCode, RoomName, type ErrorPayload, type JoinBattleOptions } from "../../server/shared/protocol";
 import { hearAll, nextError, sdkOf, sendUnchecked, until } from "../helpers/rooms";
 import { useServer } from "../helpers/server";
+import { eventually } from "../helpers/wait";
 import type { GameRoom } from "../../client/rooms";
 
 type Battle = GameRoom<"battle", BattleState>;
@@ -94,4 +95,32 @@ describe("BattleRoom bots", () => {
       .filter((line) => line.startsWith("game_messages_refused_total{"))
       .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
   }
+});
+
+describe("BattleRoom bots within MAX_BOTS", () => {
+  const server = useServer({ BOTS_FILL_TO: "3", MAX_BOTS: "3" });
+
+  async function create(name: string): Promise<Battle> {
+    const room = hearAll(await sdkOf(server).create(RoomName.battle, { name }));
+    await until(room, (s) => s.players?.has(room.sessionId), "own player");
+    return room;
+  }
+
+  it("runs at most MAX_BOTS bots in the process: a later battle fills with fewer, and gets them once others give theirs back", async () => {
+    const first = await create("First");
+    assert.equal(botsIn(first.state).length, 2);
+    const second = await create("Second");
+    assert.equal(botsIn(second.state).length, 1, "one bot left in the process's budget");
+    const third = await create("Third");
+    assert.equal(botsIn(third.state).length, 0, "no bot past MAX_BOTS");
+    assert.equal(server.context.bots.running, 3);
+
+    // The first battle closes: its two bots go back to the budget, and the next battle takes them.
+    await first.leave();
+    await eventually(() => server.context.bots.running === 1, "the first battle's bots given back");
+    const fourth = await create("Fourth");
+    assert.equal(botsIn(fourth.state).length, 2);
+    for (const room of [second, third, fourth]) await room.leave();
+    await eventually(() => server.context.bots.running === 0, "every bot given back");
+  });
 });

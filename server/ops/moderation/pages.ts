@@ -7,7 +7,7 @@ import type { AuditEntry } from "../../chat/auditLog";
 import type { Ban } from "../../chat/bans";
 import type { Report } from "../../chat/reports";
 import type { ListedMember } from "../../rooms/guardedRoom";
-import { BAN_MAX_S } from "../../shared/limits";
+import { BAN_MAX_S, MODERATION_REASON_MAX_CHARS, PLAYER_ID_MAX_CHARS, SEARCH_QUERY_MAX_CHARS } from "../../shared/limits";
 import type { ChatLine } from "../../shared/payloads";
 import { MUTE_MAX_S } from "../../shared/tuning";
 import { REPORT_ACTIONS, type LineInContext } from "./desk";
@@ -23,7 +23,7 @@ export interface Notice {
 const time = (ms: number) => `<time datetime="${new Date(ms).toISOString()}">${esc(new Date(ms).toISOString().replace("T", " ").slice(0, 19))} UTC</time>`;
 const playerLink = (base: string, playerId: string) => `<a href="${esc(base + CONSOLE_PATHS.player + encodeURIComponent(playerId))}">${esc(playerId)}</a>`;
 const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${esc(value)}">`;
-const reasonField = `<label>Reason <input name="reason" maxlength="200"></label>`;
+const reasonField = `<label>Reason <input name="reason" maxlength="${MODERATION_REASON_MAX_CHARS}"></label>`;
 
 /** A form posting one action; `fields`: its own inputs. */
 function actionForm(base: string, action: string, label: string, fields: string): string {
@@ -64,7 +64,7 @@ const more = (shown: number, total: number | undefined) => (total !== undefined 
 
 export function consolePage(view: ConsoleView, notice?: Notice): string {
   const { base } = view;
-  const searchForm = `<form method="get" action="${esc(base + CONSOLE_PATHS.home)}" role="search"><label>Player name or id <input name="q" value="${esc(view.query)}" maxlength="64"></label> <button type="submit">Search</button></form>`;
+  const searchForm = `<form method="get" action="${esc(base + CONSOLE_PATHS.home)}" role="search"><label>Player name or id <input name="q" value="${esc(view.query)}" maxlength="${SEARCH_QUERY_MAX_CHARS}"></label> <button type="submit">Search</button></form>`;
   const found = view.search
     ? `<table id="players"><tr><th>Name</th><th>Player id</th><th>Room</th><th>Address</th></tr>${view.search.members
         .map((m) => `<tr><td><bdi>${esc(m.name)}</bdi></td><td>${playerLink(base, m.playerId)}</td><td>${esc(m.roomName)} ${esc(m.roomId)}</td><td>${m.guest ? esc(m.address) : "signed in"}</td></tr>`)
@@ -83,7 +83,7 @@ ${lines(r.context, r.line.id)}${actionForm(base, "resolve", "Resolve", `${hidden
     base,
     "ban",
     "Ban",
-    `<label>Kind <select name="kind"><option>player</option><option>address</option></select></label> <label>Player id, address or prefix <input name="target" required maxlength="128"></label> <label>Seconds <input name="seconds" type="number" min="1" max="${BAN_MAX_S}"></label> ${reasonField}`,
+    `<label>Kind <select name="kind"><option>player</option><option>address</option></select></label> <label>Player id, address or prefix <input name="target" required maxlength="${PLAYER_ID_MAX_CHARS}"></label> <label>Seconds <input name="seconds" type="number" min="1" max="${BAN_MAX_S}"></label> ${reasonField}`,
   );
   return page(
     "Moderation console",
@@ -119,7 +119,7 @@ export function playerPage(view: PlayerView, notice?: Notice): string {
     actionForm(base, "kick", "Kick", `${id}${reasonField}`),
     actionForm(base, "ban", "Ban player", `${hidden("kind", "player")}${hidden("target", playerId)}<label>Seconds <input name="seconds" type="number" min="1" max="${BAN_MAX_S}"></label> ${reasonField}`),
     ...addresses.map((address) =>
-      actionForm(base, "ban", `Ban address ${address}`, `${hidden("kind", "address")}<label>Address or prefix <input name="target" value="${esc(address)}" maxlength="128"></label> <label>Seconds <input name="seconds" type="number" min="1" max="${BAN_MAX_S}"></label> ${reasonField}`),
+      actionForm(base, "ban", `Ban address ${address}`, `${hidden("kind", "address")}<label>Address or prefix <input name="target" value="${esc(address)}" maxlength="${PLAYER_ID_MAX_CHARS}"></label> <label>Seconds <input name="seconds" type="number" min="1" max="${BAN_MAX_S}"></label> ${reasonField}`),
     ),
     actionForm(base, "erase", "Erase lines", `${id}${reasonField}`),
   ];
